@@ -1,0 +1,79 @@
+"""What every consistency rule shares: tolerance from a number's own precision, and warning construction."""
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from corpus.models import DocumentRef, Fact, Severity, Warning
+
+# A fact list of one document in, warnings out.
+RuleCheck = Callable[[Sequence[Fact]], list[Warning]]
+
+# A stated figure is trusted to its own rounding, but never beyond this share of its size:
+# "10,000" next to 9,600 is a discrepancy, not rounding.
+MAX_EXACT_TOLERANCE = 0.01
+MAX_APPROX_TOLERANCE = 0.05
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    description: str
+    check: RuleCheck
+
+
+def implied_precision(fact: Fact) -> float:
+    """The rounding unit of a stated number: what the text showed, else the value's trailing zeros."""
+    if fact.precision:
+        return fact.precision
+    value = abs(fact.value)
+    if value != int(value) or value == 0:
+        return 0.0
+    unit = 1.0
+    while value % (unit * 10) == 0:
+        unit *= 10
+    return unit
+
+
+def tolerance(stated: Fact) -> float:
+    """How far a computed value may sit from a stated one and still agree with it (XBRL Calc 1.1 style)."""
+    precision = implied_precision(stated)
+    if stated.qualifier == "approx":
+        return min(precision, MAX_APPROX_TOLERANCE * abs(stated.value))
+    return min(precision / 2, MAX_EXACT_TOLERANCE * abs(stated.value))
+
+
+def make_warning(
+    rule: str,
+    severity: Severity,
+    facts: Sequence[Fact],
+    expected: float,
+    found: float,
+    tolerance_used: float,
+    message: str,
+) -> Warning:
+    documents = list({f.document.id: f.document for f in facts}.values())
+    return Warning(
+        id=warning_id(rule, documents, facts[0].kind, expected, found),
+        rule=rule,
+        severity=severity,
+        documents=documents,
+        facts=list(facts),
+        expected=expected,
+        found=found,
+        tolerance=tolerance_used,
+        message=message,
+    )
+
+
+def warning_id(rule: str, documents: Sequence[DocumentRef], kind: str, expected: float, found: float) -> str:
+    # Built from the numbers, not from offsets, so a reviewer's decision survives re-ingestion
+    # of a document whose numbers did not change.
+    key = "|".join([rule, ",".join(sorted(d.id for d in documents)), kind, f"{expected:g}", f"{found:g}"])
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+
+
+def fmt(value: float) -> str:
+    """A number as a reviewer reads it: thousands separators, no float noise."""
+    return f"{value:,.0f}" if value == int(value) else f"{value:,.4g}"

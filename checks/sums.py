@@ -1,0 +1,55 @@
+"""Sum of parts: the items a document lists must add up to the total it states."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from checks.base import Rule, fmt, make_warning, tolerance
+from corpus.models import Fact, Warning
+
+NAME = "sum_of_parts"
+
+
+def parts_of(total: Fact, facts: Sequence[Fact]) -> list[Fact]:
+    """The facts of the same kind and unit stated after the previous such total and before this one."""
+    same = [
+        f
+        for f in facts
+        if f.kind == total.kind and f.unit == total.unit and f.evidence.start < total.evidence.start
+    ]
+    earlier_totals = [f.evidence.start for f in same if f.is_total]
+    since = max(earlier_totals, default=-1)
+    parts = [f for f in same if not f.is_total and f.evidence.start > since]
+    return _distinct(parts)
+
+
+def _distinct(parts: list[Fact]) -> list[Fact]:
+    # The same item restated (same subject, same value) is one part, not two.
+    seen: set[tuple[str, float]] = set()
+    distinct = []
+    for part in sorted(parts, key=lambda f: f.evidence.start):
+        key = (part.subject or f"#{part.evidence.start}", part.value)
+        if key not in seen:
+            seen.add(key)
+            distinct.append(part)
+    return distinct
+
+
+def check_sums(facts: Sequence[Fact]) -> list[Warning]:
+    warnings = []
+    for total in (f for f in facts if f.is_total):
+        parts = parts_of(total, facts)
+        if len(parts) < 2:
+            continue
+        computed = sum(p.value for p in parts)
+        allowed = tolerance(total)
+        if abs(computed - total.value) <= allowed:
+            continue
+        message = (
+            f"The {len(parts)} items listed add up to {fmt(computed)} {total.unit}, "
+            f"but the total stated is {fmt(total.value)}."
+        )
+        warnings.append(make_warning(NAME, "error", [*parts, total], total.value, computed, allowed, message))
+    return warnings
+
+
+RULE = Rule(NAME, "The items a document lists add up to the total it states.", check_sums)

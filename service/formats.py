@@ -1,0 +1,79 @@
+"""Facts, warnings and hits as JSON, CSV and plain-text tables: one shape for the CLI and the API."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+
+from pydantic import BaseModel
+
+from corpus.models import Fact, SearchHit, Warning
+
+FACT_COLUMNS = [
+    "document_id", "filename", "kind", "value", "unit", "qualifier", "subject", "period",
+    "language", "page", "evidence",
+]
+
+
+def fact_row(fact: Fact) -> dict[str, object]:
+    return {
+        "document_id": fact.document.id,
+        "filename": fact.document.filename,
+        "kind": fact.kind,
+        "value": fact.value,
+        "unit": fact.unit,
+        "qualifier": fact.qualifier,
+        "subject": fact.subject or "",
+        "period": fact.period or "",
+        "language": fact.language,
+        "page": fact.evidence.page,
+        "evidence": fact.evidence.text,
+    }
+
+
+def to_json(items: Sequence[BaseModel]) -> str:
+    return json.dumps([i.model_dump(mode="json") for i in items], ensure_ascii=False, indent=2)
+
+
+def facts_csv(facts: Sequence[Fact]) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=FACT_COLUMNS)
+    writer.writeheader()
+    writer.writerows(fact_row(f) for f in facts)
+    return out.getvalue()
+
+
+def table(rows: Sequence[Sequence[object]], headers: Sequence[str], max_width: int = 60) -> str:
+    cells = [[_cell(v, max_width) for v in row] for row in rows]
+    widths = [max([len(h), *(len(r[i]) for r in cells)]) for i, h in enumerate(headers)]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True))]
+    lines.append("  ".join("-" * w for w in widths))
+    lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) for row in cells]
+    return "\n".join(lines)
+
+
+def _cell(value: object, max_width: int) -> str:
+    text = " ".join(str(value if value is not None else "").split())
+    return text if len(text) <= max_width else text[: max_width - 1] + "…"
+
+
+def facts_table(facts: Sequence[Fact]) -> str:
+    rows = [
+        [f.document.filename, f.kind, f"{f.value:,.6g}", f.unit, f.qualifier, f.subject, f.evidence.page]
+        for f in facts
+    ]
+    return table(rows, ["document", "kind", "value", "unit", "qualifier", "subject", "page"])
+
+
+def warnings_table(warnings: Sequence[Warning]) -> str:
+    rows = [
+        [w.id, w.severity, w.rule, w.status, ", ".join(d.filename for d in w.documents), w.message]
+        for w in warnings
+    ]
+    return table(rows, ["id", "severity", "rule", "status", "documents", "message"], max_width=90)
+
+
+def hits_table(hits: Sequence[SearchHit]) -> str:
+    rows = [[h.document.filename, h.page, f"{h.score:.2f}", h.text] for h in hits]
+    return table(rows, ["document", "page", "score", "passage"], max_width=80)

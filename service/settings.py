@@ -1,0 +1,23 @@
+"""Settings read from the environment, with defaults that serve one secretariat on one machine."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+MB = 1024 * 1024
+
+
+def _env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    return int(raw) if raw else default
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path = field(default_factory=lambda: Path(os.environ.get("JCM_DATA_DIR", "jcm-data")))
+    max_file_bytes: int = field(default_factory=lambda: _env_int("JCM_MAX_FILE_MB", 200) * MB)
+    host: str = field(default_factory=lambda: os.environ.get("JCM_HOST", "127.0.0.1"))
+    port: int = field(default_factory=lambda: _env_int("JCM_PORT", 8000))
+    page_size: int = 50
+    max_page_size: int = 1000

@@ -1,0 +1,90 @@
+from datetime import UTC, datetime
+
+import pytest
+
+from checks import run_checks
+from corpus.models import Block, Document, DocumentRef, Evidence, Fact, PageInfo
+from corpus.store import Catalog, document_id_for, sha256_of
+
+
+def make_document(filename: str, data: bytes, version: int = 1) -> Document:
+    return Document(
+        id=document_id_for(filename), filename=filename, sha256=sha256_of(data), version=version,
+        media_type="text/plain", size=len(data), pages=1, languages=["en"], ingested_at=datetime.now(UTC),
+    )
+
+
+def make_fact(document: Document, value: float, start: int, total: bool = False) -> Fact:
+    return Fact(
+        id=f"f{start}", document=DocumentRef(id=document.id, filename=document.filename),
+        kind="emission_reduction", value=value, unit="tCO2e", is_total=total,
+        evidence=Evidence(page=1, text="x", start=start, end=start + 1, block=0),
+    )
+
+
+def block(index: int, text: str) -> Block:
+    return Block(page=1, text=text, index=index, start=index * 10, end=index * 10 + len(text), language="en")
+
+
+@pytest.fixture
+def catalog(tmp_path):
+    return Catalog(tmp_path / "data")
+
+
+def test_a_saved_document_comes_back_with_its_pages_blocks_and_facts(catalog):
+    document = make_document("a.txt", b"abc")
+    catalog.save_document(document, [PageInfo(number=1, chars=3)], [block(0, "abc")],
+                          [make_fact(document, 5, 0)])
+    assert catalog.get_document(document.id) == document
+    assert catalog.find_document("a.txt") == document
+    assert [b.text for b in catalog.blocks(document.id)] == ["abc"]
+    assert [f.value for f in catalog.facts(document_id=document.id)] == [5]
+    assert catalog.document_with_content(sha256_of(b"abc")) == document
+
+
+def test_saving_a_new_version_replaces_the_old_facts_and_blocks(catalog):
+    first = make_document("a.txt", b"one")
+    catalog.save_document(first, [], [block(0, "one"), block(1, "two")], [make_fact(first, 1, 0)])
+    second = make_document("a.txt", b"two", version=2)
+    catalog.save_document(second, [], [block(0, "new")], [make_fact(second, 2, 0), make_fact(second, 3, 9)])
+    assert [b.text for b in catalog.blocks(second.id)] == ["new"]
+    assert sorted(f.value for f in catalog.facts()) == [2, 3]
+    assert catalog.count_documents() == 1
+
+
+def test_a_failing_write_leaves_the_previous_state_untouched(catalog):
+    document = make_document("a.txt", b"one")
+    catalog.save_document(document, [], [block(0, "one")], [make_fact(document, 1, 0)])
+    duplicate_blocks = [block(0, "x"), block(0, "y")]  # violates the primary key mid-transaction
+    with pytest.raises(Exception):
+        catalog.save_document(make_document("a.txt", b"two", 2), [], duplicate_blocks, [])
+    assert catalog.get_document(document.id) == document
+    assert [b.text for b in catalog.blocks(document.id)] == ["one"]
+
+
+def test_files_are_stored_once_by_content(catalog):
+    digest = catalog.files.put(b"same bytes")
+    assert catalog.files.put(b"same bytes") == digest
+    assert catalog.files.get(digest) == b"same bytes"
+    assert len(list((catalog.data_dir / "files").rglob("*"))) == 2  # one folder, one file
+
+
+def test_review_survives_recomputing_warnings(catalog):
+    document = make_document("a.txt", b"abc")
+    facts = [make_fact(document, 1, 1), make_fact(document, 2, 2), make_fact(document, 9, 3, total=True)]
+    catalog.save_document(document, [], [], facts)
+    catalog.replace_warnings(run_checks(catalog.facts()))
+    [warning] = catalog.warnings()
+    catalog.review_warning(warning.id, "acknowledged", "known typo, corrected in v2")
+    catalog.replace_warnings(run_checks(catalog.facts()))
+    [again] = catalog.warnings(document_id=document.id)
+    assert (again.status, again.note) == ("acknowledged", "known typo, corrected in v2")
+    assert catalog.review_warning("nope", "dismissed", None) is None
+
+
+def test_deleting_a_document_removes_everything_it_owned(catalog):
+    document = make_document("a.txt", b"abc")
+    catalog.save_document(document, [PageInfo(number=1)], [block(0, "abc")], [make_fact(document, 1, 0)])
+    catalog.delete_document(document.id)
+    assert catalog.get_document(document.id) is None
+    assert catalog.blocks(document.id) == [] and catalog.facts() == [] and catalog.pages(document.id) == []

@@ -1,0 +1,96 @@
+import csv
+import io
+
+import pytest
+from fastapi.testclient import TestClient
+
+from service.api import create_app
+from service.settings import Settings
+from tests.conftest import THAI_SUMMARY, english_docx, english_pdf
+
+
+@pytest.fixture
+def client(tmp_path):
+    with TestClient(create_app(Settings(data_dir=tmp_path / "data"))) as test_client:
+        yield test_client
+
+
+def upload(client: TestClient, name: str, data: bytes):
+    return client.post("/documents", files={"file": (name, data)})
+
+
+def test_upload_then_read_document_facts_file_and_warnings(client):
+    response = upload(client, "th_summary.txt", THAI_SUMMARY.encode("utf-8"))
+    assert response.status_code == 201, response.text
+    document_id = response.json()["document_id"]
+    assert response.json()["status"] == "ingested"
+
+    listing = client.get("/documents").json()
+    assert listing["total"] == 1 and listing["items"][0]["filename"] == "th_summary.txt"
+
+    detail = client.get(f"/documents/{document_id}").json()
+    assert detail["document"]["languages"] == ["th"]
+    assert detail["facts"] > 0 and detail["warnings"][0]["rule"] == "sum_of_parts"
+
+    original = client.get(f"/documents/{document_id}/file")
+    assert original.content == THAI_SUMMARY.encode("utf-8")
+
+    facts = client.get("/facts", params={"document": "th_summary.txt", "kind": "emission_reduction"}).json()
+    assert facts["total"] >= 4 and all(f["kind"] == "emission_reduction" for f in facts["items"])
+
+    warnings = client.get("/warnings").json()["items"]
+    reviewed = client.post(f"/warnings/{warnings[0]['id']}/review",
+                           json={"status": "dismissed", "note": "rounding in the source"}).json()
+    assert (reviewed["status"], reviewed["note"]) == ("dismissed", "rounding in the source")
+
+
+def test_same_upload_twice_is_unchanged(client):
+    first = upload(client, "notice.docx", english_docx()).json()
+    second = upload(client, "notice.docx", english_docx()).json()
+    assert (first["status"], second["status"]) == ("ingested", "unchanged")
+    assert client.get("/documents").json()["total"] == 1
+
+
+def test_facts_as_csv_and_pagination(client):
+    upload(client, "notice.docx", english_docx())
+    upload(client, "report.pdf", english_pdf(pages=3))
+    rows = list(csv.DictReader(io.StringIO(client.get("/facts", params={"format": "csv"}).text)))
+    assert {r["filename"] for r in rows} == {"notice.docx", "report.pdf"}
+    every = client.get("/facts", params={"limit": 1000}).json()
+    page = client.get("/facts", params={"limit": 2, "offset": 1}).json()
+    assert page["items"] == every["items"][1:3] and page["total"] == every["total"]
+
+
+def test_search_returns_highlighted_hits_with_pages(client):
+    upload(client, "report.pdf", english_pdf(pages=3))
+    result = client.get("/search", params={"q": "solar dairy"}).json()
+    assert result["total"] >= 3
+    hit = result["hits"][0]
+    assert hit["document"]["filename"] == "report.pdf" and hit["page"] in {1, 2, 3}
+    assert "<mark>" in hit["snippet"]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "status"),
+    [("get", "/documents/nope", 404), ("get", "/documents/nope/file", 404), ("get", "/search", 422),
+     ("get", "/facts?limit=0", 422), ("post", "/warnings/nope/review", 422)],
+)
+def test_every_error_has_the_same_shape(client, method, path, status):
+    response = getattr(client, method)(path)
+    assert response.status_code == status
+    error = response.json()["error"]
+    assert error["status"] == status and error["message"] and error["code"]
+
+
+def test_unreadable_upload_is_rejected_with_its_reason_and_changes_nothing(client):
+    upload(client, "notice.docx", english_docx())
+    response = upload(client, "fake.docx", b"PK\x03\x04 this is not a real zip")
+    assert response.status_code == 422
+    assert "fake.docx" in response.json()["error"]["message"]
+    assert [d["status"] for d in client.get("/documents").json()["items"]].count("ingested") == 1
+
+
+def test_health_and_openapi(client):
+    assert client.get("/health").json()["status"] == "ok"
+    spec = client.get("/openapi.json").json()
+    assert {"/documents", "/search", "/facts", "/warnings", "/health"} <= set(spec["paths"])

@@ -1,0 +1,110 @@
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from service.cli import main
+from tests.conftest import THAI_SUMMARY
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
+    code = main(list(args))
+    return code, capsys.readouterr().out
+
+
+def as_json(capsys: pytest.CaptureFixture[str], data: Path, *args: str) -> list[dict]:
+    code, out = run(capsys, "--data-dir", str(data), *args, "--format", "json")
+    assert code == 0
+    return json.loads(out)
+
+
+def test_ingest_a_folder_then_query_facts_warnings_and_search(tmp_path, corpus_dir, capsys):
+    data = tmp_path / "data"
+    code, out = run(capsys, "--data-dir", str(data), "ingest", str(corpus_dir))
+    assert code == 0, out
+    assert "ingested 5, unchanged 0, failed 0" in out
+
+    facts = as_json(capsys, data, "facts")
+    thai = [f for f in facts if f["document"]["filename"] == "th_summary.txt"]
+    assert {(f["kind"], f["value"], f["unit"]) for f in thai} >= {
+        ("emission_reduction", 2000, "tCO2e/yr"), ("emission_reduction", 5000, "tCO2e/yr"),
+    }
+    stated = next(f for f in thai if f["value"] == 5000)
+    assert stated["language"] == "th" and "๕,๐๐๐" in stated["evidence"]["text"]
+    assert stated["evidence"]["page"] == 1
+
+    warnings = as_json(capsys, data, "warnings")
+    [sum_warning] = [w for w in warnings if w["rule"] == "sum_of_parts"
+                     and w["documents"][0]["filename"] == "th_summary.txt"]
+    assert (sum_warning["expected"], sum_warning["found"]) == (5000, 4000)
+
+    hits = as_json(capsys, data, "search", "หม้อไอน้ำ", "--limit", "5")
+    assert hits and hits[0]["document"]["filename"] == "th_summary.txt"
+    assert "<mark>" in hits[0]["snippet"]
+
+
+def test_facts_filters_and_formats(tmp_path, corpus_dir, capsys):
+    data = tmp_path / "data"
+    run(capsys, "--data-dir", str(data), "ingest", str(corpus_dir))
+    japanese = as_json(capsys, data, "facts", "--document", "ja_pdd_sjis.txt")
+    assert {f["kind"] for f in japanese} >= {"reference_emissions", "project_emissions", "emission_reduction"}
+    assert all(f["document"]["filename"] == "ja_pdd_sjis.txt" for f in japanese)
+
+    code, out = run(capsys, "--data-dir", str(data), "facts", "--format", "csv", "--kind", "project_cost")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert code == 0 and rows and {r["kind"] for r in rows} == {"project_cost"}
+
+    code, out = run(capsys, "--data-dir", str(data), "facts", "--document", "missing.pdf")
+    assert code == 2
+
+
+def test_reingesting_is_a_no_op_and_a_changed_file_is_a_new_version(tmp_path, corpus_dir, capsys):
+    data = tmp_path / "data"
+    run(capsys, "--data-dir", str(data), "ingest", str(corpus_dir))
+    code, out = run(capsys, "--data-dir", str(data), "ingest", str(corpus_dir))
+    assert code == 0 and "ingested 0, unchanged 5, failed 0" in out
+
+    (corpus_dir / "th_summary.txt").write_text(THAI_SUMMARY.replace("๕,๐๐๐", "๔,๐๐๐"), encoding="utf-8")
+    code, out = run(capsys, "--data-dir", str(data), "ingest", str(corpus_dir))
+    assert "ingested 1, unchanged 4, failed 0" in out
+    [document] = [d for d in as_json(capsys, data, "documents") if d["filename"] == "th_summary.txt"]
+    assert document["version"] == 2
+    totals = [f["value"] for f in as_json(capsys, data, "facts", "--document", "th_summary.txt")]
+    assert 4000 in totals and 5000 not in totals
+    assert not [w for w in as_json(capsys, data, "warnings") if w["rule"] == "sum_of_parts"
+                and w["documents"][0]["filename"] == "th_summary.txt"]
+
+
+def test_a_bad_file_fails_with_its_reason_and_the_rest_is_ingested(tmp_path, corpus_dir, capsys):
+    (corpus_dir / "broken.pdf").write_bytes(b"%PDF-1.7\n1 0 obj << /Type /Catalog")
+    (corpus_dir / "empty.txt").write_bytes(b"")
+    data = tmp_path / "data"
+    code, out = run(capsys, "--data-dir", str(data), "ingest", str(corpus_dir))
+    assert code == 1
+    assert "ingested 5, unchanged 0, failed 2" in out
+    assert "failed: broken.pdf:" in out and "failed: empty.txt: empty file" in out
+    documents = as_json(capsys, data, "documents")
+    assert sum(d["status"] == "ingested" for d in documents) == 5
+
+
+def test_warning_can_be_acknowledged_with_a_note(tmp_path, corpus_dir, capsys):
+    data = tmp_path / "data"
+    run(capsys, "--data-dir", str(data), "ingest", str(corpus_dir))
+    [warning] = [w for w in as_json(capsys, data, "warnings") if w["rule"] == "sum_of_parts"
+                 and w["documents"][0]["filename"] == "th_summary.txt"]
+    code, out = run(capsys, "--data-dir", str(data), "warnings", "ack", warning["id"], "--note", "typo")
+    assert code == 0 and "acknowledged" in out
+    [again] = [w for w in as_json(capsys, data, "warnings") if w["id"] == warning["id"]]
+    assert (again["status"], again["note"]) == ("acknowledged", "typo")
+
+
+def test_search_finds_japanese_and_english_with_page_numbers(tmp_path, corpus_dir, capsys):
+    data = tmp_path / "data"
+    run(capsys, "--data-dir", str(data), "ingest", str(corpus_dir))
+    hits = as_json(capsys, data, "search", "チラー")
+    assert hits[0]["document"]["filename"] == "ja_pdd_sjis.txt"
+    hits = as_json(capsys, data, "search", "dairy factory Ulaanbaatar")
+    assert {h["document"]["filename"] for h in hits} == {"2024/en_monitoring.pdf"}
+    assert {h["page"] for h in hits} == {1, 2}
