@@ -4,11 +4,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 
-from checks import sums
+from checks import arithmetic, shares, sums
 from checks.base import Rule
 from corpus.models import Fact, Warning
 
-DOCUMENT_RULES: list[Rule] = [sums.RULE]
+DOCUMENT_RULES: list[Rule] = [sums.RULE, arithmetic.RULE, shares.SHARE_RULE, shares.CAP_RULE]
 
 
 def run_checks(facts: Sequence[Fact]) -> list[Warning]:

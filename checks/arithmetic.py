@@ -1,0 +1,34 @@
+"""Reference emissions minus project emissions must equal the emission reductions stated beside them."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from checks.base import Rule, fmt, make_warning, tolerance
+from checks.pairing import of_kind, partner
+from corpus.models import Fact, Warning
+
+NAME = "reference_minus_project"
+
+
+def check_reductions(facts: Sequence[Fact]) -> list[Warning]:
+    warnings = []
+    for reduction in of_kind(facts, "emission_reduction"):
+        reference = partner(reduction, of_kind(facts, "reference_emissions", reduction.unit))
+        project = partner(reduction, of_kind(facts, "project_emissions", reduction.unit))
+        if reference is None or project is None:
+            continue
+        computed = reference.value - project.value
+        allowed = max(tolerance(reduction), tolerance(reference), tolerance(project))
+        if abs(computed - reduction.value) <= allowed:
+            continue
+        message = (
+            f"Reference emissions of {fmt(reference.value)} minus project emissions of {fmt(project.value)} "
+            f"give {fmt(computed)} {reduction.unit}, but the emission reductions stated are "
+            f"{fmt(reduction.value)}."
+        )
+        involved = [reference, project, reduction]
+        warnings.append(make_warning(NAME, "error", involved, reduction.value, computed, allowed, message))
+    return warnings
+
+
+RULE = Rule(NAME, "Reference minus project emissions equal the stated reductions.", check_reductions)

@@ -1,0 +1,68 @@
+from checks import run_checks
+from tests.checks.test_sums import fact
+
+
+def emissions(reference: float, project: float, reduction: float, subject: str | None = None, at: int = 0):
+    made = [
+        fact(reference, at + 1, kind="reference_emissions"),
+        fact(project, at + 2, kind="project_emissions"),
+        fact(reduction, at + 3, kind="emission_reduction"),
+    ]
+    return [f.model_copy(update={"subject": subject}) for f in made]
+
+
+def test_reductions_that_do_not_follow_from_the_emissions_are_an_error():
+    [warning] = run_checks(emissions(8000, 5000, 2700))
+    assert warning.rule == "reference_minus_project"
+    assert (warning.expected, warning.found) == (2700, 3000)
+    assert "minus project emissions" in warning.message
+
+
+def test_consistent_emissions_raise_nothing():
+    assert run_checks(emissions(8000, 5000, 3000)) == []
+
+
+def test_each_table_row_is_checked_against_its_own_project():
+    rows = emissions(900, 400, 500, "Project A", at=0) + emissions(700, 300, 400, "Project B", at=10)
+    assert run_checks(rows) == []
+    rows[5] = rows[5].model_copy(update={"value": 450})
+    [warning] = run_checks(rows)
+    assert warning.facts[-1].subject == "Project B"
+
+
+def money(kind: str, value: float, start: int, subject: str | None = None, qualifier: str = "exact"):
+    return fact(value, start, kind=kind, unit="JPY", qualifier=qualifier).model_copy(update={"subject": subject})
+
+
+def share(value: float, start: int, qualifier: str = "exact"):
+    return fact(value, start, kind="subsidy_share", unit="%", qualifier=qualifier)
+
+
+def test_stated_rate_that_does_not_match_the_amounts_is_flagged():
+    facts = [money("project_cost", 950e6, 1), money("subsidy_amount", 380e6, 2), share(45, 3)]
+    [warning] = run_checks(facts)
+    assert warning.rule == "stated_share" and warning.found == 40.0
+
+
+def test_rate_on_approximate_amounts_is_judged_with_their_precision():
+    facts = [money("project_cost", 950e6, 1, qualifier="approx"), money("subsidy_amount", 427.5e6, 2),
+             share(45, 3)]
+    assert run_checks(facts) == []
+
+
+def test_support_above_the_default_cap_is_flagged_per_project():
+    facts = [
+        money("project_cost", 720e6, 1, "A"), money("subsidy_amount", 288e6, 2, "A"),
+        money("project_cost", 2400e6, 3, "B"), money("subsidy_amount", 1260e6, 4, "B"),
+    ]
+    [warning] = run_checks(facts)
+    assert warning.rule == "programme_cap" and warning.found == 52.5
+    assert warning.facts[0].subject == "B"
+
+
+def test_a_cap_the_document_states_wins_over_the_default():
+    facts = [money("project_cost", 100e6, 1), money("subsidy_amount", 45e6, 2), share(40, 3, "at_most")]
+    [warning] = run_checks(facts)
+    assert warning.expected == 40 and "the cap the document states" in warning.message
+    within = [money("project_cost", 100e6, 1), money("subsidy_amount", 45e6, 2), share(50, 3, "at_most")]
+    assert run_checks(within) == []
