@@ -1,5 +1,4 @@
 """The REST API: documents, facts, warnings and search over HTTP. The only module that knows HTTP."""
-from __future__ import annotations
 
 import threading
 from collections.abc import AsyncIterator

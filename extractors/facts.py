@@ -1,0 +1,811 @@
+"""Facts from a document's blocks: each quantity, what it is about, and where the document says it.
+
+A quantity becomes a fact when its unit is known and its kind can be told. The kind comes from the
+cue word nearest to the number within its clause (a list item or sentence, or a table cell read with
+its column header and row label), among the kinds its unit allows. Prose blocks go through a blank
+spaCy pipeline whose components (jcm_quantities, jcm_cues) mark quantities and cue words; table rows
+are read cell by cell.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from functools import cache
+from typing import Any, NamedTuple
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from corpus.models import Block, DocumentRef, Evidence, Fact
+from extractors.numbers import (
+    ParsedNumber,
+    compile_guarded,
+    find_numbers,
+    find_periods,
+    fold,
+    read_json,
+    read_tsv,
+)
+from extractors.quantities import (
+    Quantity,
+    ScriptRunTokenizer,
+    spans_at,
+    UnitSpec,
+    find_quantities,
+    parse_unit_label,
+    per_year_before,
+    qualifier_around,
+    scaled,
+)
+
+_WINDOW = 80  # characters a per-year or total word may stand before its number
+_BLOCK_GAP = 3  # blocks that may separate the items of one list from its total
+
+
+class Cue(NamedTuple):
+    topic: str
+    start: int
+    end: int
+
+
+class _Mention(NamedTuple):
+    """A period or a country named in a block."""
+
+    start: int
+    end: int
+    value: str
+
+
+# --- lexicons ----------------------------------------------------------------------------------
+
+
+def _cues() -> dict[str, Any]:
+    return read_json("fact_cues.json")
+
+
+def _alternation(patterns: Sequence[str]) -> str:
+    return "|".join(patterns)
+
+
+def _english_aware(patterns_by_language: dict[str, list[str]]) -> str:
+    """One alternation; English patterns only match at a word start."""
+    return _alternation([
+        rf"\b(?:{pattern})" if language == "en" else pattern
+        for language, patterns in patterns_by_language.items()
+        for pattern in patterns
+    ])
+
+
+@cache
+def _cue_pattern() -> re.Pattern[str]:
+    groups = [f"(?P<{entry['topic']}>{_english_aware(entry['patterns'])})" for entry in _cues()["topics"]]
+    return compile_guarded("|".join(groups), re.I)
+
+
+@cache
+def _total_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """Total words before a number, after it, and as a whole table-row label."""
+    totals = _cues()["totals"]
+    before = compile_guarded(rf"(?<![A-Za-z])(?:{_alternation(totals['before'])})", re.I)
+    after = re.compile(rf"\s*(?:{_alternation(totals['after'])})(?![A-Za-z])", re.I)
+    row_label = re.compile(rf"\s*(?:{_alternation(totals['row_labels'])})\s*[:：.]?\s*", re.I)
+    return before, after, row_label
+
+
+@cache
+def _header_roles() -> dict[str, re.Pattern[str]]:
+    table = _cues()["table"]
+    return {
+        role: re.compile(rf"\s*(?:{_alternation(table[f'{role}_headers'])})\s*(?:[(（].*)?", re.I)
+        for role in ("project", "country", "unit", "index")
+    }
+
+
+@cache
+def _count_labels() -> re.Pattern[str]:
+    labels = _cues()["count_labels"]
+    return re.compile("|".join(f"(?P<{topic}>{_alternation(patterns)})" for topic, patterns in labels.items()), re.I)
+
+
+@cache
+def _base_of_relation() -> re.Pattern[str]:
+    return re.compile(rf"\s*(?:{_alternation(_cues()['base_of_relations'])})\s*", re.I)
+
+
+@cache
+def _countries() -> tuple[re.Pattern[str], dict[str, str]]:
+    canonical: dict[str, str] = {}
+    alternatives: list[str] = []
+    for row in read_tsv("countries.tsv"):
+        for language in ("en", "ja", "th"):
+            for name in row[language].split("|"):
+                canonical[_country_key(name.replace("\\s?", "").replace("\\", ""))] = row["country"]
+                alternatives.append(_country_alternative(name, language))
+    alternatives.sort(key=len, reverse=True)
+    return compile_guarded("|".join(alternatives), re.I), canonical
+
+
+def _country_key(name: str) -> str:
+    return name.replace(" ", "").lower()
+
+
+def _country_alternative(name: str, language: str) -> str:
+    if language == "en":
+        return rf"\b{re.escape(name)}\b"
+    if language == "ja":  # タイ must not be the start of タイプ
+        return rf"(?:{name})(?![ァ-ヶー])"
+    return name
+
+
+@cache
+def _project_nouns() -> re.Pattern[str]:
+    return re.compile(_alternation(_cues()["subjects"]["project_nouns"]), re.I)
+
+
+@cache
+def _may_hold_number() -> re.Pattern[str]:
+    words = _alternation([row["word"] for row in read_tsv("number_words.tsv")])
+    return re.compile(rf"[0-9๐-๙０-９〇一二三四五六七八九]|\b(?:{words})\b", re.I)
+
+
+def _kind_for(topic: str | None, unit_class: str) -> str | None:
+    return _cues()["kind_by_topic"].get(topic or "", {}).get(unit_class)
+
+
+def _fallback_kind(unit_class: str) -> str | None:
+    return _cues()["fallback_kind"].get(unit_class)
+
+
+# --- spaCy pipeline ----------------------------------------------------------------------------
+
+
+def find_cues(folded: str) -> list[Cue]:
+    """Cue words of a folded text with their topic: reduction, cost, subsidy, projects, ..."""
+    return [Cue(match.lastgroup or "", match.start(), match.end()) for match in _cue_pattern().finditer(folded)]
+
+
+if not Doc.has_extension("jcm_cues"):
+    Doc.set_extension("jcm_cues", default=None)
+
+
+@Language.component("jcm_cues")
+def cues_component(doc: Doc) -> Doc:
+    """Sets doc._.jcm_cues (list of Cue) and the span group "jcm_cues" labelled by topic."""
+    cues = find_cues(fold(doc.text))
+    doc._.jcm_cues = cues
+    doc.spans["jcm_cues"] = spans_at(doc, [(cue.start, cue.end, cue.topic) for cue in cues])
+    return doc
+
+
+_THAI = re.compile(r"[\u0E00-\u0E7F]")
+_JAPANESE = re.compile(r"[\u3040-\u30FF\u4E00-\u9FFF]")
+
+
+def _pipeline_language(language: str, text: str) -> str:
+    if language in ("en", "ja", "th"):
+        return language
+    return "th" if _THAI.search(text) else "ja" if _JAPANESE.search(text) else "en"
+
+
+@cache
+def fact_pipeline(language: str) -> Language:
+    """A blank pipeline for the language with the quantity and cue components; built once per process."""
+    nlp = spacy.blank(language)
+    if language != "en":
+        nlp.tokenizer = ScriptRunTokenizer(nlp.vocab)
+    nlp.add_pipe("jcm_quantities")
+    nlp.add_pipe("jcm_cues")
+    return nlp
+
+
+# --- segments: list items and sentences --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Segment:
+    """A list item or sentence of a block; `head` is where an item's text starts after its marker."""
+
+    start: int
+    end: int
+    head: int | None = None
+
+
+_ITEM_MARKER = re.compile(
+    r"(?:(?<=\s)|^)(?:\(?\d{1,2}\)|\d{1,2}\.(?=\s)|[①-⑳])\s*"  # numbered items may run on in a line
+    r"|(?:(?<=\n)|^)[ \t]*[•●▪■◆・\-–][ \t]+"  # bullets start a line
+)
+_SENTENCE_END = re.compile(r"[。！？!?](?=\s*\S)|(?<!\b[A-Z])\.(?=\s+[A-Z\"“(])|\n\s*\n")
+_ABBREVIATION = re.compile(r"\b(?:No|Co|Ltd|Inc|approx|etc|vs|Mr|Ms|Dr|Fig|Art|Vol|pp|e\.g|i\.e|St)\Z", re.I)
+
+
+def _segments(folded: str) -> list[_Segment]:
+    cuts: dict[int, int | None] = {0: None}
+    markers = list(_ITEM_MARKER.finditer(folded))
+    for match in markers:
+        cuts[match.start()] = match.end()
+    for match in _SENTENCE_END.finditer(folded):
+        in_marker = any(marker.start() <= match.start() < marker.end() for marker in markers)
+        if not in_marker and not _ABBREVIATION.search(folded, max(0, match.start() - 8), match.start()):
+            cuts.setdefault(match.end(), None)
+    starts = sorted(cuts)
+    ends = starts[1:] + [len(folded)]
+    return [_Segment(start, end, cuts[start]) for start, end in zip(starts, ends, strict=True) if end > start]
+
+
+def _within(items: Sequence[Any], start: int, end: int) -> list[Any]:
+    return [item for item in items if start <= item.start and item.end <= end]
+
+
+# --- reading a clause: kind, context, per-year, totals -----------------------------------------
+
+
+@dataclass(frozen=True)
+class _Scope:
+    """The clause a quantity is read in: a list item or sentence, or one table cell.
+
+    `topics` are cue topics from outside the clause (a table's column header and row label), used
+    when the clause itself has no cue for the quantity's unit.
+    """
+
+    folded: str
+    start: int
+    end: int
+    quantities: list[Quantity]
+    cues: list[Cue]
+    topics: tuple[str, ...] = ()
+    all_topics: frozenset[str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "all_topics", frozenset([cue.topic for cue in self.cues] + list(self.topics)))
+
+
+def _cue_distance(scope: _Scope, cue: Cue, quantity: Quantity) -> int | None:
+    """How far a cue stands from a quantity; cues after it and cues past other quantities count as farther.
+
+    None for a cue after the quantity that names its base: "40% of the project cost", "จากมูลค่าโครงการ".
+    """
+    if cue.end <= quantity.start:
+        gap, low, high = quantity.start - cue.end, cue.end, quantity.start
+    elif cue.start >= quantity.end:
+        if _base_of_relation().fullmatch(scope.folded, quantity.end, cue.start):
+            return None
+        gap, low, high = 2 * (cue.start - quantity.end) + 10, quantity.end, cue.start
+    else:
+        return 0
+    crossed = len([other for other in _within(scope.quantities, low, high) if other is not quantity])
+    return gap + 1000 * crossed
+
+
+def _nearest_cue_kind(scope: _Scope, quantity: Quantity) -> str | None:
+    scored = [
+        (distance, cue.start, kind)
+        for cue in scope.cues
+        if (kind := _kind_for(cue.topic, quantity.unit_class))
+        and (distance := _cue_distance(scope, cue, quantity)) is not None
+    ]
+    return min(scored)[2] if scored else None
+
+
+def _equation_kind(scope: _Scope, quantity: Quantity) -> str | None:
+    """ "ER = RE - PE = 3,120 tCO2": the result of an equation is what its left-hand side names."""
+    equals = scope.folded.find("=", scope.start, quantity.start)
+    if equals < 0:
+        return None
+    left = _within(scope.cues, scope.start, equals)
+    return next((kind for cue in left if (kind := _kind_for(cue.topic, quantity.unit_class))), None)
+
+
+def _kind(scope: _Scope, quantity: Quantity) -> str | None:
+    """Its count noun's kind, else its equation's or nearest compatible cue's, else the scope's topics', else
+    the unit's default."""
+    if quantity.topic:
+        return _kind_for(quantity.topic, quantity.unit_class)
+    from_topics = (kind for topic in scope.topics if (kind := _kind_for(topic, quantity.unit_class)))
+    return (
+        _equation_kind(scope, quantity)
+        or _nearest_cue_kind(scope, quantity)
+        or next(from_topics, None)
+        or _fallback_kind(quantity.unit_class)
+    )
+
+
+def _has_context(unit_context: str, topics: frozenset[str] | Sequence[str]) -> bool:
+    """Bare "tons" count as CO2 only in a clause about emissions."""
+    return unit_context != "emission" or bool(set(topics) & set(_cues()["emission_context_topics"]))
+
+
+def _per_year(scope: _Scope, quantity: Quantity) -> bool:
+    """A per-year unit, or a per-year word before the number in its clause: "annual reduction of 300,000 tons"."""
+    if quantity.per_year:
+        return True
+    low = max(scope.start, quantity.start - _WINDOW)
+    markers = list(per_year_before().finditer(scope.folded, low, quantity.start))
+    if not markers:
+        return False
+    between = _within(scope.quantities, markers[-1].end(), quantity.start)
+    return not [other for other in between if other is not quantity]
+
+
+def _unit(quantity: Quantity, per_year: bool) -> str:
+    return "tCO2e/yr" if quantity.unit_class == "emission" and per_year else quantity.unit
+
+
+def _overlaps_cue(start: int, end: int, cues: Sequence[Cue]) -> bool:
+    """ "Total" inside "total project cost" names the kind, not a sum."""
+    return any(cue.start < end and start < cue.end for cue in cues)
+
+
+def _totals(folded: str, segments: Sequence[_Segment], quantities: Sequence[Quantity], cues: Sequence[Cue]) -> set[int]:
+    """Indices of quantities stated as totals: the first non-count quantity after a total word in its clause."""
+    before, after, _ = _total_patterns()
+    marked: set[int] = set()
+    for match in before.finditer(folded):
+        if _overlaps_cue(match.start(), match.end(), cues):
+            continue
+        clause_end = next(segment.end for segment in segments if segment.end > match.start())
+        limit = min(clause_end, match.end() + _WINDOW)
+        following = [
+            index
+            for index, quantity in enumerate(quantities)
+            if quantity.unit_class != "count" and match.end() <= quantity.start < limit
+        ]
+        marked.update(following[:1])
+    for index, quantity in enumerate(quantities):
+        suffix = after.match(folded, quantity.end)
+        if quantity.unit_class != "count" and suffix and not _overlaps_cue(suffix.start(), suffix.end(), cues):
+            marked.add(index)
+    return marked
+
+
+# --- subjects and periods ----------------------------------------------------------------------
+
+_HEAD_STOP = re.compile(r"[,;:：、。(（|]|\s[-–—]\s")
+
+
+def _item_project(text: str, folded: str, segment: _Segment) -> str | None:
+    """The project a list item names first: "๑. โครงการผลิตไฟฟ้า... ปริมาณ..." -> "โครงการผลิตไฟฟ้า..."."""
+    if segment.head is None:
+        return None
+    stop = _HEAD_STOP.search(folded, segment.head, segment.end)
+    head = text[segment.head : stop.start() if stop else segment.end].strip()
+    if _THAI.match(head):  # Thai separates phrases with spaces: the name is the first phrase or two
+        phrases = head.split()
+        head = phrases[0] if len(phrases[0]) >= 10 or len(phrases) == 1 else " ".join(phrases[:2])
+    return head if _project_nouns().search(head) and len(head) <= 150 else None
+
+
+def country_mentions(folded: str) -> list[_Mention]:
+    """JCM partner countries named in a folded text, valued by their canonical English name."""
+    pattern, canonical = _countries()
+    return [
+        _Mention(match.start(), match.end(), canonical.get(_country_key(match.group()), match.group()))
+        for match in pattern.finditer(folded)
+    ]
+
+
+def _periods(text: str) -> list[_Mention]:
+    return [_Mention(period.start, period.end, period.value) for period in find_periods(text)]
+
+
+def _nearest(mentions: Sequence[_Mention], position: int) -> str | None:
+    def distance(mention: _Mention) -> int:
+        return min(abs(mention.start - position), abs(mention.end - position))
+
+    return min(mentions, key=distance).value if mentions else None
+
+
+# --- drafts ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Draft:
+    """A fact before its id: the id depends on the unit, which the document-level pass may still change."""
+
+    kind: str
+    value: float
+    unit: str
+    unit_class: str
+    qualifier: str
+    precision: float
+    evidence: Evidence
+    language: str
+    subject: str | None = None
+    period: str | None = None
+    is_total: bool = False
+    in_list: bool = False
+
+
+def _evidence(block: Block, text: str, number: ParsedNumber, offset: int) -> Evidence:
+    return Evidence(
+        page=block.page,
+        text=text.strip(),
+        start=block.start + offset + number.start,
+        end=block.start + offset + number.end,
+        block=block.index,
+        bbox=block.bbox,
+    )
+
+
+# --- prose blocks ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Prose:
+    """A paragraph or heading, marked up once."""
+
+    block: Block
+    folded: str
+    quantities: list[Quantity]
+    cues: list[Cue]
+    segments: list[_Segment]
+    totals: set[int]
+    periods: list[_Mention]
+    countries: list[_Mention]
+
+
+def _read_prose(block: Block) -> _Prose | None:
+    doc = fact_pipeline(_pipeline_language(block.language, block.text))(block.text)
+    quantities: list[Quantity] = doc._.jcm_quantities
+    if not quantities:
+        return None
+    folded = fold(block.text)
+    segments = _segments(folded)
+    return _Prose(
+        block=block,
+        folded=folded,
+        quantities=quantities,
+        cues=doc._.jcm_cues,
+        segments=segments,
+        totals=_totals(folded, segments, quantities, doc._.jcm_cues),
+        periods=_periods(block.text),
+        countries=country_mentions(folded),
+    )
+
+
+def _prose_drafts(block: Block, previous: Block | None) -> list[_Draft]:
+    prose = _read_prose(block)
+    if prose is None:
+        return []
+    drafts: list[_Draft] = []
+    for segment in prose.segments:
+        carried = _carried_topics(prose, segment, previous) if segment.start == 0 else ()
+        drafts += _segment_drafts(prose, segment, carried)
+    return drafts
+
+
+def _carried_topics(prose: _Prose, segment: _Segment, previous: Block | None) -> tuple[str, ...]:
+    """Cue topics of an unfinished line before the block, when its first clause has none of its own."""
+    if previous is None or previous.page != prose.block.page:
+        return ()
+    if not _within(prose.quantities, segment.start, segment.end) or _within(prose.cues, segment.start, segment.end):
+        return ()
+    return _open_topics(previous)
+
+
+_CLAUSE_END = re.compile(r"[.。!?！？:：;；)）]\s*\Z")
+
+
+def _open_topics(block: Block) -> tuple[str, ...]:
+    """Cue topics of the last clause of a block that stops mid-sentence, nearest first.
+
+    A reader may hand over a wrapped line as its own block ("...expected to reduce" / "12,400 tCO2e");
+    its cues then still tell what the next line's number is.
+    """
+    folded = fold(block.text)
+    if block.kind == "table_row" or _CLAUSE_END.search(folded):
+        return ()
+    tail = _segments(folded)[-1]
+    return tuple(cue.topic for cue in reversed(_within(find_cues(folded), tail.start, tail.end)))
+
+
+def _segment_drafts(prose: _Prose, segment: _Segment, carried: tuple[str, ...]) -> list[_Draft]:
+    scope = _Scope(
+        prose.folded,
+        segment.start,
+        segment.end,
+        _within(prose.quantities, segment.start, segment.end),
+        _within(prose.cues, segment.start, segment.end),
+        carried,
+    )
+    item_project = _item_project(prose.block.text, prose.folded, segment)
+    drafts: list[_Draft] = []
+    for quantity in scope.quantities:
+        kind = _kind(scope, quantity)
+        if kind is None or not _has_context(quantity.context, scope.all_topics):
+            continue
+        is_total = prose.quantities.index(quantity) in prose.totals
+        if is_total:  # a total closes the list: the item's project does not own it or what follows
+            item_project = None
+        drafts.append(_prose_draft(prose, segment, scope, quantity, kind, is_total, item_project))
+    return drafts
+
+
+def _prose_subject(prose: _Prose, segment: _Segment, quantity: Quantity, kind: str, project: str | None) -> str | None:
+    if project:
+        return project
+    if kind == "partner_country_count":  # the countries listed are what is counted, not the subject
+        return None
+    return _nearest(_within(prose.countries, segment.start, segment.end), quantity.number.start)
+
+
+def _prose_draft(
+    prose: _Prose, segment: _Segment, scope: _Scope, quantity: Quantity, kind: str, is_total: bool, project: str | None
+) -> _Draft:
+    block = prose.block
+    periods = _within(prose.periods, segment.start, segment.end) or prose.periods
+    return _Draft(
+        kind=kind,
+        value=quantity.value,
+        unit=_unit(quantity, _per_year(scope, quantity)),
+        unit_class=quantity.unit_class,
+        qualifier=quantity.qualifier,
+        precision=quantity.precision,
+        evidence=_evidence(block, block.text[segment.start : segment.end], quantity.number, 0),
+        language=block.language,
+        subject=_prose_subject(prose, segment, quantity, kind, project),
+        period=_nearest(periods, quantity.number.start),
+        is_total=is_total,
+        in_list=segment.head is not None,
+    )
+
+
+# --- table rows --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Column:
+    role: str  # project, country, unit, index or ""
+    unit: UnitSpec | None
+    topics: tuple[str, ...]
+    per_year: bool = False
+
+
+@cache
+def _columns(header: tuple[str, ...]) -> tuple[_Column, ...]:
+    return tuple(_column(label) for label in header)
+
+
+def _column(label: str) -> _Column:
+    folded = fold(label)
+    role = next((role for role, pattern in _header_roles().items() if pattern.fullmatch(folded)), "")
+    topics = tuple(cue.topic for cue in find_cues(folded))
+    unit = parse_unit_label(label)
+    if unit is None and (count := _count_labels().search(folded)):
+        unit, topics = UnitSpec("count", "count", Decimal(1)), (count.lastgroup or "",) + topics
+    return _Column(role, unit, topics, bool(per_year_before().search(folded)))
+
+
+_NUMERIC_RESIDUE = re.compile(r"[\s()\[\]*~≈+\-–—.,:;約]*")
+
+
+def _bare_number(cell: str) -> ParsedNumber | None:
+    """The number of a cell that holds nothing else (signs aside): "3,020", "約 720"."""
+    numbers = find_numbers(cell)
+    if len(numbers) != 1:
+        return None
+    folded = fold(cell)
+    residue = folded[: numbers[0].start] + folded[numbers[0].end :]
+    return numbers[0] if _NUMERIC_RESIDUE.fullmatch(residue) else None
+
+
+def _cell_offsets(text: str, cells: Sequence[str]) -> list[int | None]:
+    """Where each cell's text starts in the row text (None when the reader rewrote it)."""
+    offsets: list[int | None] = []
+    cursor = 0
+    for cell in cells:
+        found = text.find(cell, cursor) if cell else -1
+        offsets.append(found if found >= 0 else None)
+        cursor = found + len(cell) if found >= 0 else cursor
+    return offsets
+
+
+@dataclass(frozen=True)
+class _Row:
+    block: Block
+    cells: list[str]
+    columns: tuple[_Column, ...]
+    offsets: list[int | None]
+    topics: tuple[str, ...]  # cue topics of the row's label cells
+    unit: UnitSpec | None  # from a unit column or a cell holding only a unit
+    subject: str | None
+    is_total: bool
+    per_year: bool
+    period: str | None
+
+
+def _row_labels(cells: Sequence[str], columns: Sequence[_Column]) -> list[str]:
+    return [cell for cell, column in zip(cells, columns, strict=False) if not column.role and not _bare_number(cell)]
+
+
+def _read_row(block: Block) -> _Row:
+    cells = list(block.cells or [])
+    header = tuple(block.header or ())
+    columns = _columns(header) + (_Column("", None, ()),) * max(0, len(cells) - len(header))
+    labels = _row_labels(cells, columns)
+    first = next((cell for cell in cells if cell.strip()), "")
+    return _Row(
+        block=block,
+        cells=cells,
+        columns=columns,
+        offsets=_cell_offsets(block.text, cells),
+        topics=tuple(cue.topic for label in labels for cue in find_cues(fold(label))),
+        unit=_row_unit(cells, columns),
+        subject=_row_subject(cells, columns),
+        is_total=bool(_total_patterns()[2].fullmatch(fold(first))),
+        per_year=any(per_year_before().search(fold(label)) for label in labels),
+        period=_nearest(_periods(block.text), 0),
+    )
+
+
+def _row_unit(cells: Sequence[str], columns: Sequence[_Column]) -> UnitSpec | None:
+    for cell, column in zip(cells, columns, strict=False):
+        spec = parse_unit_label(cell) if cell.strip() and not find_numbers(cell) else None
+        if spec and (column.role == "unit" or len(cell.strip()) <= 24):
+            return spec
+    return None
+
+
+def _is_subject_like(cell: str) -> bool:
+    """A cell naming something: letters, and neither a number, a cue label, a unit nor a total label."""
+    folded = fold(cell)
+    if not re.search(r"[^\W\d_]", folded) or _bare_number(cell):
+        return False
+    return not (find_cues(folded) or parse_unit_label(cell) or _total_patterns()[2].fullmatch(folded))
+
+
+def _row_subject(cells: Sequence[str], columns: Sequence[_Column]) -> str | None:
+    """The row's project (or country) cell, else its first cell that names something."""
+    for role in ("project", "country"):
+        for cell, column in zip(cells, columns, strict=False):
+            if column.role == role and cell.strip():
+                mentions = country_mentions(fold(cell)) if role == "country" else []
+                return mentions[0].value if mentions else cell.strip()
+    for cell, column in zip(cells, columns, strict=False):
+        if not column.role and _is_subject_like(cell):
+            return cell.strip()
+    return None
+
+
+def _is_header_row(block: Block) -> bool:
+    cells = [cell.strip() for cell in block.cells or []]
+    return block.row == 0 or bool(block.header and cells == [label.strip() for label in block.header])
+
+
+def _table_row_drafts(block: Block) -> list[_Draft]:
+    if _is_header_row(block):
+        return []
+    row = _read_row(block)
+    drafts: list[_Draft] = []
+    for index, cell in enumerate(row.cells):
+        if row.columns[index].role not in ("unit", "index") and _may_hold_number().search(cell):
+            drafts += _cell_drafts(row, index)
+    return drafts
+
+
+def _cell_drafts(row: _Row, index: int) -> list[_Draft]:
+    cell, column = row.cells[index], row.columns[index]
+    number = _bare_number(cell)
+    if number is not None:
+        spec = column.unit or row.unit
+        draft = _bare_cell_draft(row, index, number, spec) if spec else None
+        return [draft] if draft else []
+    folded = fold(cell)
+    quantities = find_quantities(cell)
+    scope = _Scope(folded, 0, len(folded), quantities, find_cues(folded), column.topics + row.topics)
+    drafts = []
+    for quantity in quantities:
+        kind = _kind(scope, quantity)
+        if kind and _has_context(quantity.context, scope.all_topics):
+            unit = _unit(quantity, _per_year(scope, quantity))
+            drafts.append(_cell_draft(row, index, quantity.number, kind, unit, quantity))
+    return drafts
+
+
+def _bare_cell_draft(row: _Row, index: int, number: ParsedNumber, spec: UnitSpec) -> _Draft | None:
+    """A number alone in its cell takes its unit and scale from the column header or the row's unit cell."""
+    column = row.columns[index]
+    topics = column.topics + row.topics
+    if not _has_context(spec.context, topics):
+        return None
+    kind = next((kind for topic in topics if (kind := _kind_for(topic, spec.unit_class))), None)
+    kind = kind or _fallback_kind(spec.unit_class)
+    if kind is None:
+        return None
+    value, precision = scaled(number, spec.factor)
+    per_year = spec.unit_class == "emission" and (spec.per_year or column.per_year or row.per_year)
+    quantity = Quantity(
+        number=number,
+        value=value,
+        unit="tCO2e/yr" if per_year else spec.unit,
+        unit_class=spec.unit_class,
+        start=number.start,
+        end=number.end,
+        precision=precision,
+        qualifier=qualifier_around(fold(row.cells[index]), number.start, (number.end,)),
+    )
+    return _cell_draft(row, index, number, kind, quantity.unit, quantity)
+
+
+def _cell_draft(row: _Row, index: int, number: ParsedNumber, kind: str, unit: str, quantity: Quantity) -> _Draft:
+    block = row.block
+    offset = row.offsets[index]
+    if offset is None:  # the reader rewrote the cell: point at the number's first occurrence in the row
+        found = block.text.find(number.text)
+        offset = found - number.start if found >= 0 else -number.start
+    return _Draft(
+        kind=kind,
+        value=quantity.value,
+        unit=unit,
+        unit_class=quantity.unit_class,
+        qualifier=quantity.qualifier,
+        precision=quantity.precision,
+        evidence=_evidence(block, block.text, number, offset),
+        language=block.language,
+        subject=row.subject,
+        period=row.period,
+        is_total=row.is_total and quantity.unit_class != "count",
+        in_list=True,
+    )
+
+
+# --- document level ----------------------------------------------------------------------------
+
+
+def _annualise_list_parts(drafts: list[_Draft]) -> list[_Draft]:
+    """Items of a list or table whose total is stated per year are per-year amounts too."""
+    result = list(drafts)
+    for position, total in enumerate(drafts):
+        if not (total.is_total and total.unit == "tCO2e/yr"):
+            continue
+        for earlier in range(position - 1, -1, -1):
+            part = result[earlier]
+            if part.unit_class != "emission":
+                continue
+            if part.is_total or part.kind != total.kind or not part.in_list:
+                break
+            if total.evidence.block - part.evidence.block > _BLOCK_GAP:
+                break
+            result[earlier] = replace(part, unit="tCO2e/yr")
+    return result
+
+
+def fact_id(document_id: str, kind: str, unit: str, value: float, start: int) -> str:
+    """A stable id from the document, kind, unit, value and the evidence's start."""
+    key = f"{document_id}\x1f{kind}\x1f{unit}\x1f{value:.12g}\x1f{start}"
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+
+
+def _fact(draft: _Draft, document: DocumentRef) -> Fact:
+    return Fact(
+        id=fact_id(document.id, draft.kind, draft.unit, draft.value, draft.evidence.start),
+        document=document,
+        kind=draft.kind,
+        value=draft.value,
+        unit=draft.unit,
+        qualifier=draft.qualifier,
+        subject=draft.subject,
+        period=draft.period,
+        language=draft.language,
+        is_total=draft.is_total,
+        precision=draft.precision,
+        evidence=draft.evidence,
+    )
+
+
+def extract_facts(blocks: Sequence[Block], document: DocumentRef) -> list[Fact]:
+    """The facts the blocks state, in document order. Pure and deterministic."""
+    drafts: list[_Draft] = []
+    previous: Block | None = None
+    for block in blocks:
+        if _may_hold_number().search(block.text):
+            if block.kind == "table_row" and block.cells:
+                drafts += _table_row_drafts(block)
+            else:
+                drafts += _prose_drafts(block, previous)
+        previous = block
+    return [_fact(draft, document) for draft in _annualise_list_parts(drafts)]

@@ -1,0 +1,346 @@
+"""Quantities: numbers with their unit, scale, per-year marker and qualifier, and the spaCy component that finds them.
+
+Units, count nouns, qualifiers and per-year markers come from the lexicons in extractors/data.
+All scanning is regex over the folded text (see numbers.fold), which keeps offsets of the input.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cache
+
+from spacy.attrs import IDX
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+from spacy.vocab import Vocab
+
+from extractors.numbers import ParsedNumber, compile_guarded, find_numbers, fold, read_json, read_tsv
+
+Qualifier = str  # exact | approx | at_most | at_least
+
+
+@dataclass(frozen=True)
+class UnitRule:
+    unit_class: str  # emission, money, percent, power, duration, count
+    unit: str  # canonical unit
+    factor: Decimal
+    context: str  # "emission" when the unit counts only in a clause about emissions (bare "tons")
+    topic: str | None = None  # what a count noun counts: projects, countries
+
+
+@dataclass(frozen=True)
+class Quantity:
+    number: ParsedNumber
+    value: float
+    unit: str
+    unit_class: str
+    start: int  # the whole quantity, unit and qualifier-free prefix included
+    end: int
+    precision: float
+    qualifier: Qualifier = "exact"
+    per_year: bool = False
+    context: str = ""
+    topic: str | None = None
+
+
+@dataclass(frozen=True)
+class UnitSpec:
+    """The unit a label (a table header, a unit cell) gives to the bare numbers it governs."""
+
+    unit_class: str
+    unit: str
+    factor: Decimal
+    per_year: bool = False
+    context: str = ""
+
+
+# --- lexicon -> compiled patterns --------------------------------------------------------------
+
+
+def _rules(position: str) -> list[tuple[UnitRule, str]]:
+    return [
+        (UnitRule(row["class"], row["unit"], Decimal(row["factor"]), row["context"], row["topic"] or None), row["pattern"])
+        for row in read_tsv("units.tsv")
+        if row["position"] == position
+    ]
+
+
+def _named_alternation(patterns: Iterable[str]) -> str:
+    return "|".join(f"(?P<r{index}>{pattern})" for index, pattern in enumerate(patterns))
+
+
+@cache
+def _after_units() -> tuple[re.Pattern[str], list[UnitRule]]:
+    rules = _rules("after")
+    pattern = re.compile(r"\s{0,3}(?:" + _named_alternation(p for _, p in rules) + ")", re.I)
+    return pattern, [rule for rule, _ in rules]
+
+
+@cache
+def _before_units() -> tuple[re.Pattern[str], list[UnitRule]]:
+    rules = _rules("before")
+    pattern = re.compile("(?:" + _named_alternation(p for _, p in rules) + r")\s{0,3}\Z", re.I)
+    return pattern, [rule for rule, _ in rules]
+
+
+def _count_noun_rules() -> list[tuple[UnitRule, str]]:
+    cues = read_json("fact_cues.json")
+    stop = "|".join(cues["count_noun_modifier_stopwords"])
+    # English count nouns may follow a few modifiers: "15 registered projects", "25 partner countries".
+    modifiers = rf"(?:(?!(?:{stop})\b)[A-Za-z][A-Za-z+-]*\s+){{0,3}}?"
+    rules = []
+    for topic, by_language in cues["count_nouns"].items():
+        rule = UnitRule("count", "count", Decimal(1), "", topic or None)
+        for language, nouns in by_language.items():
+            nouns_pattern = "|".join(nouns)
+            if language == "en":
+                rules.append((rule, rf"{modifiers}(?:{nouns_pattern})\b"))
+            else:
+                rules.append((rule, rf"(?:กว่า\s*)?(?:{nouns_pattern})"))
+    return rules
+
+
+@cache
+def _count_nouns() -> tuple[re.Pattern[str], list[UnitRule]]:
+    rules = _count_noun_rules()
+    pattern = re.compile(r"\s{0,2}(?:" + _named_alternation(p for _, p in rules) + ")", re.I)
+    return pattern, [rule for rule, _ in rules]
+
+
+@cache
+def _count_reference() -> re.Pattern[str]:
+    """ "between the two countries": a count the sentence refers back to rather than states."""
+    prefixes = "|".join(read_json("fact_cues.json")["count_reference_prefixes"])
+    return re.compile(rf"(?<![A-Za-z])(?:{prefixes})\Z", re.I)
+
+
+@cache
+def _per_year_after() -> re.Pattern[str]:
+    markers = read_json("fact_cues.json")["per_year"]
+    filler = "|".join(markers["filler"])
+    return re.compile(rf"(?:\s*(?:{filler}))?\s*(?:{'|'.join(markers['after'])})", re.I)
+
+
+@cache
+def _per_unit() -> re.Pattern[str]:
+    """ "tCO2/MWh", "円/t-CO2", "USD 10 per tonne": a rate, not an amount."""
+    return re.compile(r"\s*(?:" + "|".join(read_json("fact_cues.json")["per_unit_markers"]) + ")", re.I)
+
+
+@cache
+def per_year_before() -> re.Pattern[str]:
+    return compile_guarded("|".join(read_json("fact_cues.json")["per_year"]["before"]), re.I)
+
+
+@cache
+def _qualifier_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    qualifiers = read_json("fact_cues.json")["qualifiers"]
+
+    def groups(by_kind: dict[str, list[str]]) -> str:
+        return "|".join(f"(?P<{kind}>{'|'.join(words)})" for kind, words in by_kind.items())
+
+    before = re.compile(rf"(?<![A-Za-z])(?:{groups(qualifiers['before'])})\s*\Z", re.I)
+    after = re.compile(rf"[ \t]*(?:{groups(qualifiers['after'])})", re.I)
+    return before, after
+
+
+# --- finding quantities ------------------------------------------------------------------------
+
+_LOOKBEHIND = 24  # characters before a number searched for a currency sign or a qualifier
+_FRACTION_AS_SHARE = UnitRule("percent", "%", Decimal(100), "")
+_AMOUNTS = ("emission", "money")  # classes whose "per <unit>" makes a rate
+
+
+def _rule_at(match: re.Match[str] | None, rules: list[UnitRule]) -> UnitRule | None:
+    return rules[int(match.lastgroup[1:])] if match and match.lastgroup else None
+
+
+def _looks_like_year(number: ParsedNumber) -> bool:
+    return number.text.isdigit() and len(number.text) == 4 and 1900 <= number.value <= 2100
+
+
+def _counts_words(rule: UnitRule) -> bool:
+    """Units that are words counting things, which a year before them does not mean: "2016 projects"."""
+    return rule.unit_class in ("count", "duration") or rule.topic is not None
+
+
+def _unit_of(folded: str, number: ParsedNumber) -> tuple[UnitRule, int, int] | None:
+    """The unit written around the number: (rule, quantity start, unit end)."""
+    before_pattern, before_rules = _before_units()
+    prefix = before_pattern.search(folded, max(0, number.start - _LOOKBEHIND), number.start)
+    if prefix_rule := _rule_at(prefix, before_rules):
+        return prefix_rule, prefix.start(), number.end
+    after_pattern, after_rules = _after_units()
+    suffix = after_pattern.match(folded, number.end)
+    if suffix_rule := _rule_at(suffix, after_rules):
+        return (suffix_rule, number.start, suffix.end()) if _plausible(folded, number, suffix_rule) else None
+    count_pattern, count_rules = _count_nouns()
+    noun = count_pattern.match(folded, number.end)
+    if (count_rule := _rule_at(noun, count_rules)) and _plausible(folded, number, count_rule):
+        return count_rule, number.start, noun.end()
+    if "分の" in number.text:  # 2分の1 states a share
+        return _FRACTION_AS_SHARE, number.start, number.end
+    return None
+
+
+def _plausible(folded: str, number: ParsedNumber, rule: UnitRule) -> bool:
+    if _counts_words(rule) and _looks_like_year(number):
+        return False
+    low = max(0, number.start - _LOOKBEHIND)
+    return rule.unit_class != "count" or not _count_reference().search(folded, low, number.start)
+
+
+def qualifier_around(folded: str, start: int, ends: Sequence[int]) -> Qualifier:
+    """The qualifier written just before `start` or just after one of `ends` (the number's, the unit's)."""
+    before, after = _qualifier_patterns()
+    match = before.search(folded, max(0, start - _LOOKBEHIND), start)
+    if match and match.lastgroup:
+        return match.lastgroup
+    for end in ends:
+        match = after.match(folded, end)
+        if match and match.lastgroup:
+            return match.lastgroup
+    return "exact"
+
+
+def scaled(number: ParsedNumber, factor: Decimal) -> tuple[float, float]:
+    """Value and precision of the number times a unit or header factor, without float noise."""
+    return (
+        float(Decimal(repr(number.value)) * factor),
+        float(Decimal(repr(number.precision)) * factor),
+    )
+
+
+def _quantity(folded: str, number: ParsedNumber) -> Quantity | None:
+    found = _unit_of(folded, number)
+    if found is None:
+        return None
+    rule, start, end = found
+    per_year = False
+    if rule.unit_class in _AMOUNTS and (marker := _per_year_after().match(folded, end)):
+        per_year, end = rule.unit_class == "emission", marker.end()
+    elif rule.unit_class in _AMOUNTS and _per_unit().match(folded, end):
+        return None
+    value, precision = scaled(number, rule.factor)
+    return Quantity(
+        number=number,
+        value=value,
+        unit=rule.unit,
+        unit_class=rule.unit_class,
+        start=start,
+        end=end,
+        precision=precision,
+        qualifier=qualifier_around(folded, start, (end, number.end)),
+        per_year=per_year,
+        context=rule.context,
+        topic=rule.topic,
+    )
+
+
+def find_quantities(text: str, numbers: Sequence[ParsedNumber] | None = None) -> list[Quantity]:
+    """Numbers of the text that carry a unit (tCO2e, money, %, kW, years) or count something."""
+    folded = fold(text)
+    found = numbers if numbers is not None else find_numbers(text)
+    return [quantity for number in found if (quantity := _quantity(folded, number))]
+
+
+# --- unit labels (table headers, unit cells) ---------------------------------------------------
+
+
+@cache
+def _label_patterns() -> tuple[re.Pattern[str], list[UnitRule], re.Pattern[str]]:
+    rules = _rules("before") + _rules("after")
+    units = re.compile(r"(?<![A-Za-z])(?:" + _named_alternation(p for _, p in rules) + ")", re.I)
+    scales = re.compile(r"\b(?:thousands?|millions?|billions?)\b|'000|百万|千|万|億|ล้าน|พัน(?!ธ)|แสน", re.I)
+    return units, [rule for rule, _ in rules], scales
+
+
+_LABEL_SCALES = {"thousand": 1000, "'000": 1000, "million": 10**6, "billion": 10**9, "百万": 10**6, "千": 1000,
+                 "万": 10**4, "億": 10**8, "ล้าน": 10**6, "พัน": 1000, "แสน": 10**5}
+_PARENTHESES = re.compile(r"[(（\[［]([^)）\]］]*)[)）\]］]")
+
+
+def parse_unit_label(label: str) -> UnitSpec | None:
+    """The unit and scale a label states: "(JPY million)" -> JPY x 10^6, "(tCO2/year)" -> tCO2e/yr."""
+    folded = fold(label)
+    for part in [match.group(1) for match in _PARENTHESES.finditer(folded)][::-1] + [folded]:
+        if spec := _label_spec(part):
+            return spec
+    return None
+
+
+def _label_spec(text: str) -> UnitSpec | None:
+    units, rules, scales = _label_patterns()
+    match = units.search(text)
+    rule = _rule_at(match, rules)
+    if match is None or rule is None or rule.unit_class == "duration":
+        return None
+    if rule.unit_class in _AMOUNTS and _is_rate(text, match.end()):
+        return None
+    factor = rule.factor
+    for scale in scales.findall(text):
+        factor *= _LABEL_SCALES[scale.lower().rstrip("s")]
+    per_year = bool(rule.unit_class == "emission" and (_per_year_after().search(text) or per_year_before().search(text)))
+    return UnitSpec(rule.unit_class, rule.unit, factor, per_year, rule.context)
+
+
+def _is_rate(text: str, unit_end: int) -> bool:
+    return bool(_per_unit().match(text, unit_end)) and not _per_year_after().match(text, unit_end)
+
+
+# --- spaCy: a cheap tokenizer and the quantity component ---------------------------------------
+
+_TOKEN = re.compile(r"[0-9๐-๙０-９]+(?:[.,][0-9๐-๙０-９]+)*|[^\s0-9๐-๙０-９]+|\s")
+
+
+class ScriptRunTokenizer:
+    """Splits text into digit runs, other runs and spaces.
+
+    Thai and Japanese word segmenters cost far more than this extraction needs: its components work
+    on characters, so tokens only have to break where digits start and end (spans of other
+    boundaries widen to whole tokens).
+    """
+
+    def __init__(self, vocab: Vocab) -> None:
+        self.vocab = vocab
+
+    def __call__(self, text: str) -> Doc:
+        words: list[str] = []
+        spaces: list[bool] = []
+        for match in _TOKEN.finditer(text):
+            token = match.group()
+            if token == " " and words and not spaces[-1]:
+                spaces[-1] = True
+                continue
+            words.append(token)
+            spaces.append(False)
+        return Doc(self.vocab, words=words, spaces=spaces)
+
+
+if not Doc.has_extension("jcm_quantities"):
+    Doc.set_extension("jcm_quantities", default=None)
+
+
+@Language.component("jcm_quantities")
+def quantities_component(doc: Doc) -> Doc:
+    """Sets doc._.jcm_quantities (list of Quantity) and the span group "jcm_quantities" labelled by unit."""
+    quantities = find_quantities(doc.text)
+    doc._.jcm_quantities = quantities
+    doc.spans["jcm_quantities"] = spans_at(doc, [(q.start, q.end, q.unit) for q in quantities])
+    return doc
+
+
+def spans_at(doc: Doc, offsets: Sequence[tuple[int, int, str]]) -> list[Span]:
+    """Spans covering the character ranges, widened to whole tokens (Doc.char_span walks every token)."""
+    if not offsets:
+        return []
+    token_starts = doc.to_array(IDX).tolist()
+    spans = []
+    for start, end, label in offsets:
+        first = max(bisect_right(token_starts, start) - 1, 0)
+        spans.append(Span(doc, first, max(bisect_left(token_starts, end), first + 1), label=label))
+    return spans

@@ -1,0 +1,146 @@
+"""What every reader shares: its result, its error, and how broken lines are put back together."""
+from __future__ import annotations
+
+import re
+import zipfile
+import zlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import wraps
+
+from lxml import etree
+
+from corpus.models import BBox, PageInfo, RawBlock
+from extractors.language import is_cjk, is_thai, is_thai_digit
+
+
+class ReaderError(Exception):
+    """A file that cannot be read, with a reason a user can act on."""
+
+
+@dataclass
+class Reading:
+    media_type: str
+    pages: list[PageInfo] = field(default_factory=list)
+    blocks: list[RawBlock] = field(default_factory=list)
+
+
+# What a damaged ZIP member or its XML raises, from zipfile, zlib, lxml or the Office libraries.
+DAMAGED_PACKAGE_ERRORS = (
+    zipfile.BadZipFile, zlib.error, EOFError, OSError, KeyError, ValueError, NotImplementedError,
+    etree.XMLSyntaxError,
+)
+
+
+def refuse_damaged(kind: str) -> Callable[[Callable[[bytes], Reading]], Callable[[bytes], Reading]]:
+    """Turn a damaged package's low-level error into a ReaderError naming the format."""
+
+    def decorate(read: Callable[[bytes], Reading]) -> Callable[[bytes], Reading]:
+        @wraps(read)
+        def guarded(data: bytes) -> Reading:
+            try:
+                return read(data)
+            except DAMAGED_PACKAGE_ERRORS as error:
+                raise ReaderError(f"not a valid {kind} (damaged: {type(error).__name__}: {error})") from error
+
+        return guarded
+
+    return decorate
+
+
+CELL_SEPARATOR = " | "
+SOFT_HYPHEN = "\u00ad"
+
+# Bullets, "1.", "1)", "(1)", "a)", Thai "๑.", circled and full-width numbers, Japanese "第1条".
+LIST_ITEM = re.compile(
+    r"^\s*(?:[-•・●○■□◆◇▪*‣–—]\s+|[•・●○■□◆◇▪‣※]"
+    r"|(?:[0-9๐-๙０-９]{1,3}|[a-zA-Z])[.)．）](?:\s|$)"
+    r"|[(（](?:[0-9๐-๙０-９]{1,3}|[a-zA-Z]|[ivxIVX]{1,4})[)）]"
+    r"|[①-⑳]|第[0-9０-９一二三四五六七八九十]+[条章節項])"
+)
+# "Label: value" with a short label; the full-width colon is the Japanese habit.
+LABEL_LINE = re.compile(r"^[^:：。.]{1,40}[:：]\s*\S")
+
+# Thai fonts place shifted tone marks and vowels in the Private Use Area; their text is the plain letter.
+THAI_PUA = str.maketrans({
+    0xF700: "\u0e10", 0xF701: "\u0e34", 0xF702: "\u0e35", 0xF703: "\u0e36", 0xF704: "\u0e37",
+    0xF705: "\u0e48", 0xF706: "\u0e49", 0xF707: "\u0e4a", 0xF708: "\u0e4b", 0xF709: "\u0e4c",
+    0xF70A: "\u0e48", 0xF70B: "\u0e49", 0xF70C: "\u0e4a", 0xF70D: "\u0e4b", 0xF70E: "\u0e4c",
+    0xF70F: "\u0e0d", 0xF710: "\u0e31", 0xF711: "\u0e4d", 0xF712: "\u0e47", 0xF713: "\u0e48",
+    0xF714: "\u0e49", 0xF715: "\u0e4a", 0xF716: "\u0e4b", 0xF717: "\u0e4c", 0xF718: "\u0e38",
+    0xF719: "\u0e39", 0xF71A: "\u0e3a",
+})
+
+
+THAI_OR_PUA = re.compile("[\u0e00-\u0e7f\uf700-\uf71a]")
+DECOMPOSED_SARA_AM = re.compile("\u0e4d([\u0e48-\u0e4b]?)\u0e32")
+
+
+def normalize_thai(text: str) -> str:
+    """Map Thai PUA glyph codes back to letters and compose nikhahit + sara aa into sara am.
+
+    Deliberately not NFKC: that would also rewrite full-width digits and other characters the
+    number extractors read as they are.
+    """
+    if not THAI_OR_PUA.search(text):
+        return text
+    return DECOMPOSED_SARA_AM.sub("\\1\u0e33", text.translate(THAI_PUA))
+
+
+def join_pair(left: str, right: str, space_at_break: bool = False) -> str:
+    """Join two pieces of a line broken by layout, the way the script on each side wants it.
+
+    Thai and Japanese have no spaces between words, so a break between two Thai (or two CJK)
+    characters is not a word boundary we can see; joining without a space keeps a word split by
+    the layout whole. Digits keep their space, as Thai writes it around numbers.
+    """
+    left = left.rstrip()
+    right = right.lstrip()
+    if not left or not right:
+        return left + right
+    last, first = left[-1], right[0]
+    if last == SOFT_HYPHEN:
+        return left[:-1] + right
+    if last == "-" and len(left) > 1 and left[-2].isalnum():
+        return left + right
+    if is_cjk(last) or is_cjk(first):
+        return left + right
+    if is_thai(last) and is_thai(first) and not space_at_break:
+        if last in "ๆฯ" or is_thai_digit(last) or is_thai_digit(first):
+            return left + " " + right
+        return left + right
+    return left + " " + right
+
+
+def join_lines(lines: Sequence[str]) -> str:
+    text = ""
+    for line in lines:
+        text = join_pair(text, line) if text else line.strip()
+    return text
+
+
+def collapse_spaces(text: str) -> str:
+    return " ".join(text.split())
+
+
+def table_rows(
+    rows: Sequence[Sequence[str]], page: int, table: int, boxes: Sequence[BBox | None] = (), **extra: object
+) -> list[RawBlock]:
+    """Table rows as blocks, the first row serving as every row's header."""
+    header = list(rows[0]) if rows else []
+    return [
+        RawBlock(
+            page=page, kind="table_row", text=CELL_SEPARATOR.join(cells), cells=list(cells),
+            header=header, table=table, row=number, bbox=boxes[number] if number < len(boxes) else None,
+            **extra,
+        )
+        for number, cells in enumerate(rows)
+    ]
+
+
+def is_list_item(line: str) -> bool:
+    return LIST_ITEM.match(line) is not None
+
+
+def is_label_line(line: str) -> bool:
+    return LABEL_LINE.match(line.strip()) is not None

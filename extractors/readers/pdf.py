@@ -1,0 +1,505 @@
+"""PDF: text, lines and boxes from pypdfium2; ruled tables through pdfplumber's table finder.
+
+pypdfium2 reads a page's text an order of magnitude faster than pdfplumber (pdfminer), so pdfium
+does all the reading; pdfplumber only turns ruling lines into cells.
+"""
+from __future__ import annotations
+
+import ctypes
+import itertools
+import re
+import threading
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+from pdfplumber.table import TableFinder
+
+from corpus.models import BBox, BlockKind, PageInfo, RawBlock
+from extractors.language import is_cjk
+from extractors.readers.common import (
+    ReaderError,
+    Reading,
+    collapse_spaces,
+    is_list_item,
+    join_lines,
+    join_pair,
+    normalize_thai,
+    table_rows,
+)
+
+NO_TEXT_NOTE = "no text layer; OCR needed"
+BLANK_PAGE_NOTE = "blank page"
+BROKEN_PAGE_NOTE = "page could not be read"
+UNMAPPED_TEXT_NOTE = "text layer without Unicode mapping; OCR needed"
+LINE_BREAK = re.compile(r"\r\n|\r|\n")
+UNMAPPED = re.compile(r"[\ufffd\x00\x01\x03-\x08\x0b\x0e-\x1f]")
+WHITESPACE = re.compile(r"\s")
+# pdfium joins a line ending in a hyphen with the next one and marks the hyphen U+FFFE (older builds
+# U+0002). Whether it split a word (reduc-tion) or ended a compound (energy-efficient) is unknowable,
+# so the hyphen stays, as printed.
+PDFIUM_HYPHENS = str.maketrans({"\ufffe": "-", "\x02": "-"})
+# pdfium is not thread-safe, not even across documents; the service reads files from worker threads.
+PDFIUM_LOCK = threading.Lock()
+MIN_EDGE_LENGTH = 3.0
+MAX_SEGMENTS_PER_PATH = 512
+MAX_SEGMENTS_INSPECTED = 20000
+MIN_BORDERLESS_ROWS = 3
+MIN_BORDERLESS_COLUMNS = 3
+
+Matrix = tuple[float, float, float, float, float, float]
+IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+
+
+@dataclass
+class FoundTable:
+    bbox: BBox
+    rows: list[list[str]]
+    row_boxes: list[BBox]
+
+
+@dataclass
+class Line:
+    text: str
+    bbox: BBox  # x0, top, x1, bottom in points from the page's top-left corner
+    baseline: float  # distance from the page top
+    size: float
+    runs: list[BBox]  # pieces of the line separated by gaps wider than a word space, as cells are
+    first_word_width: float
+    space_at_end: bool = False
+    table: FoundTable | None = None
+
+
+@dataclass
+class Frame:
+    """Page space to top-left points: x - left, top - y."""
+
+    left: float
+    top: float
+    width: float
+    height: float
+
+
+@dataclass
+class PageText:
+    info: PageInfo
+    lines: list[Line] = field(default_factory=list)
+    tables: list[FoundTable] = field(default_factory=list)
+
+
+def read_pdf(data: bytes) -> Reading:
+    with PDFIUM_LOCK:
+        document = open_pdf(data)
+        try:
+            pages = [read_page_or_note(document, index) for index in range(len(document))]
+        finally:
+            document.close()
+    if not pages:
+        raise ReaderError("PDF without pages")
+    if all(page.info.note and page.info.note.startswith(BROKEN_PAGE_NOTE) for page in pages):
+        raise ReaderError(f"not a valid PDF ({pages[0].info.note})")
+    body_size = most_common_size(pages)
+    table_numbers = itertools.count()
+    blocks = [block for page in pages for block in page_blocks(page, body_size, table_numbers)]
+    return Reading(media_type="application/pdf", pages=[page.info for page in pages], blocks=blocks)
+
+
+def open_pdf(data: bytes) -> pdfium.PdfDocument:
+    try:
+        # pdfium tries the empty user password itself, so owner-only protection opens fine.
+        return pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as error:
+        if error.err_code == pdfium_c.FPDF_ERR_PASSWORD:
+            raise ReaderError("encrypted PDF (password required)") from error
+        if error.err_code == pdfium_c.FPDF_ERR_SECURITY:
+            raise ReaderError("encrypted PDF (unsupported security handler)") from error
+        raise ReaderError(f"not a valid PDF ({pdfium_reason(error)})") from error
+
+
+def pdfium_reason(error: pdfium.PdfiumError) -> str:
+    found = re.search(r"PDFium: ([^)]+)", str(error))
+    return (found.group(1) if found else str(error)).strip().rstrip(".").lower()
+
+
+# --- text, lines and boxes from pypdfium2 -----------------------------------------------------------
+
+
+def read_page_or_note(document: pdfium.PdfDocument, index: int) -> PageText:
+    """A page that pdfium cannot load is recorded as such; the other pages are still read."""
+    try:
+        return read_page(document, index)
+    except pdfium.PdfiumError as error:
+        note = f"{BROKEN_PAGE_NOTE}: {pdfium_reason(error)}"
+        return PageText(info=PageInfo(number=index + 1, has_text_layer=False, note=note))
+
+
+def read_page(document: pdfium.PdfDocument, index: int) -> PageText:
+    page = document[index]
+    try:
+        textpage = page.get_textpage()
+        try:
+            return read_textpage(page, textpage, index + 1)
+        finally:
+            textpage.close()
+    finally:
+        page.close()
+
+
+def read_textpage(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, number: int) -> PageText:
+    text = textpage.get_text_range()
+    if not text.strip():
+        return PageText(info=empty_page_info(page, number))
+    if unmapped_share(text) > 0.5:
+        return PageText(info=PageInfo(number=number, has_text_layer=False, note=UNMAPPED_TEXT_NOTE))
+    frame = page_frame(page)
+    lines = page_lines(textpage, text, frame)
+    tables = ruled_tables(page, textpage, frame)
+    for line in lines:
+        line.table = table_holding(line, tables)
+    tables += borderless_tables(lines, textpage, frame)
+    info = PageInfo(number=number, chars=sum(len(line.text) for line in lines))
+    return PageText(info=info, lines=lines, tables=tables)
+
+
+def page_frame(page: pdfium.PdfPage) -> Frame:
+    left, bottom, right, top = page.get_mediabox()
+    return Frame(left=left, top=top, width=right - left, height=top - bottom)
+
+
+def empty_page_info(page: pdfium.PdfPage, number: int) -> PageInfo:
+    has_image = any(kind == pdfium_c.FPDF_PAGEOBJ_IMAGE for kind, _, _ in page_objects(page.raw))
+    return PageInfo(number=number, has_text_layer=False, note=NO_TEXT_NOTE if has_image else BLANK_PAGE_NOTE)
+
+
+def unmapped_share(text: str) -> float:
+    """Share of characters a font gave no Unicode for: such a text layer is glyph noise, not text."""
+    unmapped = len(UNMAPPED.findall(text))
+    if not unmapped:
+        return 0.0
+    visible = len(text) - len(WHITESPACE.findall(text))
+    return unmapped / max(visible, 1)
+
+
+def page_lines(textpage: pdfium.PdfTextPage, text: str, frame: Frame) -> list[Line]:
+    lines: list[Line] = []
+    start = 0
+    for match in LINE_BREAK.finditer(text + "\n"):
+        raw, line_start, start = text[start:match.start()], start, match.end()
+        stripped = raw.strip()
+        if not stripped:
+            continue
+        line = measure_line(textpage, line_start + len(raw) - len(raw.lstrip()), stripped, frame)
+        if line is not None:
+            line.space_at_end = raw != raw.rstrip()
+            lines.append(line)
+    return lines
+
+
+def measure_line(textpage: pdfium.PdfTextPage, first: int, text: str, frame: Frame) -> Line | None:
+    """Box, baseline, font size and gapped runs of the line starting at text index `first`."""
+    handle = textpage.raw
+    first_char = pdfium_c.FPDFText_GetCharIndexFromTextIndex(handle, first)
+    last_char = pdfium_c.FPDFText_GetCharIndexFromTextIndex(handle, first + len(text) - 1)
+    if first_char < 0 or last_char < first_char:
+        return None
+    count = textpage.count_rects(first_char, last_char - first_char + 1)
+    rects = [to_top_left(textpage.get_rect(i), frame) for i in range(count)]
+    if not rects:
+        return None
+    box = union(rects)
+    size = pdfium_c.FPDFText_GetFontSize(handle, first_char) or (box[3] - box[1])
+    return Line(
+        text=normalize_thai(text.translate(PDFIUM_HYPHENS)), bbox=box,
+        baseline=baseline(handle, first_char, frame, box[3]), size=size, runs=gapped_runs(rects, size),
+        first_word_width=first_word_width(textpage, first, text, box[0], frame),
+    )
+
+
+def to_top_left(rect: tuple[float, float, float, float], frame: Frame) -> BBox:
+    left, bottom, right, top = rect
+    return (left - frame.left, frame.top - top, right - frame.left, frame.top - bottom)
+
+
+def union(boxes: list[BBox]) -> BBox:
+    return (
+        min(box[0] for box in boxes), min(box[1] for box in boxes),
+        max(box[2] for box in boxes), max(box[3] for box in boxes),
+    )
+
+
+def rounded(box: BBox) -> BBox:
+    return (round(box[0], 2), round(box[1], 2), round(box[2], 2), round(box[3], 2))
+
+
+def baseline(handle: object, char_index: int, frame: Frame, fallback: float) -> float:
+    x, y = ctypes.c_double(), ctypes.c_double()
+    if pdfium_c.FPDFText_GetCharOrigin(handle, char_index, ctypes.byref(x), ctypes.byref(y)):
+        return frame.top - y.value
+    return fallback
+
+
+def first_word_width(
+    textpage: pdfium.PdfTextPage, first: int, text: str, line_x0: float, frame: Frame
+) -> float:
+    """Width of the text up to the first space (a whole Thai phrase; one character of Japanese)."""
+    end = 1 if is_cjk(text[0]) else len(text.split(None, 1)[0])
+    if end >= len(text):
+        return float("inf")
+    char_index = pdfium_c.FPDFText_GetCharIndexFromTextIndex(textpage.raw, first + end - 1)
+    if char_index < 0:
+        return float("inf")
+    return textpage.get_charbox(char_index)[2] - frame.left - line_x0
+
+
+def gapped_runs(rects: list[BBox], size: float) -> list[BBox]:
+    runs: list[BBox] = []
+    for rect in sorted(rects):
+        if runs and rect[0] - runs[-1][2] <= 1.5 * size:
+            runs[-1] = union([runs[-1], rect])
+        else:
+            runs.append(rect)
+    return runs
+
+
+def page_objects(
+    handle: object, matrix: Matrix = IDENTITY, form: bool = False
+) -> Iterator[tuple[int, object, Matrix]]:
+    """(type, handle, matrix of its container to page space) of each page object, form XObjects opened."""
+    counter = pdfium_c.FPDFFormObj_CountObjects if form else pdfium_c.FPDFPage_CountObjects
+    getter = pdfium_c.FPDFFormObj_GetObject if form else pdfium_c.FPDFPage_GetObject
+    for i in range(counter(handle)):
+        obj = getter(handle, i)
+        kind = pdfium_c.FPDFPageObj_GetType(obj)
+        if kind == pdfium_c.FPDF_PAGEOBJ_FORM:
+            yield from page_objects(obj, compose(object_matrix(obj), matrix), form=True)
+        else:
+            yield kind, obj, matrix
+
+
+# --- ruled tables: edges from pypdfium2's paths, cells from pdfplumber's table finder ---------------
+# pdfplumber's own page parsing (pdfminer) costs about 25 ms a page; its table finder only needs the
+# ruling edges, which pdfium hands over in well under a millisecond.
+
+
+def ruled_tables(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, frame: Frame) -> list[FoundTable]:
+    edges = ruling_edges(page.raw, frame)
+    if len(edges) < 4:
+        return []
+    finder = TableFinder(EdgesOnly(edges=edges, bbox=(0, 0, frame.width, frame.height)))
+    tables = []
+    for table in finder.tables:
+        rows, boxes = [], []
+        for row in table.rows:
+            cells = [cell_text(textpage, cell, frame) for cell in row.cells]
+            if any(cells):
+                rows.append(cells)
+                boxes.append(rounded(union([cell for cell in row.cells if cell is not None])))
+        if len(rows) >= 2 and max(len(row) for row in rows) >= 2:
+            tables.append(FoundTable(bbox=tuple(table.bbox), rows=rows, row_boxes=boxes))
+    return tables
+
+
+@dataclass
+class EdgesOnly:
+    """The two things pdfplumber's TableFinder asks of a page when it looks for ruled tables."""
+
+    edges: list[dict[str, object]]
+    bbox: tuple[float, float, float, float]
+
+
+def ruling_edges(handle: object, frame: Frame) -> list[dict[str, object]]:
+    edges: list[dict[str, object]] = []
+    budget = MAX_SEGMENTS_INSPECTED
+    for kind, obj, matrix in page_objects(handle):
+        if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
+            budget -= path_edges(obj, compose(object_matrix(obj), matrix), frame, edges)
+            if budget <= 0:
+                break
+    return edges
+
+
+def object_matrix(obj: object) -> Matrix:
+    matrix = pdfium_c.FS_MATRIX()
+    if not pdfium_c.FPDFPageObj_GetMatrix(obj, ctypes.byref(matrix)):
+        return IDENTITY
+    return (matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f)
+
+
+def compose(inner: Matrix, outer: Matrix) -> Matrix:
+    a, b, c, d, e, f = inner
+    A, B, C, D, E, F = outer  # noqa: N806 - the usual names of a PDF matrix's entries
+    return (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D, e * A + f * C + E, e * B + f * D + F)
+
+
+def path_edges(path: object, matrix: Matrix, frame: Frame, edges: list[dict[str, object]]) -> int:
+    """Add a path's axis-parallel straight segments as pdfplumber edges; the segments it holds."""
+    count = pdfium_c.FPDFPath_CountSegments(path)
+    if count <= 0 or count > MAX_SEGMENTS_PER_PATH:
+        return max(count, 1)
+    x, y = ctypes.c_float(), ctypes.c_float()
+    start = current = (0.0, 0.0)
+    a, b, c, d, e, f = matrix
+    for i in range(count):
+        segment = pdfium_c.FPDFPath_GetPathSegment(path, i)
+        if not pdfium_c.FPDFPathSegment_GetPoint(segment, ctypes.byref(x), ctypes.byref(y)):
+            continue
+        point = (a * x.value + c * y.value + e - frame.left, frame.top - (b * x.value + d * y.value + f))
+        kind = pdfium_c.FPDFPathSegment_GetType(segment)
+        if kind == pdfium_c.FPDF_SEGMENT_MOVETO:
+            start = point
+        elif kind == pdfium_c.FPDF_SEGMENT_LINETO:
+            add_edge(current, point, edges)
+        if pdfium_c.FPDFPathSegment_GetClose(segment):
+            add_edge(point, start, edges)
+        current = point
+    return count
+
+
+def add_edge(p: tuple[float, float], q: tuple[float, float], edges: list[dict[str, object]]) -> None:
+    (x0, y0), (x1, y1) = sorted((p, q))
+    if abs(y1 - y0) < 1 and x1 - x0 >= MIN_EDGE_LENGTH:
+        top = (y0 + y1) / 2
+        edges.append({"x0": x0, "x1": x1, "top": top, "bottom": top, "doctop": top,
+                      "width": x1 - x0, "height": 0.0, "orientation": "h", "object_type": "line"})
+    elif abs(x1 - x0) < 1 and abs(y1 - y0) >= MIN_EDGE_LENGTH:
+        top, bottom = min(y0, y1), max(y0, y1)
+        edges.append({"x0": x0, "x1": x0, "top": top, "bottom": bottom, "doctop": top,
+                      "width": 0.0, "height": bottom - top, "orientation": "v", "object_type": "line"})
+
+
+def cell_text(textpage: pdfium.PdfTextPage, cell: BBox | None, frame: Frame) -> str:
+    if cell is None:  # covered by a merged neighbour
+        return ""
+    x0, top, x1, bottom = cell
+    text = textpage.get_text_bounded(
+        left=x0 + frame.left, bottom=frame.top - bottom, right=x1 + frame.left, top=frame.top - top
+    )
+    return collapse_spaces(normalize_thai(join_lines(LINE_BREAK.split(text))))
+
+
+# --- borderless tables: consecutive lines split into the same number of gapped runs -------------------
+
+
+def borderless_tables(lines: list[Line], textpage: pdfium.PdfTextPage, frame: Frame) -> list[FoundTable]:
+    tables: list[FoundTable] = []
+    for columns, group in itertools.groupby(lines, key=borderless_columns):
+        rows = list(group)
+        if columns and len(rows) >= MIN_BORDERLESS_ROWS:
+            cells = [[cell_text(textpage, run, frame) for run in row.runs] for row in rows]
+            boxes = [rounded(row.bbox) for row in rows]
+            table = FoundTable(bbox=union([row.bbox for row in rows]), rows=cells, row_boxes=boxes)
+            for row in rows:
+                row.table = table
+            tables.append(table)
+    return tables
+
+
+def borderless_columns(line: Line) -> int:
+    """How many cells the line would have as a row of a borderless table; 0 if it is no such row."""
+    return len(line.runs) if line.table is None and len(line.runs) >= MIN_BORDERLESS_COLUMNS else 0
+
+
+# --- paragraphs -----------------------------------------------------------------------------------
+
+
+def page_blocks(page: PageText, body_size: float, table_numbers: Iterator[int]) -> list[RawBlock]:
+    """Paragraphs in reading order, each table's rows where its first line was, its lines dropped."""
+    blocks: list[RawBlock] = []
+    number = page.info.number
+    emitted: set[int] = set()
+    paragraph: list[Line] = []
+    body_lines = [line for line in page.lines if line.table is None]
+    pitches = typical_pitch(body_lines)
+    right_edge = None if is_multi_column(body_lines) else max((ln.bbox[2] for ln in body_lines), default=None)
+    for line in page.lines:
+        if line.table is not None:
+            if paragraph:
+                blocks.append(paragraph_block(paragraph, number, body_size))
+                paragraph = []
+            if id(line.table) not in emitted:
+                emitted.add(id(line.table))
+                blocks += table_blocks(line.table, number, next(table_numbers))
+            continue
+        if paragraph and starts_paragraph(paragraph[-1], line, pitches, right_edge):
+            blocks.append(paragraph_block(paragraph, number, body_size))
+            paragraph = []
+        paragraph.append(line)
+    if paragraph:
+        blocks.append(paragraph_block(paragraph, number, body_size))
+    for table in page.tables:
+        if id(table) not in emitted:  # a table none of whose text came out as a line
+            blocks += table_blocks(table, number, next(table_numbers))
+    return blocks
+
+
+def table_blocks(table: FoundTable, page: int, number: int) -> list[RawBlock]:
+    return table_rows(table.rows, page=page, table=number, boxes=table.row_boxes)
+
+
+def is_multi_column(lines: list[Line]) -> bool:
+    """Two lines sharing a baseline: text set side by side, where line lengths say nothing."""
+    baselines = Counter(round(line.baseline) for line in lines)
+    return any(count > 1 for count in baselines.values())
+
+
+def table_holding(line: Line, tables: list[FoundTable]) -> FoundTable | None:
+    x = (line.bbox[0] + line.bbox[2]) / 2
+    y = (line.bbox[1] + line.bbox[3]) / 2
+    for table in tables:
+        x0, top, x1, bottom = table.bbox
+        if x0 - 2 <= x <= x1 + 2 and top - 2 <= y <= bottom + 2:
+            return table
+    return None
+
+
+def typical_pitch(lines: list[Line]) -> dict[float, float]:
+    """Baseline-to-baseline distance of consecutive lines within a paragraph, per font size."""
+    pitches: dict[float, list[float]] = {}
+    for before, after in zip(lines, lines[1:], strict=False):
+        step = after.baseline - before.baseline
+        if same_size(before, after) and 0.8 * before.size < step < 3 * before.size:
+            pitches.setdefault(round(before.size, 1), []).append(step)
+    # The lower quartile: paragraph gaps are the exceptions, line pitch the rule.
+    return {size: sorted(steps)[len(steps) // 4] for size, steps in pitches.items() if len(steps) >= 3}
+
+
+def same_size(a: Line, b: Line) -> bool:
+    return abs(a.size - b.size) <= 0.15 * max(a.size, b.size, 1.0)
+
+
+def starts_paragraph(
+    previous: Line, line: Line, pitches: dict[float, float], right_edge: float | None
+) -> bool:
+    if is_list_item(line.text) or not same_size(previous, line):
+        return True
+    step = line.baseline - previous.baseline
+    if step <= 0.3 * line.size:  # upward or sideways: a new column or a text box
+        return True
+    pitch = pitches.get(round(previous.size, 1), 1.2 * previous.size)
+    if step > 1.35 * pitch:
+        return True
+    # A line wrapped by layout is full: had the next line's first word fitted, it would be there.
+    room = right_edge - previous.bbox[2] if right_edge is not None else 0.0
+    return room > line.first_word_width + 0.5 * line.size
+
+
+def paragraph_block(lines: list[Line], page: int, body_size: float) -> RawBlock:
+    text = lines[0].text
+    for before, line in zip(lines, lines[1:], strict=False):
+        text = join_pair(text, line.text, space_at_break=before.space_at_end)
+    box = union([line.bbox for line in lines])
+    kind: BlockKind = "paragraph"
+    if lines[0].size >= 1.2 * body_size and len(lines) <= 3 and len(text) <= 200:
+        kind = "heading"
+    return RawBlock(page=page, kind=kind, text=text, bbox=rounded(box))
+
+
+def most_common_size(pages: list[PageText]) -> float:
+    sizes: Counter[float] = Counter()
+    for page in pages:
+        for line in page.lines:
+            if line.table is None:
+                sizes[round(line.size)] += len(line.text)
+    return float(sizes.most_common(1)[0][0]) if sizes else 0.0

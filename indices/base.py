@@ -1,0 +1,102 @@
+"""The interface every search backend implements, and what the backends share around it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
+
+from corpus.models import Passage, SearchResults
+
+PAGE_BLOCK = -1  # block number of the passage holding a whole page
+
+
+class IndexLockedError(RuntimeError):
+    """Another process (or another writer in this one) is writing to the index."""
+
+
+class IndexSchemaError(RuntimeError):
+    """The index on disk was built by an incompatible version; rebuild it from the catalog."""
+
+
+@runtime_checkable
+class SearchIndex(Protocol):
+    def add_passages(self, passages: Sequence[Passage]) -> None:
+        """Index passages; visible to searches after commit(). Give all passages of a page in one call."""
+
+    def delete_document(self, document_id: str) -> None:
+        """Remove every passage of the document; takes effect at commit()."""
+
+    def commit(self) -> None: ...
+
+    def search(
+        self,
+        query: str,
+        *,
+        limit: int = 10,
+        offset: int = 0,
+        filters: Mapping[str, object] | None = None,
+    ) -> SearchResults: ...
+
+    def count(self) -> int:
+        """Number of passages indexed (the page passages an index adds on its own are not counted)."""
+
+    def clear(self) -> None: ...
+
+    def close(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Search filters, validated: each field lists the accepted values (empty: no filter)."""
+
+    language: tuple[str, ...] = ()
+    doc_type: tuple[str, ...] = ()
+    country: tuple[str, ...] = ()
+    year: tuple[int, ...] = ()
+    has_warnings: bool | None = None
+    document: tuple[str, ...] = ()
+
+
+_FILTER_ALIASES = {"countries": "country", "document_id": "document", "lang": "language"}
+
+
+def parse_filters(filters: Mapping[str, object] | None) -> Filters:
+    """Validate filters; a value may be one item or a list of items (any of them matches)."""
+    values: dict[str, object] = {}
+    for key, value in (filters or {}).items():
+        name = _FILTER_ALIASES.get(key, key)
+        if name not in Filters.__dataclass_fields__:
+            known = ", ".join(Filters.__dataclass_fields__)
+            raise ValueError(f"unknown search filter {key!r}; known: {known}")
+        if value is None or value == [] or value == "":
+            continue
+        values[name] = _filter_value(name, value)
+    return Filters(**values)  # type: ignore[arg-type]
+
+
+def _filter_value(name: str, value: object) -> object:
+    if name == "has_warnings":
+        return _as_bool(value)
+    items = list(value) if isinstance(value, list | tuple | set | frozenset) else [value]
+    if name == "year":
+        return tuple(_as_year(item) for item in items)
+    return tuple(str(item) for item in items)
+
+
+def _as_bool(value: object) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in {"true", "1", "yes"}:
+        return True
+    if text in {"false", "0", "no"}:
+        return False
+    raise ValueError(f"has_warnings filter must be true or false, not {value!r}")
+
+
+def _as_year(value: object) -> int:
+    try:
+        return int(str(value).strip())
+    except ValueError:
+        raise ValueError(f"year filter must be a year such as 2015, not {value!r}") from None

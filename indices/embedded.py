@@ -1,0 +1,442 @@
+"""The embedded search backend: a tantivy index in a local directory, nothing to run beside the service.
+
+Text is analysed in Python (analysis.py) and tantivy receives the token texts of each stream as
+whitespace-joined text in its own field (words, parts, grams), so positions follow token order
+and phrase queries work per stream. Queries are built with tantivy's Query constructors, never
+its query parser, so no user input can be a syntax error.
+
+Besides one passage per block, every page with several blocks gets a page passage (block -1)
+holding the whole page, so words spread over the blocks of a page still find the page. Results
+are walked in rank order (up to WALK_LIMIT matches, which also gives the total and the facets):
+a page passage and the blocks of the same page never both appear, and a text repeated across a
+document's pages appears a few times only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import tantivy
+from tantivy import Occur, Query
+
+from corpus.models import DocumentRef, Passage, SearchHit, SearchResults
+from indices.analysis import Streams, analyze_streams, highlight
+from indices.base import PAGE_BLOCK, Filters, IndexLockedError, IndexSchemaError, parse_filters
+from indices.query import ParsedQuery, QueryUnit, parse_query
+
+SCHEMA_VERSION = 1
+MARKER_FILE = "jcm-search-index.json"
+SAME_TEXT_HITS = 3
+WALK_LIMIT = 10_000  # ranked matches examined for de-duplication, totals and facets
+WRITER_HEAP_BYTES = 64_000_000
+STREAM_BOOSTS = {"words": 1.0, "parts": 0.7, "grams": 0.4}
+LANGUAGE_CODES = {"und": 0, "th": 1, "en": 2, "ja": 3}
+LANGUAGES = {code: language for language, code in LANGUAGE_CODES.items()}
+_WALK_FIELDS = ("doc_key", "page", "block", "text_key", "meta_key", "language_code", "year", "has_warnings")
+
+
+def _key(text: str) -> int:
+    """A stable 64-bit key (Python's hash() changes between processes)."""
+    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "big")
+
+
+def _build_schema() -> tantivy.Schema:
+    builder = tantivy.SchemaBuilder()
+    for stream in STREAM_BOOSTS:
+        builder.add_text_field(stream, tokenizer_name="whitespace", index_option="position")
+    for raw in ("doc_id", "language", "doc_type", "countries"):
+        builder.add_text_field(raw, tokenizer_name="raw", index_option="basic")
+    builder.add_integer_field("year", indexed=True, fast=True)
+    builder.add_integer_field("page", fast=True)
+    builder.add_integer_field("block", fast=True)
+    builder.add_boolean_field("has_warnings", indexed=True, fast=True)
+    builder.add_boolean_field("is_page", indexed=True)
+    for key in ("doc_key", "text_key", "meta_key", "language_code"):
+        builder.add_unsigned_field(key, fast=True)
+    builder.add_bytes_field("stored", stored=True)
+    return builder.build()
+
+
+def _open_index(path: Path, schema: tantivy.Schema) -> tantivy.Index:
+    marker = path / MARKER_FILE
+    if tantivy.Index.exists(str(path)) and not _marker_matches(marker):
+        raise IndexSchemaError(f"the search index in {path} was built by another version; rebuild it")
+    try:
+        index = tantivy.Index(schema, path=str(path), reuse=True)
+    except ValueError as error:
+        raise IndexSchemaError(f"cannot open the search index in {path}: {error}; rebuild it") from error
+    marker.write_text(json.dumps({"schema_version": SCHEMA_VERSION}))
+    return index
+
+
+def _marker_matches(marker: Path) -> bool:
+    try:
+        return json.loads(marker.read_text()).get("schema_version") == SCHEMA_VERSION
+    except (OSError, ValueError):
+        return False
+
+
+@dataclass(frozen=True, slots=True)
+class _Matches:
+    """Ranked matches (at most WALK_LIMIT of them) with the fast-field columns the result walk needs."""
+
+    hits: list[tuple[float, tantivy.DocAddress]]
+    columns: dict[str, list]
+    count: int  # every match, including those beyond the walk
+
+    def column(self, name: str, rows: list[int]) -> list:
+        values = self.columns[name]
+        return [values[row] for row in rows]
+
+
+class EmbeddedIndex:
+    def __init__(self, path: Path, *, lock_timeout: float = 5.0, batch_size: int = 5_000) -> None:
+        self.path = Path(path)
+        self.path.mkdir(parents=True, exist_ok=True)
+        self._schema = _build_schema()
+        self._index = _open_index(self.path, self._schema)
+        self._lock_timeout = lock_timeout
+        self._batch_size = batch_size
+        self._writer: tantivy.IndexWriter | None = None
+        self._uncommitted = 0
+        self._write_lock = threading.RLock()
+        self._metadata: dict[int, tuple[str | None, list[str]]] = {}
+        self._closed = False
+
+    # ------------------------------------------------------------ writing
+
+    def add_passages(self, passages: Sequence[Passage]) -> None:
+        """Index passages and a page passage for every page given with several blocks."""
+        pages: dict[tuple[str, int], list[tuple[Passage, Streams]]] = {}
+        with self._write_lock:
+            writer = self._open_writer()
+            for passage in passages:
+                streams = analyze_streams(passage.text, passage.language)
+                writer.add_document(_document(passage, streams))
+                pages.setdefault((passage.document.id, passage.page), []).append((passage, streams))
+                self._count_write()
+            for blocks in pages.values():
+                if len(blocks) > 1 and all(passage.block != PAGE_BLOCK for passage, _ in blocks):
+                    writer.add_document(_page_document(blocks))
+                    self._count_write()
+
+    def delete_document(self, document_id: str) -> None:
+        with self._write_lock:
+            self._open_writer().delete_documents_by_term("doc_id", document_id)
+            self._count_write()
+
+    def commit(self) -> None:
+        """Make changes visible and release the writer lock so another process may write."""
+        with self._write_lock:
+            self._release_writer()
+            self._index.reload()
+
+    def clear(self) -> None:
+        with self._write_lock:
+            self._open_writer().delete_all_documents()
+            self._release_writer()
+            self._index.reload()
+
+    def close(self) -> None:
+        """Commit what is pending and release the writer; the index cannot be used afterwards."""
+        with self._write_lock:
+            if not self._closed:
+                self._release_writer()
+            self._closed = True
+
+    def _count_write(self) -> None:
+        self._uncommitted += 1
+        if self._uncommitted >= self._batch_size and self._writer is not None:
+            self._writer.commit()
+            self._uncommitted = 0
+
+    def _open_writer(self) -> tantivy.IndexWriter:
+        self._check_open()
+        if self._writer is None:
+            self._writer = self._acquire_writer()
+        return self._writer
+
+    def _acquire_writer(self) -> tantivy.IndexWriter:
+        deadline = time.monotonic() + self._lock_timeout
+        while True:
+            try:
+                return self._index.writer(heap_size=WRITER_HEAP_BYTES, num_threads=1)
+            except ValueError as error:
+                if "LockBusy" not in str(error):
+                    raise
+                if time.monotonic() >= deadline:
+                    raise IndexLockedError(
+                        f"the search index in {self.path} is being written by another process; "
+                        "try again when it has finished"
+                    ) from error
+                time.sleep(0.1)
+
+    def _release_writer(self) -> None:
+        if self._writer is None:
+            return
+        writer, self._writer = self._writer, None
+        writer.commit()
+        writer.wait_merging_threads()  # consumes the writer, which frees the directory lock
+        self._uncommitted = 0
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise RuntimeError(f"the search index in {self.path} is closed")
+
+    # ------------------------------------------------------------ reading
+
+    def count(self) -> int:
+        self._check_open()
+        searcher = self._searcher()
+        return searcher.search(Query.term_query(self._schema, "is_page", False), limit=1, count=True).count
+
+    def search(
+        self,
+        query: str,
+        *,
+        limit: int = 10,
+        offset: int = 0,
+        filters: Mapping[str, object] | None = None,
+    ) -> SearchResults:
+        """Passages holding every query word (every unit), or any of them when none holds all.
+
+        ``total`` and the facets count the results after de-duplication; beyond WALK_LIMIT
+        matches the total also counts the unexamined matches and the facets leave them out.
+        """
+        self._check_open()
+        conditions = parse_filters(filters)
+        parsed = parse_query(query)
+        if parsed.is_empty or limit <= 0:
+            return SearchResults(query=query, total=0, hits=[])
+        searcher = self._searcher()
+        matches = self._ranked(searcher, self._all_units(parsed), conditions)
+        if not matches.hits and len(parsed.units) > 1:
+            matches = self._ranked(searcher, self._any_unit(parsed), conditions)
+        kept = _collapse(matches)
+        start = max(offset, 0)
+        return SearchResults(
+            query=query,
+            total=len(kept) + max(0, matches.count - len(matches.hits)),
+            hits=[self._hit(searcher, matches.hits[row], parsed) for row in kept[start : start + limit]],
+            facets=self._facets(searcher, matches, kept),
+        )
+
+    def _searcher(self) -> tantivy.Searcher:
+        self._index.reload()  # cheap; picks up commits made by other processes
+        return self._index.searcher()
+
+    def _ranked(self, searcher: tantivy.Searcher, match: Query, conditions: Filters) -> _Matches:
+        filters = [(Occur.Must, clause) for clause in self._filter_clauses(conditions)]
+        result = searcher.search(
+            Query.boolean_query([(Occur.Must, match), *filters]), limit=WALK_LIMIT, count=True
+        )
+        hits = result.hits  # each access converts every hit to Python again
+        addresses = [address for _, address in hits]
+        columns = {
+            name: searcher.fast_field_values(name, addresses) if addresses else [] for name in _WALK_FIELDS
+        }
+        return _Matches(hits, columns, result.count)
+
+    # ------------------------------------------------------------ query building
+
+    def _all_units(self, parsed: ParsedQuery) -> Query:
+        clauses = [(Occur.Must, self._unit(unit)) for unit in parsed.units]
+        loose = parsed.loose_words
+        if len(loose) > 1:
+            together = Query.phrase_query(self._schema, "words", list(loose), slop=3)
+            clauses.append((Occur.Should, Query.boost_query(together, 0.5)))
+        return Query.boolean_query(clauses)
+
+    def _any_unit(self, parsed: ParsedQuery) -> Query:
+        return Query.boolean_query([(Occur.Should, self._unit(unit)) for unit in parsed.units])
+
+    def _unit(self, unit: QueryUnit) -> Query:
+        alternatives = [
+            Query.boost_query(self._sequence(stream, texts), STREAM_BOOSTS[stream])
+            for stream, texts in (("words", unit.words), ("parts", unit.parts), ("grams", unit.grams))
+            if texts
+        ]
+        if len(alternatives) == 1:
+            return alternatives[0]
+        return Query.disjunction_max_query(alternatives, tie_breaker=0.1)
+
+    def _sequence(self, field: str, texts: tuple[str, ...]) -> Query:
+        if len(texts) == 1:
+            return Query.term_query(self._schema, field, texts[0])
+        return Query.phrase_query(self._schema, field, list(texts))
+
+    def _filter_clauses(self, conditions: Filters) -> list[Query]:
+        by_field = {
+            "language": conditions.language,
+            "doc_type": conditions.doc_type,
+            "countries": conditions.country,
+            "year": conditions.year,
+            "doc_id": conditions.document,
+        }
+        clauses = [
+            Query.term_set_query(self._schema, field, list(values))
+            for field, values in by_field.items()
+            if values
+        ]
+        if conditions.has_warnings is not None:
+            clauses.append(Query.term_query(self._schema, "has_warnings", conditions.has_warnings))
+        return [Query.const_score_query(clause, 0.0) for clause in clauses]
+
+    # ------------------------------------------------------------ results
+
+    def _hit(
+        self, searcher: tantivy.Searcher, ranked: tuple[float, tantivy.DocAddress], parsed: ParsedQuery
+    ) -> SearchHit:
+        score, address = ranked
+        stored = _stored(searcher, address)
+        return SearchHit(
+            document=DocumentRef(id=stored["id"], filename=stored["filename"]),
+            page=stored["page"],
+            block=stored["block"],
+            text=stored["text"],
+            snippet=highlight(stored["text"], set(parsed.terms), stored["language"]),
+            score=score,
+            language=stored["language"],
+        )
+
+    def _facets(
+        self, searcher: tantivy.Searcher, matches: _Matches, kept: list[int]
+    ) -> dict[str, dict[str, int]]:
+        doc_types: Counter[str] = Counter()
+        countries: Counter[str] = Counter()
+        meta_keys = matches.column("meta_key", kept)
+        some_row = dict(zip(meta_keys, kept, strict=True))
+        for meta_key, passages in Counter(meta_keys).items():
+            doc_type, names = self._document_metadata(searcher, meta_key, matches.hits[some_row[meta_key]][1])
+            if doc_type:
+                doc_types[doc_type] += passages
+            for name in names:
+                countries[name] += passages
+        return {
+            "language": _named(
+                matches.column("language_code", kept), lambda code: LANGUAGES.get(code, "und")
+            ),
+            "doc_type": dict(doc_types.most_common()),
+            "country": dict(countries.most_common()),
+            "year": _named(matches.column("year", kept), str),
+            "has_warnings": _named(
+                matches.column("has_warnings", kept), lambda flag: str(bool(flag)).lower()
+            ),
+        }
+
+    def _document_metadata(
+        self, searcher: tantivy.Searcher, meta_key: int, address: tantivy.DocAddress
+    ) -> tuple[str | None, list[str]]:
+        """doc_type and countries, which tantivy cannot hand out as fast fields; cached by their hash."""
+        metadata = self._metadata.get(meta_key)
+        if metadata is None:
+            stored = _stored(searcher, address)
+            metadata = self._metadata[meta_key] = (stored.get("doc_type"), stored.get("countries", []))
+        return metadata
+
+
+def _named(values: list, name: Callable[[object], str]) -> dict[str, int]:
+    """Counts of the values under their facet names, most frequent first; missing values are left out."""
+    counts: Counter[str] = Counter()
+    for value, passages in Counter(values).items():
+        if value is not None:
+            counts[name(value)] += passages
+    return dict(counts.most_common())
+
+
+def _collapse(matches: _Matches) -> list[int]:
+    """Rows in rank order without flooding: a page passage and blocks of that page never both appear
+    (whichever ranks first wins the page), and one text recurring in a document (a running header,
+    a sentence repeated on every page) appears at most SAME_TEXT_HITS times."""
+    kept: list[int] = []
+    page_owner: dict[tuple[int, int], bool] = {}
+    repeats: Counter[tuple[int, int]] = Counter()
+    keys = (matches.columns[name] for name in ("doc_key", "page", "block", "text_key"))
+    for row, (doc_key, page, block, text_key) in enumerate(zip(*keys, strict=True)):
+        is_page = block == PAGE_BLOCK
+        if page_owner.setdefault((doc_key, page), is_page) != is_page:
+            continue
+        repeats[doc_key, text_key] += 1
+        if repeats[doc_key, text_key] <= SAME_TEXT_HITS:
+            kept.append(row)
+    return kept
+
+
+def _stored(searcher: tantivy.Searcher, address: tantivy.DocAddress) -> dict:
+    return json.loads(searcher.doc(address).get_first("stored"))
+
+
+def _text_key(text: str) -> int:
+    return _key(" ".join(text.split()).lower())
+
+
+def _document(
+    passage: Passage, streams: Streams, *, block: int | None = None, text: str | None = None
+) -> tantivy.Document:
+    block = passage.block if block is None else block
+    text = passage.text if text is None else text
+    document = tantivy.Document()
+    document.add_text("words", " ".join(streams.words))
+    document.add_text("parts", " ".join(streams.parts))
+    document.add_text("grams", " ".join(streams.grams))
+    document.add_text("doc_id", passage.document.id)
+    document.add_text("language", passage.language)
+    if passage.doc_type:
+        document.add_text("doc_type", passage.doc_type)
+    for country in passage.countries:
+        document.add_text("countries", country)
+    if passage.year is not None:
+        document.add_integer("year", passage.year)
+    document.add_integer("page", passage.page)
+    document.add_integer("block", block)
+    document.add_boolean("has_warnings", passage.has_warnings)
+    document.add_boolean("is_page", block == PAGE_BLOCK)
+    document.add_unsigned("doc_key", _key(passage.document.id))
+    document.add_unsigned("text_key", _text_key(text))
+    document.add_unsigned("meta_key", _key(json.dumps([passage.doc_type, passage.countries])))
+    document.add_unsigned("language_code", LANGUAGE_CODES.get(passage.language, 0))
+    document.add_bytes("stored", _stored_bytes(passage, block, text))
+    return document
+
+
+def _stored_bytes(passage: Passage, block: int, text: str) -> bytes:
+    stored = {
+        "id": passage.document.id,
+        "filename": passage.document.filename,
+        "page": passage.page,
+        "block": block,
+        "text": text,
+        "language": passage.language,
+        "doc_type": passage.doc_type,
+        "countries": passage.countries,
+    }
+    return json.dumps(stored, ensure_ascii=False).encode()
+
+
+def _page_document(blocks: list[tuple[Passage, Streams]]) -> tantivy.Document:
+    """The page passage: the blocks' texts and token streams joined in block order."""
+    blocks = sorted(blocks, key=lambda pair: pair[0].block)
+    passages = [passage for passage, _ in blocks]
+    streams = Streams(
+        [word for _, stream in blocks for word in stream.words],
+        [part for _, stream in blocks for part in stream.parts],
+        [gram for _, stream in blocks for gram in stream.grams],
+    )
+    text = "\n".join(passage.text for passage in passages)
+    language = _main_language(passages)
+    page = passages[0].model_copy(update={"language": language})
+    return _document(page, streams, block=PAGE_BLOCK, text=text)
+
+
+def _main_language(passages: list[Passage]) -> str:
+    chars: Counter[str] = Counter()
+    for passage in passages:
+        chars[passage.language] += len(passage.text)
+    return chars.most_common(1)[0][0]
