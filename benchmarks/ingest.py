@@ -105,7 +105,9 @@ def report(label: str, files: list[Path], runs: int, with_baselines: bool) -> No
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--corpus", type=Path, help="a folder whose PDFs are ingested as a second workload")
     parser.add_argument("--pages", type=int, default=100)
     parser.add_argument("--runs", type=int, default=3)

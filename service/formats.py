@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from pydantic import BaseModel
 
+from checks.base import fmt
 from corpus.models import Fact, SearchHit, Warning
 
 FACT_COLUMNS = [
@@ -60,7 +61,7 @@ def _cell(value: object, max_width: int) -> str:
 
 def facts_table(facts: Sequence[Fact]) -> str:
     rows = [
-        [f.document.filename, f.kind, f"{f.value:,.6g}", f.unit, f.qualifier, f.subject, f.evidence.page]
+        [f.document.filename, f.kind, fmt(f.value), f.unit, f.qualifier, f.subject, f.evidence.page]
         for f in facts
     ]
     return table(rows, ["document", "kind", "value", "unit", "qualifier", "subject", "page"])

@@ -2,7 +2,9 @@ from checks import run_checks
 from tests.checks.test_sums import fact
 
 
-def emissions(reference: float, project: float, reduction: float, subject: str | None = None, at: int = 0):
+def emissions(
+    reference: float, project: float, reduction: float, subject: str | None = None, at: int = 0
+):
     made = [
         fact(reference, at + 1, kind="reference_emissions"),
         fact(project, at + 2, kind="project_emissions"),
@@ -31,7 +33,8 @@ def test_each_table_row_is_checked_against_its_own_project():
 
 
 def money(kind: str, value: float, start: int, subject: str | None = None, qualifier: str = "exact"):
-    return fact(value, start, kind=kind, unit="JPY", qualifier=qualifier).model_copy(update={"subject": subject})
+    made = fact(value, start, kind=kind, unit="JPY", qualifier=qualifier)
+    return made.model_copy(update={"subject": subject})
 
 
 def share(value: float, start: int, qualifier: str = "exact"):

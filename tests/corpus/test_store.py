@@ -1,3 +1,4 @@
+import sqlite3
 from datetime import UTC, datetime
 
 import pytest
@@ -56,7 +57,7 @@ def test_a_failing_write_leaves_the_previous_state_untouched(catalog):
     document = make_document("a.txt", b"one")
     catalog.save_document(document, [], [block(0, "one")], [make_fact(document, 1, 0)])
     duplicate_blocks = [block(0, "x"), block(0, "y")]  # violates the primary key mid-transaction
-    with pytest.raises(Exception):
+    with pytest.raises(sqlite3.IntegrityError):
         catalog.save_document(make_document("a.txt", b"two", 2), [], duplicate_blocks, [])
     assert catalog.get_document(document.id) == document
     assert [b.text for b in catalog.blocks(document.id)] == ["one"]
