@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from checks.base import Rule, fmt, make_warning, tolerance
-from checks.pairing import of_kind, partner
+from checks.pairing import Candidates, candidates, of_kind
 from corpus.models import Fact, Warning
 
 NAME = "reference_minus_project"
@@ -12,9 +12,15 @@ NAME = "reference_minus_project"
 
 def check_reductions(facts: Sequence[Fact]) -> list[Warning]:
     warnings = []
+    references: dict[str, Candidates] = {}
+    projects: dict[str, Candidates] = {}
     for reduction in of_kind(facts, "emission_reduction"):
-        reference = partner(reduction, of_kind(facts, "reference_emissions", reduction.unit))
-        project = partner(reduction, of_kind(facts, "project_emissions", reduction.unit))
+        unit = reduction.unit
+        if unit not in references:
+            references[unit] = candidates(facts, "reference_emissions", unit)
+            projects[unit] = candidates(facts, "project_emissions", unit)
+        reference = references[unit].partner(reduction)
+        project = projects[unit].partner(reduction)
         if reference is None or project is None:
             continue
         computed = reference.value - project.value

@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from checks.base import Rule, fmt, implied_precision, make_warning
-from checks.pairing import of_kind, partner
+from checks.pairing import Candidates, candidates, of_kind
 from corpus.models import Fact, Warning
 
 SHARE_NAME = "stated_share"
@@ -18,8 +18,11 @@ APPROX_RELATIVE = 0.05
 def subsidy_pairs(facts: Sequence[Fact]) -> list[tuple[Fact, Fact]]:
     """Each subsidy amount with the project cost of the same subject and currency."""
     pairs = []
+    costs: dict[str, Candidates] = {}
     for subsidy in of_kind(facts, "subsidy_amount"):
-        cost = partner(subsidy, of_kind(facts, "project_cost", subsidy.unit))
+        if subsidy.unit not in costs:
+            costs[subsidy.unit] = candidates(facts, "project_cost", subsidy.unit)
+        cost = costs[subsidy.unit].partner(subsidy)
         if cost is not None and cost.value > 0:
             pairs.append((subsidy, cost))
     return pairs
@@ -39,9 +42,9 @@ def share_tolerance(stated: Fact, subsidy: Fact, cost: Fact) -> float:
 
 def check_stated_shares(facts: Sequence[Fact]) -> list[Warning]:
     warnings = []
-    stated_rates = [f for f in of_kind(facts, "subsidy_share", "%") if f.qualifier == "exact"]
+    stated_rates = Candidates([f for f in of_kind(facts, "subsidy_share", "%") if f.qualifier == "exact"])
     for subsidy, cost in subsidy_pairs(facts):
-        stated = partner(subsidy, stated_rates)
+        stated = stated_rates.partner(subsidy)
         if stated is None:
             continue
         computed = percent(subsidy, cost)

@@ -245,11 +245,19 @@ class Catalog:
 
     # warnings --------------------------------------------------------------
 
-    def replace_warnings(self, warnings: Iterable[Warning]) -> None:
-        """Store a fresh computation of all warnings; reviewers' decisions stay attached by warning id."""
+    def replace_warnings(self, warnings: Iterable[Warning], documents: Iterable[str] | None = None) -> None:
+        """Store a fresh computation of the warnings touching these documents (all when None).
+
+        Reviewers' decisions are kept apart and stay attached by warning id.
+        """
         with self._transaction() as db:
-            db.execute("DELETE FROM warnings")
-            db.execute("DELETE FROM warning_documents")
+            if documents is None:
+                db.execute("DELETE FROM warnings")
+                db.execute("DELETE FROM warning_documents")
+            for document_id in documents or ():
+                stale = "SELECT warning_id FROM warning_documents WHERE document_id = ?"
+                db.execute(f"DELETE FROM warnings WHERE id IN ({stale})", (document_id,))
+                db.execute(f"DELETE FROM warning_documents WHERE warning_id IN ({stale})", (document_id,))
             for warning in warnings:
                 stored = warning.model_copy(update={"status": "open", "note": None})
                 db.execute(

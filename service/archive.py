@@ -154,15 +154,16 @@ class Archive:
             return False
         self.catalog.delete_document(document_id)
         self.index.delete_document(document_id)
-        self.refresh(set())
+        self.refresh({document_id})
         return True
 
     # derived state ---------------------------------------------------------
 
     def refresh(self, changed: set[str]) -> None:
-        """Recompute warnings over all facts and bring the index up to date with the catalog."""
+        """Recompute the warnings of changed documents and bring the index up to date with the catalog."""
         flagged_before = self.catalog.documents_with_warnings()
-        self.catalog.replace_warnings(run_checks(self.catalog.facts()))
+        warnings = [w for d in sorted(changed) for w in run_checks(self.catalog.facts(document_id=d))]
+        self.catalog.replace_warnings(warnings, documents=changed)
         flagged_now = self.catalog.documents_with_warnings()
         self.reindex(changed | (flagged_before ^ flagged_now))
 
