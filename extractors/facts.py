@@ -13,7 +13,6 @@ import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from decimal import Decimal
 from functools import cache
 from typing import Any, NamedTuple
 
@@ -33,14 +32,13 @@ from extractors.numbers import (
 )
 from extractors.quantities import (
     Quantity,
-    ScriptRunTokenizer,
-    spans_at,
     UnitSpec,
     find_quantities,
     parse_unit_label,
     per_year_before,
     qualifier_around,
     scaled,
+    spans_at,
 )
 
 _WINDOW = 80  # characters a per-year or total word may stand before its number
@@ -74,11 +72,13 @@ def _alternation(patterns: Sequence[str]) -> str:
 
 def _english_aware(patterns_by_language: dict[str, list[str]]) -> str:
     """One alternation; English patterns only match at a word start."""
-    return _alternation([
-        rf"\b(?:{pattern})" if language == "en" else pattern
-        for language, patterns in patterns_by_language.items()
-        for pattern in patterns
-    ])
+    return _alternation(
+        [
+            rf"\b(?:{pattern})" if language == "en" else pattern
+            for language, patterns in patterns_by_language.items()
+            for pattern in patterns
+        ]
+    )
 
 
 @cache
@@ -104,12 +104,6 @@ def _header_roles() -> dict[str, re.Pattern[str]]:
         role: re.compile(rf"\s*(?:{_alternation(table[f'{role}_headers'])})\s*(?:[(（].*)?", re.I)
         for role in ("project", "country", "unit", "index")
     }
-
-
-@cache
-def _count_labels() -> re.Pattern[str]:
-    labels = _cues()["count_labels"]
-    return re.compile("|".join(f"(?P<{topic}>{_alternation(patterns)})" for topic, patterns in labels.items()), re.I)
 
 
 @cache
@@ -166,7 +160,9 @@ def _fallback_kind(unit_class: str) -> str | None:
 
 def find_cues(folded: str) -> list[Cue]:
     """Cue words of a folded text with their topic: reduction, cost, subsidy, projects, ..."""
-    return [Cue(match.lastgroup or "", match.start(), match.end()) for match in _cue_pattern().finditer(folded)]
+    return [
+        Cue(match.lastgroup or "", match.start(), match.end()) for match in _cue_pattern().finditer(folded)
+    ]
 
 
 if not Doc.has_extension("jcm_cues"):
@@ -194,10 +190,12 @@ def _pipeline_language(language: str, text: str) -> str:
 
 @cache
 def fact_pipeline(language: str) -> Language:
-    """A blank pipeline for the language with the quantity and cue components; built once per process."""
-    nlp = spacy.blank(language)
-    if language != "en":
-        nlp.tokenizer = ScriptRunTokenizer(nlp.vocab)
+    """A blank pipeline for the language with the quantity and cue components; built once per process.
+
+    Thai and Japanese use the cheap script-run tokenizer instead of pythainlp and SudachiPy.
+    """
+    config = {} if language == "en" else {"nlp": {"tokenizer": {"@tokenizers": "jcm_script_runs.v1"}}}
+    nlp = spacy.blank(language, config=config)
     nlp.add_pipe("jcm_quantities")
     nlp.add_pipe("jcm_cues")
     return nlp
@@ -261,7 +259,9 @@ class _Scope:
     all_topics: frozenset[str] = field(init=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "all_topics", frozenset([cue.topic for cue in self.cues] + list(self.topics)))
+        object.__setattr__(
+            self, "all_topics", frozenset([cue.topic for cue in self.cues] + list(self.topics))
+        )
 
 
 def _cue_distance(scope: _Scope, cue: Cue, quantity: Quantity) -> int | None:
@@ -320,7 +320,7 @@ def _has_context(unit_context: str, topics: frozenset[str] | Sequence[str]) -> b
 
 
 def _per_year(scope: _Scope, quantity: Quantity) -> bool:
-    """A per-year unit, or a per-year word before the number in its clause: "annual reduction of 300,000 tons"."""
+    """A per-year unit, or a per-year word before the number in its clause: "annual reduction of 300 t"."""
     if quantity.per_year:
         return True
     low = max(scope.start, quantity.start - _WINDOW)
@@ -340,8 +340,10 @@ def _overlaps_cue(start: int, end: int, cues: Sequence[Cue]) -> bool:
     return any(cue.start < end and start < cue.end for cue in cues)
 
 
-def _totals(folded: str, segments: Sequence[_Segment], quantities: Sequence[Quantity], cues: Sequence[Cue]) -> set[int]:
-    """Indices of quantities stated as totals: the first non-count quantity after a total word in its clause."""
+def _totals(
+    folded: str, segments: Sequence[_Segment], quantities: Sequence[Quantity], cues: Sequence[Cue]
+) -> set[int]:
+    """Indices of quantities stated as totals: the first non-count quantity after a total word in a clause."""
     before, after, _ = _total_patterns()
     marked: set[int] = set()
     for match in before.finditer(folded):
@@ -357,7 +359,11 @@ def _totals(folded: str, segments: Sequence[_Segment], quantities: Sequence[Quan
         marked.update(following[:1])
     for index, quantity in enumerate(quantities):
         suffix = after.match(folded, quantity.end)
-        if quantity.unit_class != "count" and suffix and not _overlaps_cue(suffix.start(), suffix.end(), cues):
+        if (
+            quantity.unit_class != "count"
+            and suffix
+            and not _overlaps_cue(suffix.start(), suffix.end(), cues)
+        ):
             marked.add(index)
     return marked
 
@@ -379,12 +385,12 @@ def _item_project(text: str, folded: str, segment: _Segment) -> str | None:
     return head if _project_nouns().search(head) and len(head) <= 150 else None
 
 
-def country_mentions(folded: str) -> list[_Mention]:
+def country_mentions(folded: str, start: int = 0, end: int | None = None) -> list[_Mention]:
     """JCM partner countries named in a folded text, valued by their canonical English name."""
     pattern, canonical = _countries()
     return [
         _Mention(match.start(), match.end(), canonical.get(_country_key(match.group()), match.group()))
-        for match in pattern.finditer(folded)
+        for match in pattern.finditer(folded, start, len(folded) if end is None else end)
     ]
 
 
@@ -445,7 +451,6 @@ class _Prose:
     segments: list[_Segment]
     totals: set[int]
     periods: list[_Mention]
-    countries: list[_Mention]
 
 
 def _read_prose(block: Block) -> _Prose | None:
@@ -463,7 +468,6 @@ def _read_prose(block: Block) -> _Prose | None:
         segments=segments,
         totals=_totals(folded, segments, quantities, doc._.jcm_cues),
         periods=_periods(block.text),
-        countries=country_mentions(folded),
     )
 
 
@@ -482,9 +486,11 @@ def _carried_topics(prose: _Prose, segment: _Segment, previous: Block | None) ->
     """Cue topics of an unfinished line before the block, when its first clause has none of its own."""
     if previous is None or previous.page != prose.block.page:
         return ()
-    if not _within(prose.quantities, segment.start, segment.end) or _within(prose.cues, segment.start, segment.end):
+    quantities = _within(prose.quantities, segment.start, segment.end)
+    cues = _within(prose.cues, segment.start, segment.end)
+    if any(_kind_for(cue.topic, quantity.unit_class) for cue in cues for quantity in quantities):
         return ()
-    return _open_topics(previous)
+    return _open_topics(previous) if quantities else ()
 
 
 _CLAUSE_END = re.compile(r"[.。!?！？:：;；)）]\s*\Z")
@@ -525,16 +531,24 @@ def _segment_drafts(prose: _Prose, segment: _Segment, carried: tuple[str, ...]) 
     return drafts
 
 
-def _prose_subject(prose: _Prose, segment: _Segment, quantity: Quantity, kind: str, project: str | None) -> str | None:
+def _prose_subject(
+    prose: _Prose, segment: _Segment, quantity: Quantity, kind: str, project: str | None
+) -> str | None:
     if project:
         return project
     if kind == "partner_country_count":  # the countries listed are what is counted, not the subject
         return None
-    return _nearest(_within(prose.countries, segment.start, segment.end), quantity.number.start)
+    return _nearest(country_mentions(prose.folded, segment.start, segment.end), quantity.number.start)
 
 
 def _prose_draft(
-    prose: _Prose, segment: _Segment, scope: _Scope, quantity: Quantity, kind: str, is_total: bool, project: str | None
+    prose: _Prose,
+    segment: _Segment,
+    scope: _Scope,
+    quantity: Quantity,
+    kind: str,
+    is_total: bool,
+    project: str | None,
 ) -> _Draft:
     block = prose.block
     periods = _within(prose.periods, segment.start, segment.end) or prose.periods
@@ -575,8 +589,8 @@ def _column(label: str) -> _Column:
     role = next((role for role, pattern in _header_roles().items() if pattern.fullmatch(folded)), "")
     topics = tuple(cue.topic for cue in find_cues(folded))
     unit = parse_unit_label(label)
-    if unit is None and (count := _count_labels().search(folded)):
-        unit, topics = UnitSpec("count", "count", Decimal(1)), (count.lastgroup or "",) + topics
+    if unit and unit.topic:
+        topics = (unit.topic, *topics)
     return _Column(role, unit, topics, bool(per_year_before().search(folded)))
 
 
@@ -619,7 +633,11 @@ class _Row:
 
 
 def _row_labels(cells: Sequence[str], columns: Sequence[_Column]) -> list[str]:
-    return [cell for cell, column in zip(cells, columns, strict=False) if not column.role and not _bare_number(cell)]
+    return [
+        cell
+        for cell, column in zip(cells, columns, strict=False)
+        if not column.role and not _bare_number(cell)
+    ]
 
 
 def _read_row(block: Block) -> _Row:
@@ -731,7 +749,9 @@ def _bare_cell_draft(row: _Row, index: int, number: ParsedNumber, spec: UnitSpec
     return _cell_draft(row, index, number, kind, quantity.unit, quantity)
 
 
-def _cell_draft(row: _Row, index: int, number: ParsedNumber, kind: str, unit: str, quantity: Quantity) -> _Draft:
+def _cell_draft(
+    row: _Row, index: int, number: ParsedNumber, kind: str, unit: str, quantity: Quantity
+) -> _Draft:
     block = row.block
     offset = row.offsets[index]
     if offset is None:  # the reader rewrote the cell: point at the number's first occurrence in the row

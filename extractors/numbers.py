@@ -24,7 +24,7 @@ def read_data_text(name: str) -> str:
 
 
 def read_tsv(name: str) -> list[dict[str, str]]:
-    """Rows of a tab-separated lexicon; lines starting with # are comments, the first other line names the columns."""
+    """Rows of a tab-separated lexicon: # starts a comment line, the first other line names the columns."""
     lines = [line for line in read_data_text(name).splitlines() if line.strip() and not line.startswith("#")]
     columns = lines[0].split("\t")
     return [dict(zip(columns, line.split("\t"), strict=False)) for line in lines[1:]]
@@ -46,7 +46,11 @@ _REPEATS = (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT, sre_constants.PO
 
 
 def _with_case(chars: set[str], ignore_case: bool) -> set[str]:
-    return chars | {variant for char in chars for variant in (char.lower(), char.upper())} if ignore_case else chars
+    return (
+        chars | {variant for char in chars for variant in (char.lower(), char.upper())}
+        if ignore_case
+        else chars
+    )
 
 
 def _class_firsts(items: list[tuple[Any, Any]]) -> set[str] | None:
@@ -138,7 +142,7 @@ class ParsedNumber:
 
 
 _KANJI_DIGITS = "〇一二三四五六七八九"
-_ATOM = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+_ATOM = r"(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?"  # text is folded: ASCII digits only
 _KANJI_ATOM = rf"(?:{_ATOM}|[{_KANJI_DIGITS}]+)"
 # A number starts where no letter, digit or decimal point runs into it; currency codes may touch it.
 _BOUNDARY = r"(?:(?<![A-Za-z0-9_])|(?<=USD|JPY|THB|EUR))(?<![0-9][.,])"
@@ -259,6 +263,21 @@ def _resolve(match: re.Match[str]) -> tuple[Decimal, Decimal]:
     return value * factor, precision * factor
 
 
+def _whole_number(digits: str) -> tuple[float, float]:
+    """Value and precision of an integer such as "8,200": the common case, without Decimal."""
+    digits = digits.replace(",", "")
+    significant = digits.rstrip("0")
+    return float(int(digits)), float(10 ** (len(digits) - len(significant))) if significant else 1.0
+
+
+def _value_of(match: re.Match[str]) -> tuple[float, float]:
+    plain = match["plain"]
+    if plain and "." not in plain and not match["thai"] and not match["english"]:
+        return _whole_number(plain)
+    value, precision = _resolve(match)
+    return float(value), float(precision)
+
+
 def find_numbers(text: str) -> list[ParsedNumber]:
     """Every number the text writes, in order, with its value resolved.
 
@@ -268,9 +287,9 @@ def find_numbers(text: str) -> list[ParsedNumber]:
     """
     numbers = []
     for match in _number_pattern().finditer(fold(text)):
-        value, precision = _resolve(match)
+        value, precision = _value_of(match)
         start, end = match.span()
-        numbers.append(ParsedNumber(float(value), start, end, text[start:end], float(precision)))
+        numbers.append(ParsedNumber(value, start, end, text[start:end], precision))
     return numbers
 
 
@@ -296,7 +315,9 @@ def _date_patterns() -> list[re.Pattern[str]]:
         re.compile(r"(?<!\d)(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})(?!\d)"),
         re.compile(rf"(?<!\d)(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<mon>{en})\.?,?\s+(?P<y>\d{{4}})", re.I),
         re.compile(rf"\b(?P<mon>{en})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}})", re.I),
-        re.compile(rf"(?:(?P<era>{eras})\s?(?P<ey>\d{{1,2}}|元)|(?P<y>\d{{4}}))年(?P<m>\d{{1,2}})月(?P<d>\d{{1,2}})日"),
+        re.compile(
+            rf"(?:(?P<era>{eras})\s?(?P<ey>\d{{1,2}}|元)|(?P<y>\d{{4}}))年(?P<m>\d{{1,2}})月(?P<d>\d{{1,2}})日"
+        ),
         re.compile(rf"(?<!\d)(?P<d>\d{{1,2}})\s*(?P<mon>{th})\s*(?:(?:พ\.ศ\.|ค\.ศ\.)\s*)?(?P<y>\d{{4}})"),
     ]
 
@@ -307,19 +328,34 @@ def _year_patterns() -> list[tuple[re.Pattern[str], str]]:
     en, th = _month_alternation("en"), _month_alternation("th")
     eras = _alternation(list(read_json("calendar.json")["eras"]))
     return [
-        (re.compile(r"(?<![A-Za-z0-9])(?:FY|F\.Y\.)\s?(?P<y>\d{4})(?!\d)|\bfiscal\s+year\s+(?P<y2>\d{4})", re.I), "year"),
+        (
+            re.compile(
+                r"(?<![A-Za-z0-9])(?:FY|F\.Y\.)\s?(?P<y>\d{4})(?!\d)|\bfiscal\s+year\s+(?P<y2>\d{4})", re.I
+            ),
+            "year",
+        ),
         (re.compile(r"(?<!\d)(?P<y>\d{4})年度"), "year"),
         (re.compile(rf"(?P<era>{eras})\s?(?P<ey>\d{{1,2}}|元)年(?:度)?"), "year"),
         (re.compile(r"(?:ปีงบประมาณ|ปี|พ\.ศ\.|ค\.ศ\.)\s*(?:(?:พ\.ศ\.|ค\.ศ\.)\s*)?(?P<y>\d{4})(?!\d)"), "year"),
         (re.compile(rf"\b(?P<mon>{en})\.?\s+(?P<y>\d{{4}})(?!\d)", re.I), "month"),
         (re.compile(rf"(?P<mon>{th})\s*(?:(?:พ\.ศ\.|ค\.ศ\.)\s*)?(?P<y>\d{{4}})(?!\d)"), "month"),
         (re.compile(r"(?<!\d)(?P<y>\d{4})年(?P<m>\d{1,2})月(?!\d)"), "month"),
-        (re.compile(r"\b(?:between|from)\s+(?P<y>\d{4})\s+(?:and|to|until)\s+(?P<y_end>\d{4})(?!\d)", re.I), "range"),
-        (re.compile(r"(?<![\d/.-])(?P<y>(?:19|20)\d\d)\s?[-–]\s?(?P<y_end>(?:19|20)\d\d)(?![\d/.-])"), "range"),
+        (
+            re.compile(
+                r"\b(?:between|from)\s+(?P<y>\d{4})\s+(?:and|to|until)\s+(?P<y_end>\d{4})(?!\d)", re.I
+            ),
+            "range",
+        ),
+        (
+            re.compile(r"(?<![\d/.-])(?P<y>(?:19|20)\d\d)\s?[-–]\s?(?P<y_end>(?:19|20)\d\d)(?![\d/.-])"),
+            "range",
+        ),
     ]
 
 
-_RANGE_JOINER = re.compile(r"\s*(?:to|until|till|through|and|[-–—~～〜]|から|より|まで|ถึง(?:วันที่)?|จนถึง(?:วันที่)?)\s*", re.I)
+_RANGE_JOINER = re.compile(
+    r"\s*(?:to|until|till|through|and|[-–—~～〜]|から|より|まで|ถึง(?:วันที่)?|จนถึง(?:วันที่)?)\s*", re.I
+)
 
 
 def _gregorian(match: re.Match[str], group: str = "y") -> int:
@@ -392,5 +428,7 @@ def find_periods(text: str) -> list[Period]:
         return []
     spans = _date_ranges(folded, _find_dates(folded))
     for pattern, tag in _year_patterns():
-        spans += [(match.start(), match.end(), _format_year_match(match, tag)) for match in pattern.finditer(folded)]
+        spans += [
+            (match.start(), match.end(), _format_year_match(match, tag)) for match in pattern.finditer(folded)
+        ]
     return [Period(start, end, value) for start, end, value in _without_overlaps(spans)]

@@ -1,4 +1,4 @@
-"""Quantities: numbers with their unit, scale, per-year marker and qualifier, and the spaCy component that finds them.
+"""Quantities: numbers with unit, scale, per-year marker and qualifier, and the spaCy component finding them.
 
 Units, count nouns, qualifiers and per-year markers come from the lexicons in extractors/data.
 All scanning is regex over the folded text (see numbers.fold), which keeps offsets of the input.
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
@@ -16,6 +16,7 @@ from functools import cache
 from spacy.attrs import IDX
 from spacy.language import Language
 from spacy.tokens import Doc, Span
+from spacy.util import registry
 from spacy.vocab import Vocab
 
 from extractors.numbers import ParsedNumber, compile_guarded, find_numbers, fold, read_json, read_tsv
@@ -56,6 +57,11 @@ class UnitSpec:
     factor: Decimal
     per_year: bool = False
     context: str = ""
+    topic: str | None = None  # what a count label counts: "Number of projects" -> projects
+
+    @property
+    def rule(self) -> UnitRule:
+        return UnitRule(self.unit_class, self.unit, self.factor, self.context, self.topic)
 
 
 # --- lexicon -> compiled patterns --------------------------------------------------------------
@@ -63,7 +69,10 @@ class UnitSpec:
 
 def _rules(position: str) -> list[tuple[UnitRule, str]]:
     return [
-        (UnitRule(row["class"], row["unit"], Decimal(row["factor"]), row["context"], row["topic"] or None), row["pattern"])
+        (
+            UnitRule(row["class"], row["unit"], Decimal(row["factor"]), row["context"], row["topic"] or None),
+            row["pattern"],
+        )
         for row in read_tsv("units.tsv")
         if row["position"] == position
     ]
@@ -83,7 +92,7 @@ def _after_units() -> tuple[re.Pattern[str], list[UnitRule]]:
 @cache
 def _before_units() -> tuple[re.Pattern[str], list[UnitRule]]:
     rules = _rules("before")
-    pattern = re.compile("(?:" + _named_alternation(p for _, p in rules) + r")\s{0,3}\Z", re.I)
+    pattern = compile_guarded("(?:" + _named_alternation(p for _, p in rules) + r")\s{0,3}\Z", re.I)
     return pattern, [rule for rule, _ in rules]
 
 
@@ -106,16 +115,40 @@ def _count_noun_rules() -> list[tuple[UnitRule, str]]:
 
 @cache
 def _count_nouns() -> tuple[re.Pattern[str], list[UnitRule]]:
+    """Count nouns, matched where the spaces after a number end (see _after_spaces)."""
     rules = _count_noun_rules()
-    pattern = re.compile(r"\s{0,2}(?:" + _named_alternation(p for _, p in rules) + ")", re.I)
+    pattern = compile_guarded(_named_alternation(p for _, p in rules), re.I)
     return pattern, [rule for rule, _ in rules]
+
+
+_SPACES = re.compile(r"\s{0,2}")
+
+
+def _after_spaces(folded: str, position: int) -> int:
+    return _SPACES.match(folded, position).end()  # type: ignore[union-attr]
 
 
 @cache
 def _count_reference() -> re.Pattern[str]:
     """ "between the two countries": a count the sentence refers back to rather than states."""
     prefixes = "|".join(read_json("fact_cues.json")["count_reference_prefixes"])
-    return re.compile(rf"(?<![A-Za-z])(?:{prefixes})\Z", re.I)
+    return compile_guarded(rf"(?<![A-Za-z])(?:{prefixes})\Z", re.I)
+
+
+def _count_label_groups() -> str:
+    labels = read_json("fact_cues.json")["count_labels"]
+    return "|".join(f"(?P<{topic}>{'|'.join(words)})" for topic, words in labels.items())
+
+
+@cache
+def count_labels() -> re.Pattern[str]:
+    """Labels naming a count, by what they count: "Number of projects", "件数", "จำนวนประเทศ"."""
+    return compile_guarded(_count_label_groups(), re.I)
+
+
+@cache
+def _count_label_before() -> re.Pattern[str]:
+    return compile_guarded(rf"(?:{_count_label_groups()})\s*[:：=]\s*\Z", re.I)
 
 
 @cache
@@ -143,7 +176,7 @@ def _qualifier_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     def groups(by_kind: dict[str, list[str]]) -> str:
         return "|".join(f"(?P<{kind}>{'|'.join(words)})" for kind, words in by_kind.items())
 
-    before = re.compile(rf"(?<![A-Za-z])(?:{groups(qualifiers['before'])})\s*\Z", re.I)
+    before = compile_guarded(rf"(?<![A-Za-z])(?:{groups(qualifiers['before'])})\s*\Z", re.I)
     after = re.compile(rf"[ \t]*(?:{groups(qualifiers['after'])})", re.I)
     return before, after
 
@@ -179,7 +212,7 @@ def _unit_of(folded: str, number: ParsedNumber) -> tuple[UnitRule, int, int] | N
     if suffix_rule := _rule_at(suffix, after_rules):
         return (suffix_rule, number.start, suffix.end()) if _plausible(folded, number, suffix_rule) else None
     count_pattern, count_rules = _count_nouns()
-    noun = count_pattern.match(folded, number.end)
+    noun = count_pattern.match(folded, _after_spaces(folded, number.end))
     if (count_rule := _rule_at(noun, count_rules)) and _plausible(folded, number, count_rule):
         return count_rule, number.start, noun.end()
     if "分の" in number.text:  # 2分の1 states a share
@@ -209,16 +242,32 @@ def qualifier_around(folded: str, start: int, ends: Sequence[int]) -> Qualifier:
 
 def scaled(number: ParsedNumber, factor: Decimal) -> tuple[float, float]:
     """Value and precision of the number times a unit or header factor, without float noise."""
+    if factor == 1:
+        return number.value, number.precision
     return (
         float(Decimal(repr(number.value)) * factor),
         float(Decimal(repr(number.precision)) * factor),
     )
 
 
+_LABELLED = re.compile(r"[(（\[]([^()（）\[\]]{1,40})[)）\]]\s*[:：=]?\s*\Z")
+
+
+def _labelled_unit(folded: str, number: ParsedNumber) -> UnitSpec | None:
+    """A label right before the number naming its unit: "Emission reductions (tCO2e/y): 1,234", "国数:29"."""
+    low = max(0, number.start - 2 * _LOOKBEHIND)
+    if match := _LABELLED.search(folded, low, number.start):
+        return parse_unit_label(match.group(1))
+    if match := _count_label_before().search(folded, low, number.start):
+        return UnitSpec("count", "count", Decimal(1), topic=match.lastgroup)
+    return None
+
+
 def _quantity(folded: str, number: ParsedNumber) -> Quantity | None:
     found = _unit_of(folded, number)
     if found is None:
-        return None
+        spec = _labelled_unit(folded, number)
+        return _quantity_from_spec(folded, number, spec) if spec else None
     rule, start, end = found
     per_year = False
     if rule.unit_class in _AMOUNTS and (marker := _per_year_after().match(folded, end)):
@@ -241,6 +290,25 @@ def _quantity(folded: str, number: ParsedNumber) -> Quantity | None:
     )
 
 
+def _quantity_from_spec(folded: str, number: ParsedNumber, spec: UnitSpec) -> Quantity | None:
+    if _counts_words(spec.rule) and _looks_like_year(number):
+        return None
+    value, precision = scaled(number, spec.factor)
+    return Quantity(
+        number=number,
+        value=value,
+        unit=spec.unit,
+        unit_class=spec.unit_class,
+        start=number.start,
+        end=number.end,
+        precision=precision,
+        qualifier=qualifier_around(folded, number.start, (number.end,)),
+        per_year=spec.per_year,
+        context=spec.context,
+        topic=spec.topic,
+    )
+
+
 def find_quantities(text: str, numbers: Sequence[ParsedNumber] | None = None) -> list[Quantity]:
     """Numbers of the text that carry a unit (tCO2e, money, %, kW, years) or count something."""
     folded = fold(text)
@@ -259,17 +327,31 @@ def _label_patterns() -> tuple[re.Pattern[str], list[UnitRule], re.Pattern[str]]
     return units, [rule for rule, _ in rules], scales
 
 
-_LABEL_SCALES = {"thousand": 1000, "'000": 1000, "million": 10**6, "billion": 10**9, "百万": 10**6, "千": 1000,
-                 "万": 10**4, "億": 10**8, "ล้าน": 10**6, "พัน": 1000, "แสน": 10**5}
+_LABEL_SCALES = {
+    "thousand": 1000,
+    "'000": 1000,
+    "million": 10**6,
+    "billion": 10**9,
+    "百万": 10**6,
+    "千": 1000,
+    "万": 10**4,
+    "億": 10**8,
+    "ล้าน": 10**6,
+    "พัน": 1000,
+    "แสน": 10**5,
+}
 _PARENTHESES = re.compile(r"[(（\[［]([^)）\]］]*)[)）\]］]")
 
 
 def parse_unit_label(label: str) -> UnitSpec | None:
-    """The unit and scale a label states: "(JPY million)" -> JPY x 10^6, "(tCO2/year)" -> tCO2e/yr."""
+    """The unit and scale a label states: "(JPY million)" -> JPY x 10^6, "(tCO2/year)" -> tCO2e/yr,
+    "Number of projects" -> a count of projects."""
     folded = fold(label)
     for part in [match.group(1) for match in _PARENTHESES.finditer(folded)][::-1] + [folded]:
         if spec := _label_spec(part):
             return spec
+    if count := count_labels().search(folded):
+        return UnitSpec("count", "count", Decimal(1), topic=count.lastgroup)
     return None
 
 
@@ -284,7 +366,9 @@ def _label_spec(text: str) -> UnitSpec | None:
     factor = rule.factor
     for scale in scales.findall(text):
         factor *= _LABEL_SCALES[scale.lower().rstrip("s")]
-    per_year = bool(rule.unit_class == "emission" and (_per_year_after().search(text) or per_year_before().search(text)))
+    per_year = bool(
+        rule.unit_class == "emission" and (_per_year_after().search(text) or per_year_before().search(text))
+    )
     return UnitSpec(rule.unit_class, rule.unit, factor, per_year, rule.context)
 
 
@@ -319,6 +403,16 @@ class ScriptRunTokenizer:
             words.append(token)
             spaces.append(False)
         return Doc(self.vocab, words=words, spaces=spaces)
+
+
+@registry.tokenizers("jcm_script_runs.v1")
+def create_script_run_tokenizer() -> Callable[[Language], ScriptRunTokenizer]:
+    """Config entry for blank pipelines: {"nlp": {"tokenizer": {"@tokenizers": "jcm_script_runs.v1"}}}."""
+
+    def make(nlp: Language) -> ScriptRunTokenizer:
+        return ScriptRunTokenizer(nlp.vocab)
+
+    return make
 
 
 if not Doc.has_extension("jcm_quantities"):

@@ -1,0 +1,273 @@
+"""Numbers and periods in Thai, English and Japanese notation."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from extractors.numbers import compile_guarded, find_numbers, find_periods, first_chars, fold
+from extractors.quantities import find_quantities, parse_unit_label
+
+THAI_DIGITS = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
+FULL_WIDTH = str.maketrans("0123456789,.", "０１２３４５６７８９，．")
+
+
+def values(text: str) -> list[float]:
+    return [number.value for number in find_numbers(text)]
+
+
+def only(text: str) -> tuple[float, float]:
+    numbers = find_numbers(text)
+    assert len(numbers) == 1, numbers
+    return numbers[0].value, numbers[0].precision
+
+
+# --- notations ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "precision"),
+    [
+        ("7,300", 7300, 100),
+        ("7,314", 7314, 1),
+        ("12,345,678", 12345678, 1),
+        ("0.75", 0.75, 0.01),
+        ("1,250.5", 1250.5, 0.1),
+        ("0", 0, 1),
+        ("USD 3.7 million", 3_700_000, 100_000),
+        ("5.3 billion yen", 5_300_000_000, 100_000_000),
+        ("3 thousand", 3000, 1000),
+    ],
+)
+def test_ascii_numbers_and_english_scales(text: str, value: float, precision: float) -> None:
+    assert only(text) == (value, precision)
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "precision"),
+    [
+        ("約8億3,000万円", 830_000_000, 10_000_000),
+        ("3億6,450万円", 364_500_000, 100_000),
+        ("15億円", 1_500_000_000, 100_000_000),
+        ("3兆", 3_000_000_000_000, 1_000_000_000_000),
+        ("5千万", 50_000_000, 10_000_000),
+        ("720百万円", 720_000_000, 10_000_000),
+        ("1.5億", 150_000_000, 10_000_000),
+        ("二千五百万", 25_000_000, 1_000_000),
+        ("三件", 3, 1),
+        ("１２，３００トン", 12_300, 100),
+    ],
+)
+def test_japanese_numerals(text: str, value: float, precision: float) -> None:
+    assert only(text) == (value, precision)
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "precision"),
+    [
+        ("๒,๓๔๗ ล้านบาท", 2_347_000_000, 1_000_000),
+        ("๔๑๒ล้านบาท", 412_000_000, 1_000_000),
+        ("๒ แสน", 200_000, 100_000),
+        ("๕ หมื่น", 50_000, 10_000),
+        ("1.2 พันล้าน", 1_200_000_000, 100_000_000),
+        ("๗,๓๐๐", 7300, 100),
+    ],
+)
+def test_thai_digits_and_scale_words(text: str, value: float, precision: float) -> None:
+    assert only(text) == (value, precision)
+
+
+def test_number_words_and_fractions() -> None:
+    assert values("three projects and twenty-five countries") == [3, 25]
+    assert values("補助率は2分の1") == [0.5]
+
+
+def test_scale_word_prefixes_are_not_scales() -> None:
+    assert values("๕ พันธุ์") == [5]
+
+
+@pytest.mark.parametrize("text", ["MN_AM010", "FY2023", "tCO2e", "PM2.5", "COP28", "ISO14064"])
+def test_numbers_inside_identifiers_are_not_numbers(text: str) -> None:
+    assert find_numbers(text) == []
+
+
+def test_currency_codes_may_touch_the_number() -> None:
+    assert values("JPY720 million") == [720_000_000]
+
+
+def test_offsets_point_into_the_original_text() -> None:
+    text = "排出削減量は約１２，３００トン、費用は๑,๐๐๐ ล้านบาท and USD 4.2 million."
+    for number in find_numbers(text):
+        assert text[number.start : number.end] == number.text
+    assert len(fold(text)) == len(text)
+
+
+# --- property: formatted numbers parse back exactly ---------------------------------------------
+
+integers = st.integers(min_value=0, max_value=10**12)
+
+
+@given(integers)
+def test_ascii_with_separators_round_trips(value: int) -> None:
+    assert values(f"total {value:,} tCO2e") == [value]
+
+
+@given(integers)
+def test_full_width_round_trips(value: int) -> None:
+    assert values(f"合計{f'{value:,}'.translate(FULL_WIDTH)}トン") == [value]
+
+
+@given(integers)
+def test_thai_digits_round_trip(value: int) -> None:
+    assert values(f"รวม {f'{value:,}'.translate(THAI_DIGITS)} ตัน") == [value]
+
+
+def japanese(value: int) -> str:
+    """4億2,750万 style: groups of 億 and 万 with Arabic digits."""
+    oku, rest = divmod(value, 10**8)
+    man, ones = divmod(rest, 10**4)
+    parts = [f"{oku:,}億" if oku else "", f"{man:,}万" if man else "", f"{ones:,}" if ones else ""]
+    return "".join(parts) or "0"
+
+
+@given(st.integers(min_value=1, max_value=10**15))
+def test_man_oku_forms_round_trip(value: int) -> None:
+    assert values(f"総事業費は約{japanese(value)}円") == [value]
+
+
+@given(st.decimals(min_value=0, max_value=100_000, places=2, allow_nan=False, allow_infinity=False))
+def test_lan_round_trips(amount: Decimal) -> None:
+    text = f"มูลค่า {format(amount, ',f').translate(THAI_DIGITS)} ล้านบาท"
+    assert values(text) == [float(amount * 10**6)]
+
+
+@given(st.decimals(min_value=0, max_value=100_000, places=2, allow_nan=False, allow_infinity=False))
+def test_million_round_trips(amount: Decimal) -> None:
+    assert values(f"USD {format(amount, ',f')} million") == [float(amount * 10**6)]
+
+
+@given(st.integers(min_value=0, max_value=10**9))
+def test_precision_is_the_place_of_the_last_significant_digit(value: int) -> None:
+    digits = str(value)
+    trailing_zeros = len(digits) - len(digits.rstrip("0")) if value else 0
+    assert find_numbers(f"{value:,}")[0].precision == 10**trailing_zeros
+
+
+# --- periods ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "period"),
+    [
+        ("selected in FY2021", "2021"),
+        ("令和6年度の公募", "2024"),
+        ("平成30年度予算", "2018"),
+        ("ในปีงบประมาณ พ.ศ. ๒๕๖๗", "2024"),
+        ("ณ เดือนมีนาคม ๒๕๖๖", "2023-03"),
+        ("As of March 2023, ...", "2023-03"),
+        ("for the period 1 April 2022 to 31 March 2023", "2022-04-01/2023-03-31"),
+        ("from 2022-04-01 to 2023-03-31", "2022-04-01/2023-03-31"),
+        ("令和4年4月1日～令和5年3月31日", "2022-04-01/2023-03-31"),
+        ("ระหว่างวันที่ ๑ มกราคม ๒๕๖๖ ถึงวันที่ ๓๑ ธันวาคม ๒๕๖๖", "2023-01-01/2023-12-31"),
+        ("between 2015 and 2019", "2015/2019"),
+    ],
+)
+def test_periods(text: str, period: str) -> None:
+    assert [found.value for found in find_periods(text)] == [period]
+
+
+def test_text_without_years_has_no_period() -> None:
+    assert find_periods("Baseline emissions: 6,300 tCO2") == []
+
+
+# --- fast scanning ------------------------------------------------------------------------------
+
+
+def test_first_chars_cover_cases_and_optional_parts() -> None:
+    assert first_chars(r"\b(?:about|約)", 0) == {"a", "約"}
+    assert first_chars("(?i:one)|two") == {"o", "O", "t"}
+    assert first_chars(r"x?y") == {"x", "y"}
+    assert first_chars(r"\w+") is None
+    assert first_chars(r"x?") is None
+
+
+def test_guarded_pattern_finds_what_the_plain_one_finds() -> None:
+    pattern = r"(?<![A-Za-z])(?:reduc(?:e|tion)|削減|ลด)"
+    text = "Reduction of CO2 / 削減量 / ลดได้ / produce"
+    guarded = compile_guarded(pattern, 2)
+    assert guarded.pattern.startswith("(?=[")
+    assert [m.group() for m in guarded.finditer(text)] == ["Reduction", "削減", "ลด"]
+
+
+# --- units on numbers and labels ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "unit", "per_year"),
+    [
+        ("7,420 tCO2/年", 7420, "tCO2e", True),
+        ("2,870 t-CO2e", 2870, "tCO2e", False),
+        ("2 ktCO2e per year", 2000, "tCO2e", True),
+        ("40,000 tonnes of CO2 emissions per year", 40_000, "tCO2e", True),
+        ("๒,๐๐๐ ตันคาร์บอนไดออกไซด์เทียบเท่าต่อปี", 2000, "tCO2e", True),
+        ("๕๐๐ ตัน CO2", 500, "tCO2e", False),
+        ("US$ 3 million", 3_000_000, "USD", False),
+        ("¥1,000", 1000, "JPY", False),
+        ("฿ 250", 250, "THB", False),
+        ("ร้อยละ ๔๐", 40, "%", False),
+        ("45 percent", 45, "%", False),
+        ("5割", 50, "%", False),
+        ("3.5MW", 3500, "kW", False),
+        ("๒ เมกะวัตต์", 2000, "kW", False),
+        ("300キロワット", 300, "kW", False),
+        ("12 registered projects", 12, "count", False),
+        ("๑๕ ประเทศ", 15, "count", False),
+        ("29か国", 29, "count", False),
+    ],
+)
+def test_units(text: str, value: float, unit: str, per_year: bool) -> None:
+    [quantity] = find_quantities(text)
+    assert (quantity.value, quantity.unit, quantity.per_year) == (value, unit, per_year)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "grid emission factor 0.533 tCO2/MWh",
+        "費用対効果は4,000円/t-CO2",
+        "a price of USD 10 per tonne",
+        "4,000 MWh",
+        "in 2016 projects were few",
+        "between the two countries",
+        "12 months",
+    ],
+)
+def test_rates_energy_and_references_are_not_quantities(text: str) -> None:
+    assert find_quantities(text) == []
+
+
+@pytest.mark.parametrize(
+    ("label", "unit", "factor", "per_year"),
+    [
+        ("Initial investment (JPY million)", "JPY", 10**6, False),
+        ("Annual GHG cuts\n(tCO2e/yr)", "tCO2e", 1, True),
+        ("総事業費(百万円)", "JPY", 10**6, False),
+        ("補助金額(千円)", "JPY", 1000, False),
+        ("เงินลงทุน (ล้านบาท)", "THB", 10**6, False),
+        ("CO2削減量(t-CO2/年)", "tCO2e", 1, True),
+        ("Capacity (MW)", "kW", 1000, False),
+        ("tCO2", "tCO2e", 1, False),
+    ],
+)
+def test_unit_labels(label: str, unit: str, factor: int, per_year: bool) -> None:
+    spec = parse_unit_label(label)
+    assert spec is not None
+    assert (spec.unit, spec.factor, spec.per_year) == (unit, factor, per_year)
+
+
+def test_rate_labels_give_no_unit() -> None:
+    assert parse_unit_label("Emission factor (tCO2/MWh)") is None
+    assert parse_unit_label("Project") is None
