@@ -13,6 +13,7 @@ from corpus.models import Block, Document, DocumentRef, Fact, PageInfo, Passage,
 from corpus.store import Catalog, document_id_for, document_ref, sha256_of
 from extractors.blocks import place_blocks
 from extractors.facts import extract_facts
+from extractors.metadata import DocumentMetadata, describe
 from extractors.readers import SUPPORTED_EXTENSIONS, ReaderError, read_document
 from indices import EmbeddedIndex, SearchIndex
 from service.settings import Settings
@@ -37,13 +38,15 @@ class Analysis:
     pages: list[PageInfo]
     blocks: list[Block]
     facts: list[Fact]
+    metadata: DocumentMetadata
 
 
 def analyse(data: bytes, filename: str, document: DocumentRef) -> Analysis:
     """Read, place and extract: a pure function of the file's bytes."""
     reading = read_document(data, filename)
     blocks = place_blocks(reading.blocks)
-    return Analysis(reading.media_type, reading.pages, blocks, extract_facts(blocks, document))
+    facts = extract_facts(blocks, document)
+    return Analysis(reading.media_type, reading.pages, blocks, facts, describe(filename, blocks, facts))
 
 
 def clean_filename(name: str) -> str:
@@ -116,6 +119,9 @@ class Archive:
             size=len(data),
             pages=len(analysis.pages),
             languages=languages,
+            doc_type=analysis.metadata.doc_type,
+            countries=analysis.metadata.countries,
+            year=analysis.metadata.year,
             ingested_at=datetime.now(UTC),
         )
 

@@ -1,0 +1,74 @@
+"""What a document is: its type, the partner countries it is about and its year, for filters and facets."""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cache
+
+from corpus.models import Block, Fact
+from extractors.facts import country_mentions
+from extractors.numbers import find_periods, fold, read_json
+
+TITLE_BLOCKS = 5
+YEARS = range(1990, 2100)
+
+
+@dataclass(frozen=True)
+class DocumentMetadata:
+    doc_type: str | None = None
+    countries: list[str] = field(default_factory=list)
+    year: int | None = None
+
+
+@cache
+def _type_patterns() -> dict[str, re.Pattern[str]]:
+    cues = {k: v for k, v in read_json("doc_types.json").items() if not k.startswith("_")}
+    return {
+        doc_type: re.compile("|".join(p for patterns in by_language.values() for p in patterns), re.I)
+        for doc_type, by_language in cues.items()
+    }
+
+
+def document_type(filename: str, blocks: Sequence[Block]) -> str | None:
+    """The type named in the file name or the title region wins; else the type the text cues most."""
+    title = " ".join([filename.replace("_", " "), *(b.text for b in blocks[:TITLE_BLOCKS])])
+    for doc_type, pattern in _type_patterns().items():
+        if pattern.search(title):
+            return doc_type
+    counts = Counter(
+        {t: len(p.findall(" ".join(b.text for b in blocks))) for t, p in _type_patterns().items()}
+    )
+    best = counts.most_common(1)
+    return best[0][0] if best and best[0][1] else None
+
+
+def countries_of(blocks: Sequence[Block], facts: Sequence[Fact]) -> list[str]:
+    """Partner countries the document names, most mentioned first."""
+    mentions = Counter(m.value for b in blocks for m in country_mentions(fold(b.text)))
+    mentions.update(f.subject for f in facts if f.subject in mentions)
+    return [country for country, _ in mentions.most_common()]
+
+
+def year_of(blocks: Sequence[Block]) -> int | None:
+    """The first year stated in the title region, else the year the document states most often."""
+    title_years = _years(blocks[:TITLE_BLOCKS])
+    if title_years:
+        return title_years[0]
+    counted = Counter(_years(blocks)).most_common(1)
+    return counted[0][0] if counted else None
+
+
+def _years(blocks: Sequence[Block]) -> list[int]:
+    years = []
+    for block in blocks:
+        for period in find_periods(block.text):
+            year = int(period.value[:4]) if period.value[:4].isdigit() else None
+            if year in YEARS:
+                years.append(year)
+    return years
+
+
+def describe(filename: str, blocks: Sequence[Block], facts: Sequence[Fact]) -> DocumentMetadata:
+    return DocumentMetadata(document_type(filename, blocks), countries_of(blocks, facts), year_of(blocks))
