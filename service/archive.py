@@ -2,21 +2,20 @@
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path, PurePath
 from typing import Literal
 
 from checks import run_checks
-from corpus.models import Block, Document, DocumentRef, Fact, PageInfo, Passage, SearchResults
+from corpus.models import Block, Document, DocumentRef, Passage, SearchResults
 from corpus.store import Catalog, document_id_for, document_ref, sha256_of
-from extractors.blocks import place_blocks
-from extractors.facts import extract_facts
-from extractors.metadata import DocumentMetadata, describe
-from extractors.readers import SUPPORTED_EXTENSIONS, ReaderError, read_document
+from extractors.readers import SUPPORTED_EXTENSIONS
 from indices import EmbeddedIndex, SearchIndex
+from service.analysis import Analysis
 from service.settings import Settings
+from service.workers import Job, Limits, WorkerPool
 
 OutcomeStatus = Literal["ingested", "unchanged", "failed"]
 
@@ -28,25 +27,6 @@ class IngestOutcome:
     document_id: str | None = None
     reason: str | None = None
     pages: int = 0
-
-
-@dataclass
-class Analysis:
-    """Everything extracted from one file, before anything is stored."""
-
-    media_type: str
-    pages: list[PageInfo]
-    blocks: list[Block]
-    facts: list[Fact]
-    metadata: DocumentMetadata
-
-
-def analyse(data: bytes, filename: str, document: DocumentRef) -> Analysis:
-    """Read, place and extract: a pure function of the file's bytes."""
-    reading = read_document(data, filename)
-    blocks = place_blocks(reading.blocks)
-    facts = extract_facts(blocks, document)
-    return Analysis(reading.media_type, reading.pages, blocks, facts, describe(filename, blocks, facts))
 
 
 def clean_filename(name: str) -> str:
@@ -64,6 +44,7 @@ class Archive:
         self.settings = settings
         self.catalog = Catalog(settings.data_dir)
         self._index: SearchIndex | None = None
+        self._pool: WorkerPool | None = None
 
     @property
     def index(self) -> SearchIndex:
@@ -71,7 +52,17 @@ class Archive:
             self._index = EmbeddedIndex(self.settings.data_dir / "index")
         return self._index
 
+    @property
+    def pool(self) -> WorkerPool:
+        if self._pool is None:
+            limits = Limits(self.settings.file_seconds, self.settings.worker_memory_bytes)
+            self._pool = WorkerPool(self.settings.workers, limits)
+        return self._pool
+
     def close(self) -> None:
+        if self._pool is not None:
+            self._pool.close()
+            self._pool = None
         if self._index is not None:
             self._index.close()
             self._index = None
@@ -80,6 +71,37 @@ class Archive:
 
     def ingest_bytes(self, data: bytes, filename: str) -> IngestOutcome:
         """Store one file and what it states; the catalog changes fully or not at all."""
+        return self._ingest([(data, filename)])[0]
+
+    def _ingest(
+        self, files: Iterable[tuple[bytes, str]], on_file: Callable[[IngestOutcome], None] | None = None
+    ) -> list[IngestOutcome]:
+        """Outcomes in the order of the files; files are read lazily and analysed by isolated workers."""
+        outcomes: list[IngestOutcome] = []
+        positions: dict[int, int] = {}
+        batch_digests: dict[str, str] = {}
+
+        def jobs() -> Iterator[Job]:
+            for data, filename in files:
+                prepared = self._prepare(data, filename, batch_digests)
+                if isinstance(prepared, Job):
+                    positions[id(prepared)] = len(outcomes)
+                    outcomes.append(IngestOutcome(prepared.filename, "failed", reason="not analysed"))
+                    yield prepared
+                else:
+                    outcomes.append(prepared)
+                    if on_file:
+                        on_file(prepared)
+
+        for job, result in self.pool.run(jobs()):
+            stored = self._store(job, result)
+            outcomes[positions.pop(id(job))] = stored
+            if on_file:
+                on_file(stored)
+        return outcomes
+
+    def _prepare(self, data: bytes, filename: str, batch_digests: dict[str, str]) -> IngestOutcome | Job:
+        """What can be decided without reading the file: its name, its size and whether it is known."""
         try:
             name = clean_filename(filename)
         except ValueError as error:
@@ -88,22 +110,24 @@ class Archive:
             limit = self.settings.max_file_bytes // (1024 * 1024)
             return IngestOutcome(name, "failed", reason=f"file larger than the {limit} MB limit")
         digest = sha256_of(data)
+        if digest in batch_digests:
+            return IngestOutcome(name, "unchanged", reason=f"same content as {batch_digests[digest]}")
+        batch_digests[digest] = name
         same = self.catalog.document_with_content(digest)
         if same is not None and same.status == "ingested":
             reason = None if same.filename == name else f"same content as {same.filename}"
             return IngestOutcome(name, "unchanged", same.id, reason, same.pages)
-        previous = self.catalog.find_document(name)
-        ref = DocumentRef(id=document_id_for(name), filename=name)
-        try:
-            analysis = analyse(data, name, ref)
-        except ReaderError as error:
-            return self._record_failure(ref, previous, digest, data, str(error))
-        except Exception as error:  # a reader bug must not stop the batch
-            return self._record_failure(ref, previous, digest, data, f"could not read: {error!r}")
-        self.catalog.files.put(data)
-        document = self._document(ref, previous, digest, data, analysis)
-        self.catalog.save_document(document, analysis.pages, analysis.blocks, analysis.facts)
-        return IngestOutcome(name, "ingested", document.id, pages=document.pages)
+        return Job(data, name, DocumentRef(id=document_id_for(name), filename=name))
+
+    def _store(self, job: Job, result: Analysis | str) -> IngestOutcome:
+        previous = self.catalog.find_document(job.filename)
+        digest = sha256_of(job.data)
+        if isinstance(result, str):
+            return self._record_failure(job.document, previous, digest, job.data, result)
+        self.catalog.files.put(job.data)
+        document = self._document(job.document, previous, digest, job.data, result)
+        self.catalog.save_document(document, result.pages, result.blocks, result.facts)
+        return IngestOutcome(job.filename, "ingested", document.id, pages=document.pages)
 
     def _document(
         self, ref: DocumentRef, previous: Document | None, digest: str, data: bytes, analysis: Analysis
@@ -140,17 +164,16 @@ class Archive:
     def ingest_paths(
         self, paths: Sequence[Path], on_file: Callable[[IngestOutcome], None] | None = None
     ) -> list[IngestOutcome]:
-        outcomes = []
-        for path, name in files_to_ingest(paths):
-            try:
-                data = path.read_bytes()
-            except OSError as error:
-                outcome = IngestOutcome(name, "failed", reason=f"cannot read file: {error.strerror}")
-            else:
-                outcome = self.ingest_bytes(data, name)
-            outcomes.append(outcome)
-            if on_file:
-                on_file(outcome)
+        unreadable: list[IngestOutcome] = []
+
+        def contents() -> Iterator[tuple[bytes, str]]:
+            for path, name in files_to_ingest(paths):
+                try:
+                    yield path.read_bytes(), name
+                except OSError as error:
+                    unreadable.append(IngestOutcome(name, "failed", reason=f"cannot read: {error.strerror}"))
+
+        outcomes = self._ingest(contents(), on_file) + unreadable
         changed = {o.document_id for o in outcomes if o.status == "ingested" and o.document_id}
         self.refresh(changed)
         return outcomes

@@ -17,6 +17,10 @@ def _env_int(name: str, default: int) -> int:
 class Settings:
     data_dir: Path = field(default_factory=lambda: Path(os.environ.get("JCM_DATA_DIR", "jcm-data")))
     max_file_bytes: int = field(default_factory=lambda: _env_int("JCM_MAX_FILE_MB", 200) * MB)
+    # Extraction runs in worker processes, each file within these limits.
+    workers: int = field(default_factory=lambda: _env_int("JCM_WORKERS", os.cpu_count() or 1))
+    file_seconds: int = field(default_factory=lambda: _env_int("JCM_FILE_SECONDS", 300))
+    worker_memory_bytes: int = field(default_factory=lambda: _env_int("JCM_WORKER_MEMORY_MB", 4096) * MB)
     host: str = field(default_factory=lambda: os.environ.get("JCM_HOST", "127.0.0.1"))
     port: int = field(default_factory=lambda: _env_int("JCM_PORT", 8000))
     page_size: int = 50

@@ -1,0 +1,165 @@
+"""Extraction in worker processes with a time and memory limit, so that no file can hang or kill ingest.
+
+A small pool of our own rather than ProcessPoolExecutor: a worker stuck on one file must be killed
+alone, and the pool must go on with a fresh worker, which the executor cannot do.
+"""
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import resource
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from multiprocessing.process import BaseProcess
+
+from corpus.models import DocumentRef
+from extractors.readers import ReaderError
+from service.analysis import Analysis, analyse
+
+MB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Job:
+    data: bytes
+    filename: str
+    document: DocumentRef
+
+
+@dataclass(frozen=True)
+class Limits:
+    seconds: float
+    memory_bytes: int
+
+
+Task = Callable[[Job], Analysis | str]
+
+
+def analyse_job(job: Job) -> Analysis:
+    return analyse(job.data, job.filename, job.document)
+
+
+def _work(conn: Connection, memory_bytes: int, task: Task) -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+    while True:
+        job = conn.recv()
+        if job is None:
+            return
+        conn.send(_attempt(task, job))
+
+
+def _attempt(task: Task, job: Job) -> Analysis | str:
+    try:
+        return task(job)
+    except ReaderError as error:
+        return str(error)
+    except MemoryError:
+        return "the file needs more memory than the limit allows"
+    except RecursionError:
+        return "the file is nested too deeply to read"
+    except Exception as error:  # a reader's bug on a strange file fails that file, not the batch
+        return f"could not read: {type(error).__name__}: {error}"
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    # forkserver: workers fork from a clean server process that has imported the extractors once,
+    # never from the service's threaded process.
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["service.analysis", "service.worker_preload"])
+    return context
+
+
+class Worker:
+    def __init__(self, limits: Limits, task: Task) -> None:
+        self.conn, child = multiprocessing.Pipe()
+        self.process: BaseProcess = _context().Process(
+            target=_work, args=(child, limits.memory_bytes, task), daemon=True
+        )
+        self.process.start()
+        child.close()
+        self.job: Job | None = None
+        self.started = 0.0
+
+    def give(self, job: Job) -> None:
+        self.job, self.started = job, time.monotonic()
+        self.conn.send(job)
+
+    def kill(self) -> None:
+        self.process.kill()
+        self.process.join()
+        self.conn.close()
+
+    def stop(self) -> None:
+        with contextlib.suppress(OSError):
+            self.conn.send(None)
+        self.process.join(timeout=5)
+        if self.process.is_alive():
+            self.kill()
+
+
+class WorkerPool:
+    def __init__(self, size: int, limits: Limits, task: Task = analyse_job) -> None:
+        self.size = max(1, size)
+        self.limits = limits
+        self.task = task
+        self.workers: list[Worker] = []
+
+    def run(self, jobs: Iterable[Job]) -> Iterator[tuple[Job, Analysis | str]]:
+        """Each job with its analysis or the reason it failed, in the order they finish.
+
+        Jobs are drawn from the iterable only as workers become free, so files are never all in memory.
+        """
+        pending = iter(jobs)
+        busy: list[Worker] = []
+        exhausted = False
+        while True:
+            while not exhausted and len(busy) < self.size:
+                job = next(pending, None)
+                if job is None:
+                    exhausted = True
+                    break
+                worker = self._idle_worker(busy)
+                worker.give(job)
+                busy.append(worker)
+            if not busy:
+                return
+            for worker, outcome in self._collect(busy):
+                busy.remove(worker)
+                assert worker.job is not None
+                yield worker.job, outcome
+
+    def _idle_worker(self, busy: list[Worker]) -> Worker:
+        idle = [w for w in self.workers if w not in busy]
+        if idle:
+            return idle[0]
+        self.workers.append(Worker(self.limits, self.task))
+        return self.workers[-1]
+
+    def _collect(self, busy: list[Worker]) -> list[tuple[Worker, Analysis | str]]:
+        ready = wait([w.conn for w in busy], timeout=0.5)
+        finished = []
+        for worker in busy:
+            if worker.conn in ready:
+                finished.append((worker, self._receive(worker)))
+            elif time.monotonic() - worker.started > self.limits.seconds:
+                self._replace(worker)
+                finished.append((worker, f"reading took longer than {self.limits.seconds:g} s"))
+        return finished
+
+    def _receive(self, worker: Worker) -> Analysis | str:
+        try:
+            return worker.conn.recv()
+        except (EOFError, OSError):
+            self._replace(worker)
+            return "the reader crashed on this file (memory limit or a parser fault)"
+
+    def _replace(self, worker: Worker) -> None:
+        worker.kill()
+        self.workers[self.workers.index(worker)] = Worker(self.limits, self.task)
+
+    def close(self) -> None:
+        for worker in self.workers:
+            worker.stop()
+        self.workers = []

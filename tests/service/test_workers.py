@@ -1,0 +1,52 @@
+"""The worker pool keeps going when one file hangs, exhausts memory or crashes its worker."""
+import os
+import signal
+import time
+
+from corpus.models import DocumentRef
+from service.workers import Job, Limits, WorkerPool
+
+MB = 1024 * 1024
+
+
+def job(name: str) -> Job:
+    return Job(data=name.encode(), filename=name, document=DocumentRef(id=name, filename=name))
+
+
+def misbehave(job: Job) -> str:
+    """A task that does what hostile files make parsers do, depending on the file name."""
+    if job.filename == "hangs":
+        time.sleep(60)
+    if job.filename == "greedy":
+        hoard = bytearray(1024 * MB)
+        return f"allocated {len(hoard)}"
+    if job.filename == "crashes":
+        os.kill(os.getpid(), signal.SIGKILL)
+    return f"read {job.filename}"
+
+
+def run(names: list[str], limits: Limits, size: int = 2) -> dict[str, str]:
+    pool = WorkerPool(size, limits, task=misbehave)
+    try:
+        return {done.filename: str(outcome) for done, outcome in pool.run(job(n) for n in names)}
+    finally:
+        pool.close()
+
+
+def test_a_hanging_file_is_stopped_at_the_time_limit_and_the_others_finish():
+    started = time.monotonic()
+    outcomes = run(["a", "hangs", "b", "c"], Limits(seconds=2, memory_bytes=4096 * MB))
+    assert outcomes["hangs"] == "reading took longer than 2 s"
+    assert [outcomes[n] for n in "abc"] == ["read a", "read b", "read c"]
+    assert time.monotonic() - started < 30
+
+
+def test_a_file_needing_too_much_memory_fails_alone():
+    outcomes = run(["greedy", "a"], Limits(seconds=30, memory_bytes=900 * MB), size=1)
+    assert outcomes == {"greedy": "the file needs more memory than the limit allows", "a": "read a"}
+
+
+def test_a_crashed_worker_is_replaced():
+    outcomes = run(["crashes", "a", "b"], Limits(seconds=30, memory_bytes=4096 * MB), size=1)
+    assert outcomes["crashes"].startswith("the reader crashed")
+    assert (outcomes["a"], outcomes["b"]) == ("read a", "read b")
