@@ -2,13 +2,24 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
-from checks import arithmetic, shares, sums
+from checks import arithmetic, counts, credits, crossdoc, cumulative, currency, shares, sums
 from checks.base import Rule
+from checks.projects import DocumentProfile
 from corpus.models import Fact, Warning
 
-DOCUMENT_RULES: list[Rule] = [sums.RULE, arithmetic.RULE, shares.SHARE_RULE, shares.CAP_RULE]
+DOCUMENT_RULES: list[Rule] = [
+    sums.RULE,
+    arithmetic.RULE,
+    shares.SHARE_RULE,
+    shares.CAP_RULE,
+    counts.RULE,
+    cumulative.RULE,
+    credits.RULE,
+    currency.RULE,
+]
+CROSS_DOCUMENT_RULE_NAMES: tuple[str, ...] = crossdoc.RULE_NAMES
 
 
 def run_checks(facts: Sequence[Fact]) -> list[Warning]:
@@ -23,3 +34,14 @@ def run_checks(facts: Sequence[Fact]) -> list[Warning]:
             for warning in rule.check(ordered):
                 found.setdefault(warning.id, warning)
     return list(found.values())
+
+
+def run_cross_document_checks(
+    facts: Sequence[Fact], profiles: Mapping[str, DocumentProfile] | None = None
+) -> list[Warning]:
+    """Rules comparing documents about the same project; `profiles` adds what a document says beyond its
+    numbers (title, host country, monitoring period), keyed by document id."""
+    return crossdoc.check_across_documents(facts, profiles or {})
+
+
+__all__ = ["DocumentProfile", "run_checks", "run_cross_document_checks", "CROSS_DOCUMENT_RULE_NAMES"]

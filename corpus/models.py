@@ -137,6 +137,7 @@ class SearchHit(BaseModel):
     snippet: str = Field(description="the passage with matched terms wrapped in <mark></mark>, HTML-escaped")
     score: float
     language: Language = "und"
+    facts: list[Fact] = Field(default=[], description="facts whose evidence is this passage (filled by the service)")
 
 
 class SearchResults(BaseModel):
@@ -144,3 +145,4 @@ class SearchResults(BaseModel):
     total: int
     hits: list[SearchHit]
     facets: dict[str, dict[str, int]] = {}
+    also_searched: list[str] = Field(default=[], description="glossary terms the query was expanded with")

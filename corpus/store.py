@@ -258,16 +258,16 @@ class Catalog:
                 stale = "SELECT warning_id FROM warning_documents WHERE document_id = ?"
                 db.execute(f"DELETE FROM warnings WHERE id IN ({stale})", (document_id,))
                 db.execute(f"DELETE FROM warning_documents WHERE warning_id IN ({stale})", (document_id,))
-            for warning in warnings:
-                stored = warning.model_copy(update={"status": "open", "note": None})
-                db.execute(
-                    "INSERT OR REPLACE INTO warnings VALUES (?, ?, ?, ?)",
-                    (warning.id, warning.rule, warning.severity, stored.model_dump_json()),
-                )
-                db.executemany(
-                    "INSERT OR IGNORE INTO warning_documents VALUES (?, ?)",
-                    [(warning.id, d.id) for d in warning.documents],
-                )
+            _insert_warnings(db, warnings)
+
+    def replace_rule_warnings(self, warnings: Iterable[Warning], rules: Iterable[str]) -> None:
+        """Store a fresh computation of every warning of these rules (rules that span documents)."""
+        with self._transaction() as db:
+            for rule in rules:
+                stale = "SELECT id FROM warnings WHERE rule = ?"
+                db.execute(f"DELETE FROM warning_documents WHERE warning_id IN ({stale})", (rule,))
+                db.execute("DELETE FROM warnings WHERE rule = ?", (rule,))
+            _insert_warnings(db, warnings)
 
     def warnings(self, document_id: str | None = None, warning_id: str | None = None) -> list[Warning]:
         sql = "SELECT w.data, r.status, r.note FROM warnings w LEFT JOIN reviews r ON r.warning_id = w.id"
@@ -295,6 +295,19 @@ class Catalog:
                 (warning_id, status, note, _iso(datetime.now(UTC))),
             )
         return self.warnings(warning_id=warning_id)[0]
+
+
+def _insert_warnings(db: sqlite3.Connection, warnings: Iterable[Warning]) -> None:
+    for warning in warnings:
+        stored = warning.model_copy(update={"status": "open", "note": None})
+        db.execute(
+            "INSERT OR REPLACE INTO warnings VALUES (?, ?, ?, ?)",
+            (warning.id, warning.rule, warning.severity, stored.model_dump_json()),
+        )
+        db.executemany(
+            "INSERT OR IGNORE INTO warning_documents VALUES (?, ?)",
+            [(warning.id, d.id) for d in warning.documents],
+        )
 
 
 def document_ref(document: Document) -> DocumentRef:

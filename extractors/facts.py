@@ -39,6 +39,7 @@ from extractors.quantities import (
     qualifier_around,
     scaled,
     spans_at,
+    split_marker,
 )
 
 _WINDOW = 80  # characters a per-year or total word may stand before its number
@@ -143,8 +144,58 @@ def _project_nouns() -> re.Pattern[str]:
 
 @cache
 def _may_hold_number() -> re.Pattern[str]:
-    words = _alternation([row["word"] for row in read_tsv("number_words.tsv")])
-    return re.compile(rf"[0-9๐-๙０-９〇一二三四五六七八九]|\b(?:{words})\b", re.I)
+    words = [row["word"] for row in read_tsv("number_words.tsv")]
+    fractions = [row["word"].split()[-1] for row in read_tsv("fraction_words.tsv")]
+    english = _alternation([word for word in words + fractions if word.isascii()])
+    others = _alternation([word[:2] for word in fractions if not word.isascii()])
+    return re.compile(rf"[0-9๐-๙０-９〇一二三四五六七八九]|\b(?:{english})\b|{others}", re.I)
+
+
+@cache
+def _credit_sides() -> re.Pattern[str]:
+    sides = {side: words for side, words in _cues()["credit_sides"].items() if not side.startswith("_")}
+    groups = [f"(?P<s{index}>{_alternation(words)})" for index, words in enumerate(sides.values())]
+    return compile_guarded(_alternation(groups), re.I)
+
+
+def _side_names() -> list[str]:
+    return [side for side in _cues()["credit_sides"] if not side.startswith("_")]
+
+
+@cache
+def _dollar_is_usd() -> re.Pattern[str]:
+    return re.compile(_alternation(_cues()["dollar_is_usd"]), re.I)
+
+
+@cache
+def _period_labels() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    cues = _cues()["document_period"]
+    return re.compile(_alternation(cues["labels"]), re.I), re.compile(_alternation(cues["titles"]), re.I)
+
+
+@cache
+def _project_label() -> re.Pattern[str]:
+    labels = _alternation(_cues()["subjects"]["project_labels"])
+    return re.compile(rf"\s*(?:[0-9]{{1,2}}[.)]\s*)?(?:{labels})\s*[:：.]\s*(?P<name>\S.{{2,150}}?)\s*", re.I)
+
+
+@cache
+def _exchange_rate() -> tuple[re.Pattern[str], list[tuple[str, re.Pattern[str]]]]:
+    rates = _cues()["exchange_rates"]
+    names = _alternation([name for words in rates["currencies"].values() for name in words])
+    one, equals, per = (_alternation(rates[key]) for key in ("one", "equals", "per"))
+    currency = rf"(?:{names})(?![A-Za-z])"
+    number = r"[0-9][0-9,]*(?:\.[0-9]+)?"
+    stated = (
+        rf"(?:(?:{one})\s*(?P<a>{currency})|(?P<a2>{currency})\s*(?:{one}))\s*(?:{equals})\s*"
+        rf"(?:(?P<b>{currency})\s*)?(?P<n>{number})(?:\s*(?P<b2>{currency}))?"
+    )
+    per_unit = (
+        rf"(?:(?P<b3>{currency})\s*)?(?P<n2>{number})(?:\s*(?P<b4>{currency}))?\s*(?:{per})\s*(?:(?:{one})\s*)?"
+        rf"(?P<a3>{currency})"
+    )
+    codes = [(code, re.compile(_alternation(words), re.I)) for code, words in rates["currencies"].items()]
+    return compile_guarded(rf"(?<![A-Za-z0-9.,])(?:{stated}|{per_unit})", re.I), codes
 
 
 def _kind_for(topic: str | None, unit_class: str) -> str | None:
@@ -272,7 +323,9 @@ def _cue_distance(scope: _Scope, cue: Cue, quantity: Quantity) -> int | None:
     if cue.end <= quantity.start:
         gap, low, high = quantity.start - cue.end, cue.end, quantity.start
     elif cue.start >= quantity.end:
-        if _base_of_relation().fullmatch(scope.folded, quantity.end, cue.start):
+        if _base_of_relation().fullmatch(scope.folded, quantity.end, cue.start) or _labels_next(
+            scope, cue, quantity
+        ):
             return None
         gap, low, high = 2 * (cue.start - quantity.end) + 10, quantity.end, cue.start
     else:
@@ -281,11 +334,27 @@ def _cue_distance(scope: _Scope, cue: Cue, quantity: Quantity) -> int | None:
     return gap + 1000 * crossed
 
 
+def _inside_other(scope: _Scope, cue: Cue, quantity: Quantity) -> bool:
+    """A cue within another quantity's unit is that quantity's: the 国 of "5か国" before "8件"."""
+    return any(
+        other.start <= cue.start < other.end
+        for other in scope.quantities
+        if other is not quantity and other.unit_class == "count"
+    )
+
+
+def _labels_next(scope: _Scope, cue: Cue, quantity: Quantity) -> bool:
+    """A cue after the quantity that stands closer to the next quantity names that one instead."""
+    following = [other.start for other in scope.quantities if other.start >= cue.end]
+    return bool(following) and min(following) - cue.end <= cue.start - quantity.end
+
+
 def _nearest_cue_kind(scope: _Scope, quantity: Quantity) -> str | None:
     scored = [
         (distance, cue.start, kind)
         for cue in scope.cues
         if (kind := _kind_for(cue.topic, quantity.unit_class))
+        and not _inside_other(scope, cue, quantity)
         and (distance := _cue_distance(scope, cue, quantity)) is not None
     ]
     return min(scored)[2] if scored else None
@@ -340,6 +409,16 @@ def _overlaps_cue(start: int, end: int, cues: Sequence[Cue]) -> bool:
     return any(cue.start < end and start < cue.end for cue in cues)
 
 
+_KIND_NAMING_TOPICS = frozenset({"subsidy", "subsidy_rate", "budget", "cost"})
+_KIND_NAME_GAP = re.compile(r"\s*(?:JCM\s+|amount\s+of\s+)?", re.I)
+
+
+def _names_a_kind(folded: str, end: int, cues: Sequence[Cue]) -> bool:
+    """ "total support", "total budget": the word belongs to the name of an amount, not to a sum."""
+    gap_end = _KIND_NAME_GAP.match(folded, end).end()  # type: ignore[union-attr]
+    return any(cue.start == gap_end and cue.topic in _KIND_NAMING_TOPICS for cue in cues)
+
+
 def _totals(
     folded: str, segments: Sequence[_Segment], quantities: Sequence[Quantity], cues: Sequence[Cue]
 ) -> set[int]:
@@ -347,7 +426,7 @@ def _totals(
     before, after, _ = _total_patterns()
     marked: set[int] = set()
     for match in before.finditer(folded):
-        if _overlaps_cue(match.start(), match.end(), cues):
+        if _overlaps_cue(match.start(), match.end(), cues) or _names_a_kind(folded, match.end(), cues):
             continue
         clause_end = next(segment.end for segment in segments if segment.end > match.start())
         limit = min(clause_end, match.end() + _WINDOW)
@@ -437,6 +516,64 @@ def _evidence(block: Block, text: str, number: ParsedNumber, offset: int) -> Evi
     )
 
 
+# --- exchange rates ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Rate:
+    """ "1 USD = 150 JPY", "150円/ドル": the number is the price of one unit of the base currency."""
+
+    start: int
+    end: int
+    number: ParsedNumber
+    unit: str  # quote/base: "JPY/USD"
+
+
+def _currency_code(name: str, codes: Sequence[tuple[str, re.Pattern[str]]]) -> str | None:
+    return next((code for code, pattern in codes if pattern.fullmatch(name)), None)
+
+
+@cache
+def _rate_hint() -> re.Pattern[str]:
+    return re.compile(_alternation(_cues()["exchange_rates"]["hint"]), re.I)
+
+
+def _exchange_rates(text: str, folded: str) -> list[_Rate]:
+    if not _rate_hint().search(folded):  # most blocks state no rate: skip the costly scan
+        return []
+    pattern, codes = _exchange_rate()
+    rates = []
+    for match in pattern.finditer(folded):
+        base = _currency_code(match["a"] or match["a2"] or match["a3"] or "", codes)
+        quote = _currency_code(match["b"] or match["b2"] or match["b3"] or match["b4"] or "", codes)
+        start, end = match.span("n") if match["n"] else match.span("n2")
+        numbers = find_numbers(text[start:end])
+        if base and quote and base != quote and len(numbers) == 1:
+            number = replace(numbers[0], start=start + numbers[0].start, end=start + numbers[0].end)
+            rates.append(_Rate(match.start(), match.end(), number, f"{quote}/{base}"))
+    return rates
+
+
+def _inside_rate(number: ParsedNumber, rates: Sequence[_Rate]) -> bool:
+    return any(rate.start <= number.start < rate.end for rate in rates)
+
+
+def _rate_draft(prose: _Prose, segment: _Segment, rate: _Rate) -> _Draft:
+    block = prose.block
+    periods = _within(prose.periods, segment.start, segment.end) or prose.periods
+    return _Draft(
+        kind="exchange_rate",
+        value=rate.number.value,
+        unit=rate.unit,
+        unit_class="rate",
+        qualifier=qualifier_around(prose.folded, rate.start, (rate.end,)),
+        precision=rate.number.precision,
+        evidence=_evidence(block, block.text[segment.start : segment.end], rate.number, 0),
+        language=block.language,
+        period=_nearest(periods, rate.number.start),
+    )
+
+
 # --- prose blocks ------------------------------------------------------------------------------
 
 
@@ -451,14 +588,18 @@ class _Prose:
     segments: list[_Segment]
     totals: set[int]
     periods: list[_Mention]
+    rates: list[_Rate]
 
 
 def _read_prose(block: Block) -> _Prose | None:
     doc = fact_pipeline(_pipeline_language(block.language, block.text))(block.text)
-    quantities: list[Quantity] = doc._.jcm_quantities
-    if not quantities:
-        return None
     folded = fold(block.text)
+    rates = _exchange_rates(block.text, folded)
+    quantities: list[Quantity] = [
+        quantity for quantity in doc._.jcm_quantities if not _inside_rate(quantity.number, rates)
+    ]
+    if not quantities and not rates:
+        return None
     segments = _segments(folded)
     return _Prose(
         block=block,
@@ -468,6 +609,7 @@ def _read_prose(block: Block) -> _Prose | None:
         segments=segments,
         totals=_totals(folded, segments, quantities, doc._.jcm_cues),
         periods=_periods(block.text),
+        rates=rates,
     )
 
 
@@ -519,7 +661,7 @@ def _segment_drafts(prose: _Prose, segment: _Segment, carried: tuple[str, ...]) 
         carried,
     )
     item_project = _item_project(prose.block.text, prose.folded, segment)
-    drafts: list[_Draft] = []
+    drafts = [_rate_draft(prose, segment, rate) for rate in _within(prose.rates, segment.start, segment.end)]
     for quantity in scope.quantities:
         kind = _kind(scope, quantity)
         if kind is None or not _has_context(quantity.context, scope.all_topics):
@@ -528,17 +670,58 @@ def _segment_drafts(prose: _Prose, segment: _Segment, carried: tuple[str, ...]) 
         if is_total:  # a total closes the list: the item's project does not own it or what follows
             item_project = None
         drafts.append(_prose_draft(prose, segment, scope, quantity, kind, is_total, item_project))
-    return drafts
+    return sorted(drafts, key=lambda draft: draft.evidence.start)
 
 
 def _prose_subject(
     prose: _Prose, segment: _Segment, quantity: Quantity, kind: str, project: str | None
 ) -> str | None:
+    if kind == "credits_issued" and (side := _credit_side(prose, segment, quantity)):
+        return side
     if project:
         return project
     if kind == "partner_country_count":  # the countries listed are what is counted, not the subject
         return None
+    if kind == "credits_issued" and split_marker().match(prose.folded, quantity.end):
+        return None  # the amount split between the sides belongs to neither
     return _nearest(country_mentions(prose.folded, segment.start, segment.end), quantity.number.start)
+
+
+_SIDE_AFTER_GAP = re.compile(
+    r"[\s,]*(?:(?:[A-Za-z]+\s+){0,2}?(?:to|for)\s+|を|が|は|ให้(?:แก่|กับ)?|แก่|สำหรับ)?\s*", re.I
+)
+_SIDE_BEFORE_GAP = 16  # characters between a side named before a share and the share
+
+
+def _side_mentions(folded: str, start: int, end: int) -> list[_Mention]:
+    names = _side_names()
+    sides = [
+        _Mention(match.start(), match.end(), names[int((match.lastgroup or "s0")[1:])])
+        for match in _credit_sides().finditer(folded, start, end)
+    ]
+    covered = [(side.start, side.end) for side in sides]
+    countries = [
+        mention
+        for mention in country_mentions(folded, start, end)
+        if not any(low <= mention.start < high for low, high in covered)
+    ]
+    return sorted(sides + countries)
+
+
+def _credit_side(prose: _Prose, segment: _Segment, quantity: Quantity) -> str | None:
+    """Who a share of issued credits goes to: "500 to Japan", "日本側に500トン", "ญี่ปุ่น ๕๐๐ ตัน"."""
+    others = [
+        other for other in _within(prose.quantities, segment.start, segment.end) if other is not quantity
+    ]
+    after_end = min([other.start for other in others if other.start >= quantity.end] + [segment.end])
+    before_start = max([other.end for other in others if other.end <= quantity.start] + [segment.start])
+    for side in _side_mentions(prose.folded, quantity.end, after_end):
+        if _SIDE_AFTER_GAP.fullmatch(prose.folded, quantity.end, side.start):
+            return side.value
+    before = _side_mentions(prose.folded, before_start, quantity.start)
+    if before and quantity.start - before[-1].end <= _SIDE_BEFORE_GAP:
+        return before[-1].value
+    return None
 
 
 def _prose_draft(
@@ -817,15 +1000,96 @@ def _fact(draft: _Draft, document: DocumentRef) -> Fact:
     )
 
 
+@cache
+def _project_heading() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """What a heading naming a project has, and the words of headings that name none."""
+    subjects = _cues()["subjects"]
+    names = {language: words for language, words in subjects["project_headings"].items() if language != "_about"}
+    generic = subjects["generic_headings"]
+    english = _alternation([word for word in generic if word.isascii()])
+    others = _alternation([word for word in generic if not word.isascii()])
+    return re.compile(_english_aware(names), re.I), re.compile(rf"\b(?:{english})\b|{others}", re.I)
+
+
+_HEADING_NUMBER = re.compile(r"\s*(?:[0-9]{1,2}(?:\.[0-9]{1,2})*[.)]?\s+|[0-9]{1,2}[.)]\s*)?")
+
+
+def _heading_project(block: Block) -> str | None:
+    """The project a heading or a "Project name: ..." line names, for the facts under it.
+
+    "" for a heading that names no project: it ends the section of the heading before.
+    """
+    if block.kind == "table_row" or len(block.text) > 200 or "\n" in block.text.strip():
+        return None
+    folded = fold(block.text)
+    if label := _project_label().fullmatch(folded):
+        return None if find_quantities(block.text) else block.text[label.start("name") : label.end("name")]
+    if block.kind != "heading":
+        return None
+    names, generic = _project_heading()
+    start = _HEADING_NUMBER.match(folded).end()  # type: ignore[union-attr]
+    if names.search(folded[start:]) and not generic.search(folded) and not find_quantities(block.text):
+        return block.text[start:].strip()
+    return ""
+
+
+def _with_heading_subjects(drafts: list[_Draft], headings: dict[int, str]) -> list[_Draft]:
+    """Facts without a subject of their own belong to the project the nearest heading above names."""
+    if not any(headings.values()):
+        return drafts
+    starts = sorted(headings)
+    result = []
+    for draft in drafts:
+        above = [start for start in starts if start <= draft.evidence.block]
+        subject = draft.subject or (headings[above[-1]] if above else None) or None
+        result.append(replace(draft, subject=subject) if subject != draft.subject else draft)
+    return result
+
+
+def _document_period(blocks: Sequence[Block]) -> str | None:
+    """The period a monitoring report covers, from its "Monitoring period:" line or its title."""
+    labels, titles = _period_labels()
+    title_blocks = _cues()["document_period"]["title_blocks"]
+    is_report = any(titles.search(fold(block.text)) for block in blocks[:title_blocks])
+    for position, block in enumerate(blocks):
+        folded = fold(block.text)
+        if labels.search(folded) or (is_report and position < title_blocks):
+            ranges = [period.value for period in find_periods(block.text) if "/" in period.value]
+            if ranges:
+                return ranges[0]
+    return None
+
+
+def _with_document_period(drafts: list[_Draft], period: str | None) -> list[_Draft]:
+    if period is None:
+        return drafts
+    return [draft if draft.period else replace(draft, period=period) for draft in drafts]
+
+
+def _with_dollars_resolved(drafts: list[_Draft], blocks: Sequence[Block]) -> list[_Draft]:
+    """A bare "$" is USD only where the document says its dollars are US dollars."""
+    if not any(draft.unit == "$" for draft in drafts):
+        return drafts
+    if not any(_dollar_is_usd().search(fold(block.text)) for block in blocks):
+        return drafts
+    return [replace(draft, unit="USD") if draft.unit == "$" else draft for draft in drafts]
+
+
 def extract_facts(blocks: Sequence[Block], document: DocumentRef) -> list[Fact]:
     """The facts the blocks state, in document order. Pure and deterministic."""
     drafts: list[_Draft] = []
+    headings: dict[int, str] = {}
     previous: Block | None = None
     for block in blocks:
-        if _may_hold_number().search(block.text):
+        heading = _heading_project(block)
+        if heading is not None:
+            headings[block.index] = heading
+        if not heading and _may_hold_number().search(block.text):
             if block.kind == "table_row" and block.cells:
                 drafts += _table_row_drafts(block)
             else:
                 drafts += _prose_drafts(block, previous)
         previous = block
-    return [_fact(draft, document) for draft in _annualise_list_parts(drafts)]
+    drafts = _with_heading_subjects(_annualise_list_parts(drafts), headings)
+    drafts = _with_dollars_resolved(_with_document_period(drafts, _document_period(blocks)), blocks)
+    return [_fact(draft, document) for draft in drafts]

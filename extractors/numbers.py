@@ -139,6 +139,8 @@ class ParsedNumber:
     end: int
     text: str
     precision: float  # the rounding unit the text shows: "8,200" -> 100, "4.2 million" -> 100000
+    scale: float = 1.0  # the scale word it ends with: "5 million" -> 10^6, "5億" -> 10^8
+    fraction: bool = False  # written as a fraction: "1/2", "2分の1", "one half"
 
 
 _KANJI_DIGITS = "〇一二三四五六七八九"
@@ -166,6 +168,28 @@ def _alternation(words: list[str]) -> str:
 
 
 @cache
+def _fraction_words() -> dict[str, Decimal]:
+    """Fraction words by their spelling with single spaces: "one half" -> 0.5."""
+    fractions = {}
+    for row in read_tsv("fraction_words.tsv"):
+        numerator, denominator = row["value"].split("/")
+        fractions[row["word"].lower()] = Decimal(numerator) / Decimal(denominator)
+    return fractions
+
+
+def _fraction_word_pattern() -> str:
+    english, others = [], []
+    for word in sorted(_fraction_words(), key=len, reverse=True):
+        if not word.isascii():
+            others.append(re.escape(word))
+        elif " " in word:
+            english.append(r"[\s-]+".join(re.escape(part) for part in word.split()))
+        else:  # a bare "half": "half of the cost", not "the first half of 2023"
+            english.append(rf"(?<!first )(?<!second )(?<!the ){re.escape(word)}(?=\s+(?:of|the)\b)")
+    return rf"(?i:\b(?:{'|'.join(english)})\b)|{'|'.join(others)}"
+
+
+@cache
 def _number_pattern() -> re.Pattern[str]:
     kanji = "".join(_scales()["kanji"])
     # พัน must not be the start of พันธุ์ (species) and the like.
@@ -178,7 +202,9 @@ def _number_pattern() -> re.Pattern[str]:
     return compile_guarded(
         rf"{_BOUNDARY}(?:"
         rf"(?P<fraction>(?P<den>{_KANJI_ATOM})分の(?P<num>{_KANJI_ATOM}))"
-        rf"|(?P<kanji>{_KANJI_ATOM}(?:[{kanji}]{_KANJI_ATOM}?)+)"
+        r"|(?<![/.])(?P<slash>(?P<sn>[1-9][0-9]?)/(?P<sd>[1-9][0-9]?))(?![0-9/.,])"
+        rf"|(?P<fraction_word>{_fraction_word_pattern()})"
+        rf"|(?P<kanji>(?:{_KANJI_ATOM}[{kanji}]|[十百千](?=[{_KANJI_DIGITS}{kanji}]))(?:[{kanji}]|{_KANJI_ATOM})*)"
         rf"|(?P<plain>{_ATOM})(?:\s?(?P<thai>(?:{thai})+)|\s?(?P<english>(?i:{english}))(?![A-Za-z]))?"
         rf"|(?P<kanji_digits>[{_KANJI_DIGITS}]+)"
         rf"|(?P<word>(?i:\b(?:(?:{tens})-(?:{units})|{all_words})\b))"
@@ -253,6 +279,10 @@ def _resolve(match: re.Match[str]) -> tuple[Decimal, Decimal]:
     group = match.lastgroup
     if group == "fraction":
         return _kanji_number(match["num"])[0] / _kanji_number(match["den"])[0], Decimal(0)
+    if group == "slash":
+        return Decimal(match["sn"]) / Decimal(match["sd"]), Decimal(0)
+    if group == "fraction_word":
+        return _fraction_words()[re.sub(r"[\s-]+", " ", match["fraction_word"].lower())], Decimal(0)
     if group in ("kanji", "kanji_digits"):
         return _kanji_number(match.group(group))
     if group == "word":
@@ -278,6 +308,21 @@ def _value_of(match: re.Match[str]) -> tuple[float, float]:
     return float(value), float(precision)
 
 
+_FRACTION_GROUPS = ("fraction", "slash", "fraction_word")
+
+
+def _scale_of(match: re.Match[str]) -> float:
+    """The factor of the scale word a number ends with, which a bare number joined to it may share."""
+    if match["thai"]:
+        return float(_scale_words(match["thai"], "thai"))
+    if match["english"]:
+        return float(_scale_words(match["english"], "english"))
+    kanji = match["kanji"]
+    if kanji and re.fullmatch(rf"{_ATOM}[{''.join(_scales()['kanji'])}]", kanji):
+        return float(_scales()["kanji"][kanji[-1]])
+    return 1.0
+
+
 def find_numbers(text: str) -> list[ParsedNumber]:
     """Every number the text writes, in order, with its value resolved.
 
@@ -289,7 +334,10 @@ def find_numbers(text: str) -> list[ParsedNumber]:
     for match in _number_pattern().finditer(fold(text)):
         value, precision = _value_of(match)
         start, end = match.span()
-        numbers.append(ParsedNumber(value, start, end, text[start:end], precision))
+        fraction = match.lastgroup in _FRACTION_GROUPS
+        numbers.append(
+            ParsedNumber(value, start, end, text[start:end], precision, _scale_of(match), fraction)
+        )
     return numbers
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import cache
 
@@ -46,6 +46,7 @@ class Quantity:
     per_year: bool = False
     context: str = ""
     topic: str | None = None
+    factor: Decimal = Decimal(1)  # the unit's own scale: ktCO2 -> 1000
 
 
 @dataclass(frozen=True)
@@ -215,7 +216,7 @@ def _unit_of(folded: str, number: ParsedNumber) -> tuple[UnitRule, int, int] | N
     noun = count_pattern.match(folded, _after_spaces(folded, number.end))
     if (count_rule := _rule_at(noun, count_rules)) and _plausible(folded, number, count_rule):
         return count_rule, number.start, noun.end()
-    if "分の" in number.text:  # 2分の1 states a share
+    if number.fraction:  # 2分の1, 1/2, one half state a share
         return _FRACTION_AS_SHARE, number.start, number.end
     return None
 
@@ -287,6 +288,7 @@ def _quantity(folded: str, number: ParsedNumber) -> Quantity | None:
         per_year=per_year,
         context=rule.context,
         topic=rule.topic,
+        factor=rule.factor,
     )
 
 
@@ -310,10 +312,138 @@ def _quantity_from_spec(folded: str, number: ParsedNumber, spec: UnitSpec) -> Qu
 
 
 def find_quantities(text: str, numbers: Sequence[ParsedNumber] | None = None) -> list[Quantity]:
-    """Numbers of the text that carry a unit (tCO2e, money, %, kW, years) or count something."""
+    """Numbers of the text that carry a unit (tCO2e, money, %, kW, years) or count something.
+
+    Numbers joined into a list or range share a scale word and a unit ("JPY 3 and 5 million",
+    "10-20 MW"), and the numbers a split lists ("1,000 tCO2, of which 600 ... and 400 ...") take
+    the unit of the amount split.
+    """
     folded = fold(text)
-    found = numbers if numbers is not None else find_numbers(text)
-    return [quantity for number in found if (quantity := _quantity(folded, number))]
+    found = _shared_scales(folded, list(numbers if numbers is not None else find_numbers(text)))
+    by_number = {number: quantity for number in found if (quantity := _quantity(folded, number))}
+    _share_units(folded, found, by_number)
+    _split_units(folded, found, by_number)
+    return [by_number[number] for number in found if number in by_number]
+
+
+# --- lists, ranges and splits of numbers -------------------------------------------------------
+
+
+@cache
+def _joiners() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """What may stand between two numbers of one list or range, and what marks a range's start."""
+    joins = read_json("fact_cues.json")["number_joins"]
+    join = re.compile(rf"\s*(?:(?P<range>{'|'.join(joins['range'])})|{'|'.join(joins['list'])})\s*", re.I)
+    range_start = re.compile(rf"(?:{'|'.join(joins['range_start'])})\s*\Z", re.I)
+    return join, range_start
+
+
+def _joined(folded: str, first: ParsedNumber, second: ParsedNumber) -> re.Match[str] | None:
+    return _joiners()[0].fullmatch(folded, first.end, second.start)
+
+
+_BARE_DIGITS = re.compile(r"[0-9]{1,3}(?:\.[0-9]+)?")
+
+
+def _shared_scales(folded: str, numbers: list[ParsedNumber]) -> list[ParsedNumber]:
+    """ "3 and 5 million", "3～5億": a bare number before a scaled one it is joined to takes its scale."""
+    shared = list(numbers)
+    for index in range(len(shared) - 2, -1, -1):
+        number, following = shared[index], shared[index + 1]
+        if (
+            following.scale > 1
+            and number.scale == 1
+            and _BARE_DIGITS.fullmatch(folded, number.start, number.end)
+            and _joined(folded, number, following)
+        ):
+            value, precision = scaled(number, Decimal(repr(following.scale)))
+            shared[index] = replace(number, value=value, precision=precision, scale=following.scale)
+    return shared
+
+
+def _share_units(folded: str, numbers: list[ParsedNumber], by_number: dict[ParsedNumber, Quantity]) -> None:
+    """Joined numbers share the unit one of them has: forward from a prefix unit, back from a suffix."""
+    pairs = list(zip(numbers, numbers[1:], strict=False))
+    pairs = [pair for pair in pairs if not any(_looks_like_year(number) for number in pair)]
+    pairs = [(first, second) for first, second in pairs if not _is_label_number(folded, first)]
+    for first, second in pairs[::-1]:
+        if second in by_number and first not in by_number and (join := _joined(folded, first, second)):
+            by_number[first] = _like(by_number[second], first, _range_bound(folded, first, join, "at_least"))
+    for first, second in pairs:
+        if first in by_number and second not in by_number and (join := _joined(folded, first, second)):
+            by_number[second] = _like(by_number[first], second, _range_bound(folded, first, join, "at_most"))
+    for first, second in pairs:  # a range stated with units on both ends: "10 MW to 20 MW"
+        both = first in by_number and second in by_number
+        join = _joiners()[0].fullmatch(folded, by_number[first].end, second.start) if both else None
+        if (
+            join
+            and _range_bound(folded, first, join, "at_least")
+            and by_number[first].unit == by_number[second].unit
+        ):
+            by_number[first] = replace(by_number[first], qualifier="at_least")
+            by_number[second] = replace(by_number[second], qualifier="at_most")
+
+
+@cache
+def _label_before() -> re.Pattern[str]:
+    words = "|".join(read_json("fact_cues.json")["number_joins"]["not_after"])
+    return compile_guarded(rf"(?<![A-Za-z])(?:{words})\s*\Z", re.I)
+
+
+def _is_label_number(folded: str, number: ParsedNumber) -> bool:
+    """ "Table 3", "第3", "No. 3": a number that names something rather than measures it."""
+    return bool(_label_before().search(folded, max(0, number.start - 12), number.start))
+
+
+def _range_bound(folded: str, first: ParsedNumber, join: re.Match[str], bound: Qualifier) -> Qualifier | None:
+    """`bound` when the numbers joined make a range ("3 to 5", "between 3 and 5"), else None."""
+    range_start = _joiners()[1].search(folded, max(0, first.start - _LOOKBEHIND), first.start)
+    return bound if join["range"] or range_start else None
+
+
+def _like(model: Quantity, number: ParsedNumber, qualifier: Qualifier | None) -> Quantity:
+    """A quantity for the number in the unit of `model`, with the qualifier of a range bound if any."""
+    value, precision = scaled(number, model.factor)
+    qualifier = qualifier or model.qualifier
+    return replace(
+        model,
+        number=number,
+        value=value,
+        precision=precision,
+        start=number.start,
+        end=number.end,
+        qualifier=qualifier,
+    )
+
+
+def _has_digits(number: ParsedNumber) -> bool:
+    """Written in digits: "one" in "to one side" is no part of a split."""
+    return any(char.isdigit() for char in number.text)
+
+
+@cache
+def split_marker() -> re.Pattern[str]:
+    markers = "|".join(read_json("fact_cues.json")["split_markers"])
+    return re.compile(rf"\s*[,，、(（]?\s*(?:{markers})", re.I)
+
+
+_SPLIT_END = re.compile(r"[.。;；\n]")
+
+
+def _split_units(folded: str, numbers: list[ParsedNumber], by_number: dict[ParsedNumber, Quantity]) -> None:
+    """ "1,000 tCO2, of which 600 to Japan and 400 to ...": the parts take the unit of the amount split."""
+    for index, number in enumerate(numbers):
+        whole = by_number.get(number)
+        marker = split_marker().match(folded, whole.end) if whole else None
+        if whole is None or marker is None:
+            continue
+        stop = _SPLIT_END.search(folded, marker.end())
+        limit = stop.start() if stop else len(folded)
+        for part in numbers[index + 1 :]:
+            if part.start >= limit or (part in by_number and by_number[part].unit_class != whole.unit_class):
+                break
+            if part not in by_number and not _looks_like_year(part) and _has_digits(part):
+                by_number[part] = _like(whole, part, None)
 
 
 # --- unit labels (table headers, unit cells) ---------------------------------------------------

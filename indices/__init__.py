@@ -1,10 +1,13 @@
-"""Search indices: one SearchIndex interface, shared text analysis, the embedded tantivy backend."""
+"""Search indices: one SearchIndex interface, shared text analysis, the embedded tantivy backend and
+Elasticsearch (indices.elasticsearch, imported only when used)."""
 
 from indices.analysis import Token, analyze, analyze_streams, highlight, warm_up
+from indices.backends import BACKENDS, open_index
 from indices.base import IndexLockedError, IndexSchemaError, SearchIndex
 from indices.embedded import EmbeddedIndex
 
 __all__ = [
+    "BACKENDS",
     "EmbeddedIndex",
     "IndexLockedError",
     "IndexSchemaError",
@@ -13,5 +16,6 @@ __all__ = [
     "analyze",
     "analyze_streams",
     "highlight",
+    "open_index",
     "warm_up",
 ]

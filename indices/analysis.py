@@ -381,12 +381,12 @@ def highlight(text: str, query_terms: set[str], language: str | None = None) -> 
     return _render(text, start, end, spans)
 
 
-_LONG_TEXT_CHARS = 1000
+_LONG_TEXT_CHARS = 300  # longer texts (pages) are only analysed in the lines that may match
 _CHUNK = re.compile(r"[^\n]{1,800}[^\n\s]{0,40}")
 
 
 def _find_spans(text: str, terms: set[str]) -> list[tuple[int, int, str]]:
-    """Matched spans; a long text (a whole page) is only analysed in the lines that may match."""
+    """Matched spans; a long text (a page) is only analysed in the lines that may match."""
     if len(text) <= _LONG_TEXT_CHARS:
         return _matched_spans(*_raw_streams(text), terms)
     probes = _probes(terms)

@@ -36,7 +36,9 @@ class SearchIndex(Protocol):
         limit: int = 10,
         offset: int = 0,
         filters: Mapping[str, object] | None = None,
-    ) -> SearchResults: ...
+        expand: bool = True,
+    ) -> SearchResults:
+        """Ranked passages; ``expand`` also searches the glossary's other names of the query's terms."""
 
     def count(self) -> int:
         """Number of passages indexed (the page passages an index adds on its own are not counted)."""

@@ -7,19 +7,20 @@ its query parser, so no user input can be a syntax error.
 
 Besides one passage per block, every page with several blocks gets a page passage (block -1)
 holding the whole page, so words spread over the blocks of a page still find the page. Results
-are walked in rank order (up to WALK_LIMIT matches, which also gives the total and the facets):
-a page passage and the blocks of the same page never both appear, and a text repeated across a
-document's pages appears a few times only.
+are walked in rank order: a page passage and the blocks of the same page never both appear, and a
+text repeated across a document's pages appears a few times only. Only a window of the best
+matches is walked (enough for the page asked for); when every match fits in it, the total and the
+facets are exact, otherwise the total is estimated from the window and the facets are tantivy
+aggregations over the matching blocks.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,30 +30,39 @@ from tantivy import Occur, Query
 from corpus.models import DocumentRef, Passage, SearchHit, SearchResults
 from indices.analysis import Streams, analyze_streams, highlight
 from indices.base import PAGE_BLOCK, Filters, IndexLockedError, IndexSchemaError, parse_filters
-from indices.query import ParsedQuery, QueryUnit, parse_query
+from indices.query import ParsedQuery, QueryClause, QueryUnit, parse_query
+from indices.walk import (
+    FACET_SIZE,
+    STREAM_BOOSTS,
+    SYNONYM_BOOST,
+    WALK_LIMIT,
+    bucket_counts,
+    collapse,
+    estimated_total,
+    first_window,
+    flag_name,
+    named_counts,
+    page_passage,
+    pages_needing_passage,
+    stable_key,
+    text_key,
+)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 MARKER_FILE = "jcm-search-index.json"
-SAME_TEXT_HITS = 3
-WALK_LIMIT = 10_000  # ranked matches examined for de-duplication, totals and facets
 WRITER_HEAP_BYTES = 64_000_000
-STREAM_BOOSTS = {"words": 1.0, "parts": 0.7, "grams": 0.4}
 LANGUAGE_CODES = {"und": 0, "th": 1, "en": 2, "ja": 3}
 LANGUAGES = {code: language for language, code in LANGUAGE_CODES.items()}
 _WALK_FIELDS = ("doc_key", "page", "block", "text_key", "meta_key", "language_code", "year", "has_warnings")
-
-
-def _key(text: str) -> int:
-    """A stable 64-bit key (Python's hash() changes between processes)."""
-    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "big")
 
 
 def _build_schema() -> tantivy.Schema:
     builder = tantivy.SchemaBuilder()
     for stream in STREAM_BOOSTS:
         builder.add_text_field(stream, tokenizer_name="whitespace", index_option="position")
-    for raw in ("doc_id", "language", "doc_type", "countries"):
-        builder.add_text_field(raw, tokenizer_name="raw", index_option="basic")
+    builder.add_text_field("doc_id", tokenizer_name="raw", index_option="basic")
+    for facet in ("language", "doc_type", "countries"):
+        builder.add_text_field(facet, tokenizer_name="raw", index_option="basic", fast=True)
     builder.add_integer_field("year", indexed=True, fast=True)
     builder.add_integer_field("page", fast=True)
     builder.add_integer_field("block", fast=True)
@@ -85,11 +95,15 @@ def _marker_matches(marker: Path) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class _Matches:
-    """Ranked matches (at most WALK_LIMIT of them) with the fast-field columns the result walk needs."""
+    """The best ranked matches (a window of them) with the fast-field columns the result walk needs."""
 
     hits: list[tuple[float, tantivy.DocAddress]]
     columns: dict[str, list]
-    count: int  # every match, including those beyond the walk
+    count: int  # every match, including those beyond the window
+
+    @property
+    def complete(self) -> bool:
+        return len(self.hits) >= self.count
 
     def column(self, name: str, rows: list[int]) -> list:
         values = self.columns[name]
@@ -114,18 +128,15 @@ class EmbeddedIndex:
 
     def add_passages(self, passages: Sequence[Passage]) -> None:
         """Index passages and a page passage for every page given with several blocks."""
-        pages: dict[tuple[str, int], list[tuple[Passage, Streams]]] = {}
+        analysed = [(passage, analyze_streams(passage.text, passage.language)) for passage in passages]
         with self._write_lock:
             writer = self._open_writer()
-            for passage in passages:
-                streams = analyze_streams(passage.text, passage.language)
+            for passage, streams in analysed:
                 writer.add_document(_document(passage, streams))
-                pages.setdefault((passage.document.id, passage.page), []).append((passage, streams))
                 self._count_write()
-            for blocks in pages.values():
-                if len(blocks) > 1 and all(passage.block != PAGE_BLOCK for passage, _ in blocks):
-                    writer.add_document(_page_document(blocks))
-                    self._count_write()
+            for blocks in pages_needing_passage(analysed):
+                writer.add_document(_document(*page_passage(blocks)))
+                self._count_write()
 
     def delete_document(self, document_id: str) -> None:
         with self._write_lock:
@@ -204,39 +215,53 @@ class EmbeddedIndex:
         limit: int = 10,
         offset: int = 0,
         filters: Mapping[str, object] | None = None,
+        expand: bool = True,
     ) -> SearchResults:
         """Passages holding every query word (every unit), or any of them when none holds all.
 
-        ``total`` and the facets count the results after de-duplication; beyond WALK_LIMIT
-        matches the total also counts the unexamined matches and the facets leave them out.
+        ``expand`` also searches the glossary's other names of the query's terms. ``total`` and the
+        facets count the results after de-duplication when every match fits the walked window;
+        beyond it the total is estimated and the facets count the matching blocks.
         """
         self._check_open()
         conditions = parse_filters(filters)
-        parsed = parse_query(query)
+        parsed = parse_query(query, expand=expand)
         if parsed.is_empty or limit <= 0:
             return SearchResults(query=query, total=0, hits=[])
-        searcher = self._searcher()
-        matches = self._ranked(searcher, self._all_units(parsed), conditions)
-        if not matches.hits and len(parsed.units) > 1:
-            matches = self._ranked(searcher, self._any_unit(parsed), conditions)
-        kept = _collapse(matches)
         start = max(offset, 0)
+        searcher = self._searcher()
+        match = self._all_units(parsed)
+        matches, kept = self._walk(searcher, match, conditions, start + limit)
+        if not matches.hits and len(parsed.units) > 1:
+            match = self._any_unit(parsed)
+            matches, kept = self._walk(searcher, match, conditions, start + limit)
         return SearchResults(
             query=query,
-            total=len(kept) + max(0, matches.count - len(matches.hits)),
+            total=estimated_total(len(matches.hits), len(kept), matches.count),
             hits=[self._hit(searcher, matches.hits[row], parsed) for row in kept[start : start + limit]],
-            facets=self._facets(searcher, matches, kept),
+            facets=self._facets(searcher, matches, kept, match, conditions),
+            also_searched=list(parsed.also_searched),
         )
+
+    def _walk(
+        self, searcher: tantivy.Searcher, match: Query, conditions: Filters, wanted: int
+    ) -> tuple[_Matches, list[int]]:
+        """The ranked window and its rows kept by de-duplication, widened until it holds ``wanted``."""
+        window = first_window(wanted)
+        while True:
+            matches = self._ranked(searcher, match, conditions, window)
+            keys = (matches.columns[name] for name in ("doc_key", "page", "block", "text_key"))
+            kept = collapse(zip(*keys, strict=True))
+            if len(kept) >= wanted or matches.complete or window >= WALK_LIMIT:
+                return matches, kept
+            window = min(window * 4, WALK_LIMIT)
 
     def _searcher(self) -> tantivy.Searcher:
         self._index.reload()  # cheap; picks up commits made by other processes
         return self._index.searcher()
 
-    def _ranked(self, searcher: tantivy.Searcher, match: Query, conditions: Filters) -> _Matches:
-        filters = [(Occur.Must, clause) for clause in self._filter_clauses(conditions)]
-        result = searcher.search(
-            Query.boolean_query([(Occur.Must, match), *filters]), limit=WALK_LIMIT, count=True
-        )
+    def _ranked(self, searcher: tantivy.Searcher, match: Query, conditions: Filters, window: int) -> _Matches:
+        result = searcher.search(self._filtered(match, conditions), limit=window, count=True)
         hits = result.hits  # each access converts every hit to Python again
         addresses = [address for _, address in hits]
         columns = {
@@ -244,10 +269,14 @@ class EmbeddedIndex:
         }
         return _Matches(hits, columns, result.count)
 
+    def _filtered(self, match: Query, conditions: Filters, *extra: Query) -> Query:
+        filters = [(Occur.Must, clause) for clause in (*self._filter_clauses(conditions), *extra)]
+        return Query.boolean_query([(Occur.Must, match), *filters]) if filters else match
+
     # ------------------------------------------------------------ query building
 
     def _all_units(self, parsed: ParsedQuery) -> Query:
-        clauses = [(Occur.Must, self._unit(unit)) for unit in parsed.units]
+        clauses = [(Occur.Must, self._clause(clause)) for clause in parsed.clauses]
         loose = parsed.loose_words
         if len(loose) > 1:
             together = Query.phrase_query(self._schema, "words", list(loose), slop=3)
@@ -255,7 +284,20 @@ class EmbeddedIndex:
         return Query.boolean_query(clauses)
 
     def _any_unit(self, parsed: ParsedQuery) -> Query:
-        return Query.boolean_query([(Occur.Should, self._unit(unit)) for unit in parsed.units])
+        return Query.boolean_query([(Occur.Should, self._clause(clause)) for clause in parsed.clauses])
+
+    def _clause(self, clause: QueryClause) -> Query:
+        """Any alternative, each needing all its units; the user's own words first, synonyms boosted down."""
+        options = [self._all_of(units) for units in clause.alternatives]
+        if len(options) == 1:
+            return options[0]
+        synonyms = [Query.boost_query(option, SYNONYM_BOOST) for option in options[1:]]
+        return Query.disjunction_max_query([options[0], *synonyms], tie_breaker=0.1)
+
+    def _all_of(self, units: tuple[QueryUnit, ...]) -> Query:
+        if len(units) == 1:
+            return self._unit(units[0])
+        return Query.boolean_query([(Occur.Must, self._unit(unit)) for unit in units])
 
     def _unit(self, unit: QueryUnit) -> Query:
         alternatives = [
@@ -307,6 +349,19 @@ class EmbeddedIndex:
         )
 
     def _facets(
+        self,
+        searcher: tantivy.Searcher,
+        matches: _Matches,
+        kept: list[int],
+        match: Query,
+        conditions: Filters,
+    ) -> dict[str, dict[str, int]]:
+        if matches.complete:
+            return self._walked_facets(searcher, matches, kept)
+        blocks = self._filtered(match, conditions, Query.term_query(self._schema, "is_page", False))
+        return _aggregated_facets(searcher.aggregate(blocks, _FACET_AGGREGATION))
+
+    def _walked_facets(
         self, searcher: tantivy.Searcher, matches: _Matches, kept: list[int]
     ) -> dict[str, dict[str, int]]:
         doc_types: Counter[str] = Counter()
@@ -320,14 +375,14 @@ class EmbeddedIndex:
             for name in names:
                 countries[name] += passages
         return {
-            "language": _named(
+            "language": named_counts(
                 matches.column("language_code", kept), lambda code: LANGUAGES.get(code, "und")
             ),
             "doc_type": dict(doc_types.most_common()),
             "country": dict(countries.most_common()),
-            "year": _named(matches.column("year", kept), str),
-            "has_warnings": _named(
-                matches.column("has_warnings", kept), lambda flag: str(bool(flag)).lower()
+            "year": named_counts(matches.column("year", kept), str),
+            "has_warnings": named_counts(
+                matches.column("has_warnings", kept), flag_name
             ),
         }
 
@@ -342,46 +397,23 @@ class EmbeddedIndex:
         return metadata
 
 
-def _named(values: list, name: Callable[[object], str]) -> dict[str, int]:
-    """Counts of the values under their facet names, most frequent first; missing values are left out."""
-    counts: Counter[str] = Counter()
-    for value, passages in Counter(values).items():
-        if value is not None:
-            counts[name(value)] += passages
-    return dict(counts.most_common())
+_FACET_FIELDS = {"language": "language", "doc_type": "doc_type", "country": "countries", "year": "year",
+                 "has_warnings": "has_warnings"}
+_FACET_AGGREGATION = {
+    facet: {"terms": {"field": field, "size": FACET_SIZE}} for facet, field in _FACET_FIELDS.items()
+}
 
 
-def _collapse(matches: _Matches) -> list[int]:
-    """Rows in rank order without flooding: a page passage and blocks of that page never both appear
-    (whichever ranks first wins the page), and one text recurring in a document (a running header,
-    a sentence repeated on every page) appears at most SAME_TEXT_HITS times."""
-    kept: list[int] = []
-    page_owner: dict[tuple[int, int], bool] = {}
-    repeats: Counter[tuple[int, int]] = Counter()
-    keys = (matches.columns[name] for name in ("doc_key", "page", "block", "text_key"))
-    for row, (doc_key, page, block, text_key) in enumerate(zip(*keys, strict=True)):
-        is_page = block == PAGE_BLOCK
-        if page_owner.setdefault((doc_key, page), is_page) != is_page:
-            continue
-        repeats[doc_key, text_key] += 1
-        if repeats[doc_key, text_key] <= SAME_TEXT_HITS:
-            kept.append(row)
-    return kept
+def _aggregated_facets(aggregations: dict) -> dict[str, dict[str, int]]:
+    return {facet: bucket_counts(aggregations[facet]["buckets"]) for facet in _FACET_FIELDS}
 
 
 def _stored(searcher: tantivy.Searcher, address: tantivy.DocAddress) -> dict:
     return json.loads(searcher.doc(address).get_first("stored"))
 
 
-def _text_key(text: str) -> int:
-    return _key(" ".join(text.split()).lower())
-
-
-def _document(
-    passage: Passage, streams: Streams, *, block: int | None = None, text: str | None = None
-) -> tantivy.Document:
-    block = passage.block if block is None else block
-    text = passage.text if text is None else text
+def _document(passage: Passage, streams: Streams) -> tantivy.Document:
+    block, text = passage.block, passage.text
     document = tantivy.Document()
     document.add_text("words", " ".join(streams.words))
     document.add_text("parts", " ".join(streams.parts))
@@ -398,9 +430,9 @@ def _document(
     document.add_integer("block", block)
     document.add_boolean("has_warnings", passage.has_warnings)
     document.add_boolean("is_page", block == PAGE_BLOCK)
-    document.add_unsigned("doc_key", _key(passage.document.id))
-    document.add_unsigned("text_key", _text_key(text))
-    document.add_unsigned("meta_key", _key(json.dumps([passage.doc_type, passage.countries])))
+    document.add_unsigned("doc_key", stable_key(passage.document.id))
+    document.add_unsigned("text_key", text_key(text))
+    document.add_unsigned("meta_key", stable_key(json.dumps([passage.doc_type, passage.countries])))
     document.add_unsigned("language_code", LANGUAGE_CODES.get(passage.language, 0))
     document.add_bytes("stored", _stored_bytes(passage, block, text))
     return document
@@ -418,25 +450,3 @@ def _stored_bytes(passage: Passage, block: int, text: str) -> bytes:
         "countries": passage.countries,
     }
     return json.dumps(stored, ensure_ascii=False).encode()
-
-
-def _page_document(blocks: list[tuple[Passage, Streams]]) -> tantivy.Document:
-    """The page passage: the blocks' texts and token streams joined in block order."""
-    blocks = sorted(blocks, key=lambda pair: pair[0].block)
-    passages = [passage for passage, _ in blocks]
-    streams = Streams(
-        [word for _, stream in blocks for word in stream.words],
-        [part for _, stream in blocks for part in stream.parts],
-        [gram for _, stream in blocks for gram in stream.grams],
-    )
-    text = "\n".join(passage.text for passage in passages)
-    language = _main_language(passages)
-    page = passages[0].model_copy(update={"language": language})
-    return _document(page, streams, block=PAGE_BLOCK, text=text)
-
-
-def _main_language(passages: list[Passage]) -> str:
-    chars: Counter[str] = Counter()
-    for passage in passages:
-        chars[passage.language] += len(passage.text)
-    return chars.most_common(1)[0][0]

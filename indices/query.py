@@ -4,14 +4,20 @@ Quoted text ("waste heat recovery", “…”, 「…」) is one phrase; every o
 own. A unit holds the three ways an index may hold it, one per token stream of analysis.py: the
 word tokens as a phrase, the Japanese mode A parts as a phrase and the character bigrams as a
 phrase. A backend matches a unit when any of the three matches, and by default requires every unit.
+
+With glossary expansion, units naming a glossary term (one word or several in a row) become one
+clause whose alternatives are those units (all required) or any other term of the concept, in the
+same or another language. Every backend requires every clause.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from indices.analysis import Token, analyze
+from indices.glossary import Glossary, Match, default_glossary
 
 MAX_UNITS = 32
 _QUOTED = re.compile(r'"([^"]*)"|“([^”]*)”|「([^」]*)」|『([^』]*)』')
@@ -29,10 +35,19 @@ class QueryUnit:
 
 
 @dataclass(frozen=True, slots=True)
+class QueryClause:
+    """What every match must hold: all units of at least one alternative."""
+
+    alternatives: tuple[tuple[QueryUnit, ...], ...]
+
+
+@dataclass(frozen=True, slots=True)
 class ParsedQuery:
     text: str
     units: tuple[QueryUnit, ...]
     terms: frozenset[str]
+    clauses: tuple[QueryClause, ...] = ()
+    also_searched: tuple[str, ...] = ()  # glossary terms the expansion added, to show the user
 
     @property
     def is_empty(self) -> bool:
@@ -44,7 +59,8 @@ class ParsedQuery:
         return tuple(unit.words[0] for unit in self.units if not unit.quoted)
 
 
-def parse_query(query: str) -> ParsedQuery:
+def parse_query(query: str, *, expand: bool = False) -> ParsedQuery:
+    """The query's units; with ``expand``, glossary terms also search their other-language names."""
     units: list[QueryUnit] = []
     terms: set[str] = set()
     cursor = 0
@@ -53,7 +69,76 @@ def parse_query(query: str) -> ParsedQuery:
         units.extend(_phrase_unit(next(group for group in quoted.groups() if group is not None), terms))
         cursor = quoted.end()
     units.extend(_word_units(query[cursor:], terms))
-    return ParsedQuery(query, tuple(dict.fromkeys(units))[:MAX_UNITS], frozenset(terms))
+    kept = tuple(dict.fromkeys(units))[:MAX_UNITS]
+    if not expand:
+        return ParsedQuery(query, kept, frozenset(terms), _plain_clauses(kept))
+    clauses, also_searched = _expanded_clauses(kept, terms)
+    return ParsedQuery(query, kept, frozenset(terms), clauses, also_searched)
+
+
+def _plain_clauses(units: tuple[QueryUnit, ...]) -> tuple[QueryClause, ...]:
+    return tuple(QueryClause(((unit,),)) for unit in units)
+
+
+def _expanded_clauses(
+    units: tuple[QueryUnit, ...], terms: set[str]
+) -> tuple[tuple[QueryClause, ...], tuple[str, ...]]:
+    """Glossary matches over runs of unquoted units (and over a whole quoted phrase) become clauses
+    with alternatives; ``terms`` gains the added terms' tokens so snippets mark them."""
+    glossary = default_glossary()
+    clauses: list[QueryClause] = []
+    also_searched: dict[str, None] = {}
+    index = 0
+    while index < len(units):
+        if units[index].quoted:
+            whole = glossary.whole(units[index].words)
+            clauses.append(_clause(units[index : index + 1], whole, terms, also_searched))
+            index += 1
+            continue
+        run_end = next((end for end in range(index, len(units)) if units[end].quoted), len(units))
+        clauses.extend(_run_clauses(units[index:run_end], glossary, terms, also_searched))
+        index = run_end
+    return tuple(clauses), tuple(also_searched)
+
+
+def _run_clauses(
+    run: tuple[QueryUnit, ...], glossary: Glossary, terms: set[str], also_searched: dict[str, None]
+) -> list[QueryClause]:
+    by_start = {match.start: match for match in glossary.find([unit.words[0] for unit in run])}
+    clauses: list[QueryClause] = []
+    index = 0
+    while index < len(run):
+        match = by_start.get(index)
+        end = match.end if match else index + 1
+        clauses.append(_clause(run[index:end], match, terms, also_searched))
+        index = end
+    return clauses
+
+
+def _clause(
+    units: tuple[QueryUnit, ...], match: Match | None, terms: set[str], also_searched: dict[str, None]
+) -> QueryClause:
+    alternatives: list[tuple[QueryUnit, ...]] = [units]
+    for term in match.others if match else ():
+        synonym, synonym_terms = _term_unit(term.text)
+        if synonym is not None and synonym not in units:
+            alternatives.append((synonym,))
+            terms.update(synonym_terms)
+            also_searched[term.text] = None
+    return QueryClause(tuple(alternatives))
+
+
+@lru_cache(maxsize=4096)
+def _term_unit(text: str) -> tuple[QueryUnit | None, frozenset[str]]:
+    """A glossary term as a phrase unit and its token texts; the glossary is fixed, so this is cached."""
+    terms: set[str] = set()
+    units = _phrase_unit(text, terms)
+    if not units:
+        return None, frozenset()
+    # Without character bigrams: a bigram phrase costs more than the rest of the query together,
+    # and a glossary term is a dictionary word the segmenters know.
+    unit = QueryUnit(words=units[0].words, parts=units[0].parts, quoted=True)
+    return unit, frozenset(term for term in terms if term in unit.words + unit.parts)
 
 
 def _streams(text: str) -> tuple[list[Token], list[Token], list[Token]]:

@@ -174,14 +174,29 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         has_warnings: bool | None = None,
         limit: Annotated[int, Query(ge=1, le=100)] = 10,
         offset: Offset = 0,
+        expand: Annotated[bool, Query(description="also search glossary names in other languages")] = True,
     ) -> SearchResults:
         filters = {
             k: v for k, v in {"language": language, "country": country, "doc_type": doc_type, "year": year,
                               "has_warnings": has_warnings}.items() if v is not None
         }
-        return archive.search(q, limit=limit, offset=offset, filters=filters)
+        results = archive.index.search(q, limit=limit, offset=offset, filters=filters, expand=expand)
+        return _with_facts(archive, results)
 
     return app
+
+
+def _with_facts(archive: Archive, results: SearchResults) -> SearchResults:
+    """Each hit with the facts stated in its passage (a page passage: on its page)."""
+    facts_of: dict[str, list[Fact]] = {}
+    for hit in results.hits:
+        if hit.document.id not in facts_of:
+            facts_of[hit.document.id] = archive.catalog.facts(document_id=hit.document.id)
+        hit.facts = [
+            fact for fact in facts_of[hit.document.id]
+            if fact.evidence.page == hit.page and hit.block in (-1, fact.evidence.block)
+        ]
+    return results
 
 
 def _document_or_404(archive: Archive, id_or_filename: str) -> Document:

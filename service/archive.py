@@ -8,11 +8,12 @@ from datetime import UTC, datetime
 from pathlib import Path, PurePath
 from typing import Literal
 
-from checks import run_checks
+from checks import CROSS_DOCUMENT_RULE_NAMES, run_checks, run_cross_document_checks
+from checks.projects import profile_of
 from corpus.models import Block, Document, DocumentRef, Passage, SearchResults
 from corpus.store import Catalog, document_id_for, document_ref, sha256_of
 from extractors.readers import SUPPORTED_EXTENSIONS
-from indices import EmbeddedIndex, SearchIndex
+from indices import SearchIndex, open_index
 from service.analysis import Analysis
 from service.settings import Settings
 from service.workers import Job, Limits, WorkerPool
@@ -49,7 +50,7 @@ class Archive:
     @property
     def index(self) -> SearchIndex:
         if self._index is None:
-            self._index = EmbeddedIndex(self.settings.data_dir / "index")
+            self._index = open_search_index(self.settings)
         return self._index
 
     @property
@@ -189,10 +190,18 @@ class Archive:
     # derived state ---------------------------------------------------------
 
     def refresh(self, changed: set[str]) -> None:
-        """Recompute the warnings of changed documents and bring the index up to date with the catalog."""
+        """Recompute the warnings of changed documents and those across documents, and bring the index up
+        to date with the catalog."""
         flagged_before = self.catalog.documents_with_warnings()
         warnings = [w for d in sorted(changed) for w in run_checks(self.catalog.facts(document_id=d))]
         self.catalog.replace_warnings(warnings, documents=changed)
+        # A changed document can create or settle a disagreement with any other document.
+        documents = [d for d in self.catalog.list_documents() if d.status == "ingested"]
+        profiles = {
+            d.id: profile_of(document_ref(d), (b.text for b in self.catalog.blocks(d.id))) for d in documents
+        }
+        across = run_cross_document_checks(self.catalog.facts(), profiles)
+        self.catalog.replace_rule_warnings(across, rules=CROSS_DOCUMENT_RULE_NAMES)
         flagged_now = self.catalog.documents_with_warnings()
         self.reindex(changed | (flagged_before ^ flagged_now))
 
@@ -222,6 +231,16 @@ class Archive:
         self, query: str, limit: int = 10, offset: int = 0, filters: dict | None = None
     ) -> SearchResults:
         return self.index.search(query, limit=limit, offset=offset, filters=filters)
+
+
+def open_search_index(settings: Settings) -> SearchIndex:
+    """The search backend the settings name (embedded by default)."""
+    return open_index(
+        settings.search_backend,
+        path=settings.data_dir / "index",
+        es_url=settings.es_url,
+        es_index=settings.es_index,
+    )
 
 
 def passages_of(document: Document, blocks: Sequence[Block], has_warnings: bool) -> list[Passage]:

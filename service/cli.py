@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -42,8 +43,17 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--format", choices=["json", "table"], default="table")
     search.add_argument("--limit", type=int, default=10)
     search.add_argument("--language", choices=["th", "en", "ja"])
+    search.add_argument("--offset", type=int, default=0)
+    search.add_argument("--country", help="ISO country code, e.g. TH")
+    search.add_argument("--doc-type", help="e.g. pdd, monitoring_report")
+    search.add_argument("--year", type=int)
+    search.add_argument("--has-warnings", choices=["true", "false"])
+    search.add_argument("--no-expand", action="store_true",
+                        help="search only the words given, not their glossary names in the other languages")
+    _add_backend_arguments(search)
 
-    commands.add_parser("reindex", help="rebuild the search index from the catalog")
+    reindex = commands.add_parser("reindex", help="rebuild the search index from the catalog")
+    _add_backend_arguments(reindex)
     documents = commands.add_parser("documents", help="list documents")
     documents.add_argument("--format", choices=["json", "table"], default="table")
 
@@ -125,14 +135,41 @@ def warnings(archive: Archive, args: argparse.Namespace) -> int:
     return 0
 
 
+def _add_backend_arguments(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--backend", choices=["embedded", "elasticsearch"], default=None,
+                         help="search backend (default: $JCM_SEARCH_BACKEND or embedded)")
+    command.add_argument("--es-url", default=None, help="Elasticsearch URL (default: $JCM_ES_URL)")
+
+
+def _use_backend(archive: Archive, args: argparse.Namespace) -> None:
+    """Point the archive at the backend named on the command line, before it opens its index."""
+    overrides = {"search_backend": args.backend, "es_url": args.es_url}
+    chosen = {name: value for name, value in overrides.items() if value}
+    if chosen:
+        archive.settings = dataclasses.replace(archive.settings, **chosen)
+
+
 def search(archive: Archive, args: argparse.Namespace) -> int:
-    filters = {"language": args.language} if args.language else None
-    results = archive.search(args.query, limit=args.limit, filters=filters)
-    print(formats.to_json(results.hits) if args.format == "json" else formats.hits_table(results.hits))
+    _use_backend(archive, args)
+    filters = {
+        "language": args.language, "country": args.country, "doc_type": args.doc_type, "year": args.year,
+        "has_warnings": args.has_warnings,
+    }
+    results = archive.index.search(
+        args.query, limit=args.limit, offset=args.offset, filters={k: v for k, v in filters.items() if v},
+        expand=not args.no_expand,
+    )
+    if args.format == "json":
+        print(formats.to_json(results.hits))
+        return 0
+    if results.also_searched:
+        print(f"also searched: {', '.join(results.also_searched)}")
+    print(formats.hits_table(results.hits))
     return 0
 
 
 def reindex(archive: Archive, args: argparse.Namespace) -> int:
+    _use_backend(archive, args)
     print(f"indexed {archive.reindex()} passages")
     return 0
 

@@ -23,5 +23,9 @@ class Settings:
     worker_memory_bytes: int = field(default_factory=lambda: _env_int("JCM_WORKER_MEMORY_MB", 4096) * MB)
     host: str = field(default_factory=lambda: os.environ.get("JCM_HOST", "127.0.0.1"))
     port: int = field(default_factory=lambda: _env_int("JCM_PORT", 8000))
+    # Search backend: "embedded" (an index under data_dir) or "elasticsearch" (at es_url).
+    search_backend: str = field(default_factory=lambda: os.environ.get("JCM_SEARCH_BACKEND", "embedded"))
+    es_url: str | None = field(default_factory=lambda: os.environ.get("JCM_ES_URL") or None)
+    es_index: str = field(default_factory=lambda: os.environ.get("JCM_ES_INDEX", "jcm-passages"))
     page_size: int = 50
     max_page_size: int = 1000

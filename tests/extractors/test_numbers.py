@@ -271,3 +271,129 @@ def test_unit_labels(label: str, unit: str, factor: int, per_year: bool) -> None
 def test_rate_labels_give_no_unit() -> None:
     assert parse_unit_label("Emission factor (tCO2/MWh)") is None
     assert parse_unit_label("Project") is None
+
+
+# --- fractions, lists and ranges ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("one half of the cost", 0.5),
+        ("a third of the budget", 1 / 3),
+        ("two-thirds of it", 2 / 3),
+        ("half of the initial investment", 0.5),
+        ("1/2 of the equipment cost", 0.5),
+        ("設備費の半分", 0.5),
+        ("１００分の５０", 0.5),
+        ("三分の一", 1 / 3),
+        ("ครึ่งหนึ่งของค่าใช้จ่าย", 0.5),
+    ],
+)
+def test_fractions_in_words_and_signs(text: str, value: float) -> None:
+    [number] = find_numbers(text)
+    assert number.fraction and number.value == pytest.approx(value)
+
+
+@pytest.mark.parametrize("text", ["the first half of 2023", "2023/4/1", "12,345"])
+def test_halves_of_years_and_dates_are_not_fractions(text: str) -> None:
+    assert not any(number.fraction for number in find_numbers(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "shares"),
+    [("one half of the cost", [50]), ("1/2", [50]), ("2分の1", [50]), ("5割", [50]), ("ร้อยละ ๕๐", [50])],
+)
+def test_fractions_are_shares(text: str, shares: list[float]) -> None:
+    assert [(q.value, q.unit) for q in find_quantities(text)] == [(share, "%") for share in shares]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("JPY 3 and 5 million", [(3e6, "JPY", "exact"), (5e6, "JPY", "exact")]),
+        ("between 3 and 5 million yen", [(3e6, "JPY", "at_least"), (5e6, "JPY", "at_most")]),
+        ("3～5億円", [(3e8, "JPY", "at_least"), (5e8, "JPY", "at_most")]),
+        ("10-20 MW", [(10_000, "kW", "at_least"), (20_000, "kW", "at_most")]),
+        ("๒ ถึง ๓ ล้านบาท", [(2e6, "THB", "at_least"), (3e6, "THB", "at_most")]),
+        ("USD 1.5 or 2 million", [(1.5e6, "USD", "exact"), (2e6, "USD", "exact")]),
+    ],
+)
+def test_numbers_joined_share_scale_and_unit(text: str, expected: list[tuple[float, str, str]]) -> None:
+    assert [(q.value, q.unit, q.qualifier) for q in find_quantities(text)] == expected
+
+
+@pytest.mark.parametrize("text", ["Table 3 and 500 tCO2", "in 2019 and 2020 projects"])
+def test_labels_and_years_do_not_join_a_list(text: str) -> None:
+    assert [q.number.text for q in find_quantities(text)] in (["500"], [])
+
+
+def test_parts_of_a_split_take_its_unit() -> None:
+    quantities = find_quantities("1,200 tCO2, of which 700 to one side and 500 to the other.")
+    assert [(q.value, q.unit) for q in quantities] == [(1200, "tCO2e"), (700, "tCO2e"), (500, "tCO2e")]
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "unit"),
+    [
+        ("8 ton CO2 equivalent", 8, "tCO2e"),
+        ("9 tonnes of CO2", 9, "tCO2e"),
+        ("6.9 billion yen", 6.9e9, "JPY"),
+        ("約9億5,000万円", 9.5e8, "JPY"),
+        ("三百キロワット", 300, "kW"),
+        ("๑,๑๕๖ ล้านบาท", 1.156e9, "THB"),
+        ("17件", 17, "count"),
+        ("11 projects", 11, "count"),
+        ("4 โครงการ", 4, "count"),
+        ("US$ 4.2 million", 4.2e6, "USD"),
+    ],
+)
+def test_more_spellings(text: str, value: float, unit: str) -> None:
+    [quantity] = find_quantities(text)
+    assert (quantity.value, quantity.unit) == (pytest.approx(value), unit)
+
+
+# --- property: every script and notation parses back exactly -----------------------------------
+
+KANJI = "〇一二三四五六七八九"
+
+
+def kanji_numeral(value: int) -> str:
+    """三千二百五 style below 万, for 1..9999 (a bare 十, 百 or 千 is too often part of a word)."""
+    parts = []
+    for factor, sign in ((1000, "千"), (100, "百"), (10, "十")):
+        digit, value = divmod(value, factor)
+        if digit:
+            parts.append(("" if digit == 1 else KANJI[digit]) + sign)
+    return "".join(parts) + (KANJI[value] if value else "")
+
+
+@given(st.integers(min_value=1, max_value=9999).filter(lambda value: value not in (10, 100, 1000)))
+def test_kanji_numerals_round_trip(value: int) -> None:
+    assert values(f"合計{kanji_numeral(value)}件") == [value]
+
+
+def thai_scaled(value: int) -> str:
+    """๓ ล้าน ๒ แสน style is not used in documents; "๓.๒ ล้าน" is: millions with decimals, Thai digits."""
+    return f"{value / 100:,.2f}".translate(THAI_DIGITS) + " ล้าน"
+
+
+@given(st.integers(min_value=1, max_value=10**7))
+def test_thai_millions_round_trip(hundredths: int) -> None:
+    assert values(f"มูลค่า {thai_scaled(hundredths)}บาท") == [pytest.approx(hundredths * 10_000)]
+
+
+@given(
+    st.integers(min_value=1, max_value=999_999),
+    st.sampled_from([("thousand", 10**3), ("million", 10**6), ("billion", 10**9)]),
+)
+def test_english_scales_round_trip(amount: int, scale: tuple[str, int]) -> None:
+    word, factor = scale
+    assert values(f"USD {amount:,} {word}") == [amount * factor]
+
+
+@given(st.integers(min_value=1, max_value=99), st.integers(min_value=1, max_value=99))
+def test_fractions_round_trip(numerator: int, denominator: int) -> None:
+    expected = [pytest.approx(numerator / denominator)]
+    assert values(f"{denominator}分の{numerator}") == expected
+    assert values(f"({numerator}/{denominator})") == expected

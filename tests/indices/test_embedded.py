@@ -1,73 +1,13 @@
-import re
+"""What only the embedded backend does: files on disk and a writer lock shared between processes.
+The behaviour every backend shares is in test_conformance.py."""
+
 from pathlib import Path
 
 import pytest
 
-from corpus.models import DocumentRef, Passage
-from indices import EmbeddedIndex, IndexLockedError, SearchIndex
-
-TEXTILE = DocumentRef(id="th-textile", filename="th_textile_pdd.txt")
-BIOMASS = DocumentRef(id="th-biomass", filename="th_biomass_summary.txt")
-HEAT = DocumentRef(id="en-heat", filename="en_heat_mr.pdf")
-CEMENT = DocumentRef(id="en-cement", filename="en_cement_selection.txt")
-HOSPITAL = DocumentRef(id="ja-hospital", filename="ja_hospital_pdd.docx")
-
-DOCUMENTS = {
-    TEXTILE.id: dict(language="th", doc_type="pdd", countries=["TH"], year=2016),
-    BIOMASS.id: dict(language="th", doc_type="summary", countries=["LA"], year=2019, has_warnings=True),
-    HEAT.id: dict(language="en", doc_type="monitoring_report", countries=["MN"], year=2020),
-    CEMENT.id: dict(language="en", doc_type="selection", countries=["PH"], year=2021),
-    HOSPITAL.id: dict(language="ja", doc_type="pdd", countries=["MN", "JP"], year=2020),
-}
-BLOCKS = {
-    TEXTILE.id: [
-        (1, "โครงการนี้ติดตั้งระบบผลิตไฟฟ้าพลังงานแสงอาทิตย์บนหลังคาโรงงานทอผ้าในจังหวัดนครปฐม"),
-        (1, "คาดว่าจะลดการปล่อยก๊าซเรือนกระจกได้ประมาณ ๘,๒๐๐ ตันต่อปี"),
-        (2, "น้ำเสียจากกระบวนการย้อมผ้าได้รับการบำบัดก่อนปล่อยออก"),
-    ],
-    BIOMASS.id: [
-        (1, "โรงไฟฟ้าชีวมวลขนาดเล็กใช้แกลบและเศษไม้เป็นเชื้อเพลิง"),
-        (1, "เงินอุดหนุนไม่เกินร้อยละ ๕๐ ของค่าลงทุนเริ่มต้น"),
-    ],
-    HEAT.id: [
-        (1, "Air-source heat pumps now warm three kindergartens."),
-        (1, "All three buildings are in Ulaanbaatar and were heated by coal-fired boilers before."),
-        (1, "Monitoring Report, Mongolia heat supply"),
-        (2, "Emission reductions in the first monitoring period were 1,250 tCO2e."),
-        (2, "Monitoring Report, Mongolia heat supply"),
-    ],
-    CEMENT.id: [
-        (1, "The selected project adds a waste heat recovery system to a cement kiln."),
-        (1, "Heat from the exhaust is reused, so less waste leaves the plant and energy recovery improves."),
-        (2, "Costs <b>excluding</b> tax & duties: 8,200 USD"),
-    ],
-    HOSPITAL.id: [
-        (1, "本事業では、ウランバートル市内の病院に空気熱源ヒートポンプを導入する。"),
-        (1, "年間の排出削減量は約８，２００トンと見込まれる。"),
-        (2, "屋上には太陽光発電設備も設置する。"),
-    ],
-}
-
-
-def passages_of(document: DocumentRef) -> list[Passage]:
-    return [
-        Passage(document=document, block=block, page=page, text=text, **DOCUMENTS[document.id])
-        for block, (page, text) in enumerate(BLOCKS[document.id])
-    ]
-
-
-ALL_PASSAGES = [
-    passage for document in (TEXTILE, BIOMASS, HEAT, CEMENT, HOSPITAL) for passage in passages_of(document)
-]
-
-
-@pytest.fixture(scope="module")
-def index(tmp_path_factory: pytest.TempPathFactory):
-    built = EmbeddedIndex(tmp_path_factory.mktemp("search") / "index")
-    built.add_passages(ALL_PASSAGES)
-    built.commit()
-    yield built
-    built.close()
+from indices import EmbeddedIndex, IndexLockedError, IndexSchemaError
+from indices.embedded import MARKER_FILE
+from tests.indices.test_conformance import BIOMASS, CEMENT, TEXTILE, documents, found, passages_of
 
 
 @pytest.fixture
@@ -75,178 +15,6 @@ def fresh(tmp_path: Path):
     created = EmbeddedIndex(tmp_path / "index", lock_timeout=0.3)
     yield created
     created.close()
-
-
-def found(index: EmbeddedIndex, query: str, **filters: object) -> list[tuple[str, int]]:
-    return [(hit.document.id, hit.block) for hit in index.search(query, filters=filters or None).hits]
-
-
-def documents(index: EmbeddedIndex, query: str, **filters: object) -> set[str]:
-    return {document for document, _ in found(index, query, **filters)}
-
-
-def test_it_is_a_search_index(index: EmbeddedIndex):
-    assert isinstance(index, SearchIndex)
-    assert index.count() == len(ALL_PASSAGES)
-
-
-# ---------------------------------------------------------------- languages
-
-
-def test_thai_inner_part_of_a_word_finds_the_passage(index: EmbeddedIndex):
-    assert found(index, "ทอผ้า") == [("th-textile", 0)]
-    assert found(index, "โรงงานทอผ้า") == [("th-textile", 0)]
-    assert found(index, "ชีวมวล") == [("th-biomass", 0)]
-
-
-def test_thai_snippet_keeps_tone_marks(index: EmbeddedIndex):
-    hit = index.search("ย้อมผ้า").hits[0]
-    assert hit.text == BLOCKS[TEXTILE.id][2][1]
-    assert "<mark>ย้อมผ้า</mark>" in hit.snippet
-    assert "น้ำเสีย" in hit.snippet and "ก่อน" in hit.snippet
-
-
-def test_japanese_compound_and_its_parts(index: EmbeddedIndex):
-    assert found(index, "ヒートポンプ") == [("ja-hospital", 0)]
-    assert found(index, "ポンプ") == [("ja-hospital", 0)]
-    assert found(index, "太陽光発電") == [("ja-hospital", 2)]
-    assert found(index, "太陽光") == [("ja-hospital", 2)]
-    assert "<mark>太陽光</mark>" in index.search("太陽光").hits[0].snippet
-
-
-def test_full_width_and_thai_digits_match_ascii_numbers(index: EmbeddedIndex):
-    expected = {("th-textile", 1), ("ja-hospital", 1), ("en-cement", 2)}
-    assert set(found(index, "8200")) == expected
-    assert set(found(index, "８，２００")) == expected
-    assert set(found(index, "๘๒๐๐")) == expected
-
-
-def test_english_plurals_match(index: EmbeddedIndex):
-    assert found(index, "heat pump") == [("en-heat", 0)]
-    assert "<mark>pumps</mark>" in index.search("Heat Pump").hits[0].snippet
-
-
-# ---------------------------------------------------------------- query semantics
-
-
-def test_quoted_phrase_needs_the_words_in_order(index: EmbeddedIndex):
-    assert found(index, '"waste heat recovery"') == [("en-cement", 0)]
-    assert found(index, "“recovery heat waste”") == []
-    assert {("en-cement", 0), ("en-cement", 1)} <= set(found(index, "waste heat recovery"))
-
-
-def test_words_are_all_required_and_fall_back_to_any(index: EmbeddedIndex):
-    assert documents(index, "kiln exhaust") == {"en-cement"}
-    fallback = documents(index, "kindergartens kiln")  # no passage holds both
-    assert fallback == {"en-heat", "en-cement"}
-
-
-def test_words_in_different_blocks_of_a_page_find_the_page(index: EmbeddedIndex):
-    results = index.search("heat pumps Ulaanbaatar")
-    assert [(hit.document.id, hit.page, hit.block) for hit in results.hits] == [("en-heat", 1, -1)]
-    assert results.total == 1
-    snippet = results.hits[0].snippet
-    assert {"heat", "pumps", "Ulaanbaatar"} <= set(re.findall("<mark>(.*?)</mark>", snippet))
-
-
-def test_a_page_and_its_blocks_do_not_take_two_slots(index: EmbeddedIndex):
-    hits = index.search("heat").hits
-    slots = [(hit.document.id, hit.page, hit.block == -1) for hit in hits]
-    for document, page, _ in slots:
-        assert {(document, page, True), (document, page, False)} - set(slots)
-
-
-def test_text_repeated_on_every_page_does_not_flood_the_results(fresh: EmbeddedIndex):
-    pages = [
-        Passage(document=HEAT, block=block, page=block // 2 + 1, text=text, language="en")
-        for block, text in enumerate(
-            text for page in range(1, 7) for text in ("Mongolia heat supply report", f"Page {page} body.")
-        )
-    ]
-    fresh.add_passages(pages)
-    fresh.commit()
-    results = fresh.search("heat supply")
-    assert [hit.page for hit in results.hits] == [1, 2, 3]
-    assert results.total == 3
-
-
-@pytest.mark.parametrize("query", ["", "   ", "!!!", '"', '""', "((", "「」", "AND OR", "*:*", "title:[a TO"])
-def test_empty_punctuation_and_syntax_like_queries_do_not_raise(index: EmbeddedIndex, query: str):
-    results = index.search(query)
-    if query in {"AND OR", "title:[a TO"}:  # plain words, searched as words
-        assert results.total == len(results.hits)
-    else:
-        assert results.total == 0 and results.hits == []
-
-
-# ---------------------------------------------------------------- filters, facets, pages
-
-
-def test_filters(index: EmbeddedIndex):
-    assert documents(index, "8200", language="ja") == {"ja-hospital"}
-    assert documents(index, "8200", doc_type="pdd") == {"ja-hospital", "th-textile"}
-    assert documents(index, "8200", country="PH") == {"en-cement"}
-    assert documents(index, "8200", countries=["TH", "PH"]) == {"th-textile", "en-cement"}
-    assert documents(index, "8200", year=2020) == {"ja-hospital"}
-    assert documents(index, "8200", year=["2016", 2021]) == {"th-textile", "en-cement"}
-    assert documents(index, "เงินอุดหนุน", has_warnings=True) == {"th-biomass"}
-    assert documents(index, "เงินอุดหนุน", has_warnings="false") == set()
-    assert documents(index, "8200", document="en-cement") == {"en-cement"}
-
-
-def test_unknown_filter_is_a_clear_error(index: EmbeddedIndex):
-    with pytest.raises(ValueError, match="unknown search filter"):
-        index.search("heat", filters={"colour": "red"})
-    with pytest.raises(ValueError, match="year"):
-        index.search("heat", filters={"year": "last year"})
-
-
-def test_facets_count_the_matching_passages(index: EmbeddedIndex):
-    facets = index.search("8200").facets
-    assert facets["language"] == {"th": 1, "ja": 1, "en": 1}
-    assert facets["doc_type"] == {"pdd": 2, "selection": 1}
-    assert facets["country"] == {"TH": 1, "MN": 1, "JP": 1, "PH": 1}
-    assert facets["year"] == {"2016": 1, "2020": 1, "2021": 1}
-    assert facets["has_warnings"] == {"false": 3}
-
-
-def test_pagination(index: EmbeddedIndex):
-    everything = index.search("heat", limit=50)
-    assert everything.total == len(everything.hits) >= 3
-    pages = [index.search("heat", limit=2, offset=offset) for offset in range(0, everything.total + 1, 2)]
-    assert all(page.total == everything.total for page in pages)
-    paged = [(hit.document.id, hit.block) for page in pages for hit in page.hits]
-    assert paged == [(hit.document.id, hit.block) for hit in everything.hits]
-    assert index.search("heat", offset=100).hits == []
-
-
-def test_hits_carry_what_the_user_needs(index: EmbeddedIndex):
-    hit = index.search("tax").hits[0]
-    assert hit.document == CEMENT
-    assert (hit.page, hit.block, hit.language) == (2, 2, "en")
-    assert hit.text == "Costs <b>excluding</b> tax & duties: 8,200 USD"
-    assert hit.snippet == "Costs &lt;b&gt;excluding&lt;/b&gt; <mark>tax</mark> &amp; duties: 8,200 USD"
-    assert hit.score > 0
-
-
-# ---------------------------------------------------------------- writing
-
-
-def test_delete_document_removes_all_its_passages(fresh: EmbeddedIndex):
-    fresh.add_passages(passages_of(HEAT) + passages_of(CEMENT))
-    fresh.commit()
-    assert documents(fresh, "heat") == {"en-heat", "en-cement"}
-    fresh.delete_document("en-heat")
-    fresh.commit()
-    assert documents(fresh, "heat") == {"en-cement"}
-    assert fresh.count() == len(BLOCKS[CEMENT.id])
-
-
-def test_changes_are_visible_after_commit_only(fresh: EmbeddedIndex):
-    fresh.add_passages(passages_of(HOSPITAL))
-    assert fresh.count() == 0
-    fresh.commit()
-    assert fresh.count() == 3
 
 
 def test_reopen_from_disk_after_close(tmp_path: Path):
@@ -259,11 +27,11 @@ def test_reopen_from_disk_after_close(tmp_path: Path):
     reopened.close()
 
 
-def test_clear(fresh: EmbeddedIndex):
-    fresh.add_passages(passages_of(BIOMASS))
-    fresh.commit()
-    fresh.clear()
-    assert fresh.count() == 0 and fresh.search("ชีวมวล").total == 0
+def test_an_index_built_by_another_version_asks_for_a_rebuild(tmp_path: Path):
+    EmbeddedIndex(tmp_path / "index").close()
+    (tmp_path / "index" / MARKER_FILE).write_text('{"schema_version": 0}')
+    with pytest.raises(IndexSchemaError, match="rebuild"):
+        EmbeddedIndex(tmp_path / "index")
 
 
 def test_a_second_writer_waits_for_the_lock_then_fails_clearly(fresh: EmbeddedIndex):
@@ -278,16 +46,22 @@ def test_a_second_writer_waits_for_the_lock_then_fails_clearly(fresh: EmbeddedIn
     other.close()
 
 
-def test_reingesting_a_document_replaces_its_passages(fresh: EmbeddedIndex):
-    fresh.add_passages(passages_of(CEMENT))
-    fresh.commit()
-    revised = [
-        passage.model_copy(update={"text": "Revised: kiln dust is collected."})
-        for passage in passages_of(CEMENT)[:1]
+def test_large_result_sets_walk_a_window_and_aggregate_the_facets(fresh: EmbeddedIndex):
+    passages = [
+        passage.model_copy(update={"block": block, "page": block + 1})
+        for block, passage in enumerate(passages_of(CEMENT)[0:1] * 300)
     ]
-    fresh.delete_document(CEMENT.id)
-    fresh.add_passages(revised)
+    varied = [
+        passage.model_copy(update={"text": f"{passage.text} Unit {block}."})
+        for block, passage in enumerate(passages)
+    ]
+    fresh.add_passages(varied)
     fresh.commit()
-    assert fresh.count() == 1
-    assert found(fresh, "kiln") == [("en-cement", 0)]
-    assert fresh.search("kiln").hits[0].text == "Revised: kiln dust is collected."
+    results = fresh.search("kiln", limit=5)
+    assert len(results.hits) == 5
+    assert results.total == 300
+    assert results.facets["language"] == {"en": 300}
+    assert results.facets["year"] == {"2021": 300}
+    assert results.facets["country"] == {"PH": 300}
+    last = fresh.search("kiln", limit=5, offset=295)
+    assert len(last.hits) == 5

@@ -1,0 +1,150 @@
+"""Rules across documents: the same project must state the same numbers everywhere, and what is monitored
+is read against the ex-ante estimate of the PDD."""
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from datetime import date
+from itertools import combinations
+
+from checks.base import fmt, make_warning, tolerance
+from checks.projects import DocumentProfile, Signature, same_project, signature
+from corpus.models import Fact, Warning
+
+SAME_PROJECT = "same_project_values"
+MONITORED = "monitored_vs_ex_ante"
+RULE_NAMES = (SAME_PROJECT, MONITORED)
+
+# Numbers that describe a project the same way in every document about it.
+COMPARED_KINDS = {
+    "project_cost", "subsidy_amount", "subsidy_share", "capacity", "crediting_period",
+    "emission_reduction", "reference_emissions", "project_emissions",
+}
+# Amounts over a period are only compared between documents covering the same monitoring period.
+PERIOD_AMOUNT_UNITS = {"tCO2e"}
+LABELS = {
+    "project_cost": "a project cost", "subsidy_amount": "a subsidy", "subsidy_share": "a subsidy rate",
+    "capacity": "a capacity", "crediting_period": "a crediting period",
+    "emission_reduction": "emission reductions", "reference_emissions": "reference emissions",
+    "project_emissions": "project emissions",
+}
+DAYS_PER_YEAR = 365.25
+
+Key = tuple[str, str, str | None]
+
+
+class _Document:
+    """One document's facts, its project signature and the values it states unambiguously."""
+
+    def __init__(self, facts: list[Fact], profile: DocumentProfile | None) -> None:
+        self.facts = facts
+        self.period = profile.monitoring_period if profile else None
+        self.signature: Signature = signature(facts, profile)
+        self.stated = self._single_values()
+
+    def _single_values(self) -> dict[Key, Fact]:
+        """Per kind, unit and period: the one value the document states (none when it states several)."""
+        grouped: dict[Key, list[Fact]] = defaultdict(list)
+        for fact in self.facts:
+            if fact.kind in COMPARED_KINDS and not fact.is_total and fact.qualifier in ("exact", "approx"):
+                period = self.period_of(fact) if fact.unit in PERIOD_AMOUNT_UNITS else None
+                if fact.unit in PERIOD_AMOUNT_UNITS and period is None:
+                    continue
+                grouped[(fact.kind, fact.unit, period)].append(fact)
+        return {key: facts[0] for key, facts in grouped.items() if _one_value(facts)}
+
+    def period_of(self, fact: Fact) -> str | None:
+        """The monitoring period an amount covers: its own, else the one the document states."""
+        return fact.period if fact.period and "/" in fact.period else self.period
+
+    def monitored(self, kind: str) -> list[tuple[str, Fact]]:
+        """The amounts of this kind the document states, one per monitoring period."""
+        stated = self.stated.items()
+        return [(period, f) for (k, unit, period), f in stated if (k, unit) == (kind, "tCO2e") and period]
+
+
+def _one_value(facts: Sequence[Fact]) -> bool:
+    first = facts[0]
+    return all(abs(f.value - first.value) <= max(tolerance(f), tolerance(first)) for f in facts[1:])
+
+
+def check_across_documents(facts: Sequence[Fact], profiles: Mapping[str, DocumentProfile]) -> list[Warning]:
+    by_document: dict[str, list[Fact]] = defaultdict(list)
+    for fact in facts:
+        by_document[fact.document.id].append(fact)
+    documents = [_Document(sorted(f, key=lambda x: x.evidence.start), profiles.get(d))
+                 for d, f in sorted(by_document.items())]
+    by_country: dict[str, list[_Document]] = defaultdict(list)
+    for document in documents:
+        if document.signature.single_project and document.signature.host_country:
+            by_country[document.signature.host_country].append(document)
+    found: dict[str, Warning] = {}
+    for group in by_country.values():
+        for first, second in combinations(group, 2):
+            if same_project(first.signature, second.signature):
+                pair = _differences(first, second) + _monitored(first, second) + _monitored(second, first)
+                for warning in pair:
+                    found.setdefault(warning.id, warning)
+    return list(found.values())
+
+
+def _differences(first: _Document, second: _Document) -> list[Warning]:
+    warnings = []
+    for key in sorted(first.stated.keys() & second.stated.keys(), key=str):
+        one, other = first.stated[key], second.stated[key]
+        allowed = max(tolerance(one), tolerance(other))
+        if abs(one.value - other.value) <= allowed:
+            continue
+        name = one.subject or other.subject
+        project = f"The project “{name}”" if name else "The project"
+        message = (
+            f"{project} states {LABELS[one.kind]} of {fmt(one.value)} {one.unit} in "
+            f"{one.document.filename} but {fmt(other.value)} {other.unit} in {other.document.filename}."
+        )
+        pair = [one, other]
+        warning = make_warning(SAME_PROJECT, "warning", pair, one.value, other.value, allowed, message)
+        warnings.append(warning)
+    return warnings
+
+
+def _years(period: str) -> float | None:
+    try:
+        start, end = (date.fromisoformat(day) for day in period.split("/"))
+    except ValueError:
+        return None
+    days = (end - start).days + 1
+    return days / DAYS_PER_YEAR if days > 0 else None
+
+
+def _monitored(estimate_document: _Document, monitored_document: _Document) -> list[Warning]:
+    """Reductions monitored over each period against the annual ex-ante estimate scaled to that period."""
+    annual = estimate_document.stated.get(("emission_reduction", "tCO2e/yr", None))
+    if annual is None:
+        return []
+    found = []
+    for period, monitored in monitored_document.monitored("emission_reduction"):
+        warning = _against_estimate(annual, monitored, period)
+        if warning:
+            found.append(warning)
+    return found
+
+
+def _against_estimate(annual: Fact, monitored: Fact, period: str) -> Warning | None:
+    years = _years(period)
+    if years is None:
+        return None
+    # A day's rounding in the period is not a discrepancy: twelve months are one year.
+    years = round(years * 12) / 12
+    expected = annual.value * years
+    allowed = max(tolerance(monitored), tolerance(annual) * years)
+    if abs(monitored.value - expected) <= allowed:
+        return None
+    above = monitored.value > expected
+    message = (
+        f"Monitored emission reductions of {fmt(monitored.value)} tCO2e for {period.replace('/', ' to ')} in "
+        f"{monitored.document.filename} are {'above' if above else 'below'} the ex-ante estimate of "
+        f"{fmt(expected)} tCO2e for that period ({fmt(annual.value)} tCO2e/yr in {annual.document.filename})."
+    )
+    severity = "warning" if above else "info"
+    involved = [annual, monitored]
+    return make_warning(MONITORED, severity, involved, expected, monitored.value, allowed, message)

@@ -1,0 +1,133 @@
+"""Which documents speak about the same project, whatever their language.
+
+A document is reduced to a signature: its host country (from the country gazetteer, or implied by a
+place it names), the methodology ids it cites and the technologies, buildings and places it names (from
+a small table of equivalent words in English, Japanese and Thai). Two documents are the same project
+only when the signatures agree strongly; documents about several projects are never matched.
+"""
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from corpus.models import DocumentRef, Fact
+from extractors.facts import country_mentions
+from extractors.numbers import find_periods, fold
+
+TERMS_FILE = Path(__file__).parent / "data" / "project_terms.tsv"
+_METHODOLOGY = re.compile(r"(?<![A-Za-z])[A-Z]{2}_AM\d{3}(?!\d)")
+_LETTERS = re.compile(r"[^\W\d_]")
+MIN_NAME_LETTERS = 4
+_FULL_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# How much of the named words two documents must share to be the same project.
+MIN_SHARED_CONCEPTS = 2
+MIN_CONCEPT_OVERLAP = 0.5
+
+
+@dataclass(frozen=True)
+class DocumentProfile:
+    """What a document says beyond its numbers: its opening text and the monitoring period it covers."""
+
+    document: DocumentRef
+    text: str = ""
+    monitoring_period: str | None = None
+
+
+@dataclass(frozen=True)
+class Signature:
+    countries: frozenset[str]
+    methodologies: frozenset[str]
+    concepts: frozenset[str]
+    projects_named: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def host_country(self) -> str | None:
+        return next(iter(self.countries)) if len(self.countries) == 1 else None
+
+    @property
+    def single_project(self) -> bool:
+        return len(self.projects_named) <= 1 and self.host_country is not None
+
+
+@dataclass(frozen=True)
+class _Concept:
+    name: str
+    pattern: re.Pattern[str]
+    country: str | None
+
+
+@cache
+def _concepts() -> tuple[_Concept, ...]:
+    with TERMS_FILE.open(encoding="utf-8") as handle:
+        rows = csv.DictReader((line for line in handle if not line.startswith("#")), delimiter="\t")
+        return tuple(_concept(row) for row in rows)
+
+
+def _concept(row: dict[str, str]) -> _Concept:
+    english = [rf"(?<![A-Za-z])(?:{name})" for name in row["en"].split("|")]
+    others = [name for language in ("ja", "th") for name in row[language].split("|") if name]
+    return _Concept(row["concept"], re.compile("|".join(english + others), re.I), row.get("country") or None)
+
+
+def profile_of(document: DocumentRef, texts: Iterable[str], limit: int = 4000) -> DocumentProfile:
+    """A document's profile from its opening texts (title, host country, monitoring period)."""
+    opening = ""
+    for text in texts:
+        if len(opening) >= limit:
+            break
+        opening += text + "\n"
+    return DocumentProfile(document, opening, monitoring_period(opening))
+
+
+def monitoring_period(text: str) -> str | None:
+    """The one date range a text states ("2023-10-01/2024-09-30"), else a pair of dates on one line."""
+    ranges = {p.value for p in find_periods(text) if "/" in p.value}
+    if len(ranges) == 1:
+        return ranges.pop()
+    if ranges:
+        return None
+    for line in text.splitlines():
+        dates = [p.value for p in find_periods(line) if _FULL_DATE.fullmatch(p.value)]
+        if len(dates) == 2 and dates[0] < dates[1]:
+            return f"{dates[0]}/{dates[1]}"
+    return None
+
+
+def signature(facts: Sequence[Fact], profile: DocumentProfile | None) -> Signature:
+    texts = [profile.text if profile else ""] + [f.evidence.text for f in facts]
+    text = fold("\n".join(dict.fromkeys(texts)))
+    named = [c for c in _concepts() if c.pattern.search(text)]
+    countries = {m.value for m in country_mentions(text)} | {c.country for c in named if c.country}
+    known = {m.value for f in facts if f.subject for m in country_mentions(fold(f.subject))}
+    projects = {f.subject for f in facts if f.subject and f.subject not in known and _is_name(f.subject)}
+    return Signature(
+        countries=frozenset(countries),
+        methodologies=frozenset(_METHODOLOGY.findall(text)),
+        concepts=frozenset(c.name for c in named),
+        projects_named=frozenset(projects),
+    )
+
+
+def _is_name(subject: str) -> bool:
+    """A table row labelled by its period ("2023-04-01 to 2024-03-31") names no project."""
+    rest = subject
+    for period in sorted(find_periods(subject), key=lambda p: p.start, reverse=True):
+        rest = rest[: period.start] + rest[period.end :]
+    return len(_LETTERS.findall(rest)) >= MIN_NAME_LETTERS
+
+
+def same_project(first: Signature, second: Signature) -> bool:
+    """Conservative: the same single host country, no conflicting methodology, the same things named."""
+    if not (first.single_project and second.single_project) or first.host_country != second.host_country:
+        return False
+    if first.methodologies and second.methodologies and not first.methodologies & second.methodologies:
+        return False
+    shared = first.concepts & second.concepts
+    if first.methodologies & second.methodologies and shared:
+        return True
+    union = first.concepts | second.concepts
+    return len(shared) >= MIN_SHARED_CONCEPTS and len(shared) / len(union) >= MIN_CONCEPT_OVERLAP

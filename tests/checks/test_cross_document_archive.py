@@ -1,0 +1,64 @@
+"""Cross-document warnings through the archive: computed on ingestion, reviewed, kept, and settled."""
+from pathlib import Path
+
+import pytest
+
+from service.archive import Archive
+from service.settings import Settings
+
+ENGLISH = """Project title: Installation of heat pumps at a hospital in Ulaanbaatar
+Host country: Mongolia
+Emission reductions: 1,200 tCO2e per year.
+"""
+JAPANESE = """プロジェクト名:ウランバートル市の病院におけるヒートポンプ導入
+ホスト国:モンゴル
+排出削減量:{reduction} tCO2/年
+"""
+
+
+@pytest.fixture
+def archive(tmp_path: Path):
+    made = Archive(Settings(data_dir=tmp_path / "data", workers=1))
+    yield made
+    made.close()
+
+
+def ingest(archive: Archive, folder: Path, name: str, text: str) -> None:
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    [outcome] = archive.ingest_paths([path])
+    assert outcome.status in ("ingested", "unchanged")
+
+
+def cross_document(archive: Archive) -> list:
+    return [w for w in archive.catalog.warnings() if w.rule == "same_project_values"]
+
+
+def test_a_reviewed_cross_document_warning_survives_reingestion_and_goes_when_settled(archive, tmp_path):
+    folder = tmp_path / "files"
+    folder.mkdir()
+    ingest(archive, folder, "pdd_en.txt", ENGLISH)
+    ingest(archive, folder, "summary_ja.txt", JAPANESE.format(reduction="1,500"))
+    [warning] = cross_document(archive)
+    assert {d.filename for d in warning.documents} == {"pdd_en.txt", "summary_ja.txt"}
+
+    archive.catalog.review_warning(warning.id, "acknowledged", "the summary rounds up a later estimate")
+    ingest(archive, folder, "summary_ja.txt", JAPANESE.format(reduction="1,500"))
+    archive.refresh({d.id for d in warning.documents})
+    [kept] = cross_document(archive)
+    assert (kept.id, kept.status) == (warning.id, "acknowledged")
+    assert kept.note == "the summary rounds up a later estimate"
+
+    ingest(archive, folder, "summary_ja.txt", JAPANESE.format(reduction="1,200"))
+    assert cross_document(archive) == []
+    assert archive.catalog.documents_with_warnings() == set()
+
+
+def test_removing_one_of_the_documents_removes_the_cross_document_warning(archive, tmp_path):
+    folder = tmp_path / "files"
+    folder.mkdir()
+    ingest(archive, folder, "pdd_en.txt", ENGLISH)
+    ingest(archive, folder, "summary_ja.txt", JAPANESE.format(reduction="1,500"))
+    [warning] = cross_document(archive)
+    archive.delete(next(d.id for d in warning.documents if d.filename == "summary_ja.txt"))
+    assert cross_document(archive) == []

@@ -1,0 +1,48 @@
+"""What the Elasticsearch backend sends, checked without a server (the behaviour itself is checked
+against a real server by test_conformance.py when JCM_TEST_ES_URL is set)."""
+
+from indices.base import parse_filters
+from indices.elasticsearch import _NATIVE_FIELDS, _all_units, _any_unit, _filtered, index_body
+from indices.query import parse_query
+
+
+def test_mapping_holds_the_python_tokens_and_the_native_sub_fields():
+    body = index_body(_NATIVE_FIELDS)
+    properties = body["mappings"]["properties"]
+    assert {properties[stream]["analyzer"] for stream in ("words", "parts", "grams")} == {"jcm_tokens"}
+    assert body["settings"]["analysis"]["analyzer"]["jcm_tokens"]["tokenizer"] == "whitespace"
+    sub_fields = properties["text"]["fields"]
+    assert {name: field["analyzer"] for name, field in sub_fields.items()} == {
+        "thai": "thai", "kuromoji": "kuromoji", "icu": "icu_analyzer"
+    }
+    assert properties["countries"]["type"] == properties["doc_type"]["type"] == "keyword"
+
+
+def test_every_word_is_a_must_clause_and_a_phrase_is_a_match_phrase():
+    query = _all_units(parse_query('"waste heat recovery" kiln'))
+    must = query["bool"]["must"]
+    assert len(must) == 2
+    assert must[0] == {"match_phrase": {"words": {"query": "waste heat recovery", "boost": 1.0}}}
+    assert must[1]["dis_max"]["queries"][0] == {"term": {"words": {"value": "kiln", "boost": 1.0}}}
+
+
+def test_the_fallback_needs_any_word():
+    query = _any_unit(parse_query("kindergartens kiln"))
+    assert query["bool"]["minimum_should_match"] == 1
+    assert len(query["bool"]["should"]) == 2
+
+
+def test_glossary_alternatives_are_a_dis_max():
+    query = _all_units(parse_query("boiler", expand=True))
+    alternatives = query["bool"]["must"][0]["dis_max"]["queries"]
+    assert len(alternatives) == 3  # boiler, ボイラ, หม้อไอน้ำ
+
+
+def test_filters_go_to_the_filter_context():
+    conditions = parse_filters({"country": ["TH", "PH"], "year": 2020, "has_warnings": "true"})
+    query = _filtered({"match_all": {}}, conditions)
+    assert query["bool"]["filter"] == [
+        {"terms": {"countries": ["TH", "PH"]}},
+        {"terms": {"year": [2020]}},
+        {"term": {"has_warnings": True}},
+    ]
