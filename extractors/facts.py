@@ -33,6 +33,7 @@ from extractors.numbers import (
 from extractors.quantities import (
     Quantity,
     UnitSpec,
+    doc_text,
     find_quantities,
     parse_unit_label,
     per_year_before,
@@ -223,7 +224,7 @@ if not Doc.has_extension("jcm_cues"):
 @Language.component("jcm_cues")
 def cues_component(doc: Doc) -> Doc:
     """Sets doc._.jcm_cues (list of Cue) and the span group "jcm_cues" labelled by topic."""
-    cues = find_cues(fold(doc.text))
+    cues = find_cues(fold(doc_text(doc)))
     doc._.jcm_cues = cues
     doc.spans["jcm_cues"] = spans_at(doc, [(cue.start, cue.end, cue.topic) for cue in cues])
     return doc
@@ -268,7 +269,7 @@ _ITEM_MARKER = re.compile(
     r"(?:(?<=\s)|^)(?:\(?\d{1,2}\)|\d{1,2}\.(?=\s)|[①-⑳])\s*"  # numbered items may run on in a line
     r"|(?:(?<=\n)|^)[ \t]*[•●▪■◆・\-–][ \t]+"  # bullets start a line
 )
-_SENTENCE_END = re.compile(r"[。！？!?](?=\s*\S)|(?<!\b[A-Z])\.(?=\s+[A-Z\"“(])|\n\s*\n")
+_SENTENCE_END = re.compile(r"[。！？!?;；](?=\s*\S)|(?<!\b[A-Z])\.(?=\s+[A-Z\"“(])|\n\s*\n")
 _ABBREVIATION = re.compile(r"\b(?:No|Co|Ltd|Inc|approx|etc|vs|Mr|Ms|Dr|Fig|Art|Vol|pp|e\.g|i\.e|St)\Z", re.I)
 
 
@@ -589,6 +590,7 @@ class _Prose:
     totals: set[int]
     periods: list[_Mention]
     rates: list[_Rate]
+    countries: list[_Mention]
 
 
 def _read_prose(block: Block) -> _Prose | None:
@@ -610,6 +612,7 @@ def _read_prose(block: Block) -> _Prose | None:
         totals=_totals(folded, segments, quantities, doc._.jcm_cues),
         periods=_periods(block.text),
         rates=rates,
+        countries=country_mentions(folded),
     )
 
 
@@ -670,7 +673,44 @@ def _segment_drafts(prose: _Prose, segment: _Segment, carried: tuple[str, ...]) 
         if is_total:  # a total closes the list: the item's project does not own it or what follows
             item_project = None
         drafts.append(_prose_draft(prose, segment, scope, quantity, kind, is_total, item_project))
+    drafts += _side_share_drafts(prose, segment, drafts)
     return sorted(drafts, key=lambda draft: draft.evidence.start)
+
+
+def _side_share_drafts(prose: _Prose, segment: _Segment, drafts: Sequence[_Draft]) -> list[_Draft]:
+    """ "2,400 credits were issued; Japan received 1,200 and the partner country 1,200": the bare
+    numbers a side names after an amount of credits are that side's share of it."""
+    whole = next((draft for draft in drafts if draft.kind == "credits_issued"), None)
+    if whole is None:
+        return []
+    block = prose.block
+    taken = {quantity.number.start for quantity in prose.quantities}
+    shares = []
+    for found in find_numbers(block.text[segment.start : segment.end]):
+        number = replace(found, start=segment.start + found.start, end=segment.start + found.end)
+        if (
+            number.start in taken
+            or block.start + number.start <= whole.evidence.start
+            or not any(char.isdigit() for char in number.text)
+            or re.fullmatch(r"(?:19|20)[0-9]{2}", number.text)
+        ):
+            continue
+        bare = Quantity(
+            number, number.value, whole.unit, "emission", number.start, number.end, number.precision
+        )
+        if side := _credit_side(prose, segment, bare):
+            shares.append(
+                replace(
+                    whole,
+                    value=number.value,
+                    precision=number.precision,
+                    qualifier=qualifier_around(prose.folded, number.start, (number.end,)),
+                    evidence=_evidence(block, block.text[segment.start : segment.end], number, 0),
+                    subject=side,
+                    is_total=False,
+                )
+            )
+    return shares
 
 
 def _prose_subject(
@@ -684,7 +724,7 @@ def _prose_subject(
         return None
     if kind == "credits_issued" and split_marker().match(prose.folded, quantity.end):
         return None  # the amount split between the sides belongs to neither
-    return _nearest(country_mentions(prose.folded, segment.start, segment.end), quantity.number.start)
+    return _nearest(_within(prose.countries, segment.start, segment.end), quantity.number.start)
 
 
 _SIDE_AFTER_GAP = re.compile(
@@ -693,7 +733,7 @@ _SIDE_AFTER_GAP = re.compile(
 _SIDE_BEFORE_GAP = 16  # characters between a side named before a share and the share
 
 
-def _side_mentions(folded: str, start: int, end: int) -> list[_Mention]:
+def _side_mentions(folded: str, countries: Sequence[_Mention], start: int, end: int) -> list[_Mention]:
     names = _side_names()
     sides = [
         _Mention(match.start(), match.end(), names[int((match.lastgroup or "s0")[1:])])
@@ -702,7 +742,7 @@ def _side_mentions(folded: str, start: int, end: int) -> list[_Mention]:
     covered = [(side.start, side.end) for side in sides]
     countries = [
         mention
-        for mention in country_mentions(folded, start, end)
+        for mention in _within(countries, start, end)
         if not any(low <= mention.start < high for low, high in covered)
     ]
     return sorted(sides + countries)
@@ -715,10 +755,10 @@ def _credit_side(prose: _Prose, segment: _Segment, quantity: Quantity) -> str | 
     ]
     after_end = min([other.start for other in others if other.start >= quantity.end] + [segment.end])
     before_start = max([other.end for other in others if other.end <= quantity.start] + [segment.start])
-    for side in _side_mentions(prose.folded, quantity.end, after_end):
+    for side in _side_mentions(prose.folded, prose.countries, quantity.end, after_end):
         if _SIDE_AFTER_GAP.fullmatch(prose.folded, quantity.end, side.start):
             return side.value
-    before = _side_mentions(prose.folded, before_start, quantity.start)
+    before = _side_mentions(prose.folded, prose.countries, before_start, quantity.start)
     if before and quantity.start - before[-1].end <= _SIDE_BEFORE_GAP:
         return before[-1].value
     return None
@@ -1004,7 +1044,9 @@ def _fact(draft: _Draft, document: DocumentRef) -> Fact:
 def _project_heading() -> tuple[re.Pattern[str], re.Pattern[str]]:
     """What a heading naming a project has, and the words of headings that name none."""
     subjects = _cues()["subjects"]
-    names = {language: words for language, words in subjects["project_headings"].items() if language != "_about"}
+    names = {
+        language: words for language, words in subjects["project_headings"].items() if language != "_about"
+    }
     generic = subjects["generic_headings"]
     english = _alternation([word for word in generic if word.isascii()])
     others = _alternation([word for word in generic if not word.isascii()])
@@ -1014,12 +1056,28 @@ def _project_heading() -> tuple[re.Pattern[str], re.Pattern[str]]:
 _HEADING_NUMBER = re.compile(r"\s*(?:[0-9]{1,2}(?:\.[0-9]{1,2})*[.)]?\s+|[0-9]{1,2}[.)]\s*)?")
 
 
+@cache
+def _project_label_cell() -> re.Pattern[str]:
+    return re.compile(rf"\s*(?:{_alternation(_cues()['subjects']['project_labels'])})\s*[:：]?\s*", re.I)
+
+
+def _labelled_row_project(block: Block) -> str | None:
+    """A two-cell row "Project | <name>" of a form-like sheet names the document's project."""
+    cells = [cell.strip() for cell in block.cells or [] if cell.strip()]
+    if block.row == 0 or len(cells) != 2 or not _project_label_cell().fullmatch(fold(cells[0])):
+        return None
+    name = cells[1]
+    return name if _is_subject_like(name) and not find_numbers(name) else None
+
+
 def _heading_project(block: Block) -> str | None:
     """The project a heading or a "Project name: ..." line names, for the facts under it.
 
     "" for a heading that names no project: it ends the section of the heading before.
     """
-    if block.kind == "table_row" or len(block.text) > 200 or "\n" in block.text.strip():
+    if block.kind == "table_row":
+        return _labelled_row_project(block)
+    if len(block.text) > 200 or "\n" in block.text.strip():
         return None
     folded = fold(block.text)
     if label := _project_label().fullmatch(folded):
@@ -1028,7 +1086,11 @@ def _heading_project(block: Block) -> str | None:
         return None
     names, generic = _project_heading()
     start = _HEADING_NUMBER.match(folded).end()  # type: ignore[union-attr]
-    if names.search(folded[start:]) and not generic.search(folded) and not find_quantities(block.text):
+    if (
+        names.search(folded[start:])
+        and not generic.search(folded)
+        and not find_quantities(block.text[start:])
+    ):
         return block.text[start:].strip()
     return ""
 
@@ -1054,9 +1116,11 @@ def _document_period(blocks: Sequence[Block]) -> str | None:
     for position, block in enumerate(blocks):
         folded = fold(block.text)
         if labels.search(folded) or (is_report and position < title_blocks):
-            ranges = [period.value for period in find_periods(block.text) if "/" in period.value]
-            if ranges:
-                return ranges[0]
+            periods = [period.value for period in find_periods(block.text)]
+            ranges = [value for value in periods if "/" in value]
+            days = [value for value in periods if len(value) == len("2023-04-01")]
+            if ranges or len(days) >= 2:  # a form may put start and end in cells of their own
+                return ranges[0] if ranges else f"{days[0]}/{days[1]}"
     return None
 
 

@@ -224,6 +224,10 @@ def _unit_of(folded: str, number: ParsedNumber) -> tuple[UnitRule, int, int] | N
 def _plausible(folded: str, number: ParsedNumber, rule: UnitRule) -> bool:
     if _counts_words(rule) and _looks_like_year(number):
         return False
+    if (
+        rule.unit_class == "count" and not float(number.value).is_integer()
+    ):  # "2.1 Biogas Project" numbers a section
+        return False
     low = max(0, number.start - _LOOKBEHIND)
     return rule.unit_class != "count" or not _count_reference().search(folded, low, number.start)
 
@@ -532,7 +536,9 @@ class ScriptRunTokenizer:
                 continue
             words.append(token)
             spaces.append(False)
-        return Doc(self.vocab, words=words, spaces=spaces)
+        doc = Doc(self.vocab, words=words, spaces=spaces)
+        doc.user_data["jcm_text"] = text
+        return doc
 
 
 @registry.tokenizers("jcm_script_runs.v1")
@@ -549,10 +555,18 @@ if not Doc.has_extension("jcm_quantities"):
     Doc.set_extension("jcm_quantities", default=None)
 
 
+def doc_text(doc: Doc) -> str:
+    """The doc's text, built once: Doc.text joins every token anew on each call."""
+    text = doc.user_data.get("jcm_text")
+    if text is None:
+        text = doc.user_data["jcm_text"] = doc.text
+    return text
+
+
 @Language.component("jcm_quantities")
 def quantities_component(doc: Doc) -> Doc:
     """Sets doc._.jcm_quantities (list of Quantity) and the span group "jcm_quantities" labelled by unit."""
-    quantities = find_quantities(doc.text)
+    quantities = find_quantities(doc_text(doc))
     doc._.jcm_quantities = quantities
     doc.spans["jcm_quantities"] = spans_at(doc, [(q.start, q.end, q.unit) for q in quantities])
     return doc

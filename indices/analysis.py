@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from html import escape
@@ -86,6 +86,34 @@ def analyze_streams(text: str, language: str | None = None) -> Streams:
     """The texts of analyze()'s tokens per kind, which is all an index needs to store."""
     words, parts, grams = _raw_streams(text)
     return Streams([raw[0] for raw in words], [raw[0] for raw in parts], [raw[0] for raw in grams])
+
+
+def analyze_with_offsets(text: str) -> tuple[Streams, list[_Raw]]:
+    """analyze_streams() and the word and part tokens with their offsets, which an index may store
+    so that highlight() need not segment the text again (see ``tokens`` there)."""
+    words, parts, grams = _raw_streams(text)
+    streams = Streams([raw[0] for raw in words], [raw[0] for raw in parts], [raw[0] for raw in grams])
+    return streams, words + parts
+
+
+def _raw_grams(text: str, firsts: frozenset[str] | None = None) -> list[_Raw]:
+    """The gram stream alone: cheap, as it needs no dictionary. With ``firsts``, only the runs
+    holding one of these bigrams (after folding) are looked at."""
+    folded = text.translate(_THAI_DIGITS)
+    grams: list[_Raw] = []
+    for run in _RUNS.finditer(folded):
+        if firsts is not None and not _holds_any(run.group(), firsts):
+            continue
+        if run.lastindex == _THAI_RUN:
+            grams.extend(_thai_grams(_thai_normalize(run.group()), run.start()))
+        elif run.lastindex == _JAPANESE_RUN:
+            grams.extend(_japanese_grams(run.group(), run.start()))
+    return grams
+
+
+def _holds_any(run: str, grams: frozenset[str]) -> bool:
+    folded = _probe_fold(run)
+    return any(gram in folded for gram in grams)
 
 
 def _raw_streams(text: str) -> tuple[list[_Raw], list[_Raw], list[_Raw]]:
@@ -368,15 +396,24 @@ def normalize_term(term: str) -> str:
     return words[0][0] if len(words) == 1 else term
 
 
-def highlight(text: str, query_terms: set[str], language: str | None = None) -> str:
+def highlight(
+    text: str,
+    query_terms: set[str],
+    language: str | None = None,
+    tokens: Sequence[Sequence[Any]] | None = None,
+) -> str:
     """HTML-escaped snippet of ``text`` around its best match, matched spans wrapped in <mark>.
 
     ``query_terms`` are token texts of the analysed query (raw words such as "Pumps" are folded
     too). The snippet is a window of about SNIPPET_CHARS characters holding the most distinct
-    matched terms; cuts never split a Thai cluster and are marked with an ellipsis.
+    matched terms; cuts never split a Thai cluster and are marked with an ellipsis. ``tokens``
+    are the text's word and part tokens from analyze_with_offsets(), when the index kept them.
     """
     terms = set(query_terms) | {normalize_term(term) for term in query_terms}
-    spans = _merge(_find_spans(text, terms))
+    if tokens is not None:
+        spans = _merge(_stored_spans(text, tokens, terms))
+    else:
+        spans = _merge(_find_spans(text, terms))
     start, end = _window(text, spans)
     return _render(text, start, end, spans)
 
@@ -401,6 +438,15 @@ def _find_spans(text: str, terms: set[str]) -> list[tuple[int, int, str]]:
         if found and all(present):
             break  # a line holding every query word is as good a snippet as any later one
     return spans or _matched_spans(*_raw_streams(text), terms)
+
+
+def _stored_spans(text: str, tokens: Sequence[Sequence[Any]], terms: set[str]) -> list[tuple[int, int, str]]:
+    exact = [(start, end, token) for token, start, end in tokens if token in terms]
+    firsts = frozenset(sequence[0] for sequence in map(_gram_texts, terms) if len(sequence) > 1)
+    inner = _gram_sequences(_raw_grams(text, firsts), terms) if firsts else []
+    if exact or inner:
+        return exact + inner
+    return [(start, end, gram) for gram, start, end in _raw_grams(text) if gram in terms]
 
 
 def _probes(terms: set[str]) -> set[str]:

@@ -11,7 +11,8 @@ are walked in rank order: a page passage and the blocks of the same page never b
 text repeated across a document's pages appears a few times only. Only a window of the best
 matches is walked (enough for the page asked for); when every match fits in it, the total and the
 facets are exact, otherwise the total is estimated from the window and the facets are tantivy
-aggregations over the matching blocks.
+aggregations over the matching blocks. Each passage keeps its word and part offsets, so a hit's
+snippet needs no segmentation.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ import tantivy
 from tantivy import Occur, Query
 
 from corpus.models import DocumentRef, Passage, SearchHit, SearchResults
-from indices.analysis import Streams, analyze_streams, highlight
+from indices.analysis import Streams, analyze_with_offsets, highlight
 from indices.base import PAGE_BLOCK, Filters, IndexLockedError, IndexSchemaError, parse_filters
 from indices.query import ParsedQuery, QueryClause, QueryUnit, parse_query
 from indices.walk import (
@@ -128,14 +129,22 @@ class EmbeddedIndex:
 
     def add_passages(self, passages: Sequence[Passage]) -> None:
         """Index passages and a page passage for every page given with several blocks."""
-        analysed = [(passage, analyze_streams(passage.text, passage.language)) for passage in passages]
+        analysed: list[tuple[Passage, Streams]] = []
+        tokens_of: dict[tuple[str, int], list] = {}
+        documents: list[tantivy.Document] = []
+        for passage in passages:
+            streams, tokens = analyze_with_offsets(passage.text)
+            analysed.append((passage, streams))
+            tokens_of[passage.document.id, passage.block] = tokens
+            documents.append(_document(passage, streams, tokens))
+        for blocks in pages_needing_passage(analysed):
+            page, streams = page_passage(blocks)
+            page_tokens = _page_tokens([passage for passage, _ in blocks], tokens_of)
+            documents.append(_document(page, streams, page_tokens))
         with self._write_lock:
             writer = self._open_writer()
-            for passage, streams in analysed:
-                writer.add_document(_document(passage, streams))
-                self._count_write()
-            for blocks in pages_needing_passage(analysed):
-                writer.add_document(_document(*page_passage(blocks)))
+            for document in documents:
+                writer.add_document(document)
                 self._count_write()
 
     def delete_document(self, document_id: str) -> None:
@@ -343,7 +352,7 @@ class EmbeddedIndex:
             page=stored["page"],
             block=stored["block"],
             text=stored["text"],
-            snippet=highlight(stored["text"], set(parsed.terms), stored["language"]),
+            snippet=highlight(stored["text"], set(parsed.terms), stored["language"], _unpacked(stored)),
             score=score,
             language=stored["language"],
         )
@@ -412,7 +421,7 @@ def _stored(searcher: tantivy.Searcher, address: tantivy.DocAddress) -> dict:
     return json.loads(searcher.doc(address).get_first("stored"))
 
 
-def _document(passage: Passage, streams: Streams) -> tantivy.Document:
+def _document(passage: Passage, streams: Streams, tokens: list | None = None) -> tantivy.Document:
     block, text = passage.block, passage.text
     document = tantivy.Document()
     document.add_text("words", " ".join(streams.words))
@@ -434,11 +443,41 @@ def _document(passage: Passage, streams: Streams) -> tantivy.Document:
     document.add_unsigned("text_key", text_key(text))
     document.add_unsigned("meta_key", stable_key(json.dumps([passage.doc_type, passage.countries])))
     document.add_unsigned("language_code", LANGUAGE_CODES.get(passage.language, 0))
-    document.add_bytes("stored", _stored_bytes(passage, block, text))
+    document.add_bytes("stored", _stored_bytes(passage, block, text, tokens))
     return document
 
 
-def _stored_bytes(passage: Passage, block: int, text: str) -> bytes:
+def _page_tokens(blocks: list[Passage], tokens_of: dict[tuple[str, int], list]) -> list:
+    """The blocks' tokens with offsets into the page text (the blocks' texts joined by newlines)."""
+    tokens: list = []
+    offset = 0
+    for passage in sorted(blocks, key=lambda block: block.block):
+        block_tokens = tokens_of[passage.document.id, passage.block]
+        tokens.extend((text, start + offset, end + offset) for text, start, end in block_tokens)
+        offset += len(passage.text) + 1
+    return tokens
+
+
+def _packed(text: str, tokens: list) -> list[list]:
+    """Tokens as [start, end], with the token text only where it is not the lower-cased text there."""
+    return [
+        [start, end] if text[start:end].lower() == token else [start, end, token]
+        for token, start, end in tokens
+    ]
+
+
+def _unpacked(stored: dict) -> list[tuple[str, int, int]] | None:
+    """The stored tokens as analyze_with_offsets() gave them (None for an index written without them)."""
+    text, packed = stored["text"], stored.get("tokens")
+    if packed is None:
+        return None
+    return [
+        (token[2] if len(token) > 2 else text[token[0] : token[1]].lower(), token[0], token[1])
+        for token in packed
+    ]
+
+
+def _stored_bytes(passage: Passage, block: int, text: str, tokens: list | None) -> bytes:
     stored = {
         "id": passage.document.id,
         "filename": passage.document.filename,
@@ -449,4 +488,6 @@ def _stored_bytes(passage: Passage, block: int, text: str) -> bytes:
         "doc_type": passage.doc_type,
         "countries": passage.countries,
     }
-    return json.dumps(stored, ensure_ascii=False).encode()
+    if tokens is not None:  # highlighting a hit then needs no segmentation
+        stored["tokens"] = _packed(text, tokens)
+    return json.dumps(stored, ensure_ascii=False, separators=(",", ":")).encode()

@@ -44,7 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--limit", type=int, default=10)
     search.add_argument("--language", choices=["th", "en", "ja"])
     search.add_argument("--offset", type=int, default=0)
-    search.add_argument("--country", help="ISO country code, e.g. TH")
+    search.add_argument("--country", help="partner country as the facets name it, e.g. Mongolia")
     search.add_argument("--doc-type", help="e.g. pdd, monitoring_report")
     search.add_argument("--year", type=int)
     search.add_argument("--has-warnings", choices=["true", "false"])

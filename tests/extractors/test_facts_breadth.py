@@ -7,7 +7,8 @@ from collections.abc import Sequence
 import pytest
 
 from corpus.models import Fact
-from tests.extractors.test_facts import facts_of
+from extractors.facts import extract_facts
+from tests.extractors.test_facts import DOCUMENT, blocks_of, facts_of
 
 
 def described(facts: Sequence[Fact]) -> list[tuple[str, float, str, str | None]]:
@@ -45,6 +46,22 @@ def test_credits_split_between_the_sides(lines: list[str], language: str) -> Non
     ] * 2
     assert [fact.subject for fact in facts[1:]] == ["Japan", "partner country"]
     assert facts[0].subject is None
+
+
+@pytest.mark.parametrize(
+    ("line", "language"),
+    [
+        ("2,400 JCM credits were issued: Japan received 1,200 and the partner country 1,200.", "en"),
+        ("クレジット2,400トンを発行し、日本側が1,200、パートナー国側が1,200を受け取った。", "ja"),
+        ("ออกเครดิตแล้ว ๒,๔๐๐ ตัน ฝ่ายญี่ปุ่นได้รับ ๑,๒๐๐ และประเทศคู่ความร่วมมือได้รับ ๑,๒๐๐", "th"),
+    ],
+)
+def test_shares_named_by_their_side_take_the_unit_of_the_credits(line: str, language: str) -> None:
+    facts = facts_of([line], language)
+    assert [(fact.kind, fact.value, fact.unit) for fact in facts] == [("credits_issued", 2400, "tCO2e")] + [
+        ("credits_issued", 1200, "tCO2e")
+    ] * 2
+    assert [fact.subject for fact in facts[1:]] == ["Japan", "partner country"]
 
 
 def test_a_named_partner_country_is_the_side() -> None:
@@ -261,6 +278,77 @@ DOCUMENTS = [
 ]
 
 
+DOCUMENTS += [
+    (  # PDD, English
+        "en",
+        [
+            "Project Design Document",
+            "BaU emissions are estimated at 5,400 tCO2e per year and project emissions at 1,900 tCO2e "
+            "per year; the rated capacity of the boilers is 2.4 MW.",
+        ],
+        [
+            ("reference_emissions", 5400, "tCO2e/yr"),
+            ("project_emissions", 1900, "tCO2e/yr"),
+            ("capacity", 2400, "kW"),
+        ],
+    ),
+    (  # monitoring report, English
+        "en",
+        [
+            "Monitoring report",
+            "For this period the avoided emissions amount to 2,205 t-CO2, and 2,205 credits are requested.",
+        ],
+        [("emission_reduction", 2205, "tCO2e"), ("credits_issued", 2205, "tCO2e")],
+    ),
+    (  # selection notice, English
+        "en",
+        [
+            "Selection notice",
+            "Four projects were selected. The cheapest costs JPY 120 million; the JCM grant for it "
+            "is no more than JPY 48 million.",
+        ],
+        [("project_count", 4, "count"), ("project_cost", 120e6, "JPY"), ("subsidy_amount", 48e6, "JPY")],
+    ),
+    (  # monitoring report, Japanese
+        "ja",
+        [
+            "モニタリング報告書",
+            "参照排出量は3,010トン、プロジェクト排出量は1,150トンであり、排出削減量は1,860㌧となった。",
+        ],
+        [
+            ("reference_emissions", 3010, "tCO2e"),
+            ("project_emissions", 1150, "tCO2e"),
+            ("emission_reduction", 1860, "tCO2e"),
+        ],
+    ),
+    (  # call for proposals, Japanese
+        "ja",
+        ["令和6年度 公募", "補助率は初期投資費用の2分の1以下とし、本年度の予算額は約36億円を予定している。"],
+        [("subsidy_share", 50, "%"), ("budget", 3.6e9, "JPY")],
+    ),
+    (  # press release, Japanese
+        "ja",
+        ["報道発表", "これまでに29か国とJCMを構築し、250件以上のプロジェクトを実施している。"],
+        [("partner_country_count", 29, "count"), ("project_count", 250, "count")],
+    ),
+    (  # PDD, Thai
+        "th",
+        ["เอกสารออกแบบโครงการ", "กำลังการผลิตติดตั้ง ๑,๐๐๐ กิโลวัตต์ คาดว่าจะลดการปล่อยก๊าซเรือนกระจกได้ราว ๙๐๐ ตันต่อปี"],
+        [("capacity", 1000, "kW"), ("emission_reduction", 900, "tCO2e/yr")],
+    ),
+    (  # selection notice, Thai
+        "th",
+        ["ผลการคัดเลือก", "มีโครงการได้รับการคัดเลือก ๗ โครงการ มูลค่าโครงการรวม ๕๖๐ ล้านบาท"],
+        [("project_count", 7, "count"), ("project_cost", 560e6, "THB")],
+    ),
+    (  # call for proposals, Thai
+        "th",
+        ["ประกาศรับข้อเสนอโครงการ", "อัตราการสนับสนุนสูงสุดร้อยละ ๕๐ ของค่าใช้จ่ายโครงการ และงบประมาณรวม ๒๐๐ ล้านเยน"],
+        [("subsidy_share", 50, "%"), ("budget", 200e6, "JPY")],
+    ),
+]
+
+
 @pytest.mark.parametrize(("language", "lines", "expected"), DOCUMENTS)
 def test_documents_of_each_kind(
     language: str, lines: list[str], expected: list[tuple[str, float, str]]
@@ -268,4 +356,86 @@ def test_documents_of_each_kind(
     facts = facts_of(lines, language)
     assert [(fact.kind, fact.value, fact.unit) for fact in facts] == [
         (kind, pytest.approx(value), unit) for kind, value, unit in expected
+    ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "language", "qualifier"),
+    [
+        ("The plant abates around 410 tCO2e a year.", "en", "approx"),
+        ("削減量はおよそ410トン-CO2/年。", "ja", "approx"),
+        ("ลดได้ราว ๔๑๐ ตัน CO2 ต่อปี", "th", "approx"),
+        ("The grant is no more than USD 1 million.", "en", "at_most"),
+        ("補助金の上限は3億円。", "ja", "at_most"),
+        ("Over 30 partner countries have joined.", "en", "at_least"),
+        ("ลดได้กว่า ๔๑๐ ตัน CO2", "th", "at_least"),
+        ("The subsidy covers 50% or less of the cost.", "en", "at_most"),
+    ],
+)
+def test_qualifiers_in_other_words(sentence: str, language: str, qualifier: str) -> None:
+    [fact] = facts_of([sentence], language)
+    assert fact.qualifier == qualifier
+
+
+# --- headings and form-like sheets -------------------------------------------------------------
+
+
+def with_kinds(lines: list[str | list[str]], language: str, headings: set[int]) -> list[Fact]:
+    _, blocks = blocks_of(lines, language)
+    marked = [
+        block.model_copy(update={"kind": "heading"}) if i in headings else block
+        for i, block in enumerate(blocks)
+    ]
+    return extract_facts(marked, DOCUMENT)
+
+
+@pytest.mark.parametrize(
+    ("lines", "language", "subjects"),
+    [
+        (
+            [
+                "Selection results",
+                "2.1 Biogas Power Generation Project at a Tapioca Starch Factory",
+                "It cuts 4,000 tCO2e a year.",
+                "2.2 Summary of costs",
+                "All projects cut 9,000 tCO2e a year.",
+            ],
+            "en",
+            ["Biogas Power Generation Project at a Tapioca Starch Factory", None],
+        ),
+        (
+            [
+                "省エネ型空調機導入プロジェクト",
+                "削減量は年間300トン-CO2。",
+                "モニタリング結果",
+                "削減量は280トン-CO2。",
+            ],
+            "ja",
+            ["省エネ型空調機導入プロジェクト", None],
+        ),
+        (
+            ["โครงการติดตั้งหม้อไอน้ำประสิทธิภาพสูง", "ลดก๊าซเรือนกระจกได้ ๑๒๐ ตันต่อปี"],
+            "th",
+            ["โครงการติดตั้งหม้อไอน้ำประสิทธิภาพสูง"],
+        ),
+    ],
+)
+def test_headings_naming_a_project_give_the_subject(
+    lines: list[str | list[str]], language: str, subjects: list[str | None]
+) -> None:
+    facts = with_kinds(lines, language, {0, 1, 3} if language == "en" else {0, 2})
+    assert [fact.subject for fact in facts] == subjects
+
+
+def test_a_form_sheet_names_the_project_and_the_period_in_cells() -> None:
+    facts = facts_of(
+        [
+            ["Monitoring sheet"],
+            ["Project", "Efficient refrigeration for a cold store"],
+            ["Monitoring period", "2024-01-01", "2024-12-31"],
+            ["Reference emissions", "700", "tCO2"],
+        ]
+    )
+    assert [(fact.kind, fact.value, fact.subject, fact.period) for fact in facts] == [
+        ("reference_emissions", 700, "Efficient refrigeration for a cold store", "2024-01-01/2024-12-31")
     ]

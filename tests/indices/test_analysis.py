@@ -218,3 +218,19 @@ def test_query_bigrams_are_not_turned_into_other_words():
 def test_bigrams_shared_with_an_unrelated_word_are_not_marked():
     text = "ประหยัดพลังงานในโรงงานทอผ้า"  # พลังงาน shares the bigrams of งาน with โรงงาน
     assert marked(highlight(text, set(parse_query("โรงงานทอผ้า").terms))) == ["โรงงานทอผ้า"]
+
+
+@pytest.mark.parametrize(
+    ("text", "query"),
+    [
+        ("本事業では、ウランバートル市内の病院に空気熱源ヒートポンプを導入する。", "ポンプ 病院"),
+        ("โครงการนี้ติดตั้งระบบผลิตไฟฟ้าพลังงานแสงอาทิตย์บนหลังคาโรงงานทอผ้า", "ทอผ้า"),
+        ("Air-source heat pumps now warm three kindergartens; 8,200 tCO2e.", "heat pump 8200"),
+    ],
+)
+def test_highlight_from_stored_tokens_equals_highlight_from_the_text(text: str, query: str):
+    from indices.analysis import analyze_with_offsets
+
+    _, tokens = analyze_with_offsets(text)
+    terms = set(parse_query(query).terms)
+    assert highlight(text, terms, tokens=tokens) == highlight(text, terms)

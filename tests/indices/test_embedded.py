@@ -65,3 +65,11 @@ def test_large_result_sets_walk_a_window_and_aggregate_the_facets(fresh: Embedde
     assert results.facets["country"] == {"PH": 300}
     last = fresh.search("kiln", limit=5, offset=295)
     assert len(last.hits) == 5
+
+
+def test_page_snippets_from_stored_tokens_mark_words_of_every_block(fresh: EmbeddedIndex):
+    fresh.add_passages(passages_of(TEXTILE))
+    fresh.commit()
+    hit = fresh.search("โรงงานทอผ้า ก๊าซเรือนกระจก").hits[0]
+    assert hit.block == -1
+    assert "<mark>ก๊าซเรือนกระจก</mark>" in hit.snippet
