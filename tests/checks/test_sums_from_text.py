@@ -17,3 +17,20 @@ def test_thai_list_against_an_approximate_total_rounded_to_hundreds_raises_nothi
 def test_thai_list_against_a_total_a_thousand_off_is_an_error():
     [warning] = run_checks(facts_of(*ITEMS, "รวมลดการปล่อยก๊าซเรือนกระจกประมาณ 9,200 ตันต่อปี"))
     assert warning.rule == "sum_of_parts" and (warning.expected, warning.found) == (9200, 8216)
+
+
+def test_thai_items_without_a_unit_per_year_against_an_exact_total_in_thai_digits_raise_nothing():
+    # The items say only tonnes; the total says per year and is rounded to hundreds without "about".
+    paragraph = (
+        "ในปีนี้มีโครงการ ๔ โครงการ ได้แก่ ๑. โครงการเครื่องทอประหยัดพลังงาน ลดได้ ๖๔๖ ตันคาร์บอนไดออกไซด์เทียบเท่า "
+        "๒. โครงการแผงเซลล์แสงอาทิตย์ ลดได้ ๗๙๘ ตันคาร์บอนไดออกไซด์เทียบเท่า "
+        "๓. โครงการตู้แช่เย็นประสิทธิภาพสูง ลดได้ ๖,๐๐๐ ตันคาร์บอนไดออกไซด์เทียบเท่า "
+        "และ ๔. โครงการระบบสาธารณูปโภคในโรงงาน ลดได้ ๗๗๒ ตันคาร์บอนไดออกไซด์เทียบเท่า "
+        "รวมลดได้ ๘,๒๐๐ ตันคาร์บอนไดออกไซด์เทียบเท่าต่อปี"
+    )
+    facts = facts_of(paragraph)
+    reductions = sorted(f.value for f in facts if f.kind == "emission_reduction")
+    assert reductions == [646, 772, 798, 6000, 8200]
+    assert {f.unit for f in facts if f.kind == "emission_reduction"} == {"tCO2e/yr"}
+    assert run_checks(facts) == []
+    assert run_checks(facts_of(paragraph.replace("๘,๒๐๐", "๙,๒๐๐")))
