@@ -137,7 +137,9 @@ class SearchHit(BaseModel):
     snippet: str = Field(description="the passage with matched terms wrapped in <mark></mark>, HTML-escaped")
     score: float
     language: Language = "und"
-    facts: list[Fact] = Field(default=[], description="facts whose evidence is this passage (filled by the service)")
+    facts: list[Fact] = Field(
+        default=[], description="facts whose evidence is this passage (filled by the service)"
+    )
 
 
 class SearchResults(BaseModel):

@@ -171,7 +171,8 @@ def _dollar_is_usd() -> re.Pattern[str]:
 @cache
 def _period_labels() -> tuple[re.Pattern[str], re.Pattern[str]]:
     cues = _cues()["document_period"]
-    return re.compile(_alternation(cues["labels"]), re.I), re.compile(_alternation(cues["titles"]), re.I)
+    labels, titles = _alternation(cues["labels"]), _alternation(cues["titles"])
+    return compile_guarded(labels, re.I), compile_guarded(titles, re.I)
 
 
 @cache
@@ -536,7 +537,7 @@ def _currency_code(name: str, codes: Sequence[tuple[str, re.Pattern[str]]]) -> s
 
 @cache
 def _rate_hint() -> re.Pattern[str]:
-    return re.compile(_alternation(_cues()["exchange_rates"]["hint"]), re.I)
+    return compile_guarded(_alternation(_cues()["exchange_rates"]["hint"]), re.I)
 
 
 def _exchange_rates(text: str, folded: str) -> list[_Rate]:

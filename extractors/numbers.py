@@ -332,8 +332,13 @@ def find_numbers(text: str) -> list[ParsedNumber]:
     """
     numbers = []
     for match in _number_pattern().finditer(fold(text)):
-        value, precision = _value_of(match)
         start, end = match.span()
+        plain = match["plain"]
+        if plain and "." not in plain and not match["thai"] and not match["english"]:
+            value, precision = _whole_number(plain)  # the common case, kept cheap
+            numbers.append(ParsedNumber(value, start, end, text[start:end], precision))
+            continue
+        value, precision = _value_of(match)
         fraction = match.lastgroup in _FRACTION_GROUPS
         numbers.append(
             ParsedNumber(value, start, end, text[start:end], precision, _scale_of(match), fraction)

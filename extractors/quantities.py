@@ -365,9 +365,16 @@ def _shared_scales(folded: str, numbers: list[ParsedNumber]) -> list[ParsedNumbe
     return shared
 
 
+_JOIN_GAP = 16  # characters a joiner may take between two numbers: " and ", " ถึง ", "から"
+
+
 def _share_units(folded: str, numbers: list[ParsedNumber], by_number: dict[ParsedNumber, Quantity]) -> None:
     """Joined numbers share the unit one of them has: forward from a prefix unit, back from a suffix."""
-    pairs = list(zip(numbers, numbers[1:], strict=False))
+    pairs = [
+        (first, second)
+        for first, second in zip(numbers, numbers[1:], strict=False)
+        if second.start - (by_number[first].end if first in by_number else first.end) <= _JOIN_GAP
+    ]
     pairs = [pair for pair in pairs if not any(_looks_like_year(number) for number in pair)]
     pairs = [(first, second) for first, second in pairs if not _is_label_number(folded, first)]
     for first, second in pairs[::-1]:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import shutil
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -10,6 +11,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from corpus.models import Fact
+from indices import IndexSchemaError
 from service import formats
 from service.archive import Archive, IngestOutcome, files_to_ingest
 from service.settings import Settings
@@ -170,6 +172,10 @@ def search(archive: Archive, args: argparse.Namespace) -> int:
 
 def reindex(archive: Archive, args: argparse.Namespace) -> int:
     _use_backend(archive, args)
+    try:
+        archive.index.count()
+    except IndexSchemaError:  # built by another version: derived data, rebuilt below from the catalog
+        shutil.rmtree(archive.settings.data_dir / "index")
     print(f"indexed {archive.reindex()} passages")
     return 0
 
