@@ -325,9 +325,7 @@ def _cue_distance(scope: _Scope, cue: Cue, quantity: Quantity) -> int | None:
     if cue.end <= quantity.start:
         gap, low, high = quantity.start - cue.end, cue.end, quantity.start
     elif cue.start >= quantity.end:
-        if _base_of_relation().fullmatch(scope.folded, quantity.end, cue.start) or _labels_next(
-            scope, cue, quantity
-        ):
+        if _names_base(scope, cue, quantity) or _labels_next(scope, cue, quantity):
             return None
         gap, low, high = 2 * (cue.start - quantity.end) + 10, quantity.end, cue.start
     else:
@@ -336,12 +334,25 @@ def _cue_distance(scope: _Scope, cue: Cue, quantity: Quantity) -> int | None:
     return gap + 1000 * crossed
 
 
-def _inside_other(scope: _Scope, cue: Cue, quantity: Quantity) -> bool:
-    """A cue within another quantity's unit is that quantity's: the 国 of "5か国" before "8件"."""
-    return any(
-        other.start <= cue.start < other.end
+def _other_counts(scope: _Scope, quantity: Quantity) -> list[tuple[int, int]]:
+    """Spans of the other counts: a cue within one is its count noun, the 国 of "5か国" before "8件"."""
+    return [
+        (other.start, other.end)
         for other in scope.quantities
-        if other is not quantity and other.unit_class == "count"
+        if other.unit_class == "count" and other is not quantity
+    ]
+
+
+_ATTRIBUTIVE_NO = re.compile(r"\s*の\s*")
+
+
+def _names_base(scope: _Scope, cue: Cue, quantity: Quantity) -> bool:
+    """ "40% of the project cost" names the base of a share; but "3億円の補助金" and "500トンのクレジット"
+    name what an amount is, for the Japanese の only relates a share to its base."""
+    if not _base_of_relation().fullmatch(scope.folded, quantity.end, cue.start):
+        return False
+    return quantity.unit_class == "percent" or not _ATTRIBUTIVE_NO.fullmatch(
+        scope.folded, quantity.end, cue.start
     )
 
 
@@ -352,11 +363,12 @@ def _labels_next(scope: _Scope, cue: Cue, quantity: Quantity) -> bool:
 
 
 def _nearest_cue_kind(scope: _Scope, quantity: Quantity) -> str | None:
+    counts = _other_counts(scope, quantity)
     scored = [
         (distance, cue.start, kind)
         for cue in scope.cues
         if (kind := _kind_for(cue.topic, quantity.unit_class))
-        and not _inside_other(scope, cue, quantity)
+        and not any(start <= cue.start < end for start, end in counts)
         and (distance := _cue_distance(scope, cue, quantity)) is not None
     ]
     return min(scored)[2] if scored else None
@@ -682,7 +694,10 @@ def _side_share_drafts(prose: _Prose, segment: _Segment, drafts: Sequence[_Draft
     """ "2,400 credits were issued; Japan received 1,200 and the partner country 1,200": the bare
     numbers a side names after an amount of credits are that side's share of it."""
     whole = next((draft for draft in drafts if draft.kind == "credits_issued"), None)
-    if whole is None:
+    names_a_side = _credit_sides().search(prose.folded, segment.start, segment.end) or _within(
+        prose.countries, segment.start, segment.end
+    )
+    if whole is None or not names_a_side:
         return []
     block = prose.block
     taken = {quantity.number.start for quantity in prose.quantities}
@@ -1071,6 +1086,9 @@ def _labelled_row_project(block: Block) -> str | None:
     return name if _is_subject_like(name) and not find_numbers(name) else None
 
 
+_LABEL_SIGN = re.compile(r"[:：.]")
+
+
 def _heading_project(block: Block) -> str | None:
     """The project a heading or a "Project name: ..." line names, for the facts under it.
 
@@ -1080,6 +1098,8 @@ def _heading_project(block: Block) -> str | None:
         return _labelled_row_project(block)
     if len(block.text) > 200 or "\n" in block.text.strip():
         return None
+    if block.kind != "heading" and not _LABEL_SIGN.search(block.text, 0, 60):
+        return None  # no "Project name:" label: the common case, kept cheap
     folded = fold(block.text)
     if label := _project_label().fullmatch(folded):
         return None if find_quantities(block.text) else block.text[label.start("name") : label.end("name")]

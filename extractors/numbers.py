@@ -265,9 +265,14 @@ def _scale_words(text: str, script: str) -> Decimal:
     """The product of scale words such as "แสนล้าน" or "million"."""
     factor = Decimal(1)
     scales = _scales()[script]
-    for word in re.findall(_alternation(list(scales)), text.lower()):
+    for word in _scale_word_pattern(script).findall(text.lower()):
         factor *= scales[word]
     return factor
+
+
+@cache
+def _scale_word_pattern(script: str) -> re.Pattern[str]:
+    return re.compile(_alternation(list(_scales()[script])))
 
 
 def _word_number(text: str) -> Decimal:

@@ -324,10 +324,10 @@ def find_quantities(text: str, numbers: Sequence[ParsedNumber] | None = None) ->
     """
     folded = fold(text)
     found = _shared_scales(folded, list(numbers if numbers is not None else find_numbers(text)))
-    by_number = {number: quantity for number in found if (quantity := _quantity(folded, number))}
-    _share_units(folded, found, by_number)
-    _split_units(folded, found, by_number)
-    return [by_number[number] for number in found if number in by_number]
+    by_start = {number.start: quantity for number in found if (quantity := _quantity(folded, number))}
+    _share_units(folded, found, by_start)
+    _split_units(folded, found, by_start)
+    return [by_start[number.start] for number in found if number.start in by_start]
 
 
 # --- lists, ranges and splits of numbers -------------------------------------------------------
@@ -368,31 +368,43 @@ def _shared_scales(folded: str, numbers: list[ParsedNumber]) -> list[ParsedNumbe
 _JOIN_GAP = 16  # characters a joiner may take between two numbers: " and ", " ถึง ", "から"
 
 
-def _share_units(folded: str, numbers: list[ParsedNumber], by_number: dict[ParsedNumber, Quantity]) -> None:
+def _share_units(folded: str, numbers: list[ParsedNumber], by_start: dict[int, Quantity]) -> None:
     """Joined numbers share the unit one of them has: forward from a prefix unit, back from a suffix."""
     pairs = [
         (first, second)
         for first, second in zip(numbers, numbers[1:], strict=False)
-        if second.start - (by_number[first].end if first in by_number else first.end) <= _JOIN_GAP
+        if second.start - (by_start[first.start].end if first.start in by_start else first.end) <= _JOIN_GAP
     ]
     pairs = [pair for pair in pairs if not any(_looks_like_year(number) for number in pair)]
     pairs = [(first, second) for first, second in pairs if not _is_label_number(folded, first)]
     for first, second in pairs[::-1]:
-        if second in by_number and first not in by_number and (join := _joined(folded, first, second)):
-            by_number[first] = _like(by_number[second], first, _range_bound(folded, first, join, "at_least"))
+        if (
+            second.start in by_start
+            and first.start not in by_start
+            and (join := _joined(folded, first, second))
+        ):
+            by_start[first.start] = _like(
+                by_start[second.start], first, _range_bound(folded, first, join, "at_least")
+            )
     for first, second in pairs:
-        if first in by_number and second not in by_number and (join := _joined(folded, first, second)):
-            by_number[second] = _like(by_number[first], second, _range_bound(folded, first, join, "at_most"))
+        if (
+            first.start in by_start
+            and second.start not in by_start
+            and (join := _joined(folded, first, second))
+        ):
+            by_start[second.start] = _like(
+                by_start[first.start], second, _range_bound(folded, first, join, "at_most")
+            )
     for first, second in pairs:  # a range stated with units on both ends: "10 MW to 20 MW"
-        both = first in by_number and second in by_number
-        join = _joiners()[0].fullmatch(folded, by_number[first].end, second.start) if both else None
+        both = first.start in by_start and second.start in by_start
+        join = _joiners()[0].fullmatch(folded, by_start[first.start].end, second.start) if both else None
         if (
             join
             and _range_bound(folded, first, join, "at_least")
-            and by_number[first].unit == by_number[second].unit
+            and by_start[first.start].unit == by_start[second.start].unit
         ):
-            by_number[first] = replace(by_number[first], qualifier="at_least")
-            by_number[second] = replace(by_number[second], qualifier="at_most")
+            by_start[first.start] = replace(by_start[first.start], qualifier="at_least")
+            by_start[second.start] = replace(by_start[second.start], qualifier="at_most")
 
 
 @cache
@@ -441,20 +453,22 @@ def split_marker() -> re.Pattern[str]:
 _SPLIT_END = re.compile(r"[.。;；\n]")
 
 
-def _split_units(folded: str, numbers: list[ParsedNumber], by_number: dict[ParsedNumber, Quantity]) -> None:
+def _split_units(folded: str, numbers: list[ParsedNumber], by_start: dict[int, Quantity]) -> None:
     """ "1,000 tCO2, of which 600 to Japan and 400 to ...": the parts take the unit of the amount split."""
     for index, number in enumerate(numbers):
-        whole = by_number.get(number)
+        whole = by_start.get(number.start)
         marker = split_marker().match(folded, whole.end) if whole else None
         if whole is None or marker is None:
             continue
         stop = _SPLIT_END.search(folded, marker.end())
         limit = stop.start() if stop else len(folded)
         for part in numbers[index + 1 :]:
-            if part.start >= limit or (part in by_number and by_number[part].unit_class != whole.unit_class):
+            if part.start >= limit or (
+                part.start in by_start and by_start[part.start].unit_class != whole.unit_class
+            ):
                 break
-            if part not in by_number and not _looks_like_year(part) and _has_digits(part):
-                by_number[part] = _like(whole, part, None)
+            if part.start not in by_start and not _looks_like_year(part) and _has_digits(part):
+                by_start[part.start] = _like(whole, part, None)
 
 
 # --- unit labels (table headers, unit cells) ---------------------------------------------------

@@ -439,3 +439,10 @@ def test_a_form_sheet_names_the_project_and_the_period_in_cells() -> None:
     assert [(fact.kind, fact.value, fact.subject, fact.period) for fact in facts] == [
         ("reference_emissions", 700, "Efficient refrigeration for a cold store", "2024-01-01/2024-12-31")
     ]
+
+
+def test_the_japanese_no_names_what_an_amount_is() -> None:
+    facts = facts_of(["今期は8,400トンのクレジットが発行され、3億円の補助金が交付された。"], "ja")
+    assert [(fact.kind, fact.value) for fact in facts] == [("credits_issued", 8400), ("subsidy_amount", 3e8)]
+    [share] = facts_of(["補助金は設備費の50%の範囲内とする。"], "ja")
+    assert share.kind == "subsidy_share"
