@@ -58,6 +58,10 @@ class Filters:
     year: tuple[int, ...] = ()
     has_warnings: bool | None = None
     document: tuple[str, ...] = ()
+    # What a public viewer may see: no passage of a confidential document, and has_warnings counting
+    # only warnings that involve no confidential document. Applied inside the query, so totals and
+    # facets count only what is visible.
+    public_only: bool = False
 
 
 _FILTER_ALIASES = {"countries": "country", "document_id": "document", "lang": "language"}
@@ -78,7 +82,7 @@ def parse_filters(filters: Mapping[str, object] | None) -> Filters:
 
 
 def _filter_value(name: str, value: object) -> object:
-    if name == "has_warnings":
+    if name in ("has_warnings", "public_only"):
         return _as_bool(value)
     items = list(value) if isinstance(value, list | tuple | set | frozenset) else [value]
     if name == "year":
@@ -94,7 +98,7 @@ def _as_bool(value: object) -> bool:
         return True
     if text in {"false", "0", "no"}:
         return False
-    raise ValueError(f"has_warnings filter must be true or false, not {value!r}")
+    raise ValueError(f"has_warnings and public_only filters must be true or false, not {value!r}")
 
 
 def _as_year(value: object) -> int:

@@ -47,14 +47,16 @@ from indices.walk import (
     pages_needing_passage,
     stable_key,
     text_key,
+    warnings_field,
 )
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 MARKER_FILE = "jcm-search-index.json"
 WRITER_HEAP_BYTES = 64_000_000
 LANGUAGE_CODES = {"und": 0, "th": 1, "en": 2, "ja": 3}
 LANGUAGES = {code: language for language, code in LANGUAGE_CODES.items()}
-_WALK_FIELDS = ("doc_key", "page", "block", "text_key", "meta_key", "language_code", "year", "has_warnings")
+_WALK_FIELDS = ("doc_key", "page", "block", "text_key", "meta_key", "language_code", "year", "has_warnings",
+                "public_warnings")
 
 
 def _build_schema() -> tantivy.Schema:
@@ -68,6 +70,8 @@ def _build_schema() -> tantivy.Schema:
     builder.add_integer_field("page", fast=True)
     builder.add_integer_field("block", fast=True)
     builder.add_boolean_field("has_warnings", indexed=True, fast=True)
+    builder.add_boolean_field("public_warnings", indexed=True, fast=True)
+    builder.add_boolean_field("confidential", indexed=True)
     builder.add_boolean_field("is_page", indexed=True)
     for key in ("doc_key", "text_key", "meta_key", "language_code"):
         builder.add_unsigned_field(key, fast=True)
@@ -337,7 +341,10 @@ class EmbeddedIndex:
             if values
         ]
         if conditions.has_warnings is not None:
-            clauses.append(Query.term_query(self._schema, "has_warnings", conditions.has_warnings))
+            flag = warnings_field(conditions.public_only)
+            clauses.append(Query.term_query(self._schema, flag, conditions.has_warnings))
+        if conditions.public_only:
+            clauses.append(Query.term_query(self._schema, "confidential", False))
         return [Query.const_score_query(clause, 0.0) for clause in clauses]
 
     # ------------------------------------------------------------ results
@@ -366,12 +373,13 @@ class EmbeddedIndex:
         conditions: Filters,
     ) -> dict[str, dict[str, int]]:
         if matches.complete:
-            return self._walked_facets(searcher, matches, kept)
+            return self._walked_facets(searcher, matches, kept, warnings_field(conditions.public_only))
         blocks = self._filtered(match, conditions, Query.term_query(self._schema, "is_page", False))
-        return _aggregated_facets(searcher.aggregate(blocks, _FACET_AGGREGATION))
+        aggregation = _facet_aggregation(warnings_field(conditions.public_only))
+        return _aggregated_facets(searcher.aggregate(blocks, aggregation))
 
     def _walked_facets(
-        self, searcher: tantivy.Searcher, matches: _Matches, kept: list[int]
+        self, searcher: tantivy.Searcher, matches: _Matches, kept: list[int], flag: str
     ) -> dict[str, dict[str, int]]:
         doc_types: Counter[str] = Counter()
         countries: Counter[str] = Counter()
@@ -390,9 +398,7 @@ class EmbeddedIndex:
             "doc_type": dict(doc_types.most_common()),
             "country": dict(countries.most_common()),
             "year": named_counts(matches.column("year", kept), str),
-            "has_warnings": named_counts(
-                matches.column("has_warnings", kept), flag_name
-            ),
+            "has_warnings": named_counts(matches.column(flag, kept), flag_name),
         }
 
     def _document_metadata(
@@ -408,9 +414,11 @@ class EmbeddedIndex:
 
 _FACET_FIELDS = {"language": "language", "doc_type": "doc_type", "country": "countries", "year": "year",
                  "has_warnings": "has_warnings"}
-_FACET_AGGREGATION = {
-    facet: {"terms": {"field": field, "size": FACET_SIZE}} for facet, field in _FACET_FIELDS.items()
-}
+
+
+def _facet_aggregation(warnings_flag: str) -> dict:
+    fields = {**_FACET_FIELDS, "has_warnings": warnings_flag}
+    return {facet: {"terms": {"field": field, "size": FACET_SIZE}} for facet, field in fields.items()}
 
 
 def _aggregated_facets(aggregations: dict) -> dict[str, dict[str, int]]:
@@ -438,6 +446,8 @@ def _document(passage: Passage, streams: Streams, tokens: list | None = None) ->
     document.add_integer("page", passage.page)
     document.add_integer("block", block)
     document.add_boolean("has_warnings", passage.has_warnings)
+    document.add_boolean("public_warnings", passage.public_warnings)
+    document.add_boolean("confidential", passage.confidential)
     document.add_boolean("is_page", block == PAGE_BLOCK)
     document.add_unsigned("doc_key", stable_key(passage.document.id))
     document.add_unsigned("text_key", text_key(text))

@@ -10,11 +10,16 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from corpus.models import Fact
+from corpus.store import Catalog
 from indices import IndexSchemaError
 from service import formats
+from service.access import Role, create_key
 from service.archive import Archive, IngestOutcome, files_to_ingest
+from service.queries import about_country
 from service.settings import Settings
+
+# The command line is the operator's tool: it reads the catalog directly, confidential documents included.
+EVERYTHING = {"include_confidential": True}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -25,6 +30,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     ingest = commands.add_parser("ingest", help="ingest files or folders (recursively)")
     ingest.add_argument("paths", nargs="+", type=Path)
+    ingest.add_argument("--confidential", action="store_true",
+                        help="the files are confidential: only secretariat, reviewer and admin keys see them")
 
     facts = commands.add_parser("facts", help="list extracted facts")
     facts.add_argument("--format", choices=["json", "csv", "table"], default="table")
@@ -59,6 +66,15 @@ def build_parser() -> argparse.ArgumentParser:
     documents = commands.add_parser("documents", help="list documents")
     documents.add_argument("--format", choices=["json", "table"], default="table")
 
+    keys = commands.add_parser("keys", help="API keys: create, list, revoke")
+    key_commands = keys.add_subparsers(dest="key_command", required=True)
+    create = key_commands.add_parser("create", help="create a key; prints it once, on the last line")
+    create.add_argument("--role", required=True, choices=[role.value for role in Role])
+    create.add_argument("--name", default=None, help="who or what the key is for")
+    key_commands.add_parser("list", help="list keys (their ids and roles; keys are stored hashed)")
+    revoke = key_commands.add_parser("revoke", help="revoke a key by its id")
+    revoke.add_argument("key_id")
+
     serve = commands.add_parser("serve", help="serve the REST API, search and web pages")
     serve.add_argument("--host", default=None)
     serve.add_argument("--port", type=int, default=None)
@@ -70,6 +86,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings = Settings(data_dir=args.data_dir) if args.data_dir else Settings()
     if args.command == "serve":
         return serve(settings, args.host, args.port)
+    if args.command == "keys":
+        return keys(Catalog(settings.data_dir), args)
     archive = Archive(settings)
     try:
         return COMMANDS[args.command](archive, args)
@@ -87,7 +105,9 @@ def ingest(archive: Archive, args: argparse.Namespace) -> int:
             bar.update(1)
             bar.set_postfix_str(outcome.filename[-40:])
 
-        outcomes = archive.ingest_paths([p for p in args.paths if p.exists()], on_file=advance)
+        outcomes = archive.ingest_paths(
+            [p for p in args.paths if p.exists()], on_file=advance, confidential=args.confidential
+        )
     print(summary(outcomes))
     return 1 if missing or any(o.status == "failed" for o in outcomes) else 0
 
@@ -102,25 +122,18 @@ def summary(outcomes: Sequence[IngestOutcome]) -> str:
 def facts(archive: Archive, args: argparse.Namespace) -> int:
     document_id = None
     if args.document:
-        document = archive.catalog.find_document(args.document)
+        document = archive.catalog.find_document(args.document, **EVERYTHING)
         if document is None:
             print(f"jcm: no document {args.document!r}", file=sys.stderr)
             return 2
         document_id = document.id
-    found = archive.catalog.facts(document_id=document_id, kind=args.kind)
+    found = archive.catalog.facts(document_id=document_id, kind=args.kind, **EVERYTHING)
     if args.country:
-        found = [f for f in found if _about_country(f, args.country, archive)]
+        documents = {d.id: d for d in archive.catalog.list_documents(**EVERYTHING)}
+        found = [f for f in found if about_country(f, args.country, documents.get(f.document.id))]
     output = {"json": formats.to_json, "csv": formats.facts_csv, "table": formats.facts_table}[args.format]
     sys.stdout.write(output(found).rstrip("\n") + "\n")
     return 0
-
-
-def _about_country(fact: Fact, country: str, archive: Archive) -> bool:
-    wanted = country.casefold()
-    if fact.subject and wanted in fact.subject.casefold():
-        return True
-    document = archive.catalog.get_document(fact.document.id)
-    return document is not None and any(wanted == c.casefold() for c in document.countries)
 
 
 def warnings(archive: Archive, args: argparse.Namespace) -> int:
@@ -132,7 +145,7 @@ def warnings(archive: Archive, args: argparse.Namespace) -> int:
             return 2
         print(f"{reviewed.id}: {reviewed.status}")
         return 0
-    found = archive.catalog.warnings()
+    found = archive.catalog.warnings(**EVERYTHING)
     print(formats.to_json(found) if args.format == "json" else formats.warnings_table(found))
     return 0
 
@@ -157,9 +170,9 @@ def search(archive: Archive, args: argparse.Namespace) -> int:
         "language": args.language, "country": args.country, "doc_type": args.doc_type, "year": args.year,
         "has_warnings": args.has_warnings,
     }
-    results = archive.index.search(
+    results = archive.search(
         args.query, limit=args.limit, offset=args.offset, filters={k: v for k, v in filters.items() if v},
-        expand=not args.no_expand,
+        expand=not args.no_expand, include_confidential=True,
     )
     if args.format == "json":
         print(formats.to_json(results.hits))
@@ -181,13 +194,47 @@ def reindex(archive: Archive, args: argparse.Namespace) -> int:
 
 
 def documents(archive: Archive, args: argparse.Namespace) -> int:
-    found = archive.catalog.list_documents()
+    found = archive.catalog.list_documents(**EVERYTHING)
     if args.format == "json":
         print(formats.to_json(found))
     else:
-        rows = [[d.id, d.filename, d.status, d.pages, ",".join(d.languages), d.error or ""] for d in found]
-        print(formats.table(rows, ["id", "file", "status", "pages", "languages", "error"]))
+        rows = [
+            [d.id, d.filename, d.status, d.pages, ",".join(d.languages), "yes" if d.confidential else "",
+             d.error or ""]
+            for d in found
+        ]
+        print(formats.table(rows, ["id", "file", "status", "pages", "languages", "confidential", "error"]))
     return 0
+
+
+def keys(catalog: Catalog, args: argparse.Namespace) -> int:
+    if args.key_command == "create":
+        record, key = create_key(catalog, args.role, args.name)
+        print(f"created {record.role} key {record.id}{f' ({record.name})' if record.name else ''}; "
+              "it is shown this once, only its hash is kept:")
+        print(key)
+        return 0
+    if args.key_command == "revoke":
+        if not catalog.revoke_key(args.key_id):
+            print(f"jcm: no key {args.key_id!r}", file=sys.stderr)
+            return 2
+        print(f"revoked {args.key_id}")
+        return 0
+    rows = [[k.id, k.role, k.name or "", k.created_at[:19], (k.revoked_at or "")[:19]] for k in catalog.api_keys()]
+    print(formats.table(rows, ["id", "role", "name", "created", "revoked"]))
+    return 0
+
+
+def first_run_hint(catalog: Catalog, settings: Settings) -> str | None:
+    """What a user starting the service without any key needs to know, or None."""
+    if any(k.revoked_at is None for k in catalog.api_keys()):
+        return None
+    anonymous = (
+        "anyone may read public documents (JCM_ANONYMOUS_READ is on)" if settings.anonymous_read
+        else "every request needs a key (set JCM_ANONYMOUS_READ=1 to let anyone read public documents)"
+    )
+    return (f"jcm: there are no API keys yet, so {anonymous}.\n"
+            f"     Create one with: jcm --data-dir {settings.data_dir} keys create --role admin")
 
 
 def serve(settings: Settings, host: str | None, port: int | None) -> int:
@@ -195,6 +242,9 @@ def serve(settings: Settings, host: str | None, port: int | None) -> int:
 
     from service.api import create_app
 
+    hint = first_run_hint(Catalog(settings.data_dir), settings)
+    if hint:
+        print(hint, file=sys.stderr)
     uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port)
     return 0
 

@@ -26,6 +26,7 @@ class Job:
     data: bytes
     filename: str
     document: DocumentRef
+    confidential: bool = False
 
 
 @dataclass(frozen=True)
