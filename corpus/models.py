@@ -109,7 +109,7 @@ class Fact(BaseModel):
     precision: float | None = Field(
         default=None, description="rounding unit the text shows: 1 for '8,216', 100 for '8,200'", examples=[100.0]
     )
-    evidence: Evidence
+    evidence: Evidence = Field(description="where the document states it: page, sentence or row, span")
 
 
 class Warning(BaseModel):

@@ -106,13 +106,17 @@ def current_viewer(
 
 
 def require(action: str) -> Callable[[Viewer], Viewer]:
-    """FastAPI dependency factory: the viewer, when its role may do ``action``; else 403."""
+    """FastAPI dependency factory: the viewer, when its role may do ``action``; else 403 (401 for an
+    anonymous reader, whom a key could allow)."""
     if action not in ACTIONS:
         raise ValueError(f"unknown action {action!r}")
 
     def allowed(viewer: Annotated[Viewer, Depends(current_viewer)]) -> Viewer:
-        if not viewer.may(action):
-            raise HTTPException(403, f"the {viewer.role.value} role may not {action.replace('_', ' ')}")
-        return viewer
+        if viewer.may(action):
+            return viewer
+        doing = action.replace("_", " ")
+        if viewer.key_id is None:  # anonymous reading: a key could allow it
+            raise HTTPException(401, f"an API key is required to {doing}", headers={"WWW-Authenticate": "Bearer"})
+        raise HTTPException(403, f"the {viewer.role.value} role may not {doing}")
 
     return allowed

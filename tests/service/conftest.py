@@ -51,8 +51,8 @@ class Service:
         return self.wait(response.json()["id"])
 
 
-def start_service(data_dir: Path, anonymous_read: bool = False) -> tuple[TestClient, Settings]:
-    settings = Settings(data_dir=data_dir, workers=1, anonymous_read=anonymous_read)
+def start_service(data_dir: Path, anonymous_read: bool = False, **overrides: object) -> tuple[TestClient, Settings]:
+    settings = Settings(data_dir=data_dir, workers=1, anonymous_read=anonymous_read, **overrides)
     return TestClient(create_app(settings)), settings
 
 

@@ -108,3 +108,19 @@ def test_search_finds_japanese_and_english_with_page_numbers(tmp_path, corpus_di
     hits = as_json(capsys, data, "search", "dairy factory Ulaanbaatar")
     assert {h["document"]["filename"] for h in hits} == {"2024/en_monitoring.pdf"}
     assert {h["page"] for h in hits} == {1, 2}
+
+
+def test_ingest_confidential_files_which_the_cli_shows_and_public_reads_do_not(tmp_path, capsys):
+    from corpus.store import Catalog
+
+    data = tmp_path / "data"
+    secret = tmp_path / "pdd_confidential.txt"
+    secret.write_text(THAI_SUMMARY, encoding="utf-8")
+    code, out = run(capsys, "--data-dir", str(data), "ingest", "--confidential", str(secret))
+    assert code == 0 and "ingested 1" in out
+    [document] = as_json(capsys, data, "documents")
+    assert document["confidential"] is True
+    assert as_json(capsys, data, "facts") and as_json(capsys, data, "search", "หม้อไอน้ำ")
+    catalog = Catalog(data)
+    assert catalog.list_documents() == [] and catalog.facts() == [] and catalog.warnings() == []
+    assert catalog.count_documents() == 0 and catalog.count_documents(include_confidential=True) == 1
