@@ -320,6 +320,21 @@ class Catalog:
             rows = db.execute(sql, (*params, limit or -1, offset)).fetchall()
         return [Fact.model_validate_json(r[0]) for r in rows]
 
+    def facts_on_pages(
+        self, pages: Iterable[tuple[str, int]], *, include_confidential: bool = False
+    ) -> dict[tuple[str, int], list[Fact]]:
+        """The facts stated on each (document id, page), in the order the document states them."""
+        visible = "" if include_confidential else f" AND document_id IN ({PUBLIC_DOCUMENTS})"
+        sql = (
+            "SELECT data FROM facts WHERE document_id = ? AND json_extract(data, '$.evidence.page') = ?"
+            f"{visible} ORDER BY rowid"
+        )
+        with self._connect() as db:
+            return {
+                (document_id, page): [Fact.model_validate_json(r[0]) for r in db.execute(sql, (document_id, page))]
+                for document_id, page in dict.fromkeys(pages)
+            }
+
     # warnings --------------------------------------------------------------
 
     def replace_warnings(self, warnings: Iterable[Warning], documents: Iterable[str] | None = None) -> None:
