@@ -37,8 +37,18 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.search import COUNTRIES, SITES, TECHNOLOGIES, free_port, passage_text  # noqa: E402
 
-QUERIES = ["boiler", "heat pump Mongolia", '"waste heat recovery"', "ヒートポンプ", "ボイラ 工場", "แกลบ",
-           "hospital", "solar hotel emissions", "โรงพยาบาล", "太陽光"]
+QUERIES = [
+    "boiler",
+    "heat pump Mongolia",
+    '"waste heat recovery"',
+    "ヒートポンプ",
+    "ボイラ 工場",
+    "แกลบ",
+    "hospital",
+    "solar hotel emissions",
+    "โรงพยาบาล",
+    "太陽光",
+]
 PARAGRAPHS = 24
 UPLOADERS = 4
 
@@ -48,7 +58,8 @@ def document_text(number: int, rng: random.Random) -> str:
     language = ("en", "ja", "th")[number % 3]
     technology, country, site = rng.choice(TECHNOLOGIES), rng.choice(COUNTRIES), rng.choice(SITES)
     title = {
-        "en": f"Project design document: {technology[0]} at a {site[0]} in {country[1]}, {2015 + number % 10}",
+        "en": f"Project design document: {technology[0]} at a {site[0]} in {country[1]}, "
+        f"{2015 + number % 10}",
         "ja": f"プロジェクト設計書:{country[2]}の{site[1]}における{technology[1]}導入 {2015 + number % 10}年",
         "th": f"เอกสารออกแบบโครงการ {technology[2]} ใน{site[2]} {country[3]} พ.ศ. {2558 + number % 10}",
     }[language]
@@ -70,8 +81,13 @@ def jcm(data_dir: Path, *args: str, env: dict[str, str]) -> str:
 
 def start_server(data_dir: Path, port: int, env: dict[str, str]) -> subprocess.Popen:
     command = [sys.executable, "-m", "service.cli", "--data-dir", str(data_dir), "serve", "--port", str(port)]
-    server = subprocess.Popen(command, cwd=ROOT, env={**env, "JCM_HOST": "127.0.0.1"},
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        command,
+        cwd=ROOT,
+        env={**env, "JCM_HOST": "127.0.0.1"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -100,9 +116,11 @@ class Tally:
         if len(self.latencies) < 2:
             return f"{name:<22} searches {len(self.latencies):>6}  errors {self.errors}"
         cuts = statistics.quantiles(self.latencies, n=100, method="inclusive")
-        return (f"{name:<22} searches {len(self.latencies):>6} ({len(self.latencies) / seconds:6.1f}/s)  "
-                f"errors {self.errors:>3}  median {statistics.median(self.latencies):7.1f} ms  "
-                f"p99 {cuts[98]:7.1f} ms")
+        return (
+            f"{name:<22} searches {len(self.latencies):>6} ({len(self.latencies) / seconds:6.1f}/s)  "
+            f"errors {self.errors:>3}  median {statistics.median(self.latencies):7.1f} ms  "
+            f"p99 {cuts[98]:7.1f} ms"
+        )
 
 
 def search_client(base: str, key: str, stop: threading.Event, tally: Tally, seed: int) -> None:
@@ -118,9 +136,13 @@ def search_client(base: str, key: str, stop: threading.Event, tally: Tally, seed
             tally.add((time.perf_counter() - started) * 1000 if ok else None)
 
 
-def searching(base: str, key: str, clients: int, tally: Tally) -> tuple[threading.Event, list[threading.Thread]]:
+def searching(
+    base: str, key: str, clients: int, tally: Tally
+) -> tuple[threading.Event, list[threading.Thread]]:
     stop = threading.Event()
-    threads = [threading.Thread(target=search_client, args=(base, key, stop, tally, n)) for n in range(clients)]
+    threads = [
+        threading.Thread(target=search_client, args=(base, key, stop, tally, n)) for n in range(clients)
+    ]
     for thread in threads:
         thread.start()
     return stop, threads
@@ -193,15 +215,21 @@ def measure(base: str, key: str, args: argparse.Namespace) -> None:
     for thread in threads:
         thread.join()
     print(busy.line("search during ingest", ingest_seconds))
-    print(f"{'uploads':<22} {len(ids)} accepted in {accepted:.1f} s; done {counts['done']}, failed "
-          f"{counts['failed']}, unfinished {counts['queued'] + counts['running']} after {ingest_seconds:.1f} s")
+    print(
+        f"{'uploads':<22} {len(ids)} accepted in {accepted:.1f} s; done {counts['done']}, failed "
+        f"{counts['failed']}, unfinished {counts['queued'] + counts['running']} after {ingest_seconds:.1f} s"
+    )
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--uploads", type=int, default=50)
-    parser.add_argument("--initial", type=int, default=30, help="documents ingested before the service starts")
+    parser.add_argument(
+        "--initial", type=int, default=30, help="documents ingested before the service starts"
+    )
     parser.add_argument("--quiet-seconds", type=float, default=15)
     parser.add_argument("--max-seconds", type=float, default=75, help="longest the ingest phase may take")
     parser.add_argument("--seed", type=int, default=11)

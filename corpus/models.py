@@ -64,7 +64,9 @@ class Evidence(BaseModel):
         description="the sentence or table row that states the number",
         examples=["Emission reductions are expected to be 1,200 tCO2e per year."],
     )
-    start: int = Field(description="character offset of the number's span in the document text", examples=[812])
+    start: int = Field(
+        description="character offset of the number's span in the document text", examples=[812]
+    )
     end: int = Field(description="character offset just after the number's span", examples=[817])
     block: int = Field(description="index of the block the evidence comes from", examples=[14])
     bbox: BBox | None = Field(
@@ -84,9 +86,12 @@ class Fact(BaseModel):
         "partner_country_count, capacity or crediting_period",
         examples=["emission_reduction"],
     )
-    value: float = Field(description="the number, normalized (万, 億, ล้าน, million resolved)", examples=[1200.0])
+    value: float = Field(
+        description="the number, normalized (万, 億, ล้าน, million resolved)", examples=[1200.0]
+    )
     unit: str = Field(
-        description="canonical unit: tCO2e, tCO2e/yr, JPY, THB, USD, %, count, kW or year", examples=["tCO2e/yr"]
+        description="canonical unit: tCO2e, tCO2e/yr, JPY, THB, USD, %, count, kW or year",
+        examples=["tCO2e/yr"],
     )
     qualifier: Qualifier = Field(
         default="exact", description="how the text states it: exact, approx, at_most or at_least",
@@ -107,7 +112,8 @@ class Fact(BaseModel):
         default=False, description="the number is stated as the total of the items listed before it"
     )
     precision: float | None = Field(
-        default=None, description="rounding unit the text shows: 1 for '8,216', 100 for '8,200'", examples=[100.0]
+        default=None, description="rounding unit the text shows: 1 for '8,216', 100 for '8,200'",
+        examples=[100.0],
     )
     evidence: Evidence = Field(description="where the document states it: page, sentence or row, span")
 
@@ -128,7 +134,9 @@ class Warning(BaseModel):
     )
     status: WarningStatus = Field(default="open", description="a reviewer's decision: open, acknowledged "
                                   "or dismissed")
-    note: str | None = Field(default=None, description="the reviewer's note", examples=["checked with the PP"])
+    note: str | None = Field(
+        default=None, description="the reviewer's note", examples=["checked with the PP"]
+    )
 
 
 class Document(BaseModel):
@@ -143,7 +151,9 @@ class Document(BaseModel):
     status: DocumentStatus = Field(default="ingested", description="ingested, or failed with error")
     error: str | None = Field(default=None, description="why the file could not be read (status failed)")
     pages: int = Field(default=0, description="pages (sheets) read", examples=[12])
-    languages: list[Language] = Field(default=[], description="languages of its text", examples=[["ja", "en"]])
+    languages: list[Language] = Field(
+        default=[], description="languages of its text", examples=[["ja", "en"]]
+    )
     doc_type: str | None = Field(default=None, description="pdd, monitoring_report, verification_report, "
                                  "summary, press_release, selection, ...", examples=["pdd"])
     countries: list[str] = Field(default=[], description="partner countries it names, most named first",
@@ -181,9 +191,13 @@ class SearchHit(BaseModel):
     page: int = Field(description="1-based page (sheet) of the passage", examples=[2])
     block: int = Field(description="block index in the document; -1 for a passage holding a whole page",
                        examples=[7])
-    text: str = Field(description="the passage", examples=["Air-source heat pumps now warm three kindergartens."])
-    snippet: str = Field(description="the passage with matched terms wrapped in <mark></mark>, HTML-escaped",
-                         examples=["Air-source <mark>heat</mark> <mark>pumps</mark> now warm three kindergartens."])
+    text: str = Field(
+        description="the passage", examples=["Air-source heat pumps now warm three kindergartens."]
+    )
+    snippet: str = Field(
+        description="the passage with matched terms wrapped in <mark></mark>, HTML-escaped",
+        examples=["Air-source <mark>heat</mark> <mark>pumps</mark> now warm three kindergartens."],
+    )
     score: float = Field(description="relevance; higher first", examples=[7.31])
     language: Language = Field(default="und", description="language of the passage")
     facts: list[Fact] = Field(

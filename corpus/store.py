@@ -200,7 +200,8 @@ class Catalog:
             for table in DOCUMENT_TABLES:
                 db.execute(f"DELETE FROM {table} WHERE document_id = ?", (document.id,))
             db.execute(
-                "INSERT OR REPLACE INTO documents (id, filename, sha256, data, confidential) VALUES (?, ?, ?, ?, ?)",
+                "INSERT OR REPLACE INTO documents (id, filename, sha256, data, confidential) "
+                "VALUES (?, ?, ?, ?, ?)",
                 (document.id, document.filename, document.sha256, document.model_dump_json(),
                  int(document.confidential)),
             )
@@ -227,14 +228,17 @@ class Catalog:
         document or version references any more (the caller removes those files)."""
         with self._transaction() as db:
             shas = {r[0] for r in db.execute(
-                "SELECT sha256 FROM versions WHERE document_id = ? UNION SELECT sha256 FROM documents WHERE id = ?",
+                "SELECT sha256 FROM versions WHERE document_id = ? "
+                "UNION SELECT sha256 FROM documents WHERE id = ?",
                 (document_id, document_id),
             )}
             for table in DOCUMENT_TABLES:
                 db.execute(f"DELETE FROM {table} WHERE document_id = ?", (document_id,))
             db.execute("DELETE FROM versions WHERE document_id = ?", (document_id,))
             db.execute("DELETE FROM documents WHERE id = ?", (document_id,))
-            still_used = "SELECT 1 FROM versions WHERE sha256 = ? UNION ALL SELECT 1 FROM documents WHERE sha256 = ?"
+            still_used = (
+                "SELECT 1 FROM versions WHERE sha256 = ? UNION ALL SELECT 1 FROM documents WHERE sha256 = ?"
+            )
             return sorted(sha for sha in shas if not db.execute(still_used, (sha, sha)).fetchone())
 
     # Every read that can reach a viewer takes include_confidential, False unless the caller says so.
@@ -243,7 +247,8 @@ class Catalog:
         return self._one_document("id = ?", (document_id,), include_confidential)
 
     def find_document(self, id_or_filename: str, *, include_confidential: bool = False) -> Document | None:
-        return self._one_document("(id = ? OR filename = ?)", (id_or_filename, id_or_filename), include_confidential)
+        where = "(id = ? OR filename = ?)"
+        return self._one_document(where, (id_or_filename, id_or_filename), include_confidential)
 
     def document_with_content(
         self, sha256: str, *, confidential: bool | None = None
@@ -330,10 +335,8 @@ class Catalog:
             f"{visible} ORDER BY rowid"
         )
         with self._connect() as db:
-            return {
-                (document_id, page): [Fact.model_validate_json(r[0]) for r in db.execute(sql, (document_id, page))]
-                for document_id, page in dict.fromkeys(pages)
-            }
+            found = {key: db.execute(sql, key).fetchall() for key in dict.fromkeys(pages)}
+        return {key: [Fact.model_validate_json(r[0]) for r in rows] for key, rows in found.items()}
 
     # warnings --------------------------------------------------------------
 

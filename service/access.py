@@ -6,6 +6,7 @@ Without a key a request is refused (401), unless settings allow anonymous readin
 documents. What a viewer may see is decided below HTTP: catalog and index queries take
 ``include_confidential`` (``viewer.sees_confidential``), so every way out goes through it.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -70,7 +71,10 @@ def create_key(catalog: Catalog, role: Role | str, name: str | None = None) -> t
     """A new key of this role: its record (stored, hashed) and the key itself (shown once)."""
     key = KEY_PREFIX + secrets.token_urlsafe(32)
     record = KeyRecord(
-        id=secrets.token_hex(6), name=name, role=Role(role).value, key_hash=hash_key(key),
+        id=secrets.token_hex(6),
+        name=name,
+        role=Role(role).value,
+        key_hash=hash_key(key),
         created_at=datetime.now(UTC).isoformat(),
     )
     catalog.add_key(record)
@@ -116,7 +120,9 @@ def require(action: str) -> Callable[[Viewer], Viewer]:
             return viewer
         doing = action.replace("_", " ")
         if viewer.key_id is None:  # anonymous reading: a key could allow it
-            raise HTTPException(401, f"an API key is required to {doing}", headers={"WWW-Authenticate": "Bearer"})
+            raise HTTPException(
+                401, f"an API key is required to {doing}", headers={"WWW-Authenticate": "Bearer"}
+            )
         raise HTTPException(403, f"the {viewer.role.value} role may not {doing}")
 
     return allowed

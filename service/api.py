@@ -50,8 +50,12 @@ class Page(BaseModel, Generic[T]):
 class DocumentDetail(BaseModel):
     document: Document
     pages: list[PageInfo] = Field(description="its pages (sheets) and what the reader found on them")
-    facts: int = Field(description="number of facts it states (GET /facts?document=ID lists them)", examples=[42])
-    warnings: list[Warning] = Field(description="warnings it is involved in, as far as the caller may see them")
+    facts: int = Field(
+        description="number of facts it states (GET /facts?document=ID lists them)", examples=[42]
+    )
+    warnings: list[Warning] = Field(
+        description="warnings it is involved in, as far as the caller may see them"
+    )
 
 
 class Review(BaseModel):
@@ -75,13 +79,21 @@ class NewKey(BaseModel):
 
 
 class CreatedKey(KeyInfo):
-    key: str = Field(description="the key: shown this once, only its hash is kept",
-                     examples=["jcm_q0B8Xw5rYtCk3zT0v9m2YV4xQe1nW7sLh6dJfU8pA2g"])
+    key: str = Field(
+        description="the key: shown this once, only its hash is kept",
+        examples=["jcm_q0B8Xw5rYtCk3zT0v9m2YV4xQe1nW7sLh6dJfU8pA2g"],
+    )
 
 
 ERRORS = {
-    400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 413: "too_large",
-    415: "unsupported", 422: "invalid", 503: "unavailable",
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    413: "too_large",
+    415: "unsupported",
+    422: "invalid",
+    503: "unavailable",
 }
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     status: {"model": ErrorResponse} for status in (401, 403, 404, 422)
@@ -92,8 +104,9 @@ MAGIC = {".pdf": (b"%PDF",), ".docx": (b"PK\x03\x04",), ".xlsx": (b"PK\x03\x04",
 def error_response(
     status: int, message: str, detail: Any = None, headers: dict[str, str] | None = None
 ) -> JSONResponse:
-    body = ErrorResponse(error=ErrorBody(status=status, code=ERRORS.get(status, "error"), message=message,
-                                         detail=detail))
+    body = ErrorResponse(
+        error=ErrorBody(status=status, code=ERRORS.get(status, "error"), message=message, detail=detail)
+    )
     return JSONResponse(body.model_dump(), status_code=status, headers=headers)
 
 
@@ -107,6 +120,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if settings.search_backend == "embedded" and not archive.index_is_current():
+            archive.rebuild_index()  # built by another version: derived data, rebuilt from the catalog
         runner.start()
         yield
         runner.stop()
@@ -146,18 +161,33 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 # ---------------------------------------------------------------- documents and uploads
 
 
-def install_document_routes(app: FastAPI, archive: Archive, runner: JobRunner, Limit: Any, Offset: Any) -> None:
+def install_document_routes(
+    app: FastAPI, archive: Archive, runner: JobRunner, Limit: Any, Offset: Any
+) -> None:
     settings = archive.settings
 
-    @app.post("/documents", status_code=202, response_model=Job, tags=["documents"],
-              responses={413: {"model": ErrorResponse}, 415: {"model": ErrorResponse},
-                         503: {"model": ErrorResponse}})
+    @app.post(
+        "/documents",
+        status_code=202,
+        response_model=Job,
+        tags=["documents"],
+        responses={
+            413: {"model": ErrorResponse},
+            415: {"model": ErrorResponse},
+            503: {"model": ErrorResponse},
+        },
+    )
     def upload(
         response: Response,
         viewer: Annotated[Viewer, Depends(require("upload"))],
         file: Annotated[UploadFile, File(description="PDF, DOCX, XLSX, HTML or TXT")],
-        confidential: Annotated[bool, Form(description="a confidential document (e.g. a PDD's "
-                                                       "confidential version): hidden from public keys")] = False,
+        confidential: Annotated[
+            bool,
+            Form(
+                description="a confidential document (e.g. a PDD's "
+                "confidential version): hidden from public keys"
+            ),
+        ] = False,
     ) -> Job:
         """Queue a file for ingestion (secretariat, admin); follow it at GET /jobs/{id}."""
         data = _checked_upload(file, settings.max_file_bytes)
@@ -187,7 +217,9 @@ def install_document_routes(app: FastAPI, archive: Archive, runner: JobRunner, L
         return job
 
     @app.get("/documents", response_model=Page[Document], tags=["documents"])
-    def list_documents(viewer: Reader, limit: Limit = settings.page_size, offset: Offset = 0) -> Page[Document]:
+    def list_documents(
+        viewer: Reader, limit: Limit = settings.page_size, offset: Offset = 0
+    ) -> Page[Document]:
         """Documents by file name."""
         every = {"include_confidential": viewer.sees_confidential}
         items = archive.catalog.list_documents(limit, offset, **every)
@@ -205,8 +237,12 @@ def install_document_routes(app: FastAPI, archive: Archive, runner: JobRunner, L
             warnings=archive.catalog.warnings(document_id=document.id, **every),
         )
 
-    @app.get("/documents/{document_id}/file", response_class=Response, tags=["documents"],
-             responses={200: {"content": {"application/octet-stream": {}}, "description": "the file"}})
+    @app.get(
+        "/documents/{document_id}/file",
+        response_class=Response,
+        tags=["documents"],
+        responses={200: {"content": {"application/octet-stream": {}}, "description": "the file"}},
+    )
     def get_file(document_id: str, viewer: Reader) -> Response:
         """The original file."""
         document = _document_or_404(archive, document_id, viewer)
@@ -253,40 +289,67 @@ def install_fact_routes(app: FastAPI, archive: Archive, Limit: Any, Offset: Any)
 
     def fact_query(
         viewer: Reader,
-        kind: Annotated[str | None, Query(description="e.g. emission_reduction", examples=["project_cost"])] = None,
+        kind: Annotated[
+            str | None, Query(description="e.g. emission_reduction", examples=["project_cost"])
+        ] = None,
         unit: Annotated[str | None, Query(description="canonical unit", examples=["tCO2e/yr"])] = None,
         document: Annotated[str | None, Query(description="document id or file name")] = None,
-        language: Annotated[Literal["th", "en", "ja", "und"] | None, Query(description="language of the evidence")]
-        = None,
-        country: Annotated[str | None, Query(description="partner country the fact or its document is about",
-                                             examples=["Mongolia"])] = None,
-        project: Annotated[str | None, Query(description="words of the fact's subject (project, item)",
-                                             examples=["heat pump"])] = None,
+        language: Annotated[
+            Literal["th", "en", "ja", "und"] | None, Query(description="language of the evidence")
+        ] = None,
+        country: Annotated[
+            str | None,
+            Query(description="partner country the fact or its document is about", examples=["Mongolia"]),
+        ] = None,
+        project: Annotated[
+            str | None,
+            Query(description="words of the fact's subject (project, item)", examples=["heat pump"]),
+        ] = None,
         min_value: Annotated[float | None, Query(description="value at least")] = None,
         max_value: Annotated[float | None, Query(description="value at most")] = None,
-        year: Annotated[int | None, Query(ge=1900, le=2200, description="the fact's period overlaps this year; "
-                                          "facts without a period are left out")] = None,
-        from_: Annotated[date | None, Query(alias="from", description="the fact's period ends on or after this "
-                                            "day")] = None,
-        to: Annotated[date | None, Query(description="the fact's period starts on or before this day")] = None,
+        year: Annotated[
+            int | None,
+            Query(
+                ge=1900,
+                le=2200,
+                description="the fact's period overlaps this year; facts without a period are left out",
+            ),
+        ] = None,
+        from_: Annotated[
+            date | None, Query(alias="from", description="the fact's period ends on or after this day")
+        ] = None,
+        to: Annotated[
+            date | None, Query(description="the fact's period starts on or before this day")
+        ] = None,
     ) -> list[Fact]:
         document_id = _document_or_404(archive, document, viewer).id if document else None
-        query = FactQuery(document_id, kind, unit, language, country, project, min_value, max_value, year, from_, to)
+        query = FactQuery(
+            document_id, kind, unit, language, country, project, min_value, max_value, year, from_, to
+        )
         return select_facts(archive.catalog, query, include_confidential=viewer.sees_confidential)
 
     Facts = Annotated[list[Fact], Depends(fact_query)]
 
-    @app.get("/facts", response_model=Page[Fact], tags=["facts"],
-             responses={200: {"content": {"text/csv": {}}, "description": "a page of facts, or CSV of all"}})
-    def list_facts(facts: Facts, format: FactFormat = "json", limit: Limit = settings.page_size,
-                   offset: Offset = 0) -> Any:
+    @app.get(
+        "/facts",
+        response_model=Page[Fact],
+        tags=["facts"],
+        responses={200: {"content": {"text/csv": {}}, "description": "a page of facts, or CSV of all"}},
+    )
+    def list_facts(
+        facts: Facts, format: FactFormat = "json", limit: Limit = settings.page_size, offset: Offset = 0
+    ) -> Any:
         """Facts in a stable order (document id, then as stated); format=csv gives every match as CSV."""
         if format == "csv":
             return _export(facts, "csv", formats.facts_csv, "facts")
         return _page(facts, limit, offset)
 
-    @app.get("/facts/export", response_class=Response, tags=["facts"],
-             responses={200: {"content": {"text/csv": {}, "application/json": {}}, "description": "every match"}})
+    @app.get(
+        "/facts/export",
+        response_class=Response,
+        tags=["facts"],
+        responses={200: {"content": {"text/csv": {}, "application/json": {}}, "description": "every match"}},
+    )
     def export_facts(facts: Facts, format: FactFormat = "csv") -> Response:
         """Every fact matching the filters, as a CSV or JSON download."""
         return _export(facts, format, formats.facts_csv, "facts")
@@ -320,23 +383,33 @@ def install_warning_routes(app: FastAPI, archive: Archive, Limit: Any, Offset: A
         document: Annotated[str | None, Query(description="document id or file name")] = None,
     ) -> list[Warning]:
         document_id = _document_or_404(archive, document, viewer).id if document else None
-        found = archive.catalog.warnings(document_id=document_id, include_confidential=viewer.sees_confidential)
+        found = archive.catalog.warnings(
+            document_id=document_id, include_confidential=viewer.sees_confidential
+        )
         return [
-            w for w in found
-            if (severity is None or w.severity == severity) and (status is None or w.status == status)
+            w
+            for w in found
+            if (severity is None or w.severity == severity)
+            and (status is None or w.status == status)
             and (rule is None or w.rule == rule)
         ]
 
     Warnings = Annotated[list[Warning], Depends(warning_query)]
 
     @app.get("/warnings", response_model=Page[Warning], tags=["warnings"])
-    def list_warnings(warnings: Warnings, limit: Limit = settings.page_size, offset: Offset = 0) -> Page[Warning]:
+    def list_warnings(
+        warnings: Warnings, limit: Limit = settings.page_size, offset: Offset = 0
+    ) -> Page[Warning]:
         """Consistency warnings by severity, rule and id; public keys see none that involves a
         confidential document."""
         return _page(warnings, limit, offset)
 
-    @app.get("/warnings/export", response_class=Response, tags=["warnings"],
-             responses={200: {"content": {"text/csv": {}, "application/json": {}}, "description": "every match"}})
+    @app.get(
+        "/warnings/export",
+        response_class=Response,
+        tags=["warnings"],
+        responses={200: {"content": {"text/csv": {}, "application/json": {}}, "description": "every match"}},
+    )
     def export_warnings(warnings: Warnings, format: FactFormat = "csv") -> Response:
         """Every warning matching the filters, as a CSV or JSON download."""
         return _export(warnings, format, formats.warnings_csv, "warnings")
@@ -359,7 +432,7 @@ def install_search_route(app: FastAPI, archive: Archive) -> None:
     @app.get("/search", response_model=SearchResults, tags=["search"])
     def search(
         viewer: Reader,
-        q: Annotated[str, Query(min_length=1, max_length=500, description="words, or a \"quoted phrase\"")],
+        q: Annotated[str, Query(min_length=1, max_length=500, description='words, or a "quoted phrase"')],
         language: Literal["th", "en", "ja"] | None = None,
         country: str | None = None,
         doc_type: str | None = None,
@@ -371,11 +444,24 @@ def install_search_route(app: FastAPI, archive: Archive) -> None:
     ) -> SearchResults:
         """Passages with highlighted snippets, facets and the facts stated in each hit's passage."""
         filters = {
-            k: v for k, v in {"language": language, "country": country, "doc_type": doc_type, "year": year,
-                              "has_warnings": has_warnings}.items() if v is not None
+            k: v
+            for k, v in {
+                "language": language,
+                "country": country,
+                "doc_type": doc_type,
+                "year": year,
+                "has_warnings": has_warnings,
+            }.items()
+            if v is not None
         }
-        results = archive.search(q, limit=limit, offset=offset, filters=filters, expand=expand,
-                                 include_confidential=viewer.sees_confidential)
+        results = archive.search(
+            q,
+            limit=limit,
+            offset=offset,
+            filters=filters,
+            expand=expand,
+            include_confidential=viewer.sees_confidential,
+        )
         return _with_facts(archive, results, viewer)
 
 
@@ -385,7 +471,9 @@ def _with_facts(archive: Archive, results: SearchResults, viewer: Viewer) -> Sea
         ((hit.document.id, hit.page) for hit in results.hits), include_confidential=viewer.sees_confidential
     )
     for hit in results.hits:
-        hit.facts = [fact for fact in on_page[hit.document.id, hit.page] if hit.block in (-1, fact.evidence.block)]
+        hit.facts = [
+            fact for fact in on_page[hit.document.id, hit.page] if hit.block in (-1, fact.evidence.block)
+        ]
     return results
 
 
@@ -415,8 +503,13 @@ def install_key_routes(app: FastAPI, archive: Archive) -> None:
 
 
 def _key_info(record: Any) -> KeyInfo:
-    return KeyInfo(id=record.id, name=record.name, role=Role(record.role), created_at=record.created_at,
-                   revoked_at=record.revoked_at)
+    return KeyInfo(
+        id=record.id,
+        name=record.name,
+        role=Role(record.role),
+        created_at=record.created_at,
+        revoked_at=record.revoked_at,
+    )
 
 
 # ---------------------------------------------------------------- helpers

@@ -1,6 +1,7 @@
 """The archive: ingestion from bytes to catalog, warnings and index, and the queries over them."""
 from __future__ import annotations
 
+import shutil
 import threading
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -14,7 +15,7 @@ from checks.projects import profile_of
 from corpus.models import Block, Document, DocumentRef, Passage, SearchResults
 from corpus.store import Catalog, document_id_for, document_ref, sha256_of
 from extractors.readers import SUPPORTED_EXTENSIONS
-from indices import SearchIndex, open_index
+from indices import IndexSchemaError, SearchIndex, open_index
 from service.analysis import Analysis
 from service.settings import Settings
 from service.workers import Job, Limits, WorkerPool
@@ -65,6 +66,20 @@ class Archive:
         if self._index is None:
             self._index = open_search_index(self.settings)
         return self._index
+
+    def index_is_current(self) -> bool:
+        """Whether the index can be opened; an embedded index built by another version cannot."""
+        try:
+            self.index.count()
+        except IndexSchemaError:
+            return False
+        return True
+
+    def rebuild_index(self) -> int:
+        """Rebuild the index from the catalog (an embedded index of another version is replaced)."""
+        if not self.index_is_current():
+            shutil.rmtree(self.settings.data_dir / "index")
+        return self.reindex()
 
     @property
     def pool(self) -> WorkerPool:
@@ -223,7 +238,9 @@ class Archive:
         (stage or _ignore)("checking")
         flagged_before = self._flags()
         every = {"include_confidential": True}
-        warnings = [w for d in sorted(changed) for w in run_checks(self.catalog.facts(document_id=d, **every))]
+        warnings = [
+            w for d in sorted(changed) for w in run_checks(self.catalog.facts(document_id=d, **every))
+        ]
         self.catalog.replace_warnings(warnings, documents=changed)
         # A changed document can create or settle a disagreement with any other document.
         documents = [d for d in self.catalog.list_documents(**every) if d.status == "ingested"]

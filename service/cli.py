@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import shutil
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -11,7 +10,6 @@ from pathlib import Path
 from tqdm import tqdm
 
 from corpus.store import Catalog
-from indices import IndexSchemaError
 from service import formats
 from service.access import Role, create_key
 from service.archive import Archive, IngestOutcome, files_to_ingest
@@ -185,11 +183,7 @@ def search(archive: Archive, args: argparse.Namespace) -> int:
 
 def reindex(archive: Archive, args: argparse.Namespace) -> int:
     _use_backend(archive, args)
-    try:
-        archive.index.count()
-    except IndexSchemaError:  # built by another version: derived data, rebuilt below from the catalog
-        shutil.rmtree(archive.settings.data_dir / "index")
-    print(f"indexed {archive.reindex()} passages")
+    print(f"indexed {archive.rebuild_index()} passages")
     return 0
 
 
@@ -220,7 +214,9 @@ def keys(catalog: Catalog, args: argparse.Namespace) -> int:
             return 2
         print(f"revoked {args.key_id}")
         return 0
-    rows = [[k.id, k.role, k.name or "", k.created_at[:19], (k.revoked_at or "")[:19]] for k in catalog.api_keys()]
+    rows = [
+        [k.id, k.role, k.name or "", k.created_at[:19], (k.revoked_at or "")[:19]] for k in catalog.api_keys()
+    ]
     print(formats.table(rows, ["id", "role", "name", "created", "revoked"]))
     return 0
 

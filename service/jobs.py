@@ -7,6 +7,7 @@ the batch, then marks each job done or failed. Searches never wait for it: only 
 archive's writing lock. On start, a job left running by a stopped service is marked failed
 ("interrupted"); queued jobs whose spooled file is there are run.
 """
+
 from __future__ import annotations
 
 import logging
@@ -71,8 +72,14 @@ class JobRunner:
         if self._queue.qsize() >= self.max_queued:
             raise QueueFull(f"{self.max_queued} uploads are waiting; try again later")
         now = datetime.now(UTC)
-        job = Job(id="j-" + secrets.token_hex(8), filename=filename, confidential=confidential,
-                  status="queued", created_at=now, updated_at=now)
+        job = Job(
+            id="j-" + secrets.token_hex(8),
+            filename=filename,
+            confidential=confidential,
+            status="queued",
+            created_at=now,
+            updated_at=now,
+        )
         path = self._spooled(job.id)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
@@ -133,8 +140,13 @@ class JobRunner:
 
     def _stored(self, job: Job | None, outcome: IngestOutcome) -> None:
         if job is not None and outcome.status != "failed":
-            self._update(job.id, stage="checking", pages_total=outcome.pages, pages_done=outcome.pages,
-                         document_id=outcome.document_id)
+            self._update(
+                job.id,
+                stage="checking",
+                pages_total=outcome.pages,
+                pages_done=outcome.pages,
+                document_id=outcome.document_id,
+            )
 
     def _stage(self, jobs: list[Job], outcomes: list[IngestOutcome], stage: str) -> None:
         for job, outcome in zip(jobs, outcomes, strict=True):
@@ -146,8 +158,15 @@ class JobRunner:
         if outcome.status == "failed":
             self._finish(current, "failed", reason=outcome.reason or "could not be ingested")
         else:
-            self._finish(current, "done", reason=outcome.reason, outcome=outcome.status,
-                         document_id=outcome.document_id, pages_total=outcome.pages, pages_done=outcome.pages)
+            self._finish(
+                current,
+                "done",
+                reason=outcome.reason,
+                outcome=outcome.status,
+                document_id=outcome.document_id,
+                pages_total=outcome.pages,
+                pages_done=outcome.pages,
+            )
 
     # ------------------------------------------------------------ records
 

@@ -3,6 +3,7 @@
 Both go through the catalog's include_confidential, so a viewer who may not see confidential
 documents never gets their facts, nor a project resolved with their help.
 """
+
 from __future__ import annotations
 
 import calendar
@@ -47,8 +48,12 @@ class FactQuery:
 def select_facts(catalog: Catalog, query: FactQuery, *, include_confidential: bool) -> list[Fact]:
     """Facts matching the query in a stable order (document id, then as the document states them)."""
     found = catalog.facts(
-        document_id=query.document_id, kind=query.kind, unit=query.unit, min_value=query.min_value,
-        max_value=query.max_value, include_confidential=include_confidential,
+        document_id=query.document_id,
+        kind=query.kind,
+        unit=query.unit,
+        min_value=query.min_value,
+        max_value=query.max_value,
+        include_confidential=include_confidential,
     )
     documents = {d.id: d for d in catalog.list_documents(include_confidential=include_confidential)}
     return [fact for fact in found if _matches(fact, query, documents)]
@@ -121,12 +126,18 @@ class Project(BaseModel):
     """One project as the documents about it describe it, whatever their language."""
 
     id: str = Field(description="stable while the same documents describe it", examples=["p-1d9e0c27a4b1"])
-    name: str | None = Field(default=None, description="the name the documents give it most often",
-                             examples=["Installation of heat pumps at a hospital in Ulaanbaatar"])
+    name: str | None = Field(
+        default=None,
+        description="the name the documents give it most often",
+        examples=["Installation of heat pumps at a hospital in Ulaanbaatar"],
+    )
     country: str | None = Field(default=None, description="host country", examples=["Mongolia"])
     methodologies: list[str] = Field(default=[], description="methodology ids cited", examples=[["MN_AM003"]])
-    concepts: list[str] = Field(default=[], description="technologies, buildings and places named",
-                                examples=[["heat_pump", "hospital"]])
+    concepts: list[str] = Field(
+        default=[],
+        description="technologies, buildings and places named",
+        examples=[["heat_pump", "hospital"]],
+    )
     documents: list[ProjectDocument] = Field(description="the documents, each with its facts")
 
 
@@ -141,14 +152,18 @@ class ProjectResolver:
 
     def projects(self, *, include_confidential: bool) -> list[Project]:
         documents = [
-            d for d in self.catalog.list_documents(include_confidential=include_confidential)
+            d
+            for d in self.catalog.list_documents(include_confidential=include_confidential)
             if d.status == "ingested"
         ]
         key = tuple((d.id, d.sha256, d.version) for d in documents)
         with self._lock:
             cached = self._cache.get(include_confidential)
             if cached is None or cached[0] != key:
-                cached = self._cache[include_confidential] = (key, self._resolve(documents, include_confidential))
+                cached = self._cache[include_confidential] = (
+                    key,
+                    self._resolve(documents, include_confidential),
+                )
         return cached[1]
 
     def _resolve(self, documents: list[Document], include_confidential: bool) -> list[Project]:
@@ -157,7 +172,9 @@ class ProjectResolver:
         for fact in every:
             by_document.setdefault(fact.document.id, []).append(fact)
         signatures = {
-            d.id: signature(by_document[d.id], profile_of(document_ref(d), (b.text for b in self.catalog.blocks(d.id))))
+            d.id: signature(
+                by_document[d.id], profile_of(document_ref(d), (b.text for b in self.catalog.blocks(d.id)))
+            )
             for d in documents
         }
         known = {d.id: d for d in documents}
@@ -174,8 +191,12 @@ def _project(group: list[str], documents: dict, facts: dict, signatures: dict) -
         methodologies=sorted(set().union(*(signatures[d].methodologies for d in group))),
         concepts=sorted(set().union(*(signatures[d].concepts for d in group))),
         documents=[
-            ProjectDocument(document=document_ref(documents[d]), doc_type=documents[d].doc_type,
-                            year=documents[d].year, facts=facts[d])
+            ProjectDocument(
+                document=document_ref(documents[d]),
+                doc_type=documents[d].doc_type,
+                year=documents[d].year,
+                facts=facts[d],
+            )
             for d in group
         ],
     )

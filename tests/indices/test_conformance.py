@@ -356,10 +356,12 @@ PUBLIC_ONLY = {"public_only": True}
 
 def secret_passages(count: int = 2) -> list[Passage]:
     """A confidential version of the hospital PDD: another year, a warning only it is involved in."""
-    texts = ["空気熱源ヒートポンプの契約額は機密である。", "Heat pump contract price: quokka clause 731,942 JPY."]
+    texts = ["空気熱源ヒートポンプの契約額は機密である。",
+             "Heat pump contract price: quokka clause 731,942 JPY."]
     return [  # each text numbered, so de-duplication keeps them all
-        Passage(document=SECRET, block=block, page=block + 1, text=f"{texts[block % 2]} ({block})", language="ja",
-                doc_type="pdd", countries=["MN", "JP"], year=2031, has_warnings=True, confidential=True)
+        Passage(document=SECRET, block=block, page=block + 1, text=f"{texts[block % 2]} ({block})",
+                language="ja", doc_type="pdd", countries=["MN", "JP"], year=2031, has_warnings=True,
+                confidential=True)
         for block in range(count)
     ]
 

@@ -1,4 +1,5 @@
 """A service under test with one key per role, and uploads followed to the end of their jobs."""
+
 from __future__ import annotations
 
 import time
@@ -51,7 +52,9 @@ class Service:
         return self.wait(response.json()["id"])
 
 
-def start_service(data_dir: Path, anonymous_read: bool = False, **overrides: object) -> tuple[TestClient, Settings]:
+def start_service(
+    data_dir: Path, anonymous_read: bool = False, **overrides: object
+) -> tuple[TestClient, Settings]:
     settings = Settings(data_dir=data_dir, workers=1, anonymous_read=anonymous_read, **overrides)
     return TestClient(create_app(settings)), settings
 

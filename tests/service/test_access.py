@@ -1,4 +1,5 @@
 """Roles, keys and the viewer: what each role may do, how keys are checked, stored and revoked."""
+
 import hashlib
 
 import pytest
@@ -58,7 +59,9 @@ def test_cli_creates_lists_and_revokes_keys(tmp_path, capsys):
     key = capsys.readouterr().out.strip().splitlines()[-1]
     catalog = Catalog(tmp_path / "data")
     [record] = catalog.api_keys()
-    assert viewer_for(catalog, f"Bearer {key}", Settings(data_dir=tmp_path)) == Viewer(Role.SECRETARIAT, record.id)
+    assert viewer_for(catalog, f"Bearer {key}", Settings(data_dir=tmp_path)) == Viewer(
+        Role.SECRETARIAT, record.id
+    )
     assert main(["--data-dir", data, "keys", "list"]) == 0
     listing = capsys.readouterr().out
     assert record.id in listing and "secretariat" in listing and "desk" in listing and key not in listing
@@ -96,12 +99,19 @@ def test_keys_over_http_admin_only_and_revoked_keys_get_401(service: Service):
 @pytest.mark.parametrize(
     ("role", "method", "path", "status"),
     [
-        ("public", "post", "/documents", 403), ("reviewer", "post", "/documents", 403),
-        ("public", "delete", "/documents/x", 403), ("secretariat", "delete", "/documents/x", 403),
-        ("reviewer", "delete", "/documents/x", 403), ("admin", "delete", "/documents/x", 404),
-        ("secretariat", "post", "/warnings/x/review", 403), ("reviewer", "post", "/warnings/x/review", 404),
-        ("public", "get", "/jobs/x", 403), ("reviewer", "get", "/jobs/x", 403), ("secretariat", "get", "/jobs/x", 404),
-        (None, "get", "/documents", 401), (None, "get", "/health", 200),
+        ("public", "post", "/documents", 403),
+        ("reviewer", "post", "/documents", 403),
+        ("public", "delete", "/documents/x", 403),
+        ("secretariat", "delete", "/documents/x", 403),
+        ("reviewer", "delete", "/documents/x", 403),
+        ("admin", "delete", "/documents/x", 404),
+        ("secretariat", "post", "/warnings/x/review", 403),
+        ("reviewer", "post", "/warnings/x/review", 404),
+        ("public", "get", "/jobs/x", 403),
+        ("reviewer", "get", "/jobs/x", 403),
+        ("secretariat", "get", "/jobs/x", 404),
+        (None, "get", "/documents", 401),
+        (None, "get", "/health", 200),
     ],
 )
 def test_roles_on_writes(service: Service, role, method, path, status):

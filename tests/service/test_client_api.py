@@ -1,5 +1,6 @@
 """The API for client programs: facts by what they state, projects across documents, exports,
 stable pagination and an OpenAPI description of every field."""
+
 import csv
 import io
 from datetime import date
@@ -27,8 +28,12 @@ Emission reductions in the monitoring period were 812 tCO2e.
 
 @pytest.fixture
 def loaded(service: Service) -> Service:
-    for name, text in (("pdd_en.txt", ENGLISH), ("summary_ja.txt", JAPANESE), ("th_summary.txt", THAI_SUMMARY),
-                       ("mr_solar.txt", MONITORING)):
+    for name, text in (
+        ("pdd_en.txt", ENGLISH),
+        ("summary_ja.txt", JAPANESE),
+        ("th_summary.txt", THAI_SUMMARY),
+        ("mr_solar.txt", MONITORING),
+    ):
         assert service.ingest(name, text.encode())["status"] == "done"
     return service
 
@@ -67,7 +72,10 @@ def test_facts_by_project_subject(loaded: Service):
 
 def test_pages_are_stable_and_cover_every_fact_once(loaded: Service):
     every = facts(loaded)
-    pages = [loaded.get("/facts", "public", params={"limit": 3, "offset": o}).json() for o in range(0, len(every), 3)]
+    pages = [
+        loaded.get("/facts", "public", params={"limit": 3, "offset": o}).json()
+        for o in range(0, len(every), 3)
+    ]
     assert [f["id"] + f["document"]["id"] for p in pages for f in p["items"]] == [
         f["id"] + f["document"]["id"] for f in every
     ]
@@ -80,7 +88,8 @@ def test_csv_and_json_exports_of_facts_and_warnings(loaded: Service):
     assert exported.headers["content-disposition"] == 'attachment; filename="facts.csv"'
     rows = list(csv.DictReader(io.StringIO(exported.text)))
     assert len(rows) == len(facts(loaded, kind="emission_reduction")) and {r["kind"] for r in rows} == {
-        "emission_reduction"}
+        "emission_reduction"
+    }
     as_json = loaded.get("/facts/export", "public", params={"format": "json"}).json()
     assert len(as_json) == len(facts(loaded))
     warnings_csv = list(csv.DictReader(io.StringIO(loaded.get("/warnings/export", "public").text)))
@@ -90,22 +99,32 @@ def test_csv_and_json_exports_of_facts_and_warnings(loaded: Service):
 
 def test_projects_are_resolved_across_languages_with_each_documents_facts(loaded: Service):
     projects = loaded.get("/projects", "public").json()
-    [hospital] = [p for p in projects["items"] if {"pdd_en.txt", "summary_ja.txt"} <= {
-        d["document"]["filename"] for d in p["documents"]}]
+    [hospital] = [
+        p
+        for p in projects["items"]
+        if {"pdd_en.txt", "summary_ja.txt"} <= {d["document"]["filename"] for d in p["documents"]}
+    ]
     assert hospital["country"] == "Mongolia"
     by_file = {d["document"]["filename"]: d["facts"] for d in hospital["documents"]}
     assert 1200 in {f["value"] for f in by_file["pdd_en.txt"]}
     assert 1500 in {f["value"] for f in by_file["summary_ja.txt"]}
-    assert all(p["country"] == "Mongolia" for p in loaded.get("/projects", "public", params={
-        "country": "mongolia"}).json()["items"])
+    assert all(
+        p["country"] == "Mongolia"
+        for p in loaded.get("/projects", "public", params={"country": "mongolia"}).json()["items"]
+    )
     assert loaded.get("/projects", "public").json() == projects  # cached and stable
 
 
 @pytest.mark.parametrize(
     ("period", "bounds"),
-    [("2023", (date(2023, 1, 1), date(2023, 12, 31))), ("2024-02", (date(2024, 2, 1), date(2024, 2, 29))),
-     ("2023-04-01/2024-03-31", (date(2023, 4, 1), date(2024, 3, 31))),
-     ("2020/2022", (date(2020, 1, 1), date(2022, 12, 31))), ("FY2023", None), (None, None)],
+    [
+        ("2023", (date(2023, 1, 1), date(2023, 12, 31))),
+        ("2024-02", (date(2024, 2, 1), date(2024, 2, 29))),
+        ("2023-04-01/2024-03-31", (date(2023, 4, 1), date(2024, 3, 31))),
+        ("2020/2022", (date(2020, 1, 1), date(2022, 12, 31))),
+        ("FY2023", None),
+        (None, None),
+    ],
 )
 def test_period_bounds(period, bounds):
     assert period_bounds(period) == bounds
@@ -120,11 +139,26 @@ def test_openapi_describes_every_field_and_the_key(service: Service):
     spec = service.get("/openapi.json", None).json()
     schemas = spec["components"]["schemas"]
     for name in ("Fact", "Document", "Warning", "SearchHit", "Job", "Project", "Evidence", "DocumentRef"):
-        missing = [field for field, schema in schemas[name]["properties"].items() if "description" not in schema]
+        missing = [
+            field for field, schema in schemas[name]["properties"].items() if "description" not in schema
+        ]
         assert not missing, f"{name}: {missing} have no description"
     assert schemas["Fact"]["properties"]["kind"]["examples"] == ["emission_reduction"]
     assert spec["components"]["securitySchemes"]["HTTPBearer"]["scheme"] == "bearer"
     facts = {p["name"] for p in spec["paths"]["/facts"]["get"]["parameters"]}
-    assert {"kind", "unit", "country", "project", "document", "language", "min_value", "max_value", "year",
-            "from", "to", "limit", "offset"} <= facts
+    assert {
+        "kind",
+        "unit",
+        "country",
+        "project",
+        "document",
+        "language",
+        "min_value",
+        "max_value",
+        "year",
+        "from",
+        "to",
+        "limit",
+        "offset",
+    } <= facts
     assert {"/projects", "/jobs/{job_id}", "/facts/export", "/warnings/export", "/keys"} <= set(spec["paths"])

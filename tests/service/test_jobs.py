@@ -1,5 +1,6 @@
 """Uploads as background jobs: validation, status and progress, restarts, deletion, and searches that
 never wait for an ingest."""
+
 import time
 from datetime import UTC, datetime
 
@@ -27,7 +28,12 @@ def test_an_upload_is_accepted_at_once_and_its_job_reports_the_outcome(service: 
     job = response.json()
     assert job["status"] in ("queued", "running") and response.headers["location"] == f"/jobs/{job['id']}"
     done = service.wait(job["id"])
-    assert (done["status"], done["outcome"], done["pages_total"], done["pages_done"]) == ("done", "ingested", 3, 3)
+    assert (done["status"], done["outcome"], done["pages_total"], done["pages_done"]) == (
+        "done",
+        "ingested",
+        3,
+        3,
+    )
     assert service.get(f"/documents/{done['document_id']}").json()["document"]["pages"] == 3
     assert service.get("/search", "public", params={"q": "dairy"}).json()["total"] >= 1
     assert [j["id"] for j in service.get("/jobs", "secretariat").json()["items"]] == [job["id"]]
@@ -35,8 +41,12 @@ def test_an_upload_is_accepted_at_once_and_its_job_reports_the_outcome(service: 
 
 @pytest.mark.parametrize(
     ("name", "data", "status"),
-    [("virus.exe", b"MZ....", 415), ("fake.pdf", b"<html>not a pdf</html>", 415), ("empty.txt", b"", 400),
-     ("nameless", b"some text", 415)],
+    [
+        ("virus.exe", b"MZ....", 415),
+        ("fake.pdf", b"<html>not a pdf</html>", 415),
+        ("empty.txt", b"", 400),
+        ("nameless", b"some text", 415),
+    ],
 )
 def test_uploads_are_validated_before_they_are_queued(service: Service, name, data, status):
     response = service.upload(name, data)
@@ -50,18 +60,28 @@ def test_a_file_over_the_size_limit_is_refused(tmp_path):
         from service.access import create_key
 
         key = create_key(client.app.state.archive.catalog, "admin")[1]
-        response = client.post("/documents", headers={"Authorization": f"Bearer {key}"},
-                               files={"file": ("big.txt", b"x" * 101)})
+        response = client.post(
+            "/documents", headers={"Authorization": f"Bearer {key}"}, files={"file": ("big.txt", b"x" * 101)}
+        )
     assert response.status_code == 413 and response.json()["error"]["code"] == "too_large"
 
 
 def test_a_job_running_when_the_service_stopped_is_failed_as_interrupted_and_queued_ones_run(tmp_path):
     catalog = Catalog(tmp_path / "data")
     now = datetime.now(UTC)
-    catalog.save_job(Job(id="j-running", filename="a.txt", status="running", stage="reading",
-                         created_at=now, updated_at=now))
-    catalog.save_job(Job(id="j-queued", filename="th_summary.txt", status="queued", created_at=now,
-                         updated_at=now))
+    catalog.save_job(
+        Job(
+            id="j-running",
+            filename="a.txt",
+            status="running",
+            stage="reading",
+            created_at=now,
+            updated_at=now,
+        )
+    )
+    catalog.save_job(
+        Job(id="j-queued", filename="th_summary.txt", status="queued", created_at=now, updated_at=now)
+    )
     catalog.save_job(Job(id="j-lost", filename="b.txt", status="queued", created_at=now, updated_at=now))
     (tmp_path / "data" / "uploads").mkdir(parents=True)
     (tmp_path / "data" / "uploads" / "j-queued").write_bytes(THAI_SUMMARY.encode())
@@ -83,8 +103,11 @@ def test_too_many_waiting_uploads_are_refused_with_503(tmp_path):
         from service.access import create_key
 
         key = create_key(client.app.state.archive.catalog, "secretariat")[1]
-        response = client.post("/documents", headers={"Authorization": f"Bearer {key}"},
-                               files={"file": ("a.txt", b"Emission reductions: 5 tCO2e.")})
+        response = client.post(
+            "/documents",
+            headers={"Authorization": f"Bearer {key}"},
+            files={"file": ("a.txt", b"Emission reductions: 5 tCO2e.")},
+        )
     assert response.status_code == 503 and response.json()["error"]["code"] == "unavailable"
 
 
@@ -100,8 +123,10 @@ def test_search_answers_while_an_ingest_holds_the_writing_lock(service: Service)
 
 
 def test_many_uploads_at_once_are_all_ingested(service: Service):
-    texts = {f"en_{n}.txt": f"Selection notice {n}. Emission reductions: {1000 + n} tCO2e per year."
-             for n in range(12)}
+    texts = {
+        f"en_{n}.txt": f"Selection notice {n}. Emission reductions: {1000 + n} tCO2e per year."
+        for n in range(12)
+    }
     ids = [service.upload(name, text.encode()).json()["id"] for name, text in texts.items()]
     jobs = [service.wait(job_id) for job_id in ids]
     assert all(job["status"] == "done" for job in jobs)
@@ -151,7 +176,9 @@ def test_job_runner_marks_a_batch_failed_when_ingest_breaks(tmp_path, monkeypatc
 
     archive = Archive(Settings(data_dir=tmp_path, workers=1))
     runner = JobRunner(archive)
-    monkeypatch.setattr(archive, "ingest_uploads", lambda *a, **k: (_ for _ in ()).throw(OSError("disk full")))
+    monkeypatch.setattr(
+        archive, "ingest_uploads", lambda *a, **k: (_ for _ in ()).throw(OSError("disk full"))
+    )
     runner.start()
     try:
         job = runner.submit(b"Emission reductions: 5 tCO2e.", "a.txt")
@@ -162,3 +189,19 @@ def test_job_runner_marks_a_batch_failed_when_ingest_breaks(tmp_path, monkeypatc
     finally:
         runner.stop()
         archive.close()
+
+
+def test_the_service_rebuilds_an_index_built_by_an_older_version(tmp_path):
+    import json
+
+    from service.archive import Archive
+    from service.settings import Settings
+
+    archive = Archive(Settings(data_dir=tmp_path / "data", workers=1))
+    archive.ingest_bytes(THAI_SUMMARY.encode(), "th_summary.txt")
+    archive.reindex()
+    archive.close()
+    (tmp_path / "data" / "index" / "jcm-search-index.json").write_text(json.dumps({"schema_version": 2}))
+    client, _ = start_service(tmp_path / "data", anonymous_read=True)
+    with client:
+        assert client.get("/search", params={"q": "หม้อไอน้ำ"}).json()["total"] >= 1

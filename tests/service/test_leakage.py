@@ -9,6 +9,7 @@ the confidential document's markers, id, file name, facts' values as written, ev
 id or its project's id. A probe the caller sent itself is not a leak when echoed, so each check leaves
 out the strings of its own request.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -82,16 +83,32 @@ def _corpus(service: Service, secret_job: dict, public_id: str) -> Corpus:
             secrets |= {fmt(fact["value"]), fmt(fact["value"]).replace(",", "")}
         secrets.add(fact["evidence"]["text"])
     assert {"4,873", "731,942"} <= secrets
-    ids = {"secret": secret_id, "secret file": SECRET_NAME, "warning": crossed["id"], "job": secret_job["id"],
-           "public": public_id}
+    ids = {
+        "secret": secret_id,
+        "secret file": SECRET_NAME,
+        "warning": crossed["id"],
+        "job": secret_job["id"],
+        "public": public_id,
+    }
     return Corpus(service, secret_id, public_id, secret_job["id"], secrets, ids)
 
 
 # ---------------------------------------------------------------- requests to make
 
 QUERY_PROBES: dict[str, list[str]] = {
-    "q": ["QUOKKAZEBRA", "WALLABYNEBULA", "731942", "4873", "ヒートポンプ", "heat pump", "病院", "契約条項",
-          "hospital Ulaanbaatar", '"contract price"', "ja_hospital_heatpump_pdd_confidential"],
+    "q": [
+        "QUOKKAZEBRA",
+        "WALLABYNEBULA",
+        "731942",
+        "4873",
+        "ヒートポンプ",
+        "heat pump",
+        "病院",
+        "契約条項",
+        "hospital Ulaanbaatar",
+        '"contract price"',
+        "ja_hospital_heatpump_pdd_confidential",
+    ],
     "document": ["{secret}", "{secret file}", "{public}"],
     "format": ["json", "csv"],
     "country": ["Mongolia", "モンゴル"],
@@ -114,8 +131,10 @@ QUERY_PROBES: dict[str, list[str]] = {
     "offset": ["0"],
 }
 BODIES: dict[tuple[str, str], dict] = {
-    ("POST", "/documents"): {"files": {"file": ("probe.txt", b"Emission reductions: 5 tCO2e.")},
-                             "data": {"confidential": "false"}},
+    ("POST", "/documents"): {
+        "files": {"file": ("probe.txt", b"Emission reductions: 5 tCO2e.")},
+        "data": {"confidential": "false"},
+    },
     ("POST", "/warnings/{warning_id}/review"): {"json": {"status": "acknowledged", "note": "probe"}},
     ("POST", "/keys"): {"json": {"role": "admin"}},
 }
@@ -143,7 +162,9 @@ def _parameters(route: APIRoute, kind: str) -> list:
     return list({param.alias: param for param in found}.values())
 
 
-def _route_requests(corpus: Corpus, route: APIRoute, method: str) -> Iterator[tuple[str, str, dict, set[str]]]:
+def _route_requests(
+    corpus: Corpus, route: APIRoute, method: str
+) -> Iterator[tuple[str, str, dict, set[str]]]:
     body = BODIES.get((method, route.path), {})
     if _parameters(route, "body_params"):
         assert body, f"add a body for {method} {route.path} to BODIES"
@@ -252,7 +273,9 @@ def test_roles_are_enforced_on_every_route(caller: Caller):
                 expected = {403} if caller.mode == "public key" else {401}
             assert response.status_code in expected, (caller.mode, method, url, response.text)
             error = response.json()["error"] if response.status_code >= 400 else None
-            assert error is None or (error["status"] == response.status_code and error["code"] and error["message"])
+            assert error is None or (
+                error["status"] == response.status_code and error["code"] and error["message"]
+            )
             if response.status_code == 401:
                 assert response.headers["www-authenticate"] == "Bearer"
 
