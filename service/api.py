@@ -11,7 +11,7 @@ from datetime import date
 from typing import Annotated, Any, Generic, Literal, TypeVar
 from urllib.parse import quote
 
-from fastapi import Depends, FastAPI, File, Form, HTTPException, Query, Request, UploadFile
+from fastapi import Depends, FastAPI, File, Form, HTTPException, Path, Query, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
@@ -37,7 +37,7 @@ class ErrorBody(BaseModel):
 
 
 class ErrorResponse(BaseModel):
-    error: ErrorBody
+    error: ErrorBody = Field(description="the one shape every error has")
 
 
 class Page(BaseModel, Generic[T]):
@@ -48,7 +48,7 @@ class Page(BaseModel, Generic[T]):
 
 
 class DocumentDetail(BaseModel):
-    document: Document
+    document: Document = Field(description="the document")
     pages: list[PageInfo] = Field(description="its pages (sheets) and what the reader found on them")
     facts: int = Field(
         description="number of facts it states (GET /facts?document=ID lists them)", examples=[42]
@@ -111,6 +111,18 @@ def error_response(
 
 
 Reader = Annotated[Viewer, Depends(require("read"))]
+DocumentId = Annotated[str, Path(description="document id, or its file name", examples=["3f2a9c0d51e7b846"])]
+JobId = Annotated[
+    str, Path(description="job id, as POST /documents answered", examples=["j-7d0c4b1e9a2f5c38"])
+]
+WarningId = Annotated[str, Path(description="warning id", examples=["w-5c1e0a9b7f23"])]
+KeyId = Annotated[str, Path(description="key id, as jcm keys list shows", examples=["a1b2c3d4e5f6"])]
+ExportFormat = Annotated[Literal["json", "csv"], Query(description="csv or json")]
+Severity = Annotated[Literal["error", "warning", "info"] | None, Query(description="only this severity")]
+ReviewStatus = Annotated[
+    Literal["open", "acknowledged", "dismissed"] | None,
+    Query(description="only warnings with this review status"),
+]
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -201,7 +213,10 @@ def install_document_routes(
     @app.get("/jobs", response_model=Page[Job], tags=["documents"])
     def list_jobs(
         viewer: Annotated[Viewer, Depends(require("upload"))],
-        status: Literal["queued", "running", "done", "failed"] | None = None,
+        status: Annotated[
+            Literal["queued", "running", "done", "failed"] | None,
+            Query(description="only jobs with this status"),
+        ] = None,
         limit: Limit = settings.page_size,
         offset: Offset = 0,
     ) -> Page[Job]:
@@ -209,7 +224,7 @@ def install_document_routes(
         return _page(archive.catalog.jobs(status), limit, offset)
 
     @app.get("/jobs/{job_id}", response_model=Job, tags=["documents"])
-    def get_job(job_id: str, viewer: Annotated[Viewer, Depends(require("upload"))]) -> Job:
+    def get_job(job_id: JobId, viewer: Annotated[Viewer, Depends(require("upload"))]) -> Job:
         """An upload's status, progress and outcome (secretariat, admin)."""
         job = archive.catalog.get_job(job_id)
         if job is None:
@@ -226,7 +241,7 @@ def install_document_routes(
         return Page(items=items, total=archive.catalog.count_documents(**every), limit=limit, offset=offset)
 
     @app.get("/documents/{document_id}", response_model=DocumentDetail, tags=["documents"])
-    def get_document(document_id: str, viewer: Reader) -> DocumentDetail:
+    def get_document(document_id: DocumentId, viewer: Reader) -> DocumentDetail:
         """One document with its pages and warnings; by id or file name."""
         document = _document_or_404(archive, document_id, viewer)
         every = {"include_confidential": viewer.sees_confidential}
@@ -243,7 +258,7 @@ def install_document_routes(
         tags=["documents"],
         responses={200: {"content": {"application/octet-stream": {}}, "description": "the file"}},
     )
-    def get_file(document_id: str, viewer: Reader) -> Response:
+    def get_file(document_id: DocumentId, viewer: Reader) -> Response:
         """The original file."""
         document = _document_or_404(archive, document_id, viewer)
         data = archive.catalog.files.get(document.sha256)
@@ -252,7 +267,9 @@ def install_document_routes(
         return Response(data, media_type=document.media_type, headers={"Content-Disposition": disposition})
 
     @app.delete("/documents/{document_id}", status_code=204, response_class=Response, tags=["documents"])
-    def delete_document(document_id: str, viewer: Annotated[Viewer, Depends(require("delete"))]) -> Response:
+    def delete_document(
+        document_id: DocumentId, viewer: Annotated[Viewer, Depends(require("delete"))]
+    ) -> Response:
         """Remove a document: catalog, file (unless another document has the same bytes), index, and the
         warnings it was part of, recomputed (admin)."""
         document = _document_or_404(archive, document_id, viewer)
@@ -279,8 +296,6 @@ def _checked_upload(file: UploadFile, max_bytes: int) -> bytes:
 
 
 # ---------------------------------------------------------------- facts and projects
-
-FactFormat = Literal["json", "csv"]
 
 
 def install_fact_routes(app: FastAPI, archive: Archive, Limit: Any, Offset: Any) -> None:
@@ -337,7 +352,7 @@ def install_fact_routes(app: FastAPI, archive: Archive, Limit: Any, Offset: Any)
         responses={200: {"content": {"text/csv": {}}, "description": "a page of facts, or CSV of all"}},
     )
     def list_facts(
-        facts: Facts, format: FactFormat = "json", limit: Limit = settings.page_size, offset: Offset = 0
+        facts: Facts, format: ExportFormat = "json", limit: Limit = settings.page_size, offset: Offset = 0
     ) -> Any:
         """Facts in a stable order (document id, then as stated); format=csv gives every match as CSV."""
         if format == "csv":
@@ -350,7 +365,7 @@ def install_fact_routes(app: FastAPI, archive: Archive, Limit: Any, Offset: Any)
         tags=["facts"],
         responses={200: {"content": {"text/csv": {}, "application/json": {}}, "description": "every match"}},
     )
-    def export_facts(facts: Facts, format: FactFormat = "csv") -> Response:
+    def export_facts(facts: Facts, format: ExportFormat = "csv") -> Response:
         """Every fact matching the filters, as a CSV or JSON download."""
         return _export(facts, format, formats.facts_csv, "facts")
 
@@ -377,8 +392,8 @@ def install_warning_routes(app: FastAPI, archive: Archive, Limit: Any, Offset: A
 
     def warning_query(
         viewer: Reader,
-        severity: Literal["error", "warning", "info"] | None = None,
-        status: Literal["open", "acknowledged", "dismissed"] | None = None,
+        severity: Severity = None,
+        status: ReviewStatus = None,
         rule: Annotated[str | None, Query(description="e.g. sum_of_parts, same_project_values")] = None,
         document: Annotated[str | None, Query(description="document id or file name")] = None,
     ) -> list[Warning]:
@@ -410,13 +425,13 @@ def install_warning_routes(app: FastAPI, archive: Archive, Limit: Any, Offset: A
         tags=["warnings"],
         responses={200: {"content": {"text/csv": {}, "application/json": {}}, "description": "every match"}},
     )
-    def export_warnings(warnings: Warnings, format: FactFormat = "csv") -> Response:
+    def export_warnings(warnings: Warnings, format: ExportFormat = "csv") -> Response:
         """Every warning matching the filters, as a CSV or JSON download."""
         return _export(warnings, format, formats.warnings_csv, "warnings")
 
     @app.post("/warnings/{warning_id}/review", response_model=Warning, tags=["warnings"])
     def review_warning(
-        warning_id: str, review: Review, viewer: Annotated[Viewer, Depends(require("review"))]
+        warning_id: WarningId, review: Review, viewer: Annotated[Viewer, Depends(require("review"))]
     ) -> Warning:
         """Acknowledge, dismiss or reopen a warning with a note (reviewer, admin)."""
         reviewed = archive.catalog.review_warning(warning_id, review.status, review.note)
@@ -433,13 +448,15 @@ def install_search_route(app: FastAPI, archive: Archive) -> None:
     def search(
         viewer: Reader,
         q: Annotated[str, Query(min_length=1, max_length=500, description='words, or a "quoted phrase"')],
-        language: Literal["th", "en", "ja"] | None = None,
-        country: str | None = None,
-        doc_type: str | None = None,
-        year: int | None = None,
-        has_warnings: bool | None = None,
-        limit: Annotated[int, Query(ge=1, le=100)] = 10,
-        offset: Annotated[int, Query(ge=0)] = 0,
+        language: Annotated[Literal["th", "en", "ja"] | None, Query(description="passage language")] = None,
+        country: Annotated[str | None, Query(description="partner country", examples=["Mongolia"])] = None,
+        doc_type: Annotated[str | None, Query(description="document type", examples=["pdd"])] = None,
+        year: Annotated[int | None, Query(description="the document's year", examples=[2023])] = None,
+        has_warnings: Annotated[
+            bool | None, Query(description="documents with (or without) warnings")
+        ] = None,
+        limit: Annotated[int, Query(ge=1, le=100, description="hits per page")] = 10,
+        offset: Annotated[int, Query(ge=0, description="hits to skip")] = 0,
         expand: Annotated[bool, Query(description="also search glossary names in other languages")] = True,
     ) -> SearchResults:
         """Passages with highlighted snippets, facets and the facts stated in each hit's passage."""
@@ -495,7 +512,7 @@ def install_key_routes(app: FastAPI, archive: Archive) -> None:
         return CreatedKey(**_key_info(record).model_dump(), key=key)
 
     @app.delete("/keys/{key_id}", status_code=204, response_class=Response, tags=["keys"])
-    def revoke_key(key_id: str, viewer: Admin) -> Response:
+    def revoke_key(key_id: KeyId, viewer: Admin) -> Response:
         """Revoke a key: requests with it get 401 from now on (admin)."""
         if not archive.catalog.revoke_key(key_id):
             raise HTTPException(404, f"no key {key_id}")

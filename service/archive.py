@@ -114,7 +114,7 @@ class Archive:
         """Outcomes in the order of the files; files are read lazily and analysed by isolated workers."""
         outcomes: list[IngestOutcome] = []
         positions: dict[int, int] = {}
-        batch_digests: dict[str, str] = {}
+        batch_digests: dict[tuple[str, bool], str] = {}
 
         def jobs() -> Iterator[Job]:
             for upload in files:
@@ -135,7 +135,7 @@ class Archive:
                 on_file(stored)
         return outcomes
 
-    def _prepare(self, upload: Upload, batch_digests: dict[str, str]) -> IngestOutcome | Job:
+    def _prepare(self, upload: Upload, batch_digests: dict[tuple[str, bool], str]) -> IngestOutcome | Job:
         """What can be decided without reading the file: its name, its size and whether it is known."""
         data, filename, confidential = upload.data, upload.filename, upload.confidential
         try:
@@ -146,9 +146,10 @@ class Archive:
             limit = self.settings.max_file_bytes // (1024 * 1024)
             return IngestOutcome(name, "failed", reason=f"file larger than the {limit} MB limit")
         digest = sha256_of(data)
-        if digest in batch_digests:
-            return IngestOutcome(name, "unchanged", reason=f"same content as {batch_digests[digest]}")
-        batch_digests[digest] = name
+        if (digest, confidential) in batch_digests:
+            earlier = batch_digests[digest, confidential]
+            return IngestOutcome(name, "unchanged", reason=f"same content as {earlier}")
+        batch_digests[digest, confidential] = name
         # The same bytes under another confidentiality are another document (or a new version of this one).
         same = self.catalog.document_with_content(digest, confidential=confidential)
         if same is not None and same.status == "ingested":

@@ -138,11 +138,18 @@ def test_a_fact_without_a_period_matches_no_period_filter():
 def test_openapi_describes_every_field_and_the_key(service: Service):
     spec = service.get("/openapi.json", None).json()
     schemas = spec["components"]["schemas"]
-    for name in ("Fact", "Document", "Warning", "SearchHit", "Job", "Project", "Evidence", "DocumentRef"):
+    assert {"Fact", "Document", "Warning", "SearchHit", "Job", "Project", "Evidence", "DocumentRef"} <= set(
+        schemas
+    )
+    for name, schema in schemas.items():
         missing = [
-            field for field, schema in schemas[name]["properties"].items() if "description" not in schema
+            field for field, value in schema.get("properties", {}).items() if "description" not in value
         ]
         assert not missing, f"{name}: {missing} have no description"
+    for path, operations in spec["paths"].items():
+        for method, operation in operations.items():
+            bare = [p["name"] for p in operation.get("parameters", []) if "description" not in p]
+            assert not bare, f"{method} {path}: parameters {bare} have no description"
     assert schemas["Fact"]["properties"]["kind"]["examples"] == ["emission_reduction"]
     assert spec["components"]["securitySchemes"]["HTTPBearer"]["scheme"] == "bearer"
     facts = {p["name"] for p in spec["paths"]["/facts"]["get"]["parameters"]}

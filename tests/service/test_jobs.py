@@ -205,3 +205,22 @@ def test_the_service_rebuilds_an_index_built_by_an_older_version(tmp_path):
     client, _ = start_service(tmp_path / "data", anonymous_read=True)
     with client:
         assert client.get("/search", params={"q": "หม้อไอน้ำ"}).json()["total"] >= 1
+
+
+def test_the_same_bytes_public_and_confidential_in_one_batch_are_two_documents(tmp_path):
+    from service.archive import Archive, Upload
+    from service.settings import Settings
+
+    archive = Archive(Settings(data_dir=tmp_path, workers=1))
+    try:
+        outcomes = archive.ingest_uploads(
+            [
+                Upload(ENGLISH.encode(), "public.txt"),
+                Upload(ENGLISH.encode(), "secret.txt", confidential=True),
+            ]
+        )
+        assert [o.status for o in outcomes] == ["ingested", "ingested"]
+        assert archive.catalog.count_documents() == 1
+        assert archive.catalog.count_documents(include_confidential=True) == 2
+    finally:
+        archive.close()
