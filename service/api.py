@@ -13,7 +13,7 @@ from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from corpus.models import Document, Fact, PageInfo, SearchResults, Warning
-from service import formats
+from service import formats, web
 from service.archive import Archive
 from service.settings import Settings
 
@@ -86,6 +86,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.archive = archive
     install_error_handlers(app)
+    web.install(app, archive, settings, writing)
     Limit = Annotated[int, Query(ge=1, le=settings.max_page_size)]
     Offset = Annotated[int, Query(ge=0)]
 
