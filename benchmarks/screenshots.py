@@ -34,8 +34,8 @@ def main() -> None:
             page = browser.new_page(viewport={"width": args.width, "height": 900})
             shots = {
                 "search": lambda: page.goto(f"{base}/ui/search?q=solar"),
-                "document": lambda: page.click("a.doc >> nth=0"),
-                "warnings": lambda: page.goto(f"{base}/ui/warnings"),
+                "document": lambda: page.locator("li.hit", has_text="ja_pdd").locator("a.doc").click(),
+                "warnings": lambda: _acknowledge_one(page, base),
                 "upload": lambda: _upload(page, base, upload),
             }
             for name, go in shots.items():
@@ -44,6 +44,14 @@ def main() -> None:
                 page.screenshot(path=path, full_page=True)
                 print(path)
             browser.close()
+
+
+def _acknowledge_one(page, base: str) -> None:
+    page.goto(f"{base}/ui/warnings")
+    warning = page.locator("article.warning").first
+    warning.locator("input[name=note]").fill("checked with the project participant")
+    warning.locator("button[value=acknowledged]").click()
+    page.wait_for_selector(".review-note")
 
 
 def _upload(page, base: str, file: Path) -> None:

@@ -32,6 +32,7 @@ STATUSES = ("open", "acknowledged", "dismissed")
 SEARCH_FILTERS = ("language", "country", "doc_type", "year", "has_warnings")
 LANGUAGE_NAMES = {"en": "English", "th": "Thai", "ja": "Japanese", "und": "undetermined"}
 PAGE_SIZE = 10
+LISTED_DOCUMENTS = 200  # the search page without a query lists this many documents, by file name
 
 templates = Jinja2Templates(directory=HERE / "templates")
 templates.env.globals["LANGUAGE_NAMES"] = LANGUAGE_NAMES
@@ -87,8 +88,11 @@ class Reader:
         return self.archive.index.search(query, limit=PAGE_SIZE, offset=offset, filters=filters,
                                          expand=expand)
 
-    def documents(self) -> list[Document]:
-        return self.archive.catalog.list_documents()
+    def documents(self, limit: int | None = None) -> list[Document]:
+        return self.archive.catalog.list_documents(limit)
+
+    def count_documents(self) -> int:
+        return self.archive.catalog.count_documents()
 
     def document(self, document_id: str) -> Document | None:
         return self.archive.catalog.get_document(document_id)
@@ -215,7 +219,7 @@ def search_page(request: Request, read: ReaderDep, q: str = "", offset: int = 0,
     context: dict[str, Any] = {"q": q, "chosen": chosen, "params": params, "expand": expand, "results": None,
                                "error": None, "documents": [], "files": {}}
     if not q.strip():
-        context["documents"] = read.documents()
+        context.update(documents=read.documents(LISTED_DOCUMENTS), document_count=read.count_documents())
         return render(request, "search.html", context)
     try:
         results = read.search(q, _search_filters(chosen), max(offset, 0), expand)
@@ -254,22 +258,26 @@ templates.env.globals["search_url"] = search_url
 
 @dataclass(frozen=True)
 class Piece:
-    """A run of text, with the fact whose number it is when it is one."""
+    """A run of text, with the facts whose number it is when it is one (two kinds can share a number)."""
 
     text: str
-    fact: Fact | None = None
+    facts: tuple[Fact, ...] = ()
 
 
 def pieces_of(text: str, start: int, facts: list[Fact]) -> list[Piece]:
     """Split text (beginning at document offset `start`) so each fact's number is its own piece."""
     pieces: list[Piece] = []
     cursor = 0
-    for fact in sorted(facts, key=lambda f: f.evidence.start):
+    for fact in sorted(facts, key=lambda f: (f.evidence.start, f.evidence.end)):
         at, end = fact.evidence.start - start, fact.evidence.end - start
-        if at < cursor or end > len(text) or at >= end:  # overlapping or outside: listed, not marked
-            continue
-        pieces += [Piece(text[cursor:at]), Piece(text[at:end], fact)]
-        cursor = end
+        last = pieces[-1] if pieces else None
+        if last and last.facts and (last.facts[0].evidence.start, last.facts[0].evidence.end) == (
+            fact.evidence.start, fact.evidence.end
+        ):
+            pieces[-1] = Piece(last.text, (*last.facts, fact))
+        elif cursor <= at < end <= len(text):  # an overlapping span stays in the list of facts, unmarked
+            pieces += [Piece(text[cursor:at]), Piece(text[at:end], (fact,))]
+            cursor = end
     pieces.append(Piece(text[cursor:]))
     return [piece for piece in pieces if piece.text]
 

@@ -10,6 +10,7 @@ from service import web
 from service.access import Role, Viewer
 from service.api import create_app
 from service.settings import Settings
+from tests.checks.text import facts_of
 from tests.service.web_corpus import build_archive, pdf_of
 
 
@@ -95,6 +96,9 @@ def test_document_page_marks_each_fact_in_its_text(client, data_dir):
     )
     assert 'title="emission reduction: 2,700 tCO2e/yr' in html
     assert f'href="/ui/documents/{doc}/file" download' in html
+    original = client.get(f"/ui/documents/{doc}/file")
+    assert original.content == client.get(f"/documents/{doc}/file").content
+    assert original.headers["content-type"] == "application/pdf"
     assert "Reference emissions of 8,000 minus project emissions" in html  # its warning
 
 
@@ -200,3 +204,18 @@ def test_login_keeps_the_key_in_a_strict_http_only_cookie(client):
     cookie = next(c for c in response.headers.get_list("set-cookie") if c.startswith(f"{web.KEY_COOKIE}="))
     assert "HttpOnly" in cookie and "SameSite=strict" in cookie
     assert client.post("/ui/login", data={"key": "k-123"}).status_code == 403  # no token: no login
+
+
+def test_two_facts_on_one_number_share_its_mark_and_both_can_be_linked():
+    text = "Emission reductions are 2,700 tCO2e per year and the project costs JPY 30 million."
+    facts = facts_of(text)
+    first = facts[0]
+    twin = first.model_copy(update={"id": "twin", "kind": "credits_issued"})
+    pieces = web.pieces_of(text, 0, [*facts, twin])
+    assert "".join(piece.text for piece in pieces) == text
+    shared = next(piece for piece in pieces if first in piece.facts)
+    assert shared.facts == (first, twin)
+    assert shared.text == text[first.evidence.start : first.evidence.end]
+    html = web.templates.env.from_string(
+        '{% from "macros.html" import pieces %}{{ pieces(list, anchors=true) }}').render(list=pieces)
+    assert f'id="fact-{first.id}"' in html and 'id="fact-twin"' in html and html.count("<mark") == len(facts)
