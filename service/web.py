@@ -29,7 +29,7 @@ KEY_COOKIE = "jcm_key"
 CSRF_COOKIE = "jcm_csrf"
 SEVERITIES = ("error", "warning", "info")
 STATUSES = ("open", "acknowledged", "dismissed")
-SEARCH_FILTERS = ("language", "country", "doc_type", "year", "has_warnings")
+MAX_QUERY = 500  # as the API's GET /search
 LANGUAGE_NAMES = {"en": "English", "th": "Thai", "ja": "Japanese", "und": "undetermined"}
 PAGE_SIZE = 10
 LISTED_DOCUMENTS = 200  # the search page without a query lists this many documents, by file name
@@ -127,10 +127,14 @@ class Reader:
         return outcome
 
 
-def current_viewer(request: Request) -> Viewer:
+def viewer_of_key(request: Request, key: str | None) -> Viewer | None:
+    """The viewer a key names, asked exactly as the API asks for an Authorization header."""
     context: WebContext = request.app.state.web
-    key = request.cookies.get(KEY_COOKIE)
-    viewer = viewer_for(context.archive.catalog, f"Bearer {key}" if key else None, context.settings)
+    return viewer_for(context.archive.catalog, f"Bearer {key}" if key else None, context.settings)
+
+
+def current_viewer(request: Request) -> Viewer:
+    viewer = viewer_of_key(request, request.cookies.get(KEY_COOKIE))
     if viewer is None:
         raise LoginRequired()
     return viewer
@@ -183,9 +187,8 @@ def login_form(request: Request) -> Response:
 @router.post("/ui/login", response_class=HTMLResponse)
 def login(request: Request, key: Annotated[str, Form()] = "", csrf: Annotated[str, Form()] = "") -> Response:
     check_form(request, csrf)
-    context: WebContext = request.app.state.web
     key = key.strip()
-    if not key or viewer_for(context.archive.catalog, f"Bearer {key}", context.settings) is None:
+    if not key or viewer_of_key(request, key) is None:
         return render(request, "login.html", {"error": "That key is not valid."}, status=401)
     response = RedirectResponse("/ui/search", status_code=303)
     _set_cookie(request, response, KEY_COOKIE, key)
@@ -222,8 +225,10 @@ def search_page(request: Request, read: ReaderDep, q: str = "", offset: int = 0,
         context.update(documents=read.documents(LISTED_DOCUMENTS), document_count=read.count_documents())
         return render(request, "search.html", context)
     try:
+        if len(q) > MAX_QUERY:
+            raise ValueError(f"a search is at most {MAX_QUERY} characters")
         results = read.search(q, _search_filters(chosen), max(offset, 0), expand)
-    except ValueError as error:  # a filter value the index does not accept
+    except ValueError as error:  # a query or filter value the index does not accept
         context["error"] = str(error)
         return render(request, "search.html", context, status=400)
     context.update(results=results, offset=max(offset, 0), page_size=PAGE_SIZE,

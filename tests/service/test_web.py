@@ -76,6 +76,7 @@ def test_search_without_glossary_and_with_a_filter(client):
     thai = client.get("/ui/search", params={"q": "solar", "language": "th"}).text
     assert "th_selection_summary.docx" in thai and "en_monitoring_report.pdf" not in thai
     assert client.get("/ui/search", params={"q": "solar", "year": "soon"}).status_code == 400
+    assert client.get("/ui/search", params={"q": "solar " * 100}).status_code == 400
 
 
 def test_search_pages_through_many_hits(client):
