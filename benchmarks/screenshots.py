@@ -1,6 +1,6 @@
 """Screenshots of the four web pages (search, document, warnings, upload) over a small generated archive.
 
-    python benchmarks/screenshots.py OUT_DIR [--width 1280]
+    python -m benchmarks.screenshots OUT_DIR [--width 1280]     (from the repository root)
 
 Starts the service on a free loopback port, drives the system's Chromium (/usr/bin/chromium) with
 Playwright and writes search.png, document.png, warnings.png and upload.png into OUT_DIR.
