@@ -18,11 +18,10 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from corpus.models import Document, Fact, Job, PageInfo, SearchResults, Warning
-from extractors.readers import SUPPORTED_EXTENSIONS
-from service import formats
+from service import formats, web
 from service.access import Role, Viewer, create_key, require
 from service.archive import Archive
-from service.jobs import JobRunner, QueueFull
+from service.jobs import JobRunner, UploadRefused, checked_upload
 from service.queries import FactQuery, Project, ProjectResolver, select_facts
 from service.settings import Settings
 
@@ -98,7 +97,6 @@ ERRORS = {
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     status: {"model": ErrorResponse} for status in (401, 403, 404, 422)
 }
-MAGIC = {".pdf": (b"%PDF",), ".docx": (b"PK\x03\x04",), ".xlsx": (b"PK\x03\x04",), ".xlsm": (b"PK\x03\x04",)}
 
 
 def error_response(
@@ -154,6 +152,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.jobs = runner
     install_error_handlers(app)
+    web.install(app, archive, settings, runner)
     Limit = Annotated[int, Query(ge=1, le=settings.max_page_size, description="results per page")]
     Offset = Annotated[int, Query(ge=0, description="results to skip")]
 
@@ -202,11 +201,11 @@ def install_document_routes(
         ] = False,
     ) -> Job:
         """Queue a file for ingestion (secretariat, admin); follow it at GET /jobs/{id}."""
-        data = _checked_upload(file, settings.max_file_bytes)
         try:
+            data = checked_upload(file.file, file.filename or "", settings.max_file_bytes)
             job = runner.submit(data, file.filename or "upload", confidential)
-        except QueueFull as error:
-            raise HTTPException(503, str(error)) from error
+        except UploadRefused as error:
+            raise HTTPException(error.status, str(error)) from error
         response.headers["Location"] = f"/jobs/{job.id}"
         return job
 
@@ -276,23 +275,6 @@ def install_document_routes(
         with archive.writing:
             archive.delete(document.id)
         return Response(status_code=204)
-
-
-def _checked_upload(file: UploadFile, max_bytes: int) -> bytes:
-    """The upload's bytes, when its type is supported, its content looks like it and it fits the limit."""
-    name = file.filename or ""
-    extension = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if extension not in SUPPORTED_EXTENSIONS:
-        supported = ", ".join(sorted(SUPPORTED_EXTENSIONS))
-        raise HTTPException(415, f"{name or 'the file'}: unsupported type; supported: {supported}")
-    data = file.file.read(max_bytes + 1)
-    if len(data) > max_bytes:
-        raise HTTPException(413, f"file larger than {max_bytes // 2**20} MB")
-    if not data:
-        raise HTTPException(400, f"{name}: the file is empty")
-    if extension in MAGIC and not data.startswith(MAGIC[extension]):
-        raise HTTPException(415, f"{name}: the content is not a {extension[1:].upper()} file")
-    return data
 
 
 # ---------------------------------------------------------------- facts and projects

@@ -17,8 +17,10 @@ import threading
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import BinaryIO
 
 from corpus.models import Job
+from extractors.readers import SUPPORTED_EXTENSIONS
 from service.archive import Archive, IngestOutcome, Upload, clean_filename
 
 log = logging.getLogger(__name__)
@@ -26,8 +28,38 @@ INTERRUPTED = "interrupted"
 MIN_BATCH = 8
 
 
-class QueueFull(RuntimeError):
+MAGIC = {".pdf": b"%PDF", ".docx": b"PK\x03\x04", ".xlsx": b"PK\x03\x04", ".xlsm": b"PK\x03\x04"}
+
+
+class UploadRefused(ValueError):
+    """An upload not taken, with the HTTP status that says why."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class QueueFull(UploadRefused):
     """More uploads are waiting than the settings allow."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(503, message)
+
+
+def checked_upload(stream: BinaryIO, name: str, max_bytes: int) -> bytes:
+    """The upload's bytes, when its type is supported, its content looks like it and it fits the limit."""
+    extension = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if extension not in SUPPORTED_EXTENSIONS:
+        supported = ", ".join(sorted(SUPPORTED_EXTENSIONS))
+        raise UploadRefused(415, f"{name or 'the file'}: unsupported type; supported: {supported}")
+    data = stream.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise UploadRefused(413, f"file larger than {max_bytes // 2**20} MB")
+    if not data:
+        raise UploadRefused(400, f"{name}: the file is empty")
+    if extension in MAGIC and not data.startswith(MAGIC[extension]):
+        raise UploadRefused(415, f"{name}: the content is not a {extension[1:].upper()} file")
+    return data
 
 
 class JobRunner:
