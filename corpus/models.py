@@ -13,6 +13,8 @@ Severity = Literal["error", "warning", "info"]
 WarningStatus = Literal["open", "acknowledged", "dismissed"]
 DocumentStatus = Literal["ingested", "failed"]
 
+TextSource = Literal["text", "repaired", "ocr", "none"]
+
 BBox = tuple[float, float, float, float]
 
 
@@ -31,6 +33,9 @@ class RawBlock(BaseModel):
     note: str | None = Field(
         default=None, description="what the reader could not do, e.g. a formula without cached value"
     )
+    ocr_confidence: float | None = Field(
+        default=None, description="mean OCR word confidence (0-1) of the block; None when not OCRed"
+    )
 
 
 class PageInfo(BaseModel):
@@ -38,6 +43,15 @@ class PageInfo(BaseModel):
     has_text_layer: bool = True
     chars: int = 0
     note: str | None = None
+    text_source: TextSource = Field(
+        default="text",
+        description="how the page's text was obtained: its text layer as is, its text layer repaired "
+        "(Thai glyph codes and mark order), OCR of the rendered page, or none",
+    )
+    repairs: int = Field(default=0, description="characters or marks the Thai repair changed on the page")
+    ocr_confidence: float | None = Field(
+        default=None, description="mean OCR confidence (0-1) of the page's blocks; None when not OCRed"
+    )
 
 
 class Block(RawBlock):
@@ -61,8 +75,10 @@ class Evidence(BaseModel):
     end: int
     block: int = Field(description="index of the block the evidence comes from")
     bbox: BBox | None = None
-    ocr: bool = False
-    ocr_confidence: float | None = None
+    ocr: bool = Field(default=False, description="the text was read by OCR from an image of the page")
+    ocr_confidence: float | None = Field(
+        default=None, description="mean OCR word confidence (0-1) of the block the evidence comes from"
+    )
 
 
 class Fact(BaseModel):
