@@ -21,6 +21,7 @@ from reportlab.pdfgen import canvas
 from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from corpus.models import RawBlock
+from extractors.ocr import installed_languages
 from extractors.readers import SUPPORTED_EXTENSIONS, ReaderError, Reading, read_document
 from extractors.readers.common import join_lines, join_pair
 
@@ -276,6 +277,28 @@ def test_pdf_image_only_page_without_text_in_it_is_recorded_as_such() -> None:
         "no text layer, OCR found no text", "no text layer, OCR unavailable"
     )
     assert typed.has_text_layer and [b.page for b in reading.blocks] == [2]
+
+
+def test_scanned_page_without_tesseract_is_recorded_and_the_rest_read(monkeypatch, tmp_path) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))  # no tesseract on the PATH
+    installed_languages.cache_clear()
+
+    def draw(pdf: canvas.Canvas) -> None:
+        pdf.drawImage(ImageReader(BytesIO(png_bytes())), 100, 400, 300, 300)
+        pdf.showPage()
+        pdf.setFont("Helvetica", 11)
+        pdf.drawString(72, 700, "Second page with text.")
+
+    try:
+        reading = read(canvas_pdf(draw), "scan.pdf")
+    finally:
+        installed_languages.cache_clear()
+
+    scanned, typed = reading.pages
+    assert (scanned.note, scanned.text_source, scanned.has_text_layer) == (
+        "no text layer, OCR unavailable", "none", False
+    )
+    assert typed.text_source == "text" and texts(reading) == ["Second page with text."]
 
 
 def test_pdf_with_user_password_is_refused_and_owner_only_protection_is_read() -> None:
