@@ -32,6 +32,10 @@ CARBON_DIOXIDE = re.compile(r"(?<![A-Za-z0-9])(t?)C02(?=e?\b|e?[/ ])")
 THAI_SPACE = re.compile("(?<=[\u0e01-\u0e4e]) +(?=[\u0e01-\u0e4e])")
 
 
+class OcrError(Exception):
+    """Tesseract failed on a page image."""
+
+
 @dataclass(frozen=True)
 class Word:
     text: str
@@ -95,7 +99,10 @@ def ocr_words(image: Image.Image, languages: str) -> list[Word]:
 
     # One thread each: ingest already runs one worker per core.
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
-    data = pytesseract.image_to_data(image, lang=languages, output_type=pytesseract.Output.DICT)
+    try:
+        data = pytesseract.image_to_data(image, lang=languages, output_type=pytesseract.Output.DICT)
+    except (pytesseract.TesseractError, OSError) as error:
+        raise OcrError(str(error).strip() or type(error).__name__) from error
     words = []
     for i, text in enumerate(data["text"]):
         confidence = float(data["conf"][i])
@@ -137,16 +144,15 @@ def paragraph_block(words: Sequence[Word], page: int, scale: float, offset: tupl
     return RawBlock(page=page, text=text, bbox=box, ocr_confidence=confidence)
 
 
-def line_text(words: Sequence[Word], clean: bool = True) -> str:
+def line_text(words: Sequence[Word]) -> str:
     height = statistics.median(w.box[3] - w.box[1] for w in words)
     text = words[0].text
     for before, word in zip(words, words[1:], strict=False):
         text += word.text if joined(before, word, height) else " " + word.text
-    text = repair_thai(text)[0]
-    return CARBON_DIOXIDE.sub("\\1CO2", clean_thai_spaces(text) if clean else text)
+    return CARBON_DIOXIDE.sub("\\1CO2", clean_thai_spaces(repair_thai(text)[0]))
 
 
-def joined(before: Word, word: Word, line_height: int) -> bool:
+def joined(before: Word, word: Word, line_height: float) -> bool:
     """Whether two OCR words are written without a space between them.
 
     Tesseract's English words are what spaces delimit; its Thai and Japanese words are letter
@@ -169,24 +175,24 @@ def clean_thai_spaces(text: str) -> str:
     """
     if not THAI_SPACE.search(text):
         return text
-    from pythainlp.tokenize import word_tokenize
-
     pieces = THAI_SPACE.split(text)
     result = pieces[0]
     for piece in pieces[1:]:
-        result += piece if inside_word(result, piece, word_tokenize) else " " + piece
+        result += piece if inside_word(result, piece) else " " + piece
     return result
 
 
-def inside_word(left: str, right: str, tokenize: object) -> bool:
+def inside_word(left: str, right: str) -> bool:
     """True when the word segmentation of the Thai around the junction has a word spanning it."""
     before = re.search("[\u0e01-\u0e4e]+$", left)
     after = re.match("[\u0e01-\u0e4e]+", right)
     if before is None or after is None:
         return False
+    from pythainlp.tokenize import word_tokenize  # imported on first use: it loads a dictionary
+
     joint = before.group() + after.group()
     boundary, position = len(before.group()), 0
-    for token in tokenize(joint, engine="newmm", keep_whitespace=False):  # type: ignore[operator]
+    for token in word_tokenize(joint, engine="newmm", keep_whitespace=False):
         if position < boundary < position + len(token):
             return True
         position += len(token)

@@ -19,7 +19,7 @@ from pdfplumber.table import TableFinder
 
 from corpus.models import BBox, BlockKind, Language, PageInfo, RawBlock
 from extractors.language import detect_language, is_cjk
-from extractors.ocr import language_argument, ocr_available, ocr_blocks, script_languages
+from extractors.ocr import OcrError, language_argument, ocr_available, ocr_blocks, script_languages
 from extractors.readers.common import (
     ReaderError,
     Reading,
@@ -321,7 +321,11 @@ def ocr_pages(document: pdfium.PdfDocument, pages: list[PageText]) -> None:
         with PDFIUM_LOCK:
             image, offset = render_page(document, page.info.number - 1)
         languages = known or script_languages(image)
-        page.ocr = ocr_blocks(image, language_argument(languages), page.info.number, OCR_DPI / 72, offset)
+        try:
+            page.ocr = ocr_blocks(image, language_argument(languages), page.info.number, OCR_DPI / 72, offset)
+        except OcrError as error:  # the page keeps what it had; the rest of the file is read
+            page.info.note = f"{page.info.note}, OCR failed ({error})"
+            continue
         page.lines, page.tables = [], []
         known = known or text_languages(block.text for block in page.ocr)
         record_ocr(page.info, page.ocr)

@@ -301,6 +301,39 @@ def test_scanned_page_without_tesseract_is_recorded_and_the_rest_read(monkeypatc
     assert typed.text_source == "text" and texts(reading) == ["Second page with text."]
 
 
+FAILING_TESSERACT = """#!/bin/sh
+case "$1" in
+  --version) echo "tesseract 5.3.0"; exit 0 ;;
+  --list-langs) printf 'List of available languages (1):\\neng\\n'; exit 0 ;;
+esac
+echo "Error in pixReadStream" >&2
+exit 1
+"""
+
+
+def test_tesseract_failing_on_a_page_is_noted_and_the_rest_read(monkeypatch, tmp_path) -> None:
+    tesseract = tmp_path / "tesseract"
+    tesseract.write_text(FAILING_TESSERACT)
+    tesseract.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{tmp_path}:/usr/bin:/bin")
+    installed_languages.cache_clear()
+
+    def draw(pdf: canvas.Canvas) -> None:
+        pdf.drawImage(ImageReader(BytesIO(png_bytes())), 100, 400, 300, 300)
+        pdf.showPage()
+        pdf.setFont("Helvetica", 11)
+        pdf.drawString(72, 700, "Second page with text.")
+
+    try:
+        reading = read(canvas_pdf(draw), "scan.pdf")
+    finally:
+        installed_languages.cache_clear()
+
+    scanned, typed = reading.pages
+    assert scanned.note is not None and scanned.note.startswith("no text layer, OCR failed (")
+    assert texts(reading) == ["Second page with text."]
+
+
 def test_pdf_with_user_password_is_refused_and_owner_only_protection_is_read() -> None:
     def draw(pdf: canvas.Canvas) -> None:
         pdf.drawString(72, 700, "Confidential budget: 500 million JPY")
