@@ -22,6 +22,7 @@ from io import BytesIO
 from pathlib import Path
 
 import pypdfium2 as pdfium
+from PIL import Image
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
@@ -29,7 +30,15 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
 from corpus.models import DocumentRef, RawBlock
-from extractors.ocr import language_argument, ocr_blocks, script_languages
+from extractors.ocr import (
+    Word,
+    clean_thai_spaces,
+    language_argument,
+    ocr_blocks,
+    ocr_words,
+    script_languages,
+    spaced_line,
+)
 from extractors.readers import read_document
 from extractors.readers.pdf import OCR_DPI, render_page
 from service.analysis import analyse
@@ -55,7 +64,7 @@ SENTENCES = {
 }
 
 
-def page(language: str, projects: int, rng: random.Random) -> tuple[bytes, Counter]:
+def page(language: str, projects: int, rng: random.Random) -> tuple[bytes, Counter, list[str]]:
     name, path = FONTS[language]
     if name not in pdfmetrics.getRegisteredFontNames():
         pdfmetrics.registerFont(TTFont(name, path))
@@ -66,18 +75,20 @@ def page(language: str, projects: int, rng: random.Random) -> tuple[bytes, Count
     pdf.drawString(60, 780, HEADINGS[language])
     pdf.setFont(name, 12)
     expected: Counter = Counter()
+    lines = [HEADINGS[language]]
     y = 740
     for n in range(1, projects + 1):
         er, cost = rng.randrange(1000, 90000), rng.randrange(20, 900)
         for text in (reduction.format(n=n, er=er), cost_sentence.format(n=n, cost=cost)):
             pdf.drawString(60, y, text)
+            lines.append(text)
             y -= 20
         y -= 14
         expected[("emission_reduction", float(er), "tCO2e/yr")] += 1
         expected[("project_cost", float(cost * multiplier), unit)] += 1
     pdf.showPage()
     pdf.save()
-    return out.getvalue(), expected
+    return out.getvalue(), expected, lines
 
 
 def scanned(data: bytes) -> bytes:
@@ -110,7 +121,41 @@ def character_accuracy(typed: bytes, blocks: list[RawBlock]) -> float:
     return sum(size for _, _, size in matcher.get_matching_blocks()) / max(len(truth), 1)
 
 
-def measure(language: str, typed: bytes, expected: Counter) -> dict[str, float]:
+def space_positions(text: str) -> set[int]:
+    """Where the spaces are, counted in the characters that are not spaces."""
+    positions, seen = set(), 0
+    for char in text:
+        if char == " ":
+            positions.add(seen)
+        else:
+            seen += 1
+    return positions
+
+
+def spacing_errors(lines: list[str], image: Image.Image) -> tuple[int, int] | None:
+    """Spaces wrong (extra plus missing) in the OCR lines: by the gap rule alone, and after the
+    dictionary drops the spaces it reads a word across. None when OCR found another number of lines."""
+    found: dict[tuple[tuple[int, int], int], list[Word]] = {}
+    for word in ocr_words(image, language_argument({"th"})):
+        found.setdefault((word.paragraph, word.line), []).append(word)
+    spaced = [spaced_line(words) for words in found.values()]
+    if len(spaced) != len(lines):
+        return None
+    pairs = list(zip(lines, spaced, strict=True))
+    gap = sum(wrong_spaces(typed, read) for typed, read in pairs)
+    cleaned = sum(wrong_spaces(typed, clean_thai_spaces(read)) for typed, read in pairs)
+    return gap, cleaned
+
+
+def wrong_spaces(typed: str, read: str) -> int:
+    """Extra and missing spaces before the characters OCR read right (aligned without the spaces)."""
+    matcher = difflib.SequenceMatcher(None, typed.replace(" ", ""), read.replace(" ", ""), autojunk=False)
+    to_typed = {b + k: a + k for a, b, size in matcher.get_matching_blocks() for k in range(size)}
+    truth = space_positions(typed) & set(to_typed.values())
+    return len(truth ^ {to_typed[p] for p in space_positions(read) if p in to_typed})
+
+
+def measure(language: str, typed: bytes, expected: Counter, lines: list[str]) -> dict[str, float]:
     scan = scanned(typed)
     image, offset = render_page(pdfium.PdfDocument(scan), 0)
     detect, detected = timed(lambda: script_languages(image))
@@ -118,7 +163,10 @@ def measure(language: str, typed: bytes, expected: Counter) -> dict[str, float]:
     ocr_all, _ = timed(lambda: ocr_blocks(image, language_argument(()), 1, OCR_DPI / 72, offset))
     pipeline, found = timed(lambda: facts(scan))
     by_value = Counter((kind, value) for kind, value, _ in expected)
+    spacing = spacing_errors(lines, image) if language == "th" else None
     return {
+        "spaces_gap": spacing[0] if spacing else 0, "spaces_cleaned": spacing[1] if spacing else 0,
+        "spaces": sum(len(space_positions(line)) for line in lines) if spacing else 0,
         "detect": detect, "ocr": ocr, "ocr_all": ocr_all, "pipeline": pipeline,
         "exact": sum((found & expected).values()),
         "value": sum((Counter((kind, value) for kind, value, _ in found.elements()) & by_value).values()),
@@ -152,6 +200,9 @@ def main() -> None:
         print(f"    characters read right {statistics.fmean(run['characters'] for run in runs):.1%}; facts "
               f"(kind, value, unit) found from the scan {total('exact')}/{total('stated')}, kind and value "
               f"{total('value')}/{total('stated')}; from the typed page {total('typed')}/{total('stated')}")
+        if total("spaces"):
+            print(f"    spaces wrong (extra + missing, of {total('spaces')} typed): gap rule alone "
+                  f"{total('spaces_gap')}, with the dictionary cleanup {total('spaces_cleaned')}")
 
 
 if __name__ == "__main__":

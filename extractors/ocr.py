@@ -145,11 +145,16 @@ def paragraph_block(words: Sequence[Word], page: int, scale: float, offset: tupl
 
 
 def line_text(words: Sequence[Word]) -> str:
+    return CARBON_DIOXIDE.sub("\\1CO2", clean_thai_spaces(spaced_line(words)))
+
+
+def spaced_line(words: Sequence[Word]) -> str:
+    """The line's words with a space where the gap says so, Thai marks repaired."""
     height = statistics.median(w.box[3] - w.box[1] for w in words)
     text = words[0].text
     for before, word in zip(words, words[1:], strict=False):
         text += word.text if joined(before, word, height) else " " + word.text
-    return CARBON_DIOXIDE.sub("\\1CO2", clean_thai_spaces(repair_thai(text)[0]))
+    return repair_thai(text)[0]
 
 
 def joined(before: Word, word: Word, line_height: float) -> bool:
