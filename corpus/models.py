@@ -13,6 +13,8 @@ Severity = Literal["error", "warning", "info"]
 WarningStatus = Literal["open", "acknowledged", "dismissed"]
 DocumentStatus = Literal["ingested", "failed"]
 
+TextSource = Literal["text", "repaired", "ocr", "none"]
+
 BBox = tuple[float, float, float, float]
 
 
@@ -31,6 +33,9 @@ class RawBlock(BaseModel):
     note: str | None = Field(
         default=None, description="what the reader could not do, e.g. a formula without cached value"
     )
+    ocr_confidence: float | None = Field(
+        default=None, description="mean OCR word confidence (0-1) of the block; None when not OCRed"
+    )
 
 
 class PageInfo(BaseModel):
@@ -40,6 +45,15 @@ class PageInfo(BaseModel):
     )
     chars: int = Field(default=0, description="characters of text read from the page", examples=[2480])
     note: str | None = Field(default=None, description="what the reader could not do on this page")
+    text_source: TextSource = Field(
+        default="text",
+        description="how the page's text was obtained: its text layer as is, its text layer repaired "
+        "(Thai glyph codes and mark order), OCR of the rendered page, or none",
+    )
+    repairs: int = Field(default=0, description="characters or marks the Thai repair changed on the page")
+    ocr_confidence: float | None = Field(
+        default=None, description="mean OCR confidence (0-1) of the page's blocks; None when not OCRed"
+    )
 
 
 class Block(RawBlock):
@@ -73,8 +87,10 @@ class Evidence(BaseModel):
         default=None, description="x0, top, x1, bottom of the block in PDF points (PDF only)",
         examples=[[56.7, 410.2, 538.6, 424.0]],
     )
-    ocr: bool = Field(default=False, description="the text was recognised from a page image")
-    ocr_confidence: float | None = Field(default=None, description="OCR confidence 0-1, when ocr is true")
+    ocr: bool = Field(default=False, description="the text was read by OCR from an image of the page")
+    ocr_confidence: float | None = Field(
+        default=None, description="mean OCR word confidence (0-1) of the block the evidence comes from"
+    )
 
 
 class Fact(BaseModel):
