@@ -31,10 +31,14 @@ class IngestOutcome:
 
 
 def clean_filename(name: str) -> str:
-    """The name a document is known by: no folders that climb out, no control characters."""
-    parts = [p for p in PurePath(name.replace("\\", "/")).parts if p not in ("", ".", "..", "/")]
-    cleaned = "/".join(parts)
-    cleaned = "".join(ch for ch in cleaned if unicodedata.category(ch) != "Cc").strip()
+    """The name a document is known by, or ValueError: a name that climbs out of its folder or holds
+    control characters is refused rather than silently rewritten into another document's name."""
+    if any(unicodedata.category(ch) == "Cc" for ch in name):
+        raise ValueError(f"unusable file name {name!r}: it contains control characters")
+    parts = PurePath(name.replace("\\", "/")).parts
+    if ".." in parts:
+        raise ValueError(f"unusable file name {name!r}: it climbs out of its folder (..)")
+    cleaned = "/".join(p for p in parts if p not in ("", ".", "/")).strip()
     if not cleaned:
         raise ValueError(f"unusable file name {name!r}")
     return cleaned

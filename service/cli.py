@@ -95,8 +95,13 @@ def ingest(archive: Archive, args: argparse.Namespace) -> int:
 def summary(outcomes: Sequence[IngestOutcome]) -> str:
     counts = {s: sum(o.status == s for o in outcomes) for s in ("ingested", "unchanged", "failed")}
     lines = [f"ingested {counts['ingested']}, unchanged {counts['unchanged']}, failed {counts['failed']}"]
-    lines += [f"  failed: {o.filename}: {o.reason}" for o in outcomes if o.status == "failed"]
+    lines += [f"  failed: {one_line(o.filename)}: {o.reason}" for o in outcomes if o.status == "failed"]
     return "\n".join(lines)
+
+
+def one_line(name: str) -> str:
+    """A file name as typed, or quoted with escapes when it holds characters that would break the line."""
+    return name if name.isprintable() else repr(name)
 
 
 def facts(archive: Archive, args: argparse.Namespace) -> int:
