@@ -195,8 +195,8 @@ class Archive:
 
     def refresh(self, changed: set[str]) -> None:
         """Recompute the warnings of changed documents and those across documents, and bring the index up
-        to date with the catalog."""
-        flagged_before = self.catalog.documents_with_warnings()
+        to date with the catalog; documents left pending by an interrupted run are finished too."""
+        changed = changed | self.catalog.pending_refresh()
         warnings = [w for d in sorted(changed) for w in run_checks(self.catalog.facts(document_id=d))]
         self.catalog.replace_warnings(warnings, documents=changed)
         # A changed document can create or settle a disagreement with any other document.
@@ -206,8 +206,15 @@ class Archive:
         }
         across = run_cross_document_checks(self.catalog.facts(), profiles)
         self.catalog.replace_rule_warnings(across, rules=CROSS_DOCUMENT_RULE_NAMES)
-        flagged_now = self.catalog.documents_with_warnings()
-        self.reindex(changed | (flagged_before ^ flagged_now))
+        # The catalog marked every document whose warning flag changed above.
+        pending = changed | self.catalog.pending_refresh()
+        self.reindex(pending)
+        self.catalog.clear_pending(pending)
+
+    def rebuild_index(self) -> int:
+        """Finish any interrupted update, then rebuild the whole index from the catalog."""
+        self.refresh(set())
+        return self.reindex()
 
     def reindex(self, document_ids: Iterable[str] | None = None) -> int:
         """Rebuild the index entries of these documents (all when None) from the catalog."""

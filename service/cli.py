@@ -15,6 +15,7 @@ from indices import IndexSchemaError
 from service import formats
 from service.archive import Archive, IngestOutcome, files_to_ingest
 from service.settings import Settings
+from service.verify import render_report, verify_archive
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -56,6 +57,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     reindex = commands.add_parser("reindex", help="rebuild the search index from the catalog")
     _add_backend_arguments(reindex)
+    verify = commands.add_parser(
+        "verify", help="check the catalog, the stored files and the search index; non-zero exit on problems"
+    )
+    _add_backend_arguments(verify)
     documents = commands.add_parser("documents", help="list documents")
     documents.add_argument("--format", choices=["json", "table"], default="table")
 
@@ -181,8 +186,15 @@ def reindex(archive: Archive, args: argparse.Namespace) -> int:
         archive.index.count()
     except IndexSchemaError:  # built by another version: derived data, rebuilt below from the catalog
         shutil.rmtree(archive.settings.data_dir / "index")
-    print(f"indexed {archive.reindex()} passages")
+    print(f"indexed {archive.rebuild_index()} passages")
     return 0
+
+
+def verify(archive: Archive, args: argparse.Namespace) -> int:
+    _use_backend(archive, args)
+    report = verify_archive(archive)
+    print(render_report(report))
+    return 0 if report.ok else 1
 
 
 def documents(archive: Archive, args: argparse.Namespace) -> int:
@@ -206,7 +218,7 @@ def serve(settings: Settings, host: str | None, port: int | None) -> int:
 
 COMMANDS = {
     "ingest": ingest, "facts": facts, "warnings": warnings, "search": search,
-    "reindex": reindex, "documents": documents,
+    "reindex": reindex, "documents": documents, "verify": verify,
 }
 
 if __name__ == "__main__":
