@@ -58,6 +58,11 @@ class Review(BaseModel):
     note: str | None = None
 
 
+# Beyond any catalog, and within the 64-bit integers SQLite and the index take.
+MAX_OFFSET = 10**9
+
+CSV_CONTENT = {"text/csv": {"schema": {"type": "string"}}}
+
 ERRORS = {404: "not_found", 400: "bad_request", 413: "too_large", 415: "unsupported", 422: "invalid"}
 
 
@@ -87,7 +92,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.archive = archive
     install_error_handlers(app)
     Limit = Annotated[int, Query(ge=1, le=settings.max_page_size)]
-    Offset = Annotated[int, Query(ge=0)]
+    Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET)]
 
     @app.get("/health")
     def health() -> dict[str, Any]:
@@ -129,7 +134,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         disposition = f"inline; filename*=UTF-8''{_quote(name)}"
         return Response(data, media_type=document.media_type, headers={"Content-Disposition": disposition})
 
-    @app.get("/facts", response_model=Page[Fact])
+    @app.get("/facts", response_model=Page[Fact], responses={200: {"content": CSV_CONTENT}})
     def list_facts(
         kind: str | None = None,
         unit: str | None = None,
@@ -170,7 +175,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         language: Literal["th", "en", "ja"] | None = None,
         country: str | None = None,
         doc_type: str | None = None,
-        year: int | None = None,
+        year: Annotated[int | None, Query(ge=1, le=9999)] = None,
         has_warnings: bool | None = None,
         limit: Annotated[int, Query(ge=1, le=100)] = 10,
         offset: Offset = 0,

@@ -7,6 +7,7 @@ import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import wraps
+from xml.etree import ElementTree
 
 from lxml import etree
 
@@ -25,10 +26,11 @@ class Reading:
     blocks: list[RawBlock] = field(default_factory=list)
 
 
-# What a damaged ZIP member or its XML raises, from zipfile, zlib, lxml or the Office libraries.
+# What a damaged ZIP member or its XML raises, from zipfile, zlib, lxml, ElementTree (openpyxl reads
+# worksheets with it, lazily) or the Office libraries.
 DAMAGED_PACKAGE_ERRORS = (
     zipfile.BadZipFile, zlib.error, EOFError, OSError, KeyError, ValueError, NotImplementedError,
-    etree.XMLSyntaxError,
+    etree.XMLSyntaxError, ElementTree.ParseError,
 )
 
 
