@@ -38,15 +38,6 @@ class SheetRow:
 
 @refuse_damaged("XLSX")
 def read_xlsx(data: bytes) -> Reading:
-    try:
-        return read_workbook(data)
-    except (ReaderError, MemoryError, RecursionError):
-        raise
-    except Exception as error:  # openpyxl reads sheets lazily and raises anything on a damaged one
-        raise ReaderError(f"not a valid XLSX (damaged: {type(error).__name__}: {error})") from error
-
-
-def read_workbook(data: bytes) -> Reading:
     formulas = uncached_formulas(data) if holds_formulas(data) else {}
     workbook = load(data, data_only=True)
     pages: list[PageInfo] = []

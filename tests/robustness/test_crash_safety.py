@@ -135,3 +135,24 @@ def test_damaged_index_is_found_by_verify_and_repaired_by_reindex(killed_then_fi
     assert "index: 200 problems" in capsys.readouterr().out
     assert main(["--data-dir", str(data), "reindex"]) == 0
     assert main(["--data-dir", str(data), "verify"]) == 0
+
+
+def test_damaged_catalog_and_file_store_are_found_by_verify(killed_then_finished, tmp_path, capsys):
+    data = tmp_path / "copy"
+    shutil.copytree(killed_then_finished[0], data)
+    catalog = Catalog(data)
+    victim = catalog.find_document("doc_008.docx")
+    other = catalog.find_document("doc_009.xlsx")
+    assert victim is not None and other is not None
+    db = sqlite3.connect(data / "catalog.sqlite3")
+    with db:
+        db.execute("UPDATE facts SET document_id = 'gone' WHERE document_id = ?", (victim.id,))
+        db.execute("DELETE FROM pages WHERE document_id = ?", (other.id,))
+    db.close()
+    stored = catalog.files.path_for(victim.sha256)
+    stored.write_bytes(stored.read_bytes()[:-10])
+    assert main(["--data-dir", str(data), "verify"]) == 1
+    out = capsys.readouterr().out
+    assert "facts rows of no document" in out
+    assert "document 'doc_009.xlsx': pages" in out
+    assert "does not match its SHA-256" in out

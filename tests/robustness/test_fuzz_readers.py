@@ -107,3 +107,21 @@ def test_mutated_xml_inside_office_files(kind: str, draw: st.DataObject, seeds: 
                                                            "a.csv", "a.tsv", "a", "a.md"]))
 def test_any_bytes_under_any_name(data: bytes, name: str) -> None:
     read_or_refuse(lambda content: read_document(content, name), data)
+
+
+@pytest.mark.parametrize(
+    ("kind", "old", "new"),
+    [
+        ("docx", b'xmlns:w="http://', b'xmlns:w="h+tp://'),  # python-docx: no .body -> AttributeError
+        ("xlsx", b"summaryBelow", b"ummaryBelow"),  # openpyxl: unexpected keyword -> TypeError
+        ("xlsx", b"<sheetViews>", b"\x00sheetViews>"),  # read lazily by ElementTree -> ParseError
+    ],
+)
+def test_damage_found_by_fuzzing_is_refused(
+    kind: str, old: bytes, new: bytes, seeds: dict[str, bytes]
+) -> None:
+    with zipfile.ZipFile(BytesIO(seeds[kind])) as archive:
+        xml = archive.read(MAIN_PART[kind])
+    assert old in xml
+    with pytest.raises(ReaderError, match=f"not a valid {kind.upper()} \\(damaged: "):
+        SEEDS[kind][0](rezipped(seeds[kind], MAIN_PART[kind], xml.replace(old, new, 1)))
