@@ -39,7 +39,8 @@ def verify_archive(archive: Archive) -> Report:
     pending = catalog.pending_refresh()
     if pending:
         report.problems["index"].append(
-            f"{len(pending)} documents changed by an interrupted run are not yet checked and indexed"
+            f"{len(pending)} changed documents are not yet checked and indexed (an ingest is running or was "
+            "interrupted)"
         )
     return report
 
