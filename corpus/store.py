@@ -62,6 +62,12 @@ CREATE TABLE IF NOT EXISTS warning_documents (
     document_id TEXT NOT NULL,
     PRIMARY KEY (warning_id, document_id)
 );
+-- Documents whose warnings and search index entries may lag behind their rows here: marked in the
+-- transaction that changes them, cleared once the index holds them, so an interrupted run is finished
+-- by the next one.
+CREATE TABLE IF NOT EXISTS pending_refresh (
+    document_id TEXT PRIMARY KEY
+);
 -- Reviews are kept apart from warnings: warnings are recomputed, a reviewer's decision is not.
 CREATE TABLE IF NOT EXISTS reviews (
     warning_id TEXT PRIMARY KEY,
@@ -98,6 +104,26 @@ CONFIDENTIAL_WARNINGS = (
 )
 
 DOCUMENT_TABLES = ("pages", "blocks", "facts")
+_STATUS = "json_extract(d.data, '$.status')"
+ORPHAN_QUERIES = {
+    **{
+        f"{table} rows of no document": f"SELECT COUNT(*) FROM {table} WHERE document_id NOT IN "
+        "(SELECT id FROM documents)"
+        for table in ("versions", *DOCUMENT_TABLES, "warning_documents")
+    },
+    "warning links to no warning": "SELECT COUNT(*) FROM warning_documents WHERE warning_id NOT IN "
+    "(SELECT id FROM warnings)",
+    "warnings about no document": "SELECT COUNT(*) FROM warnings WHERE id NOT IN "
+    "(SELECT warning_id FROM warning_documents)",
+    "failed documents with pages, blocks or facts": f"SELECT COUNT(*) FROM documents d WHERE {_STATUS} = "
+    "'failed' AND (EXISTS (SELECT 1 FROM pages p WHERE p.document_id = d.id) OR EXISTS (SELECT 1 FROM "
+    "blocks b WHERE b.document_id = d.id) OR EXISTS (SELECT 1 FROM facts f WHERE f.document_id = d.id))",
+    "ingested documents without their current version": f"SELECT COUNT(*) FROM documents d WHERE {_STATUS} "
+    "= 'ingested' AND NOT EXISTS (SELECT 1 FROM versions v WHERE v.document_id = d.id AND v.version = "
+    "json_extract(d.data, '$.version') AND v.sha256 = d.sha256)",
+}
+# A file being written to the store; one left behind by a killed process is never referenced.
+PARTIAL_PREFIX = ".partial-"
 
 
 def sha256_of(data: bytes) -> str:
@@ -125,7 +151,7 @@ class FileStore:
             return digest
         target.parent.mkdir(parents=True, exist_ok=True)
         # Write-then-rename so a crash never leaves a truncated file under a valid name.
-        with tempfile.NamedTemporaryFile(dir=target.parent, delete=False) as tmp:
+        with tempfile.NamedTemporaryFile(dir=target.parent, prefix=PARTIAL_PREFIX, delete=False) as tmp:
             tmp.write(data)
             tmp.flush()
             os.fsync(tmp.fileno())
@@ -199,6 +225,7 @@ class Catalog:
         with self._transaction() as db:
             for table in DOCUMENT_TABLES:
                 db.execute(f"DELETE FROM {table} WHERE document_id = ?", (document.id,))
+            db.execute("INSERT OR IGNORE INTO pending_refresh VALUES (?)", (document.id,))
             db.execute(
                 "INSERT OR REPLACE INTO documents (id, filename, sha256, data, confidential) "
                 "VALUES (?, ?, ?, ?, ?)",
@@ -236,10 +263,38 @@ class Catalog:
                 db.execute(f"DELETE FROM {table} WHERE document_id = ?", (document_id,))
             db.execute("DELETE FROM versions WHERE document_id = ?", (document_id,))
             db.execute("DELETE FROM documents WHERE id = ?", (document_id,))
+            db.execute("INSERT OR IGNORE INTO pending_refresh VALUES (?)", (document_id,))
             still_used = (
                 "SELECT 1 FROM versions WHERE sha256 = ? UNION ALL SELECT 1 FROM documents WHERE sha256 = ?"
             )
             return sorted(sha for sha in shas if not db.execute(still_used, (sha, sha)).fetchone())
+
+    def integrity_problems(self) -> list[str]:
+        """What is wrong with the catalog as stored: SQLite's own checks, rows that belong to no document
+        or warning, documents whose rows disagree with their data or lack their current version."""
+        with self._connect() as db:
+            problems = [f"SQLite: {r[0]}" for r in db.execute("PRAGMA integrity_check") if r[0] != "ok"]
+            problems += [f"foreign key broken: {tuple(r)}" for r in db.execute("PRAGMA foreign_key_check")]
+            for table, sql in ORPHAN_QUERIES.items():
+                count = db.execute(sql).fetchone()[0]
+                if count:
+                    problems.append(f"{count} {table}")
+            rows = db.execute("SELECT id, filename, sha256, confidential, data FROM documents")
+            for document_id, filename, sha256, confidential, data in rows:
+                stated = Document.model_validate_json(data)
+                row = (document_id, filename, sha256, bool(confidential))
+                if (stated.id, stated.filename, stated.sha256, stated.confidential) != row:
+                    problems.append(f"document {document_id}: its row and its data disagree")
+        return problems
+
+    def pending_refresh(self) -> set[str]:
+        """Documents whose warnings and index entries may not yet reflect their catalog rows."""
+        with self._connect() as db:
+            return {r[0] for r in db.execute("SELECT document_id FROM pending_refresh")}
+
+    def clear_pending(self, document_ids: Iterable[str]) -> None:
+        with self._transaction() as db:
+            db.executemany("DELETE FROM pending_refresh WHERE document_id = ?", [(d,) for d in document_ids])
 
     # Every read that can reach a viewer takes include_confidential, False unless the caller says so.
 
@@ -346,6 +401,7 @@ class Catalog:
         Reviewers' decisions are kept apart and stay attached by warning id.
         """
         with self._transaction() as db:
+            flagged = _flagged(db)
             if documents is None:
                 db.execute("DELETE FROM warnings")
                 db.execute("DELETE FROM warning_documents")
@@ -354,15 +410,18 @@ class Catalog:
                 db.execute(f"DELETE FROM warnings WHERE id IN ({stale})", (document_id,))
                 db.execute(f"DELETE FROM warning_documents WHERE warning_id IN ({stale})", (document_id,))
             _insert_warnings(db, warnings)
+            _mark_flag_changes(db, flagged)
 
     def replace_rule_warnings(self, warnings: Iterable[Warning], rules: Iterable[str]) -> None:
         """Store a fresh computation of every warning of these rules (rules that span documents)."""
         with self._transaction() as db:
+            flagged = _flagged(db)
             for rule in rules:
                 stale = "SELECT id FROM warnings WHERE rule = ?"
                 db.execute(f"DELETE FROM warning_documents WHERE warning_id IN ({stale})", (rule,))
                 db.execute("DELETE FROM warnings WHERE rule = ?", (rule,))
             _insert_warnings(db, warnings)
+            _mark_flag_changes(db, flagged)
 
     def warnings(
         self,
@@ -464,6 +523,17 @@ def _migrate(db: sqlite3.Connection) -> None:
         columns = {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
         if column not in columns:
             db.execute(statement)
+
+
+def _flagged(db: sqlite3.Connection) -> set[str]:
+    return {r[0] for r in db.execute("SELECT DISTINCT document_id FROM warning_documents")}
+
+
+def _mark_flag_changes(db: sqlite3.Connection, flagged_before: set[str]) -> None:
+    """A document that gains its first warning or loses its last is searched by that flag: its index
+    entries must follow, even if this process dies before it reindexes them."""
+    changed = flagged_before ^ _flagged(db)
+    db.executemany("INSERT OR IGNORE INTO pending_refresh VALUES (?)", [(d,) for d in changed])
 
 
 def _insert_warnings(db: sqlite3.Connection, warnings: Iterable[Warning]) -> None:

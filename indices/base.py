@@ -43,6 +43,10 @@ class SearchIndex(Protocol):
     def count(self) -> int:
         """Number of passages indexed (the page passages an index adds on its own are not counted)."""
 
+    def passage_keys(self) -> list[tuple[str, int]]:
+        """(document id, block) of every passage indexed, page passages left out; a passage indexed
+        twice appears twice. What `jcm verify` compares with the catalog."""
+
     def clear(self) -> None: ...
 
     def close(self) -> None: ...

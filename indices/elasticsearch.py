@@ -209,6 +209,14 @@ class ElasticsearchIndex:
         self._check_open()
         return self._client.count(index=self.index_name, query={"term": {"is_page": False}})["count"]
 
+    def passage_keys(self) -> list[tuple[str, int]]:
+        self._check_open()
+        found = helpers.scan(
+            self._client, index=self.index_name, query={"query": {"term": {"is_page": False}}},
+            _source=["doc_id", "block"],
+        )
+        return [(hit["_source"]["doc_id"], hit["_source"]["block"]) for hit in found]
+
     def search(
         self,
         query: str,

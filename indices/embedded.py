@@ -221,6 +221,16 @@ class EmbeddedIndex:
         searcher = self._searcher()
         return searcher.search(Query.term_query(self._schema, "is_page", False), limit=1, count=True).count
 
+    def passage_keys(self) -> list[tuple[str, int]]:
+        self._check_open()
+        searcher = self._searcher()
+        blocks = Query.term_query(self._schema, "is_page", False)
+        total = searcher.search(blocks, limit=1, count=True).count
+        if not total:
+            return []
+        stored = (_stored(searcher, address) for _, address in searcher.search(blocks, limit=total).hits)
+        return [(passage["id"], passage["block"]) for passage in stored]
+
     def search(
         self,
         query: str,

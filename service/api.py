@@ -70,6 +70,12 @@ class KeyInfo(BaseModel):
     role: Role = Field(description="admin, secretariat, reviewer or public", examples=["reviewer"])
     created_at: str = Field(description="when it was created (ISO 8601)")
     revoked_at: str | None = Field(default=None, description="when it was revoked, if it was")
+# Beyond any catalog, and within the 64-bit integers SQLite and the index take.
+MAX_OFFSET = 10**9
+
+CSV_CONTENT = {"text/csv": {"schema": {"type": "string"}}}
+
+ERRORS = {404: "not_found", 400: "bad_request", 413: "too_large", 415: "unsupported", 422: "invalid"}
 
 
 class NewKey(BaseModel):
@@ -154,7 +160,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     web.install(app, archive, settings, runner)
     Limit = Annotated[int, Query(ge=1, le=settings.max_page_size, description="results per page")]
-    Offset = Annotated[int, Query(ge=0, description="results to skip")]
+    Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="results to skip")]
 
     @app.get("/health", tags=["service"])
     def health() -> dict[str, str]:
@@ -331,7 +337,7 @@ def install_fact_routes(app: FastAPI, archive: Archive, Limit: Any, Offset: Any)
         "/facts",
         response_model=Page[Fact],
         tags=["facts"],
-        responses={200: {"content": {"text/csv": {}}, "description": "a page of facts, or CSV of all"}},
+        responses={200: {"content": CSV_CONTENT, "description": "a page of facts, or CSV of all"}},
     )
     def list_facts(
         facts: Facts, format: ExportFormat = "json", limit: Limit = settings.page_size, offset: Offset = 0
@@ -345,7 +351,7 @@ def install_fact_routes(app: FastAPI, archive: Archive, Limit: Any, Offset: Any)
         "/facts/export",
         response_class=Response,
         tags=["facts"],
-        responses={200: {"content": {"text/csv": {}, "application/json": {}}, "description": "every match"}},
+        responses={200: {"content": {**CSV_CONTENT, "application/json": {}}, "description": "every match"}},
     )
     def export_facts(facts: Facts, format: ExportFormat = "csv") -> Response:
         """Every fact matching the filters, as a CSV or JSON download."""
@@ -405,7 +411,7 @@ def install_warning_routes(app: FastAPI, archive: Archive, Limit: Any, Offset: A
         "/warnings/export",
         response_class=Response,
         tags=["warnings"],
-        responses={200: {"content": {"text/csv": {}, "application/json": {}}, "description": "every match"}},
+        responses={200: {"content": {**CSV_CONTENT, "application/json": {}}, "description": "every match"}},
     )
     def export_warnings(warnings: Warnings, format: ExportFormat = "csv") -> Response:
         """Every warning matching the filters, as a CSV or JSON download."""
@@ -433,12 +439,14 @@ def install_search_route(app: FastAPI, archive: Archive) -> None:
         language: Annotated[Literal["th", "en", "ja"] | None, Query(description="passage language")] = None,
         country: Annotated[str | None, Query(description="partner country", examples=["Mongolia"])] = None,
         doc_type: Annotated[str | None, Query(description="document type", examples=["pdd"])] = None,
-        year: Annotated[int | None, Query(description="the document's year", examples=[2023])] = None,
+        year: Annotated[
+            int | None, Query(ge=1, le=9999, description="the document's year", examples=[2023])
+        ] = None,
         has_warnings: Annotated[
             bool | None, Query(description="documents with (or without) warnings")
         ] = None,
         limit: Annotated[int, Query(ge=1, le=100, description="hits per page")] = 10,
-        offset: Annotated[int, Query(ge=0, description="hits to skip")] = 0,
+        offset: Annotated[int, Query(ge=0, le=MAX_OFFSET, description="hits to skip")] = 0,
         expand: Annotated[bool, Query(description="also search glossary names in other languages")] = True,
     ) -> SearchResults:
         """Passages with highlighted snippets, facets and the facts stated in each hit's passage."""

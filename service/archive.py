@@ -43,10 +43,14 @@ class IngestOutcome:
 
 
 def clean_filename(name: str) -> str:
-    """The name a document is known by: no folders that climb out, no control characters."""
-    parts = [p for p in PurePath(name.replace("\\", "/")).parts if p not in ("", ".", "..", "/")]
-    cleaned = "/".join(parts)
-    cleaned = "".join(ch for ch in cleaned if unicodedata.category(ch) != "Cc").strip()
+    """The name a document is known by, or ValueError: a name that climbs out of its folder or holds
+    control characters is refused rather than silently rewritten into another document's name."""
+    if any(unicodedata.category(ch) == "Cc" for ch in name):
+        raise ValueError(f"unusable file name {name!r}: it contains control characters")
+    parts = PurePath(name.replace("\\", "/")).parts
+    if ".." in parts:
+        raise ValueError(f"unusable file name {name!r}: it climbs out of its folder (..)")
+    cleaned = "/".join(p for p in parts if p not in ("", ".", "/")).strip()
     if not cleaned:
         raise ValueError(f"unusable file name {name!r}")
     return cleaned
@@ -76,9 +80,11 @@ class Archive:
         return True
 
     def rebuild_index(self) -> int:
-        """Rebuild the index from the catalog (an embedded index of another version is replaced)."""
+        """Finish any interrupted update, then rebuild the whole index from the catalog (an embedded
+        index of another version is replaced)."""
         if not self.index_is_current():
             shutil.rmtree(self.settings.data_dir / "index")
+        self.refresh(set())
         return self.reindex()
 
     @property
@@ -235,8 +241,10 @@ class Archive:
 
     def refresh(self, changed: set[str], stage: Stage | None = None) -> None:
         """Recompute the warnings of changed documents and those across documents, and bring the index up
-        to date with the catalog. ``stage`` hears "checking", then "indexing"."""
+        to date with the catalog; documents left pending by an interrupted run are finished too.
+        ``stage`` hears "checking", then "indexing"."""
         (stage or _ignore)("checking")
+        changed = changed | self.catalog.pending_refresh()
         flagged_before = self._flags()
         every = {"include_confidential": True}
         warnings = [
@@ -252,7 +260,10 @@ class Archive:
         self.catalog.replace_rule_warnings(across, rules=CROSS_DOCUMENT_RULE_NAMES)
         flagged_now = self._flags()
         (stage or _ignore)("indexing")
-        self.reindex(changed | (flagged_before[0] ^ flagged_now[0]) | (flagged_before[1] ^ flagged_now[1]))
+        flag_changes = (flagged_before[0] ^ flagged_now[0]) | (flagged_before[1] ^ flagged_now[1])
+        pending = changed | flag_changes | self.catalog.pending_refresh()
+        self.reindex(pending)
+        self.catalog.clear_pending(pending)
 
     def _flags(self) -> tuple[set[str], set[str]]:
         """Documents with warnings, and those with warnings a public viewer may see."""

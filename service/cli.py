@@ -15,6 +15,7 @@ from service.access import Role, create_key
 from service.archive import Archive, IngestOutcome, files_to_ingest
 from service.queries import about_country
 from service.settings import Settings
+from service.verify import render_report, verify_archive
 
 # The command line is the operator's tool: it reads the catalog directly, confidential documents included.
 EVERYTHING = {"include_confidential": True}
@@ -61,6 +62,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     reindex = commands.add_parser("reindex", help="rebuild the search index from the catalog")
     _add_backend_arguments(reindex)
+    verify = commands.add_parser(
+        "verify", help="check the catalog, the stored files and the search index; non-zero exit on problems"
+    )
+    _add_backend_arguments(verify)
     documents = commands.add_parser("documents", help="list documents")
     documents.add_argument("--format", choices=["json", "table"], default="table")
 
@@ -113,8 +118,13 @@ def ingest(archive: Archive, args: argparse.Namespace) -> int:
 def summary(outcomes: Sequence[IngestOutcome]) -> str:
     counts = {s: sum(o.status == s for o in outcomes) for s in ("ingested", "unchanged", "failed")}
     lines = [f"ingested {counts['ingested']}, unchanged {counts['unchanged']}, failed {counts['failed']}"]
-    lines += [f"  failed: {o.filename}: {o.reason}" for o in outcomes if o.status == "failed"]
+    lines += [f"  failed: {one_line(o.filename)}: {o.reason}" for o in outcomes if o.status == "failed"]
     return "\n".join(lines)
+
+
+def one_line(name: str) -> str:
+    """A file name as typed, or quoted with escapes when it holds characters that would break the line."""
+    return name if name.isprintable() else repr(name)
 
 
 def facts(archive: Archive, args: argparse.Namespace) -> int:
@@ -187,6 +197,13 @@ def reindex(archive: Archive, args: argparse.Namespace) -> int:
     return 0
 
 
+def verify(archive: Archive, args: argparse.Namespace) -> int:
+    _use_backend(archive, args)
+    report = verify_archive(archive)
+    print(render_report(report))
+    return 0 if report.ok else 1
+
+
 def documents(archive: Archive, args: argparse.Namespace) -> int:
     found = archive.catalog.list_documents(**EVERYTHING)
     if args.format == "json":
@@ -247,7 +264,7 @@ def serve(settings: Settings, host: str | None, port: int | None) -> int:
 
 COMMANDS = {
     "ingest": ingest, "facts": facts, "warnings": warnings, "search": search,
-    "reindex": reindex, "documents": documents,
+    "reindex": reindex, "documents": documents, "verify": verify,
 }
 
 if __name__ == "__main__":

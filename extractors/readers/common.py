@@ -2,13 +2,9 @@
 from __future__ import annotations
 
 import re
-import zipfile
-import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import wraps
-
-from lxml import etree
 
 from corpus.models import BBox, PageInfo, RawBlock
 from extractors.language import is_cjk, is_thai, is_thai_digit
@@ -26,22 +22,22 @@ class Reading:
     blocks: list[RawBlock] = field(default_factory=list)
 
 
-# What a damaged ZIP member or its XML raises, from zipfile, zlib, lxml or the Office libraries.
-DAMAGED_PACKAGE_ERRORS = (
-    zipfile.BadZipFile, zlib.error, EOFError, OSError, KeyError, ValueError, NotImplementedError,
-    etree.XMLSyntaxError,
-)
-
-
 def refuse_damaged(kind: str) -> Callable[[Callable[[bytes], Reading]], Callable[[bytes], Reading]]:
-    """Turn a damaged package's low-level error into a ReaderError naming the format."""
+    """Turn what a damaged package makes the libraries raise into a ReaderError naming the format.
+
+    zipfile, zlib, lxml, ElementTree and the Office libraries built on them raise anything from
+    BadZipFile to AttributeError on a part that is not what they expect, some of it lazily while the
+    reader walks the document; only running out of memory or stack is left to the caller.
+    """
 
     def decorate(read: Callable[[bytes], Reading]) -> Callable[[bytes], Reading]:
         @wraps(read)
         def guarded(data: bytes) -> Reading:
             try:
                 return read(data)
-            except DAMAGED_PACKAGE_ERRORS as error:
+            except (ReaderError, MemoryError, RecursionError):
+                raise
+            except Exception as error:
                 raise ReaderError(f"not a valid {kind} (damaged: {type(error).__name__}: {error})") from error
 
         return guarded

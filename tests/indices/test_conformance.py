@@ -287,6 +287,16 @@ def test_delete_document_removes_all_its_passages(fresh: SearchIndex):
     assert fresh.count() == len(BLOCKS[CEMENT.id])
 
 
+def test_passage_keys_name_every_block_passage_once(fresh: SearchIndex):
+    fresh.add_passages(passages_of(HEAT) + passages_of(HOSPITAL))
+    fresh.commit()
+    expected = [(p.document.id, p.block) for p in passages_of(HEAT) + passages_of(HOSPITAL)]
+    assert sorted(fresh.passage_keys()) == sorted(expected)
+    fresh.delete_document(HEAT.id)
+    fresh.commit()
+    assert sorted(fresh.passage_keys()) == sorted((HOSPITAL.id, p.block) for p in passages_of(HOSPITAL))
+
+
 def test_changes_are_visible_after_commit_only(fresh: SearchIndex):
     fresh.add_passages(passages_of(HOSPITAL))
     assert fresh.count() == 0

@@ -43,9 +43,9 @@ def test_an_upload_is_accepted_at_once_and_its_job_reports_the_outcome(service: 
     ("name", "data", "status"),
     [
         ("virus.exe", b"MZ....", 415),
-        ("fake.pdf", b"<html>not a pdf</html>", 415),
         ("empty.txt", b"", 400),
         ("nameless", b"some text", 415),
+        ("../escape.txt", b"some text", 422),
     ],
 )
 def test_uploads_are_validated_before_they_are_queued(service: Service, name, data, status):
