@@ -22,6 +22,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,7 +30,7 @@ import tantivy
 from tantivy import Occur, Query
 
 from corpus.models import DocumentRef, Passage, SearchHit, SearchResults
-from indices.analysis import Streams, analyze_with_offsets, highlight
+from indices.analysis import Streams, analyze_with_offsets, highlight, highlight_terms
 from indices.base import PAGE_BLOCK, Filters, IndexLockedError, IndexSchemaError, parse_filters
 from indices.query import ParsedQuery, QueryClause, QueryUnit, parse_query
 from indices.walk import (
@@ -50,6 +51,7 @@ from indices.walk import (
 )
 
 SCHEMA_VERSION = 2
+FACET_THREADS = 4  # facet aggregations running beside searches; more concurrent searches queue for one
 MARKER_FILE = "jcm-search-index.json"
 WRITER_HEAP_BYTES = 64_000_000
 LANGUAGE_CODES = {"und": 0, "th": 1, "en": 2, "ja": 3}
@@ -123,6 +125,7 @@ class EmbeddedIndex:
         self._uncommitted = 0
         self._write_lock = threading.RLock()
         self._metadata: dict[int, tuple[str | None, list[str]]] = {}
+        self._facet_pool: ThreadPoolExecutor | None = None
         self._closed = False
 
     # ------------------------------------------------------------ writing
@@ -170,6 +173,9 @@ class EmbeddedIndex:
             if not self._closed:
                 self._release_writer()
             self._closed = True
+            if self._facet_pool is not None:
+                self._facet_pool.shutdown(wait=True)
+                self._facet_pool = None
 
     def _count_write(self) -> None:
         self._uncommitted += 1
@@ -240,15 +246,18 @@ class EmbeddedIndex:
         start = max(offset, 0)
         searcher = self._searcher()
         match = self._all_units(parsed)
+        aggregation = self._aggregate_facets(searcher, match, conditions)
         matches, kept = self._walk(searcher, match, conditions, start + limit)
         if not matches.hits and len(parsed.units) > 1:
             match = self._any_unit(parsed)
+            aggregation = self._aggregate_facets(searcher, match, conditions)
             matches, kept = self._walk(searcher, match, conditions, start + limit)
+        hits = [self._hit(searcher, matches.hits[row], parsed) for row in kept[start : start + limit]]
         return SearchResults(
             query=query,
             total=estimated_total(len(matches.hits), len(kept), matches.count),
-            hits=[self._hit(searcher, matches.hits[row], parsed) for row in kept[start : start + limit]],
-            facets=self._facets(searcher, matches, kept, match, conditions),
+            hits=hits,
+            facets=self._walked_facets(searcher, matches, kept) if matches.complete else aggregation.result(),
             also_searched=list(parsed.also_searched),
         )
 
@@ -347,28 +356,29 @@ class EmbeddedIndex:
     ) -> SearchHit:
         score, address = ranked
         stored = _stored(searcher, address)
+        terms = highlight_terms(parsed.terms)
         return SearchHit(
             document=DocumentRef(id=stored["id"], filename=stored["filename"]),
             page=stored["page"],
             block=stored["block"],
             text=stored["text"],
-            snippet=highlight(stored["text"], set(parsed.terms), stored["language"], _unpacked(stored)),
+            snippet=highlight(stored["text"], terms, stored["language"], _unpacked(stored, terms)),
             score=score,
             language=stored["language"],
         )
 
-    def _facets(
-        self,
-        searcher: tantivy.Searcher,
-        matches: _Matches,
-        kept: list[int],
-        match: Query,
-        conditions: Filters,
-    ) -> dict[str, dict[str, int]]:
-        if matches.complete:
-            return self._walked_facets(searcher, matches, kept)
+    def _aggregate_facets(
+        self, searcher: tantivy.Searcher, match: Query, conditions: Filters
+    ) -> Future[dict[str, dict[str, int]]]:
+        """The facets of the matching blocks, aggregated in another thread while the ranked search and
+        the snippets run: tantivy releases the GIL, so this pass over the matches costs no wall time
+        when a core is free. Its result is used only when the matches overflow the walked window."""
         blocks = self._filtered(match, conditions, Query.term_query(self._schema, "is_page", False))
-        return _aggregated_facets(searcher.aggregate(blocks, _FACET_AGGREGATION))
+        with self._write_lock:
+            if self._facet_pool is None:
+                self._facet_pool = ThreadPoolExecutor(FACET_THREADS, thread_name_prefix="jcm-facets")
+            pool = self._facet_pool
+        return pool.submit(lambda: _aggregated_facets(searcher.aggregate(blocks, _FACET_AGGREGATION)))
 
     def _walked_facets(
         self, searcher: tantivy.Searcher, matches: _Matches, kept: list[int]
@@ -466,15 +476,19 @@ def _packed(text: str, tokens: list) -> list[list]:
     ]
 
 
-def _unpacked(stored: dict) -> list[tuple[str, int, int]] | None:
-    """The stored tokens as analyze_with_offsets() gave them (None for an index written without them)."""
+def _unpacked(stored: dict, terms: frozenset[str]) -> list[tuple[str, int, int]] | None:
+    """The stored tokens equal to one of ``terms``, as analyze_with_offsets() gave them: all that
+    highlight() looks at (None for an index written without tokens)."""
     text, packed = stored["text"], stored.get("tokens")
     if packed is None:
         return None
-    return [
-        (token[2] if len(token) > 2 else text[token[0] : token[1]].lower(), token[0], token[1])
-        for token in packed
-    ]
+    found = []
+    for token in packed:
+        start, end = token[0], token[1]
+        token_text = token[2] if len(token) > 2 else text[start:end].lower()
+        if token_text in terms:
+            found.append((token_text, start, end))
+    return found
 
 
 def _stored_bytes(passage: Passage, block: int, text: str, tokens: list | None) -> bytes:
