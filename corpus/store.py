@@ -50,6 +50,8 @@ CREATE TABLE IF NOT EXISTS facts (
     PRIMARY KEY (document_id, id)
 );
 CREATE INDEX IF NOT EXISTS facts_kind ON facts(kind);
+-- The facts of one page of a document (a search hit's facts) without reading the whole document's.
+CREATE INDEX IF NOT EXISTS facts_page ON facts(document_id, json_extract(data, '$.evidence.page'));
 CREATE TABLE IF NOT EXISTS warnings (
     id TEXT PRIMARY KEY,
     rule TEXT NOT NULL,
@@ -71,6 +73,10 @@ CREATE TABLE IF NOT EXISTS reviews (
 """
 
 DOCUMENT_TABLES = ("pages", "blocks", "facts")
+_FACTS_ON_PAGE = (  # the expression must be the one of the facts_page index for the index to serve it
+    "SELECT data FROM facts WHERE document_id = ? AND json_extract(data, '$.evidence.page') = ?"
+    " ORDER BY rowid"
+)
 
 
 def sha256_of(data: bytes) -> str:
@@ -242,6 +248,15 @@ class Catalog:
         with self._connect() as db:
             rows = db.execute(sql, (*params, limit or -1, offset)).fetchall()
         return [Fact.model_validate_json(r[0]) for r in rows]
+
+    def facts_on_pages(self, pages: Iterable[tuple[str, int]]) -> dict[tuple[str, int], list[Fact]]:
+        """The facts whose evidence is on each (document id, page number), in catalog order."""
+        found: dict[tuple[str, int], list[Fact]] = {}
+        with self._connect() as db:
+            for document_id, page in dict.fromkeys(pages):
+                rows = db.execute(_FACTS_ON_PAGE, (document_id, page)).fetchall()
+                found[document_id, page] = [Fact.model_validate_json(row[0]) for row in rows]
+        return found
 
     # warnings --------------------------------------------------------------
 

@@ -188,13 +188,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
 def _with_facts(archive: Archive, results: SearchResults) -> SearchResults:
     """Each hit with the facts stated in its passage (a page passage: on its page)."""
-    facts_of: dict[str, list[Fact]] = {}
+    on_page = archive.catalog.facts_on_pages((hit.document.id, hit.page) for hit in results.hits)
     for hit in results.hits:
-        if hit.document.id not in facts_of:
-            facts_of[hit.document.id] = archive.catalog.facts(document_id=hit.document.id)
         hit.facts = [
-            fact for fact in facts_of[hit.document.id]
-            if fact.evidence.page == hit.page and hit.block in (-1, fact.evidence.block)
+            fact for fact in on_page[hit.document.id, hit.page] if hit.block in (-1, fact.evidence.block)
         ]
     return results
 

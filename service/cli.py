@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import gc
 import shutil
 import sys
 from collections.abc import Sequence
@@ -11,7 +12,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from corpus.models import Fact
-from indices import IndexSchemaError
+from indices import IndexSchemaError, warm_up
 from service import formats
 from service.archive import Archive, IngestOutcome, files_to_ingest
 from service.settings import Settings
@@ -195,7 +196,12 @@ def serve(settings: Settings, host: str | None, port: int | None) -> int:
 
     from service.api import create_app
 
-    uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port)
+    app = create_app(settings)
+    warm_up()  # dictionaries loaded now rather than in the first search
+    # What start-up built lives as long as the service: keep it out of the collections that would
+    # otherwise walk it again and again while requests wait.
+    gc.freeze()
+    uvicorn.run(app, host=host or settings.host, port=port or settings.port)
     return 0
 
 
