@@ -12,7 +12,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from corpus.models import Fact
-from indices import IndexSchemaError, warm_up
+from indices import IndexSchemaError, SearchBackendError, warm_up
 from service import formats
 from service.archive import Archive, IngestOutcome, files_to_ingest
 from service.settings import Settings
@@ -74,6 +74,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     archive = Archive(settings)
     try:
         return COMMANDS[args.command](archive, args)
+    except SearchBackendError as error:
+        print(f"jcm: {error}", file=sys.stderr)
+        return 2
     finally:
         archive.close()
 
