@@ -143,32 +143,42 @@ def timed(action: Callable[..., object], *args: object) -> float:
     return time.perf_counter() - started
 
 
-def latencies(run: Callable[[str, dict[str, object]], object], queries: list, runs: int) -> list[float]:
+def latencies(
+    run: Callable[[str, dict[str, object]], object], queries: list, runs: int
+) -> tuple[list[float], list[float]]:
+    """Milliseconds per query: wall clock, and CPU time of this process (all its threads)."""
     for number in range(WARM_UP_RUNS):  # warm caches the way a running service has them
         run(*queries[number % len(queries)])
-    timings = []
+    wall, cpu = [], []
     for number in range(runs):
         query, filters = queries[number % len(queries)]
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         run(query, filters)
-        timings.append((time.perf_counter() - started) * 1000)
-    return timings
+        wall.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.process_time() - started_cpu) * 1000)
+    return wall, cpu
 
 
 def p50_p99(timings: list[float]) -> tuple[float, float]:
     return statistics.median(timings), statistics.quantiles(timings, n=100, method="inclusive")[98]
 
 
-def report(label: str, run: Callable[[str, dict[str, object]], object], runs: int, repeats: int) -> None:
-    """Each kind of query measured ``repeats`` times (the kinds taking turns), medians of p50 and p99."""
-    measured: dict[str, list[tuple[float, float]]] = {kind: [] for kind in QUERIES}
+def report(
+    label: str, run: Callable[[str, dict[str, object]], object], runs: int, repeats: int, *, cpu: bool
+) -> None:
+    """Each kind of query measured ``repeats`` times (the kinds taking turns): medians of the runs' p50
+    and p99 and the range of the p99s; with ``cpu``, also the median CPU time per query, which other
+    jobs on the machine disturb far less than the wall clock."""
+    measured: dict[str, list[tuple[float, float, float]]] = {kind: [] for kind in QUERIES}
     for _ in range(repeats):
         for kind, queries in QUERIES.items():
-            measured[kind].append(p50_p99(latencies(run, queries, runs)))
+            wall, spent = latencies(run, queries, runs)
+            measured[kind].append((*p50_p99(wall), statistics.median(spent)))
     for kind, results in measured.items():
-        p50s, p99s = [p50 for p50, _ in results], [p99 for _, p99 in results]
-        print(f"{label:<6} {kind:<11} p50 {statistics.median(p50s):6.2f} ms  "
-              f"p99 {statistics.median(p99s):6.2f} ms  (p99s {min(p99s):.2f}-{max(p99s):.2f})")
+        p50s, p99s, cpus = ([result[column] for result in results] for column in range(3))
+        line = (f"{label:<6} {kind:<11} p50 {statistics.median(p50s):6.2f} ms  "
+                f"p99 {statistics.median(p99s):6.2f} ms  (p99s {min(p99s):.2f}-{max(p99s):.2f})")
+        print(line + (f"  cpu p50 {statistics.median(cpus):5.2f} ms" if cpu else ""))
 
 
 def free_port() -> int:
@@ -218,8 +228,9 @@ def main() -> None:
             results = index.search(queries[0][0], filters=queries[0][1] or None)
             print(f"  {kind:<11} {results.total:,} results for {queries[0][0]} {queries[0][1] or ''}")
         gc.freeze()  # as `jcm serve` does once started
+        print(f"load average before: {os.getloadavg()[0]:.1f}")
         report("python", lambda query, filters: index.search(query, filters=filters or None),
-               args.runs, args.repeats)
+               args.runs, args.repeats, cpu=True)
         index.close()
         if not args.no_http:
             http_latencies(data_dir, args.runs, args.repeats)
@@ -235,7 +246,8 @@ def http_latencies(data_dir: Path, runs: int, repeats: int) -> None:
                 response.raise_for_status()
                 return response
 
-            report("http", run, runs, repeats)
+            report("http", run, runs, repeats, cpu=False)
+            print(f"load average after: {os.getloadavg()[0]:.1f}")
     finally:
         server.terminate()
         server.wait(timeout=30)
