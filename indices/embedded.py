@@ -11,8 +11,8 @@ are walked in rank order: a page passage and the blocks of the same page never b
 text repeated across a document's pages appears a few times only. Only a window of the best
 matches is walked (enough for the page asked for); when every match fits in it, the total and the
 facets are exact, otherwise the total is estimated from the window and the facets are tantivy
-aggregations over the matching blocks. Each passage keeps its word and part offsets, so a hit's
-snippet needs no segmentation.
+aggregations over the matching blocks, run in another thread while the ranked search and the snippets
+run. Each passage keeps its word and part offsets, so a hit's snippet needs no segmentation.
 """
 
 from __future__ import annotations
@@ -125,7 +125,8 @@ class EmbeddedIndex:
         self._uncommitted = 0
         self._write_lock = threading.RLock()
         self._metadata: dict[int, tuple[str | None, list[str]]] = {}
-        self._facet_pool: ThreadPoolExecutor | None = None
+        # Threads start with the first searches; an index only written to never starts one.
+        self._facet_pool = ThreadPoolExecutor(FACET_THREADS, thread_name_prefix="jcm-facets")
         self._closed = False
 
     # ------------------------------------------------------------ writing
@@ -173,9 +174,7 @@ class EmbeddedIndex:
             if not self._closed:
                 self._release_writer()
             self._closed = True
-            if self._facet_pool is not None:
-                self._facet_pool.shutdown(wait=True)
-                self._facet_pool = None
+        self._facet_pool.shutdown(wait=True)
 
     def _count_write(self) -> None:
         self._uncommitted += 1
@@ -374,11 +373,7 @@ class EmbeddedIndex:
         the snippets run: tantivy releases the GIL, so this pass over the matches costs no wall time
         when a core is free. Its result is used only when the matches overflow the walked window."""
         blocks = self._filtered(match, conditions, Query.term_query(self._schema, "is_page", False))
-        with self._write_lock:
-            if self._facet_pool is None:
-                self._facet_pool = ThreadPoolExecutor(FACET_THREADS, thread_name_prefix="jcm-facets")
-            pool = self._facet_pool
-        return pool.submit(lambda: _aggregated_facets(searcher.aggregate(blocks, _FACET_AGGREGATION)))
+        return self._facet_pool.submit(_aggregate, searcher, blocks)
 
     def _walked_facets(
         self, searcher: tantivy.Searcher, matches: _Matches, kept: list[int]
@@ -423,7 +418,8 @@ _FACET_AGGREGATION = {
 }
 
 
-def _aggregated_facets(aggregations: dict) -> dict[str, dict[str, int]]:
+def _aggregate(searcher: tantivy.Searcher, blocks: Query) -> dict[str, dict[str, int]]:
+    aggregations = searcher.aggregate(blocks, _FACET_AGGREGATION)
     return {facet: bucket_counts(aggregations[facet]["buckets"]) for facet in _FACET_FIELDS}
 
 
