@@ -51,6 +51,7 @@ from indices.walk import (
 )
 
 SCHEMA_VERSION = 2
+RELOAD_SECONDS = 1.0
 FACET_THREADS = 4  # facet aggregations running beside searches; more concurrent searches queue for one
 MARKER_FILE = "jcm-search-index.json"
 WRITER_HEAP_BYTES = 64_000_000
@@ -89,6 +90,15 @@ def _open_index(path: Path, schema: tantivy.Schema) -> tantivy.Index:
     return index
 
 
+def _stamp(meta: Path) -> tuple[int, int, int] | None:
+    """What changes whenever a commit replaces the file (tantivy writes it anew and renames it)."""
+    try:
+        status = meta.stat()
+    except OSError:
+        return None
+    return status.st_ino, status.st_mtime_ns, status.st_size
+
+
 def _marker_matches(marker: Path) -> bool:
     try:
         return json.loads(marker.read_text()).get("schema_version") == SCHEMA_VERSION
@@ -125,6 +135,8 @@ class EmbeddedIndex:
         self._uncommitted = 0
         self._write_lock = threading.RLock()
         self._metadata: dict[int, tuple[str | None, list[str]]] = {}
+        self._stamp: tuple[int, int, int] | None = None
+        self._reloaded_at = 0.0
         # Threads start with the first searches; an index only written to never starts one.
         self._facet_pool = ThreadPoolExecutor(FACET_THREADS, thread_name_prefix="jcm-facets")
         self._closed = False
@@ -274,7 +286,13 @@ class EmbeddedIndex:
             window = min(window * 4, WALK_LIMIT)
 
     def _searcher(self) -> tantivy.Searcher:
-        self._index.reload()  # cheap; picks up commits made by other processes
+        """A searcher that sees every commit, including other processes': reloading costs more than
+        the rest of a small search, so it happens when the index's meta file changed (and at least
+        every RELOAD_SECONDS, in case a file system keeps too coarse a time for two quick commits)."""
+        stamp = _stamp(self.path / "meta.json")
+        if stamp != self._stamp or time.monotonic() - self._reloaded_at > RELOAD_SECONDS:
+            self._index.reload()
+            self._stamp, self._reloaded_at = stamp, time.monotonic()
         return self._index.searcher()
 
     def _ranked(self, searcher: tantivy.Searcher, match: Query, conditions: Filters, window: int) -> _Matches:
