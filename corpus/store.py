@@ -51,6 +51,8 @@ CREATE TABLE IF NOT EXISTS facts (
     PRIMARY KEY (document_id, id)
 );
 CREATE INDEX IF NOT EXISTS facts_kind ON facts(kind);
+-- The facts of one page of a document (a search hit's facts) without reading the whole document's.
+CREATE INDEX IF NOT EXISTS facts_page ON facts(document_id, json_extract(data, '$.evidence.page'));
 CREATE TABLE IF NOT EXISTS warnings (
     id TEXT PRIMARY KEY,
     rule TEXT NOT NULL,

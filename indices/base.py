@@ -15,6 +15,10 @@ class IndexLockedError(RuntimeError):
     """Another process (or another writer in this one) is writing to the index."""
 
 
+class SearchBackendError(ValueError):
+    """The configured search backend cannot be used: unknown, missing its URL, or not reachable."""
+
+
 class IndexSchemaError(RuntimeError):
     """The index on disk was built by an incompatible version; rebuild it from the catalog."""
 

@@ -16,11 +16,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from elasticsearch import BadRequestError, Elasticsearch, helpers
+from elasticsearch import BadRequestError, Elasticsearch, TransportError, helpers
 
 from corpus.models import DocumentRef, Passage, SearchHit, SearchResults
 from indices.analysis import Streams, analyze_streams, highlight
-from indices.base import PAGE_BLOCK, Filters, parse_filters
+from indices.base import PAGE_BLOCK, Filters, SearchBackendError, parse_filters
 from indices.query import ParsedQuery, QueryClause, QueryUnit, parse_query
 from indices.walk import (
     FACET_SIZE,
@@ -121,13 +121,16 @@ class ElasticsearchIndex:
         request_timeout: float = 30.0,
     ) -> None:
         if client is None and not url:
-            raise ValueError("the Elasticsearch backend needs a URL (JCM_ES_URL or --es-url)")
+            raise SearchBackendError("the Elasticsearch backend needs a URL (JCM_ES_URL or --es-url)")
         self.url = url
         self.index_name = index_name
         self._client = client or Elasticsearch(url, request_timeout=request_timeout)
         self._pending = _Pending()
         self._closed = False
-        self._ensure_index()
+        try:
+            self._ensure_index()
+        except TransportError as error:  # nothing answers there: say so, not a stack of transport errors
+            raise SearchBackendError(f"cannot reach Elasticsearch at {url}: {error}") from error
 
     # ------------------------------------------------------------ index lifecycle
 

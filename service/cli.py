@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import gc
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -10,6 +11,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from corpus.store import Catalog
+from indices import SearchBackendError, warm_up
 from service import formats
 from service.access import Role, create_key
 from service.archive import Archive, IngestOutcome, files_to_ingest
@@ -94,6 +96,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     archive = Archive(settings)
     try:
         return COMMANDS[args.command](archive, args)
+    except SearchBackendError as error:
+        print(f"jcm: {error}", file=sys.stderr)
+        return 2
     finally:
         archive.close()
 
@@ -258,7 +263,12 @@ def serve(settings: Settings, host: str | None, port: int | None) -> int:
     hint = first_run_hint(Catalog(settings.data_dir), settings)
     if hint:
         print(hint, file=sys.stderr)
-    uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port)
+    app = create_app(settings)
+    warm_up()  # dictionaries loaded now rather than in the first search
+    # What start-up built lives as long as the service: keep it out of the collections that would
+    # otherwise walk it again and again while requests wait.
+    gc.freeze()
+    uvicorn.run(app, host=host or settings.host, port=port or settings.port)
     return 0
 
 

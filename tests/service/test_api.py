@@ -67,6 +67,25 @@ def test_search_returns_highlighted_hits_with_pages(client):
     assert "<mark>" in hit["snippet"]
 
 
+def test_search_hits_carry_the_facts_of_their_passage(client):
+    upload(client, "report.pdf", english_pdf(pages=3))
+    upload(client, "notice.docx", english_docx())
+    facts = client.get("/facts", params={"limit": 1000}).json()["items"]
+    hits = client.get("/search", params={"q": "emission reductions", "limit": 50}).json()["hits"]
+
+    for hit in hits:
+        expected = [
+            fact for fact in facts
+            if fact["document"]["id"] == hit["document"]["id"] and fact["evidence"]["page"] == hit["page"]
+            and hit["block"] in (-1, fact["evidence"]["block"])
+        ]
+        assert hit["facts"] == expected
+    stated = [hit for hit in hits if hit["document"]["filename"] == "report.pdf" and "tCO2" in hit["text"]]
+    assert stated and all(
+        [fact["value"] for fact in hit["facts"]] == [1200 + hit["page"]] for hit in stated
+    )
+
+
 @pytest.mark.parametrize(
     ("method", "path", "status", "role"),
     [("get", "/documents/nope", 404, "admin"), ("get", "/documents/nope/file", 404, "admin"),

@@ -1,6 +1,7 @@
 import csv
 import io
 import json
+import socket
 from pathlib import Path
 
 import pytest
@@ -124,3 +125,30 @@ def test_ingest_confidential_files_which_the_cli_shows_and_public_reads_do_not(t
     catalog = Catalog(data)
     assert catalog.list_documents() == [] and catalog.facts() == [] and catalog.warnings() == []
     assert catalog.count_documents() == 0 and catalog.count_documents(include_confidential=True) == 1
+def closed_port_url() -> str:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return f"http://127.0.0.1:{probe.getsockname()[1]}"
+
+
+@pytest.mark.parametrize(
+    ("arguments", "environment", "message"),
+    [
+        (["reindex", "--backend", "elasticsearch", "--es-url", "<closed>"], {},
+         "cannot reach Elasticsearch at"),
+        (["reindex", "--backend", "elasticsearch"], {}, "needs a URL (JCM_ES_URL or --es-url)"),
+        (["search", "boiler"], {"JCM_SEARCH_BACKEND": "elasticsearch", "JCM_ES_URL": "<closed>"},
+         "cannot reach Elasticsearch at"),
+        (["search", "boiler"], {"JCM_SEARCH_BACKEND": "solr"}, "unknown search backend 'solr'"),
+    ],
+)
+def test_an_unusable_search_backend_is_a_one_line_error(tmp_path, capsys, monkeypatch, arguments, environment,
+                                                         message):
+    url = closed_port_url()
+    monkeypatch.delenv("JCM_ES_URL", raising=False)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value.replace("<closed>", url))
+    code = main(["--data-dir", str(tmp_path / "data"), *(a.replace("<closed>", url) for a in arguments)])
+    error = capsys.readouterr().err
+    assert code == 2 and error.startswith("jcm: ") and message in error
+    assert "Traceback" not in error
