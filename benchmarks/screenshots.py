@@ -2,8 +2,9 @@
 
     python -m benchmarks.screenshots OUT_DIR [--width 1280]     (from the repository root)
 
-Starts the service on a free loopback port, drives the system's Chromium (/usr/bin/chromium) with
-Playwright and writes search.png, document.png, warnings.png and upload.png into OUT_DIR.
+Starts the service on a free loopback port, makes an admin key (one login that may both review and
+upload), logs in with it through the login page, drives the system's Chromium (/usr/bin/chromium)
+with Playwright and writes search.png, document.png, warnings.png and upload.png into OUT_DIR.
 """
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from tests.service.web_corpus import BROWSER, BROWSER_ARGS, build_archive, docx_of, serving
+from tests.service.web_corpus import BROWSER, BROWSER_ARGS, build_archive, docx_of, keys_for, log_in, serving
 
 
 def main() -> None:
@@ -27,11 +28,13 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as scratch:
         data_dir = Path(scratch) / "data"
         build_archive(data_dir)
+        key = keys_for(data_dir, "admin")["admin"]
         upload = Path(scratch) / "th_notice.docx"
         upload.write_bytes(docx_of(["ประกาศผลการคัดเลือกโครงการ JCM ประเทศไทย จำนวน ๒ โครงการ"]))
         with serving(data_dir) as base, sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=BROWSER, headless=True, args=BROWSER_ARGS)
             page = browser.new_page(viewport={"width": args.width, "height": 900})
+            log_in(page, base, key)
             shots = {
                 "search": lambda: page.goto(f"{base}/ui/search?q=solar"),
                 "document": lambda: page.locator("li.hit", has_text="ja_pdd").locator("a.doc").click(),

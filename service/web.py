@@ -117,28 +117,40 @@ class Reader:
 
     def review(self, warning_id: str, status: str, note: str | None) -> Warning | None:
         if not self.viewer.may("review"):
-            raise PageError(403, "Your key may not review warnings.")
+            raise PageError(*refusal(self.viewer, "review warnings"))
         return self.archive.catalog.review_warning(warning_id, status, note)
 
     def upload(self, data: bytes, filename: str, confidential: bool) -> Job:
         if not self.viewer.may("upload"):
-            raise UploadRefused(403, "your key may not upload documents")
+            raise UploadRefused(*refusal(self.viewer, "upload documents"))
         return self.jobs.submit(data, filename, confidential)
 
     def job(self, job_id: str) -> Job | None:
         return self.archive.catalog.get_job(job_id) if self.viewer.may("upload") else None
 
 
+def refusal(viewer: Viewer, doing: str) -> tuple[int, str]:
+    """Status and words for a viewer refused an action: an anonymous reader could log in with a key
+    that allows it (401, as the API answers), a key's role cannot (403)."""
+    if viewer.key_id is None:
+        return 401, f"Log in with a key that may {doing}."
+    return 403, f"Your key may not {doing}."
+
+
 def viewer_of_key(request: Request, key: str | None) -> Viewer | None:
-    """The viewer a key names, asked exactly as the API asks for an Authorization header."""
-    context: WebContext = request.app.state.web
-    return viewer_for(context.archive.catalog, f"Bearer {key}" if key else None, context.settings)
+    """The viewer a key names, asked exactly as the API asks for an Authorization header (the same
+    settings too, so anonymous reading is on or off for pages and API alike)."""
+    authorization = f"Bearer {key}" if key else None
+    return viewer_for(request.app.state.archive.catalog, authorization, request.app.state.settings)
 
 
 def current_viewer(request: Request) -> Viewer:
+    """The cookie's key; without one, an anonymous reader when settings allow anonymous reading.
+    Only when neither is allowed does the browser go to the login form."""
     viewer = viewer_of_key(request, request.cookies.get(KEY_COOKIE))
     if viewer is None:
         raise LoginRequired()
+    request.state.viewer = viewer  # for the page header: log in or log out
     return viewer
 
 
@@ -151,13 +163,29 @@ def reader(request: Request, viewer: Annotated[Viewer, Depends(current_viewer)])
 ReaderDep = Annotated[Reader, Depends(reader)]
 
 
+def script_reader(request: Request) -> Reader:
+    """As `reader`, for the requests the upload page's script makes: it reads JSON, so a missing
+    login is a 401 it can show rather than a redirect to the login form."""
+    try:
+        return reader(request, current_viewer(request))
+    except LoginRequired:
+        raise HTTPException(401, "log in with an API key: this browser holds no valid one") from None
+    except PageError as error:
+        raise HTTPException(error.status, error.message) from None
+
+
+ScriptReaderDep = Annotated[Reader, Depends(script_reader)]
+
+
 # --- rendering and form protection ------------------------------------------------------------
 
 
 def render(request: Request, template: str, context: dict[str, Any], status: int = 200) -> Response:
     """A page; the first page a browser sees also hands it the token its forms send back."""
     token = request.cookies.get(CSRF_COOKIE) or secrets.token_urlsafe(24)
-    response = templates.TemplateResponse(request, template, {**context, "csrf": token}, status_code=status)
+    viewer = getattr(request.state, "viewer", None)
+    context = {**context, "csrf": token, "viewer": viewer}
+    response = templates.TemplateResponse(request, template, context, status_code=status)
     if request.cookies.get(CSRF_COOKIE) != token:
         _set_cookie(request, response, CSRF_COOKIE, token)
     return response
@@ -402,11 +430,12 @@ def review(request: Request, read: ReaderDep, warning_id: str, status: Annotated
 
 @router.get("/ui/upload", response_class=HTMLResponse)
 def upload_page(request: Request, read: ReaderDep) -> Response:
-    return render(request, "upload.html", {"may_upload": read.viewer.may("upload")})
+    refused = None if read.viewer.may("upload") else refusal(read.viewer, "upload documents")[1]
+    return render(request, "upload.html", {"refused": refused})
 
 
 @router.post("/ui/upload", status_code=202)
-def upload(request: Request, read: ReaderDep, file: Annotated[UploadFile, File()],
+def upload(request: Request, read: ScriptReaderDep, file: Annotated[UploadFile, File()],
            confidential: Annotated[bool, Form()] = False, csrf: Annotated[str, Form()] = "") -> dict:
     """Queue a file as the API does and answer with its job, which the page then follows."""
     try:
@@ -422,7 +451,7 @@ def upload(request: Request, read: ReaderDep, file: Annotated[UploadFile, File()
 
 
 @router.get("/ui/jobs/{job_id}")
-def job_status(read: ReaderDep, job_id: str) -> dict:
+def job_status(read: ScriptReaderDep, job_id: str) -> dict:
     job = read.job(job_id)
     if job is None:
         raise HTTPException(404, f"no job {job_id}")

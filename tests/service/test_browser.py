@@ -1,11 +1,12 @@
-"""A reviewer's round trip in a real browser: search, open a hit's document, review a warning, upload."""
+"""A reviewer's round trip in a real browser: log in, search, open a hit's document, review a warning;
+then the secretariat's: upload a file and follow its job to the document."""
 import os
 
 import httpx
 import pytest
 
 from corpus.store import Catalog
-from tests.service.web_corpus import BROWSER, BROWSER_ARGS, build_archive, docx_of, serving
+from tests.service.web_corpus import BROWSER, BROWSER_ARGS, build_archive, docx_of, keys_for, log_in, serving
 
 pytestmark = pytest.mark.skipif(
     not os.access(BROWSER, os.X_OK), reason=f"no Chromium at {BROWSER} (Debian: apt-get install chromium)"
@@ -17,8 +18,9 @@ sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright pac
 def site(tmp_path):
     data_dir = tmp_path / "data"
     build_archive(data_dir)
+    keys = keys_for(data_dir, "reviewer", "secretariat")
     with serving(data_dir) as base:
-        yield base, data_dir
+        yield base, data_dir, keys
 
 
 @pytest.fixture
@@ -32,11 +34,16 @@ def page():
 
 
 def test_search_document_review_and_upload_in_chromium(site, page, tmp_path):
-    base, data_dir = site
+    base, data_dir, keys = site
     expect = sync_api.expect
 
-    # search in English finds the Japanese and Thai documents through the glossary
+    # without a key the pages send the browser to the login form; the reviewer pastes theirs
     page.goto(f"{base}/ui/search")
+    expect(page.locator("h1")).to_have_text("Log in")
+    log_in(page, base, keys["reviewer"])
+    expect(page.locator("header.top .role")).to_have_text("reviewer")
+
+    # search in English finds the Japanese and Thai documents through the glossary
     page.fill("input[name=q]", "solar")
     page.press("input[name=q]", "Enter")
     hits = page.locator("li.hit")
@@ -67,15 +74,24 @@ def test_search_document_review_and_upload_in_chromium(site, page, tmp_path):
     warning_id = warning.get_attribute("id").removeprefix("w-")
     [stored] = Catalog(data_dir).warnings(warning_id=warning_id)
     assert (stored.status, stored.note) == ("acknowledged", "the PDD rounds the reference emissions")
-    reported = httpx.get(f"{base}/warnings", params={"status": "acknowledged"}).json()["items"]
-    assert [w["id"] for w in reported] == [warning_id]
+    reviewer = {"Authorization": f"Bearer {keys['reviewer']}"}
+    reported = httpx.get(f"{base}/warnings", params={"status": "acknowledged"}, headers=reviewer)
+    assert [w["id"] for w in reported.json()["items"]] == [warning_id]
 
-    # upload: the page follows the job to its outcome and links the new document
+    # a reviewer's key may not upload; the secretariat's may
+    page.click("nav >> text=Upload")
+    expect(page.locator("main .error")).to_have_text("Your key may not upload documents.")
+    page.click("header.top .logout button")
+    expect(page.locator("h1")).to_have_text("Log in")
+    log_in(page, base, keys["secretariat"])
+
+    # upload: the page follows the job until it is done and links the new document
     upload = tmp_path / "th_notice.docx"
     upload.write_bytes(docx_of(["ประกาศผลการคัดเลือกโครงการ ลดการปล่อยก๊าซเรือนกระจกได้ ๑,๒๐๐ ตันต่อปี"]))
     page.click("nav >> text=Upload")
     page.set_input_files("input[name=file]", upload)
     page.click("#upload button[type=submit]")
+    expect(page.locator("#job")).to_have_attribute("data-status", "done", timeout=120_000)
     expect(page.locator("#job-status")).to_contain_text("th_notice.docx: 1 page(s) read")
     page.click("#job-status a")
     expect(page.locator("h1")).to_have_text("th_notice.docx")

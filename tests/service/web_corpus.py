@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from io import BytesIO
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import docx
 import uvicorn
@@ -18,9 +19,14 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
+from corpus.store import Catalog
+from service.access import create_key
 from service.api import create_app
 from service.archive import Archive
 from service.settings import Settings
+
+if TYPE_CHECKING:  # playwright is needed by the browser test and screenshots only
+    from playwright.sync_api import Page
 
 ENGLISH_PAGES = [
     ["Monitoring report: rooftop solar power plant at a dairy factory in Ulaanbaatar, Mongolia.",
@@ -94,6 +100,12 @@ def build_archive(data_dir: Path) -> None:
         archive.close()
 
 
+def keys_for(data_dir: Path, *roles: str) -> dict[str, str]:
+    """A new key of each role, made as `jcm keys create --role ROLE` makes one: role -> key."""
+    catalog = Catalog(data_dir)
+    return {role: create_key(catalog, role, f"web pages, {role}")[1] for role in roles}
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -119,6 +131,14 @@ def serving(data_dir: Path) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=30)
+
+
+def log_in(page: Page, base: str, key: str) -> None:
+    """Log a Playwright page in through the login form, as a person pasting their key would."""
+    page.goto(f"{base}/ui/login")
+    page.fill("input[name=key]", key)
+    page.click("main form button[type=submit]")
+    page.wait_for_url(f"{base}/ui/search")
 
 
 BROWSER = "/usr/bin/chromium"
