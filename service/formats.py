@@ -4,7 +4,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from pydantic import BaseModel
 
@@ -58,18 +58,18 @@ def to_json(items: Sequence[BaseModel]) -> str:
 
 
 def facts_csv(facts: Sequence[Fact]) -> str:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=FACT_COLUMNS)
-    writer.writeheader()
-    writer.writerows(fact_row(f) for f in facts)
-    return out.getvalue()
+    return _csv(FACT_COLUMNS, (fact_row(f) for f in facts))
 
 
 def warnings_csv(warnings: Sequence[Warning]) -> str:
+    return _csv(WARNING_COLUMNS, (warning_row(w) for w in warnings))
+
+
+def _csv(columns: Sequence[str], rows: Iterable[dict[str, object]]) -> str:
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=WARNING_COLUMNS)
+    writer = csv.DictWriter(out, fieldnames=columns)
     writer.writeheader()
-    writer.writerows(warning_row(w) for w in warnings)
+    writer.writerows(rows)
     return out.getvalue()
 
 

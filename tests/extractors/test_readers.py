@@ -279,8 +279,8 @@ def test_pdf_image_only_page_without_text_in_it_is_recorded_as_such() -> None:
     assert typed.has_text_layer and [b.page for b in reading.blocks] == [2]
 
 
-def test_scanned_page_without_tesseract_is_recorded_and_the_rest_read(monkeypatch, tmp_path) -> None:
-    monkeypatch.setenv("PATH", str(tmp_path))  # no tesseract on the PATH
+def read_scan_then_text() -> Reading:
+    """A scanned page then a typed one, read with the Tesseract the PATH gives now."""
     installed_languages.cache_clear()
 
     def draw(pdf: canvas.Canvas) -> None:
@@ -290,9 +290,15 @@ def test_scanned_page_without_tesseract_is_recorded_and_the_rest_read(monkeypatc
         pdf.drawString(72, 700, "Second page with text.")
 
     try:
-        reading = read(canvas_pdf(draw), "scan.pdf")
+        return read(canvas_pdf(draw), "scan.pdf")
     finally:
         installed_languages.cache_clear()
+
+
+def test_scanned_page_without_tesseract_is_recorded_and_the_rest_read(monkeypatch, tmp_path) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))  # no tesseract on the PATH
+
+    reading = read_scan_then_text()
 
     scanned, typed = reading.pages
     assert (scanned.note, scanned.text_source, scanned.has_text_layer) == (
@@ -316,18 +322,8 @@ def test_tesseract_failing_on_a_page_is_noted_and_the_rest_read(monkeypatch, tmp
     tesseract.write_text(FAILING_TESSERACT)
     tesseract.chmod(0o755)
     monkeypatch.setenv("PATH", f"{tmp_path}:/usr/bin:/bin")
-    installed_languages.cache_clear()
 
-    def draw(pdf: canvas.Canvas) -> None:
-        pdf.drawImage(ImageReader(BytesIO(png_bytes())), 100, 400, 300, 300)
-        pdf.showPage()
-        pdf.setFont("Helvetica", 11)
-        pdf.drawString(72, 700, "Second page with text.")
-
-    try:
-        reading = read(canvas_pdf(draw), "scan.pdf")
-    finally:
-        installed_languages.cache_clear()
+    reading = read_scan_then_text()
 
     scanned, typed = reading.pages
     assert scanned.note is not None and scanned.note.startswith("no text layer, OCR failed (")
