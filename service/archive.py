@@ -19,6 +19,7 @@ from service.settings import Settings
 from service.workers import Job, Limits, WorkerPool
 
 OutcomeStatus = Literal["ingested", "unchanged", "failed"]
+PASSAGE_BATCH = 500  # blocks handed to the index at once: memory stays flat on documents of any length
 
 
 @dataclass
@@ -193,14 +194,13 @@ class Archive:
         """Recompute the warnings of changed documents and those across documents, and bring the index up
         to date with the catalog."""
         flagged_before = self.catalog.documents_with_warnings()
-        warnings = [w for d in sorted(changed) for w in run_checks(self.catalog.facts(document_id=d))]
+        facts = self.catalog.facts()  # read once: the checks of each changed document and those across
+        warnings = [w for d in sorted(changed) for w in run_checks([f for f in facts if f.document.id == d])]
         self.catalog.replace_warnings(warnings, documents=changed)
         # A changed document can create or settle a disagreement with any other document.
         documents = [d for d in self.catalog.list_documents() if d.status == "ingested"]
-        profiles = {
-            d.id: profile_of(document_ref(d), (b.text for b in self.catalog.blocks(d.id))) for d in documents
-        }
-        across = run_cross_document_checks(self.catalog.facts(), profiles)
+        profiles = {d.id: profile_of(document_ref(d), self.catalog.block_texts(d.id)) for d in documents}
+        across = run_cross_document_checks(facts, profiles)
         self.catalog.replace_rule_warnings(across, rules=CROSS_DOCUMENT_RULE_NAMES)
         flagged_now = self.catalog.documents_with_warnings()
         self.reindex(changed | (flagged_before ^ flagged_now))
@@ -219,9 +219,10 @@ class Archive:
             document = self.catalog.get_document(document_id)
             if document is None or document.status != "ingested":
                 continue
-            batch = passages_of(document, self.catalog.blocks(document_id), document_id in flagged)
-            self.index.add_passages(batch)
-            passages += len(batch)
+            for blocks in page_batches(self.catalog.blocks(document_id)):
+                batch = passages_of(document, blocks, document_id in flagged)
+                self.index.add_passages(batch)
+                passages += len(batch)
         self.index.commit()
         return passages
 
@@ -254,6 +255,18 @@ def passages_of(document: Document, blocks: Sequence[Block], has_warnings: bool)
         for b in blocks
         if b.text.strip()
     ]
+
+
+def page_batches(blocks: Sequence[Block], size: int = PASSAGE_BATCH) -> Iterator[Sequence[Block]]:
+    """Blocks in runs of about `size` that end at a page's end, so that the index holds only one run's
+    passages and tokens at a time and still sees every page whole."""
+    start = 0
+    while start < len(blocks):
+        end = min(start + size, len(blocks))
+        while end < len(blocks) and blocks[end].page == blocks[end - 1].page:
+            end += 1
+        yield blocks[start:end]
+        start = end
 
 
 def files_to_ingest(paths: Sequence[Path]) -> list[tuple[Path, str]]:
