@@ -13,7 +13,7 @@ import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any, NamedTuple
 
 import spacy
@@ -480,11 +480,16 @@ def _item_project(text: str, folded: str, segment: _Segment) -> str | None:
 
 def country_mentions(folded: str, start: int = 0, end: int | None = None) -> list[_Mention]:
     """JCM partner countries named in a folded text, valued by their canonical English name."""
+    return list(_country_mentions(folded, start, len(folded) if end is None else end))
+
+
+@lru_cache(maxsize=1024)  # facts and metadata both look for countries in each block
+def _country_mentions(folded: str, start: int, end: int) -> tuple[_Mention, ...]:
     pattern, canonical = _countries()
-    return [
+    return tuple(
         _Mention(match.start(), match.end(), canonical.get(_country_key(match.group()), match.group()))
-        for match in pattern.finditer(folded, start, len(folded) if end is None else end)
-    ]
+        for match in pattern.finditer(folded, start, end)
+    )
 
 
 def _periods(text: str) -> list[_Mention]:
