@@ -1,6 +1,7 @@
 """The archive: ingestion from bytes to catalog, warnings and index, and the queries over them."""
 from __future__ import annotations
 
+import threading
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from corpus.models import Block, Document, DocumentRef, Passage, SearchResults
 from corpus.store import Catalog, document_id_for, document_ref, sha256_of
 from extractors.readers import SUPPORTED_EXTENSIONS
 from indices import SearchIndex, open_index
+from indices import warm_up as warm_up_index
 from service.analysis import Analysis
 from service.settings import Settings
 from service.workers import Job, Limits, WorkerPool
@@ -59,6 +61,9 @@ class Archive:
         if self._pool is None:
             limits = Limits(self.settings.file_seconds, self.settings.worker_memory_bytes)
             self._pool = WorkerPool(self.settings.workers, limits)
+            # The index needs its Thai and Japanese dictionaries once the workers are done (a second or
+            # two to load): load them meanwhile, on the core the waiting parent leaves idle.
+            threading.Thread(target=warm_up_index, name="index-warm-up", daemon=True).start()
         return self._pool
 
     def close(self) -> None:
