@@ -16,10 +16,6 @@ from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 from typing import Any, NamedTuple
 
-import spacy
-from spacy.language import Language
-from spacy.tokens import Doc
-
 from corpus.models import Block, DocumentRef, Evidence, Fact
 from extractors.numbers import (
     ParsedNumber,
@@ -33,13 +29,11 @@ from extractors.numbers import (
 from extractors.quantities import (
     Quantity,
     UnitSpec,
-    doc_text,
     find_quantities,
     parse_unit_label,
     per_year_before,
     qualifier_around,
     scaled,
-    spans_at,
     split_marker,
 )
 
@@ -208,7 +202,7 @@ def _fallback_kind(unit_class: str) -> str | None:
     return _cues()["fallback_kind"].get(unit_class)
 
 
-# --- spaCy pipeline ----------------------------------------------------------------------------
+# --- cues ----------------------------------------------------------------------------------------
 
 
 def find_cues(folded: str) -> list[Cue]:
@@ -216,19 +210,6 @@ def find_cues(folded: str) -> list[Cue]:
     return [
         Cue(match.lastgroup or "", match.start(), match.end()) for match in _cue_pattern().finditer(folded)
     ]
-
-
-if not Doc.has_extension("jcm_cues"):
-    Doc.set_extension("jcm_cues", default=None)
-
-
-@Language.component("jcm_cues")
-def cues_component(doc: Doc) -> Doc:
-    """Sets doc._.jcm_cues (list of Cue) and the span group "jcm_cues" labelled by topic."""
-    cues = find_cues(fold(doc_text(doc)))
-    doc._.jcm_cues = cues
-    doc.spans["jcm_cues"] = spans_at(doc, [(cue.start, cue.end, cue.topic) for cue in cues])
-    return doc
 
 
 _THAI = re.compile(r"[\u0E00-\u0E7F]")
@@ -239,19 +220,6 @@ def _pipeline_language(language: str, text: str) -> str:
     if language in ("en", "ja", "th"):
         return language
     return "th" if _THAI.search(text) else "ja" if _JAPANESE.search(text) else "en"
-
-
-@cache
-def fact_pipeline(language: str) -> Language:
-    """A blank pipeline for the language with the quantity and cue components; built once per process.
-
-    Thai and Japanese use the cheap script-run tokenizer instead of pythainlp and SudachiPy.
-    """
-    config = {} if language == "en" else {"nlp": {"tokenizer": {"@tokenizers": "jcm_script_runs.v1"}}}
-    nlp = spacy.blank(language, config=config)
-    nlp.add_pipe("jcm_quantities")
-    nlp.add_pipe("jcm_cues")
-    return nlp
 
 
 # --- segments: list items and sentences --------------------------------------------------------
@@ -612,6 +580,10 @@ class _Prose:
 
 
 def _read_prose(block: Block) -> _Prose | None:
+    # Imported here: spaCy (two seconds to import) loads only in the processes that extract facts,
+    # not in every process that needs this module's lexicons.
+    from extractors.pipeline import fact_pipeline
+
     doc = fact_pipeline(_pipeline_language(block.language, block.text))(block.text)
     folded = fold(block.text)
     rates = _exchange_rates(block.text, folded)
