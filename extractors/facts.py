@@ -3,7 +3,7 @@
 A quantity becomes a fact when its unit is known and its kind can be told. The kind comes from the
 cue word nearest to the number within its clause (a list item or sentence, or a table cell read with
 its column header and row label), among the kinds its unit allows. Prose blocks go through a blank
-spaCy pipeline whose components (jcm_quantities, jcm_cues) mark quantities and cue words; table rows
+spaCy pipeline (extractors.pipeline) whose components mark quantities and cue words; table rows
 are read cell by cell.
 """
 
