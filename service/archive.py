@@ -181,17 +181,17 @@ class Archive:
                 except OSError as error:
                     unreadable.append(IngestOutcome(name, "failed", reason=f"cannot read: {error.strerror}"))
 
-        # Each stored document is indexed at once, while the workers read the next files; refresh then
-        # re-indexes only those whose warning flag turned out other than the one they were indexed with.
-        flagged = self.catalog.documents_with_warnings()
+        # Each stored document is indexed at once, while the workers read the next files, flagged by its
+        # own checks; refresh re-indexes those whose flag the checks across documents then change.
         indexed: dict[str, bool] = {}
 
         def index_as_stored(outcome: IngestOutcome) -> None:
             if outcome.status == "ingested" and outcome.document_id:
                 document_id = outcome.document_id
                 with contextlib.suppress(Exception):  # refresh indexes it again, and reports what is wrong
-                    self._index_document(document_id, document_id in flagged)
-                    indexed[document_id] = document_id in flagged
+                    flag = bool(run_checks(self.catalog.facts(document_id=document_id)))
+                    self._index_document(document_id, flag)
+                    indexed[document_id] = flag
             if on_file:
                 on_file(outcome)
 
