@@ -1,10 +1,9 @@
 """The archive: ingestion from bytes to catalog, warnings and index, and the queries over them."""
 from __future__ import annotations
 
-import contextlib
 import threading
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path, PurePath
@@ -181,23 +180,9 @@ class Archive:
                 except OSError as error:
                     unreadable.append(IngestOutcome(name, "failed", reason=f"cannot read: {error.strerror}"))
 
-        # Each stored document is indexed at once, while the workers read the next files, flagged by its
-        # own checks; refresh re-indexes those whose flag the checks across documents then change.
-        indexed: dict[str, bool] = {}
-
-        def index_as_stored(outcome: IngestOutcome) -> None:
-            if outcome.status == "ingested" and outcome.document_id:
-                document_id = outcome.document_id
-                with contextlib.suppress(Exception):  # refresh indexes it again, and reports what is wrong
-                    flag = bool(run_checks(self.catalog.facts(document_id=document_id)))
-                    self._index_document(document_id, flag)
-                    indexed[document_id] = flag
-            if on_file:
-                on_file(outcome)
-
-        outcomes = self._ingest(contents(), index_as_stored) + unreadable
+        outcomes = self._ingest(contents(), on_file) + unreadable
         changed = {o.document_id for o in outcomes if o.status == "ingested" and o.document_id}
-        self.refresh(changed, indexed)
+        self.refresh(changed)
         return outcomes
 
     def delete(self, document_id: str) -> bool:
@@ -210,10 +195,9 @@ class Archive:
 
     # derived state ---------------------------------------------------------
 
-    def refresh(self, changed: set[str], indexed: Mapping[str, bool] | None = None) -> None:
+    def refresh(self, changed: set[str]) -> None:
         """Recompute the warnings of changed documents and those across documents, and bring the index up
-        to date with the catalog. `indexed`: documents already indexed, with the warning flag they have
-        there."""
+        to date with the catalog."""
         flagged_before = self.catalog.documents_with_warnings()
         facts = self.catalog.facts()  # read once: the checks of each changed document and those across
         warnings = [w for d in sorted(changed) for w in run_checks([f for f in facts if f.document.id == d])]
@@ -224,8 +208,7 @@ class Archive:
         across = run_cross_document_checks(facts, profiles)
         self.catalog.replace_rule_warnings(across, rules=CROSS_DOCUMENT_RULE_NAMES)
         flagged_now = self.catalog.documents_with_warnings()
-        current = {d for d, flag in (indexed or {}).items() if flag == (d in flagged_now)}
-        self.reindex((changed | (flagged_before ^ flagged_now)) - current)
+        self.reindex(changed | (flagged_before ^ flagged_now))
 
     def reindex(self, document_ids: Iterable[str] | None = None) -> int:
         """Rebuild the index entries of these documents (all when None) from the catalog."""
@@ -235,21 +218,17 @@ class Archive:
             ids = [d.id for d in self.catalog.list_documents()]
         else:
             ids = sorted(document_ids)
-        passages = sum(self._index_document(document_id, document_id in flagged) for document_id in ids)
-        self.index.commit()
-        return passages
-
-    def _index_document(self, document_id: str, has_warnings: bool) -> int:
-        """Replace the document's passages in the index (uncommitted); how many it now has."""
-        self.index.delete_document(document_id)
-        document = self.catalog.get_document(document_id)
-        if document is None or document.status != "ingested":
-            return 0
         passages = 0
-        for blocks in page_batches(self.catalog.blocks(document_id)):
-            batch = passages_of(document, blocks, has_warnings)
-            self.index.add_passages(batch)
-            passages += len(batch)
+        for document_id in ids:
+            self.index.delete_document(document_id)
+            document = self.catalog.get_document(document_id)
+            if document is None or document.status != "ingested":
+                continue
+            for blocks in page_batches(self.catalog.blocks(document_id)):
+                batch = passages_of(document, blocks, document_id in flagged)
+                self.index.add_passages(batch)
+                passages += len(batch)
+        self.index.commit()
         return passages
 
     # queries ---------------------------------------------------------------

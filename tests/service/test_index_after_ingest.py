@@ -1,5 +1,5 @@
-"""Documents are indexed as they are stored, while the workers read the next files; once the batch's
-warnings are known, the index must say exactly what a full rebuild from the catalog would say."""
+"""After a batch is ingested and its warnings known, the index must say exactly what a full rebuild from
+the catalog would say: every passage once, flagged as its document is."""
 from pathlib import Path
 
 import pytest
@@ -44,8 +44,7 @@ def flagged_hits(archive: Archive) -> dict[str, set[tuple[str, int]]]:
 
 
 def test_the_index_after_ingest_is_the_index_a_rebuild_makes(archive, tmp_path):
-    # Two documents about one project that disagree: the warning across them is found only after both
-    # are stored, so both were indexed as unflagged first.
+    # Two documents about one project that disagree: a warning across documents flags both.
     archive.ingest_paths(write(tmp_path / "a", {"pdd_en.txt": ENGLISH, "other.txt": OTHER,
                                                 "summary_ja.txt": JAPANESE.format(reduction="1,500")}))
     assert {d for d in archive.catalog.documents_with_warnings()} == {
@@ -57,8 +56,7 @@ def test_the_index_after_ingest_is_the_index_a_rebuild_makes(archive, tmp_path):
     archive.reindex()
     assert flagged_hits(archive) == after_ingest
 
-    # The summary now agrees: it was indexed as flagged (as it was), and the English document, not in
-    # this batch, loses its flag too.
+    # The summary now agrees: the English document, not in this batch, loses its flag too.
     archive.ingest_paths(write(tmp_path / "b", {"summary_ja.txt": JAPANESE.format(reduction="1,200")}))
     assert archive.catalog.documents_with_warnings() == set()
     settled = flagged_hits(archive)
