@@ -1,15 +1,19 @@
 """Search speed: index generated passages in Thai, English and Japanese, then time queries.
 
-    python benchmarks/search.py [--passages 100000] [--runs 300] [--no-http]
+    python benchmarks/search.py [--passages 100000] [--runs 600] [--repeats 3] [--no-http]
 
-Prints the index time and size, then query latency p50/p99 for one-word, multi-word, phrase and
-filtered queries, through the Python API (EmbeddedIndex.search) and through HTTP (GET /search
-of the service, run in a subprocess). Queries are expanded with the glossary, as by default.
+Builds a catalog of generated documents (one emission-reduction fact per passage) and their index,
+prints the index time and size, then query latency p50/p99 for one-word, multi-word, phrase and
+filtered queries, through the Python API (EmbeddedIndex.search: ranking, de-duplication, facets,
+snippets) and through HTTP (GET /search of `jcm serve` in a subprocess: the same and the facts of
+each hit). Queries are expanded with the glossary, as by default. Each kind is measured --repeats
+times after warm-up queries; the medians of the runs' p50 and p99 are printed with the p99 range.
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import random
 import socket
@@ -23,12 +27,15 @@ from pathlib import Path
 
 import httpx
 
-from corpus.models import DocumentRef, Passage
-from indices import EmbeddedIndex, SearchIndex, warm_up
+from corpus.models import Block, Document, DocumentRef, Evidence, Fact, PageInfo, Passage
+from corpus.store import Catalog
+from indices import EmbeddedIndex, warm_up
+from service.archive import passages_of
 
 BLOCKS_PER_PAGE = 4
 PAGES_PER_DOCUMENT = 5
 BATCH_DOCUMENTS = 50
+WARM_UP_RUNS = 20
 
 TECHNOLOGIES = [  # (English, Japanese, Thai)
     ("high-efficiency boiler", "高効率ボイラ", "หม้อไอน้ำประสิทธิภาพสูง"),
@@ -66,64 +73,112 @@ QUERIES: dict[str, list[tuple[str, dict[str, object]]]] = {
 }
 
 
-def passage_text(language: str, rng: random.Random) -> str:
+def passage_text(language: str, rng: random.Random) -> tuple[str, str]:
+    """A passage and the way it writes the yearly emission reductions it states."""
     technology, country, site = rng.choice(TECHNOLOGIES), rng.choice(COUNTRIES), rng.choice(SITES)
-    tonnes = rng.randrange(100, 90_000)
+    tonnes = f"{rng.randrange(100, 90_000):,}"
     if language == "en":
         return (f"The project installs {technology[0]} at a {site[0]} in {country[1]}. Emission reductions "
-                f"are expected to be {tonnes:,} tCO2e per year over the crediting period.")
+                f"are expected to be {tonnes} tCO2e per year over the crediting period."), tonnes
     if language == "ja":
         return (f"{country[2]}の{site[1]}に{technology[1]}を導入する。"
-                f"年間の排出削減量は約{tonnes:,}トンと見込まれる。")
+                f"年間の排出削減量は約{tonnes}トンと見込まれる。"), tonnes
     return (f"โครงการติดตั้ง{technology[2]}ใน{site[2]} {country[3]} "
-            f"คาดว่าจะลดการปล่อยก๊าซเรือนกระจกได้ {tonnes:,} ตันต่อปี")
+            f"คาดว่าจะลดการปล่อยก๊าซเรือนกระจกได้ {tonnes} ตันต่อปี"), tonnes
 
 
-def documents(count: int, seed: int = 7) -> Iterator[list[Passage]]:
-    """Generated documents, each all the passages of one document in one language."""
+def documents(count: int, seed: int = 7) -> Iterator[tuple[Document, list[Block], list[Fact], list[Passage]]]:
+    """Generated documents in one language each: catalog entry, blocks, one fact per block, passages."""
     rng = random.Random(seed)
     per_document = BLOCKS_PER_PAGE * PAGES_PER_DOCUMENT
     for number in range(count // per_document):
         language = ("en", "ja", "th")[number % 3]
-        country = rng.choice(COUNTRIES)[0]
-        metadata = dict(language=language, doc_type=rng.choice(DOC_TYPES), countries=[country],
-                        year=rng.randrange(2014, 2026), has_warnings=rng.random() < 0.2)
-        ref = DocumentRef(id=f"doc-{number}", filename=f"doc_{number}_{language}.txt")
-        yield [
-            Passage(document=ref, block=block, page=block // BLOCKS_PER_PAGE + 1,
-                    text=passage_text(language, rng), **metadata)
-            for block in range(per_document)
-        ]
+        document = Document(
+            id=f"doc-{number}", filename=f"doc_{number}_{language}.txt", sha256=f"{number:064x}",
+            media_type="text/plain", size=0, pages=PAGES_PER_DOCUMENT, languages=[language],
+            doc_type=rng.choice(DOC_TYPES), countries=[rng.choice(COUNTRIES)[0]],
+            year=rng.randrange(2014, 2026),
+        )
+        ref = DocumentRef(id=document.id, filename=document.filename)
+        blocks: list[Block] = []
+        facts: list[Fact] = []
+        offset = 0
+        for index in range(per_document):
+            text, tonnes = passage_text(language, rng)
+            page = index // BLOCKS_PER_PAGE + 1
+            blocks.append(Block(page=page, text=text, index=index, start=offset, end=offset + len(text),
+                                language=language))
+            at = offset + text.index(tonnes)
+            facts.append(Fact(
+                id=f"f{index}", document=ref, kind="emission_reduction", value=float(tonnes.replace(",", "")),
+                unit="tCO2e/yr", language=language,
+                evidence=Evidence(page=page, text=text, start=at, end=at + len(tonnes), block=index),
+            ))
+            offset += len(text) + 1
+        passages = passages_of(document, blocks, has_warnings=rng.random() < 0.2)
+        yield document, blocks, facts, passages
 
 
-def build(index: SearchIndex, passages: int) -> float:
-    started = time.perf_counter()
+def build(data_dir: Path, passages: int) -> tuple[EmbeddedIndex, float]:
+    """The catalog (documents, blocks, facts) and the index of the generated passages; seconds to index."""
+    catalog = Catalog(data_dir)
+    index = EmbeddedIndex(data_dir / "index")
+    indexing = 0.0
     batch: list[Passage] = []
-    for number, document in enumerate(documents(passages), start=1):
-        batch.extend(document)
+    for number, (document, blocks, facts, document_passages) in enumerate(documents(passages), start=1):
+        pages = [PageInfo(number=page) for page in range(1, document.pages + 1)]
+        catalog.save_document(document, pages, blocks, facts)
+        batch.extend(document_passages)
         if number % BATCH_DOCUMENTS == 0:
-            index.add_passages(batch)
+            indexing += timed(index.add_passages, batch)
             batch = []
-    index.add_passages(batch)
-    index.commit()
+    indexing += timed(index.add_passages, batch)
+    indexing += timed(index.commit)
+    return index, indexing
+
+
+def timed(action: Callable[..., object], *args: object) -> float:
+    started = time.perf_counter()
+    action(*args)
     return time.perf_counter() - started
 
 
-def latencies(run: Callable[[str, dict[str, object]], object], queries: list, runs: int) -> list[float]:
-    for query, filters in queries:  # warm caches the way a running service has them
-        run(query, filters)
-    timings = []
+def latencies(
+    run: Callable[[str, dict[str, object]], object], queries: list, runs: int
+) -> tuple[list[float], list[float]]:
+    """Milliseconds per query: wall clock, and CPU time of this process (all its threads)."""
+    for number in range(WARM_UP_RUNS):  # warm caches the way a running service has them
+        run(*queries[number % len(queries)])
+    wall, cpu = [], []
     for number in range(runs):
         query, filters = queries[number % len(queries)]
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         run(query, filters)
-        timings.append((time.perf_counter() - started) * 1000)
-    return timings
+        wall.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.process_time() - started_cpu) * 1000)
+    return wall, cpu
 
 
-def percentiles(timings: list[float]) -> str:
-    cuts = statistics.quantiles(timings, n=100, method="inclusive")
-    return f"p50 {statistics.median(timings):6.2f} ms  p99 {cuts[98]:6.2f} ms"
+def p50_p99(timings: list[float]) -> tuple[float, float]:
+    return statistics.median(timings), statistics.quantiles(timings, n=100, method="inclusive")[98]
+
+
+def report(
+    label: str, run: Callable[[str, dict[str, object]], object], runs: int, repeats: int, *, cpu: bool
+) -> None:
+    """Each kind of query measured ``repeats`` times (the kinds taking turns): medians of the runs' p50
+    and p99 and the range of the p99s; with ``cpu``, also the median CPU time per query, which other
+    jobs on the machine disturb far less than the wall clock."""
+    measured: dict[str, list[tuple[float, float, float]]] = {kind: [] for kind in QUERIES}
+    for _ in range(repeats):
+        for kind, queries in QUERIES.items():
+            wall, spent = latencies(run, queries, runs)
+            measured[kind].append((*p50_p99(wall), statistics.median(spent)))
+    for kind, results in measured.items():
+        p50s, p99s, cpus = ([result[column] for result in results] for column in range(3))
+        line = (f"{label:<6} {kind:<11} p50 {statistics.median(p50s):6.2f} ms  "
+                f"p99 {statistics.median(p99s):6.2f} ms  (p99s {min(p99s):.2f}-{max(p99s):.2f})")
+        print(line + (f"  cpu p50 {statistics.median(cpus):5.2f} ms" if cpu else ""))
 
 
 def free_port() -> int:
@@ -133,17 +188,16 @@ def free_port() -> int:
 
 
 def start_service(data_dir: Path, port: int) -> subprocess.Popen:
-    code = ("import uvicorn; from pathlib import Path; from service.api import create_app; "
-            "from service.settings import Settings; "
-            f"uvicorn.run(create_app(Settings(data_dir=Path({str(data_dir)!r}))), host='127.0.0.1', "
-            f"port={port}, log_level='warning')")
+    """`jcm serve` on the generated data, started as a user starts it."""
     root = Path(__file__).resolve().parent.parent
     env = {**os.environ, "PYTHONPATH": str(root), "JCM_SEARCH_BACKEND": "embedded"}
-    server = subprocess.Popen([sys.executable, "-c", code], cwd=root, env=env)
+    command = [sys.executable, "-m", "service.cli", "--data-dir", str(data_dir), "serve", "--port", str(port)]
+    log = (data_dir / "service.log").open("w")  # its access log would interleave with the figures
+    server = subprocess.Popen(command, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
-            response = httpx.get(f"http://127.0.0.1:{port}/search", params={"q": "warm"}, timeout=30)
+            response = httpx.get(f"http://127.0.0.1:{port}/health", timeout=30)
         except httpx.TransportError:
             time.sleep(0.3)
             continue
@@ -151,7 +205,7 @@ def start_service(data_dir: Path, port: int) -> subprocess.Popen:
             return server
         break
     server.terminate()
-    raise RuntimeError("the service did not start")
+    raise RuntimeError(f"the service did not start:\n{(data_dir / 'service.log').read_text()}")
 
 
 def main() -> None:
@@ -159,28 +213,30 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--passages", type=int, default=100_000)
-    parser.add_argument("--runs", type=int, default=300)
+    parser.add_argument("--runs", type=int, default=600, help="queries of each kind per measurement")
+    parser.add_argument("--repeats", type=int, default=3, help="measurements of each kind")
     parser.add_argument("--no-http", action="store_true")
     args = parser.parse_args()
     warm_up()
     with tempfile.TemporaryDirectory() as scratch:
         data_dir = Path(scratch)
-        index = EmbeddedIndex(data_dir / "index")
-        seconds = build(index, args.passages)
+        index, seconds = build(data_dir, args.passages)
         size = sum(path.stat().st_size for path in (data_dir / "index").rglob("*") if path.is_file())
         print(f"indexed {index.count():,} passages in {seconds:.1f} s "
               f"({index.count() / seconds:,.0f}/s), index size {size / 1e6:.1f} MB")
         for kind, queries in QUERIES.items():
-            results = index.search(queries[0][0], filters=queries[0][1])
-            timings = latencies(lambda q, f: index.search(q, filters=f or None), queries, args.runs)
-            example = f"{results.total:,} results for {queries[0][0]}"
-            print(f"python {kind:<11} {percentiles(timings)}  ({example})")
+            results = index.search(queries[0][0], filters=queries[0][1] or None)
+            print(f"  {kind:<11} {results.total:,} results for {queries[0][0]} {queries[0][1] or ''}")
+        gc.freeze()  # as `jcm serve` does once started
+        print(f"load average before: {os.getloadavg()[0]:.1f}")
+        report("python", lambda query, filters: index.search(query, filters=filters or None),
+               args.runs, args.repeats, cpu=True)
         index.close()
         if not args.no_http:
-            http_latencies(data_dir, args.runs)
+            http_latencies(data_dir, args.runs, args.repeats)
 
 
-def http_latencies(data_dir: Path, runs: int) -> None:
+def http_latencies(data_dir: Path, runs: int, repeats: int) -> None:
     port = free_port()
     server = start_service(data_dir, port)
     try:
@@ -190,8 +246,8 @@ def http_latencies(data_dir: Path, runs: int) -> None:
                 response.raise_for_status()
                 return response
 
-            for kind, queries in QUERIES.items():
-                print(f"http   {kind:<11} {percentiles(latencies(run, queries, runs))}")
+            report("http", run, runs, repeats, cpu=False)
+            print(f"load average after: {os.getloadavg()[0]:.1f}")
     finally:
         server.terminate()
         server.wait(timeout=30)

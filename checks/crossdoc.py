@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from datetime import date
-from itertools import combinations
 
 from checks.base import fmt, make_warning, tolerance
-from checks.projects import DocumentProfile, Signature, same_project, signature
+from checks.projects import DocumentProfile, Signature, project_pairs, signature
 from corpus.models import Fact, Warning
 
 SAME_PROJECT = "same_project_values"
@@ -72,19 +71,14 @@ def check_across_documents(facts: Sequence[Fact], profiles: Mapping[str, Documen
     by_document: dict[str, list[Fact]] = defaultdict(list)
     for fact in facts:
         by_document[fact.document.id].append(fact)
-    documents = [_Document(sorted(f, key=lambda x: x.evidence.start), profiles.get(d))
-                 for d, f in sorted(by_document.items())]
-    by_country: dict[str, list[_Document]] = defaultdict(list)
-    for document in documents:
-        if document.signature.single_project and document.signature.host_country:
-            by_country[document.signature.host_country].append(document)
+    documents = {d: _Document(sorted(f, key=lambda x: x.evidence.start), profiles.get(d))
+                 for d, f in sorted(by_document.items())}
     found: dict[str, Warning] = {}
-    for group in by_country.values():
-        for first, second in combinations(group, 2):
-            if same_project(first.signature, second.signature):
-                pair = _differences(first, second) + _monitored(first, second) + _monitored(second, first)
-                for warning in pair:
-                    found.setdefault(warning.id, warning)
+    for first_id, second_id in project_pairs({d: document.signature for d, document in documents.items()}):
+        first, second = documents[first_id], documents[second_id]
+        pair = _differences(first, second) + _monitored(first, second) + _monitored(second, first)
+        for warning in pair:
+            found.setdefault(warning.id, warning)
     return list(found.values())
 
 

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterable, Sequence
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import combinations
 from pathlib import Path
 
 from corpus.models import DocumentRef, Fact
@@ -132,3 +134,36 @@ def same_project(first: Signature, second: Signature) -> bool:
         return True
     union = first.concepts | second.concepts
     return len(shared) >= MIN_SHARED_CONCEPTS and len(shared) / len(union) >= MIN_CONCEPT_OVERLAP
+
+
+def project_pairs(signatures: Mapping[str, Signature]) -> list[tuple[str, str]]:
+    """Pairs of documents (ids in sorted order) that speak about the same single project."""
+    by_country: dict[str, list[str]] = defaultdict(list)
+    for document_id, found in sorted(signatures.items()):
+        if found.single_project and found.host_country:
+            by_country[found.host_country].append(document_id)
+    return [
+        (first, second)
+        for group in by_country.values()
+        for first, second in combinations(group, 2)
+        if same_project(signatures[first], signatures[second])
+    ]
+
+
+def group_projects(signatures: Mapping[str, Signature]) -> list[list[str]]:
+    """Documents grouped by project: the same-project pairs joined; a single-project document that
+    matches no other is a project of its own. Documents about several projects belong to none."""
+    parent = {d: d for d, found in signatures.items() if found.single_project}
+
+    def root(document_id: str) -> str:
+        while parent[document_id] != document_id:
+            parent[document_id] = parent[parent[document_id]]
+            document_id = parent[document_id]
+        return document_id
+
+    for first, second in project_pairs(signatures):
+        parent[max(root(first), root(second))] = min(root(first), root(second))
+    groups: dict[str, list[str]] = defaultdict(list)
+    for document_id in sorted(parent):
+        groups[root(document_id)].append(document_id)
+    return sorted(groups.values())

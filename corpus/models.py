@@ -13,6 +13,8 @@ Severity = Literal["error", "warning", "info"]
 WarningStatus = Literal["open", "acknowledged", "dismissed"]
 DocumentStatus = Literal["ingested", "failed"]
 
+TextSource = Literal["text", "repaired", "ocr", "none"]
+
 BBox = tuple[float, float, float, float]
 
 
@@ -20,131 +22,242 @@ class RawBlock(BaseModel):
     """A paragraph or table row as a reader finds it, before offsets and language are assigned."""
 
     page: int = Field(description="1-based page number; the sheet number for spreadsheets")
-    kind: BlockKind = "paragraph"
-    text: str
+    kind: BlockKind = Field(default="paragraph", description="paragraph, table_row or heading")
+    text: str = Field(description="the block's text")
     bbox: BBox | None = Field(default=None, description="x0, top, x1, bottom in PDF points")
     cells: list[str] | None = Field(default=None, description="cell texts of a table row")
     header: list[str] | None = Field(default=None, description="column headers of the row's table")
     table: int | None = Field(default=None, description="table number within the document")
     row: int | None = Field(default=None, description="row number within its table (0 = header)")
-    sheet: str | None = None
+    sheet: str | None = Field(default=None, description="sheet name (spreadsheets)")
     note: str | None = Field(
         default=None, description="what the reader could not do, e.g. a formula without cached value"
+    )
+    ocr_confidence: float | None = Field(
+        default=None, description="mean OCR word confidence (0-1) of the block; None when not OCRed"
     )
 
 
 class PageInfo(BaseModel):
-    number: int
-    has_text_layer: bool = True
-    chars: int = 0
-    note: str | None = None
+    number: int = Field(description="1-based page number; the sheet number for spreadsheets", examples=[1])
+    has_text_layer: bool = Field(
+        default=True, description="false for a scanned PDF page without text", examples=[True]
+    )
+    chars: int = Field(default=0, description="characters of text read from the page", examples=[2480])
+    note: str | None = Field(default=None, description="what the reader could not do on this page")
+    text_source: TextSource = Field(
+        default="text",
+        description="how the page's text was obtained: its text layer as is, its text layer repaired "
+        "(Thai glyph codes and mark order), OCR of the rendered page, or none",
+    )
+    repairs: int = Field(default=0, description="characters or marks the Thai repair changed on the page")
+    ocr_confidence: float | None = Field(
+        default=None, description="mean OCR confidence (0-1) of the page's blocks; None when not OCRed"
+    )
 
 
 class Block(RawBlock):
     """A block placed in its document: order, character span in the document text and language."""
 
-    index: int
-    start: int
-    end: int
-    language: Language = "und"
+    index: int = Field(description="order of the block in the document")
+    start: int = Field(description="character offset of the block in the document text")
+    end: int = Field(description="character offset just after the block")
+    language: Language = Field(default="und", description="language of the block")
 
 
 class DocumentRef(BaseModel):
-    id: str
-    filename: str
+    id: str = Field(description="document id: derived from the file name", examples=["3f2a9c0d51e7b846"])
+    filename: str = Field(
+        description="the name the document is known by", examples=["ja_indonesia_heatpump_pdd.txt"]
+    )
 
 
 class Evidence(BaseModel):
-    page: int
-    text: str = Field(description="the sentence or table row that states the number")
-    start: int = Field(description="character offset of the number's span in the document text")
-    end: int
-    block: int = Field(description="index of the block the evidence comes from")
-    bbox: BBox | None = None
-    ocr: bool = False
-    ocr_confidence: float | None = None
+    page: int = Field(description="1-based page (sheet) the number is stated on", examples=[3])
+    text: str = Field(
+        description="the sentence or table row that states the number",
+        examples=["Emission reductions are expected to be 1,200 tCO2e per year."],
+    )
+    start: int = Field(
+        description="character offset of the number's span in the document text", examples=[812]
+    )
+    end: int = Field(description="character offset just after the number's span", examples=[817])
+    block: int = Field(description="index of the block the evidence comes from", examples=[14])
+    bbox: BBox | None = Field(
+        default=None, description="x0, top, x1, bottom of the block in PDF points (PDF only)",
+        examples=[[56.7, 410.2, 538.6, 424.0]],
+    )
+    ocr: bool = Field(default=False, description="the text was read by OCR from an image of the page")
+    ocr_confidence: float | None = Field(
+        default=None, description="mean OCR word confidence (0-1) of the block the evidence comes from"
+    )
 
 
 class Fact(BaseModel):
-    id: str = ""
-    document: DocumentRef
-    kind: str
-    value: float
-    unit: str
-    qualifier: Qualifier = "exact"
-    subject: str | None = None
-    period: str | None = None
-    language: Language = "und"
+    id: str = Field(default="", description="stable id of the fact within its document", examples=["f-0007"])
+    document: DocumentRef = Field(description="the document that states the number")
+    kind: str = Field(
+        description="what the number is: emission_reduction, reference_emissions, project_emissions, "
+        "project_cost, subsidy_amount, subsidy_share, budget, credits_issued, project_count, "
+        "partner_country_count, capacity or crediting_period",
+        examples=["emission_reduction"],
+    )
+    value: float = Field(
+        description="the number, normalized (万, 億, ล้าน, million resolved)", examples=[1200.0]
+    )
+    unit: str = Field(
+        description="canonical unit: tCO2e, tCO2e/yr, JPY, THB, USD, %, count, kW or year",
+        examples=["tCO2e/yr"],
+    )
+    qualifier: Qualifier = Field(
+        default="exact", description="how the text states it: exact, approx, at_most or at_least",
+        examples=["approx"],
+    )
+    subject: str | None = Field(
+        default=None, description="the project, country or item the number is about, as the text names it",
+        examples=["Mongolia"],
+    )
+    period: str | None = Field(
+        default=None,
+        description="the period the number covers: a year (2023), a month (2023-04), a date or a range "
+        "of them separated by / (2023-04-01/2024-03-31)",
+        examples=["2023-04-01/2024-03-31"],
+    )
+    language: Language = Field(default="und", description="language of the evidence: th, en, ja or und")
     is_total: bool = Field(
         default=False, description="the number is stated as the total of the items listed before it"
     )
     precision: float | None = Field(
-        default=None, description="rounding unit the text shows: 1 for '8,216', 100 for '8,200'"
+        default=None, description="rounding unit the text shows: 1 for '8,216', 100 for '8,200'",
+        examples=[100.0],
     )
-    evidence: Evidence
+    evidence: Evidence = Field(description="where the document states it: page, sentence or row, span")
 
 
 class Warning(BaseModel):
-    id: str = ""
-    rule: str
-    severity: Severity
-    documents: list[DocumentRef]
-    facts: list[Fact]
-    expected: float
-    found: float
-    tolerance: float
-    message: str
-    status: WarningStatus = "open"
-    note: str | None = None
+    id: str = Field(default="", description="stable id: the same finding keeps its id when recomputed",
+                    examples=["w-5c1e0a9b7f23"])
+    rule: str = Field(description="the consistency rule that raised it", examples=["sum_of_parts"])
+    severity: Severity = Field(description="error, warning or info", examples=["warning"])
+    documents: list[DocumentRef] = Field(description="the documents involved (two for cross-document rules)")
+    facts: list[Fact] = Field(description="the facts the rule compared")
+    expected: float = Field(description="what the rule computed from the other facts", examples=[5000.0])
+    found: float = Field(description="what the document states", examples=[4000.0])
+    tolerance: float = Field(description="how far apart the two may be from rounding alone", examples=[50.0])
+    message: str = Field(
+        description="the finding in words",
+        examples=["The parts add up to 4,000 tCO2e/yr but the stated total is 5,000 tCO2e/yr."],
+    )
+    status: WarningStatus = Field(default="open", description="a reviewer's decision: open, acknowledged "
+                                  "or dismissed")
+    note: str | None = Field(
+        default=None, description="the reviewer's note", examples=["checked with the PP"]
+    )
 
 
 class Document(BaseModel):
-    id: str
-    filename: str
-    sha256: str
-    version: int = 1
-    media_type: str
-    size: int
-    status: DocumentStatus = "ingested"
-    error: str | None = None
-    pages: int = 0
-    languages: list[Language] = []
-    doc_type: str | None = None
-    countries: list[str] = []
-    year: int | None = None
-    ingested_at: datetime | None = None
+    id: str = Field(description="document id: derived from the file name", examples=["3f2a9c0d51e7b846"])
+    filename: str = Field(description="the name the document is known by; a changed file with the same name "
+                          "is a new version", examples=["ja_indonesia_heatpump_pdd.txt"])
+    sha256: str = Field(description="SHA-256 of the current version's bytes",
+                        examples=["9b74c9897bac770ffc029102a200c5de" "9b74c9897bac770ffc029102a200c5de"])
+    version: int = Field(default=1, description="1 for the first file, then one more per changed file")
+    media_type: str = Field(description="the file's format", examples=["application/pdf"])
+    size: int = Field(description="file size in bytes", examples=[184320])
+    status: DocumentStatus = Field(default="ingested", description="ingested, or failed with error")
+    error: str | None = Field(default=None, description="why the file could not be read (status failed)")
+    pages: int = Field(default=0, description="pages (sheets) read", examples=[12])
+    languages: list[Language] = Field(
+        default=[], description="languages of its text", examples=[["ja", "en"]]
+    )
+    doc_type: str | None = Field(default=None, description="pdd, monitoring_report, verification_report, "
+                                 "summary, press_release, selection, ...", examples=["pdd"])
+    countries: list[str] = Field(default=[], description="partner countries it names, most named first",
+                                 examples=[["Indonesia"]])
+    year: int | None = Field(default=None, description="the year it states in its title, else most often",
+                             examples=[2023])
+    ingested_at: datetime | None = Field(default=None, description="when the current version was stored")
+    confidential: bool = Field(
+        default=False,
+        description="a confidential version (e.g. of a PDD): only secretariat, reviewer and admin keys see "
+        "it, its facts, passages and warnings",
+    )
 
 
 class Passage(BaseModel):
     """A block as the search index sees it, with the document's filterable metadata."""
 
     document: DocumentRef
-    block: int
+    block: int = Field(description="block index; -1 for a page passage")
     page: int
     text: str
     language: Language = "und"
     doc_type: str | None = None
     countries: list[str] = []
     year: int | None = None
-    has_warnings: bool = False
+    has_warnings: bool = Field(default=False, description="the document has warnings (any)")
+    public_warnings: bool = Field(
+        default=False, description="has warnings that involve no confidential document (what public sees)"
+    )
+    confidential: bool = Field(default=False, description="the document is confidential")
 
 
 class SearchHit(BaseModel):
-    document: DocumentRef
-    page: int
-    block: int
-    text: str
-    snippet: str = Field(description="the passage with matched terms wrapped in <mark></mark>, HTML-escaped")
-    score: float
-    language: Language = "und"
+    document: DocumentRef = Field(description="the document the passage is in")
+    page: int = Field(description="1-based page (sheet) of the passage", examples=[2])
+    block: int = Field(description="block index in the document; -1 for a passage holding a whole page",
+                       examples=[7])
+    text: str = Field(
+        description="the passage", examples=["Air-source heat pumps now warm three kindergartens."]
+    )
+    snippet: str = Field(
+        description="the passage with matched terms wrapped in <mark></mark>, HTML-escaped",
+        examples=["Air-source <mark>heat</mark> <mark>pumps</mark> now warm three kindergartens."],
+    )
+    score: float = Field(description="relevance; higher first", examples=[7.31])
+    language: Language = Field(default="und", description="language of the passage")
     facts: list[Fact] = Field(
         default=[], description="facts whose evidence is this passage (filled by the service)"
     )
 
 
 class SearchResults(BaseModel):
-    query: str
-    total: int
-    hits: list[SearchHit]
-    facets: dict[str, dict[str, int]] = {}
+    query: str = Field(description="the query as given", examples=["heat pump Mongolia"])
+    total: int = Field(description="results after de-duplication (estimated beyond the walked window)",
+                       examples=[14])
+    hits: list[SearchHit] = Field(description="the results asked for (limit, offset), best first")
+    facets: dict[str, dict[str, int]] = Field(
+        default={},
+        description="counts per language, doc_type, country, year and has_warnings over the results",
+        examples=[{"language": {"en": 9, "ja": 5}, "has_warnings": {"false": 12, "true": 2}}],
+    )
     also_searched: list[str] = Field(default=[], description="glossary terms the query was expanded with")
+
+
+JobStatus = Literal["queued", "running", "done", "failed"]
+
+
+class Job(BaseModel):
+    """An upload being ingested in the background."""
+
+    id: str = Field(description="job id", examples=["j-7d0c4b1e9a2f5c38"])
+    filename: str = Field(description="the uploaded file's name", examples=["en_mongolia_pdd.pdf"])
+    confidential: bool = Field(default=False, description="uploaded as a confidential document")
+    status: JobStatus = Field(description="queued, running, done or failed", examples=["running"])
+    stage: str | None = Field(
+        default=None, description="what a running job is doing: reading, checking or indexing",
+        examples=["reading"],
+    )
+    pages_done: int = Field(default=0, description="pages stored so far", examples=[0])
+    pages_total: int | None = Field(
+        default=None, description="pages of the file, known once it has been read", examples=[12]
+    )
+    document_id: str | None = Field(default=None, description="the document, once done",
+                                    examples=["3f2a9c0d51e7b846"])
+    outcome: Literal["ingested", "unchanged"] | None = Field(
+        default=None, description="done: ingested (new or changed) or unchanged (already known)"
+    )
+    reason: str | None = Field(default=None, description="why it failed, or a note on an unchanged file",
+                               examples=["interrupted"])
+    created_at: datetime = Field(description="when it was uploaded")
+    updated_at: datetime = Field(description="when its status last changed")

@@ -8,10 +8,11 @@ import sqlite3
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from corpus.models import Block, Document, DocumentRef, Fact, PageInfo, Warning
+from corpus.models import Block, Document, DocumentRef, Fact, Job, PageInfo, Warning
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
@@ -51,6 +52,8 @@ CREATE TABLE IF NOT EXISTS facts (
     PRIMARY KEY (document_id, id)
 );
 CREATE INDEX IF NOT EXISTS facts_kind ON facts(kind);
+-- The facts of one page of a document (a search hit's facts) without reading the whole document's.
+CREATE INDEX IF NOT EXISTS facts_page ON facts(document_id, json_extract(data, '$.evidence.page'));
 CREATE TABLE IF NOT EXISTS warnings (
     id TEXT PRIMARY KEY,
     rule TEXT NOT NULL,
@@ -62,6 +65,12 @@ CREATE TABLE IF NOT EXISTS warning_documents (
     document_id TEXT NOT NULL,
     PRIMARY KEY (warning_id, document_id)
 );
+-- Documents whose warnings and search index entries may lag behind their rows here: marked in the
+-- transaction that changes them, cleared once the index holds them, so an interrupted run is finished
+-- by the next one.
+CREATE TABLE IF NOT EXISTS pending_refresh (
+    document_id TEXT PRIMARY KEY
+);
 -- Reviews are kept apart from warnings: warnings are recomputed, a reviewer's decision is not.
 CREATE TABLE IF NOT EXISTS reviews (
     warning_id TEXT PRIMARY KEY,
@@ -69,9 +78,55 @@ CREATE TABLE IF NOT EXISTS reviews (
     note TEXT,
     updated_at TEXT NOT NULL
 );
+-- API keys: only the SHA-256 of a key is kept; the key itself is shown once, when created.
+CREATE TABLE IF NOT EXISTS api_keys (
+    id TEXT PRIMARY KEY,
+    name TEXT,
+    role TEXT NOT NULL,
+    key_hash TEXT NOT NULL UNIQUE,
+    created_at TEXT NOT NULL,
+    revoked_at TEXT
+);
+-- Uploads ingested in the background; kept so their outcome survives a restart.
+CREATE TABLE IF NOT EXISTS jobs (
+    id TEXT PRIMARY KEY,
+    status TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    data TEXT NOT NULL
+);
 """
+# Columns added after the first release, with the statement that adds them to an older catalog.
+MIGRATIONS = {
+    ("documents", "confidential"): "ALTER TABLE documents ADD COLUMN confidential INTEGER NOT NULL DEFAULT 0",
+}
+# Documents a viewer who may not see confidential ones is allowed to see.
+PUBLIC_DOCUMENTS = "SELECT id FROM documents WHERE confidential = 0"
+CONFIDENTIAL_WARNINGS = (
+    "SELECT wd.warning_id FROM warning_documents wd JOIN documents d ON d.id = wd.document_id "
+    "WHERE d.confidential = 1"
+)
 
 DOCUMENT_TABLES = ("pages", "blocks", "facts")
+_STATUS = "json_extract(d.data, '$.status')"
+ORPHAN_QUERIES = {
+    **{
+        f"{table} rows of no document": f"SELECT COUNT(*) FROM {table} WHERE document_id NOT IN "
+        "(SELECT id FROM documents)"
+        for table in ("versions", *DOCUMENT_TABLES, "warning_documents")
+    },
+    "warning links to no warning": "SELECT COUNT(*) FROM warning_documents WHERE warning_id NOT IN "
+    "(SELECT id FROM warnings)",
+    "warnings about no document": "SELECT COUNT(*) FROM warnings WHERE id NOT IN "
+    "(SELECT warning_id FROM warning_documents)",
+    "failed documents with pages, blocks or facts": f"SELECT COUNT(*) FROM documents d WHERE {_STATUS} = "
+    "'failed' AND (EXISTS (SELECT 1 FROM pages p WHERE p.document_id = d.id) OR EXISTS (SELECT 1 FROM "
+    "blocks b WHERE b.document_id = d.id) OR EXISTS (SELECT 1 FROM facts f WHERE f.document_id = d.id))",
+    "ingested documents without their current version": f"SELECT COUNT(*) FROM documents d WHERE {_STATUS} "
+    "= 'ingested' AND NOT EXISTS (SELECT 1 FROM versions v WHERE v.document_id = d.id AND v.version = "
+    "json_extract(d.data, '$.version') AND v.sha256 = d.sha256)",
+}
+# A file being written to the store; one left behind by a killed process is never referenced.
+PARTIAL_PREFIX = ".partial-"
 
 
 def sha256_of(data: bytes) -> str:
@@ -99,7 +154,7 @@ class FileStore:
             return digest
         target.parent.mkdir(parents=True, exist_ok=True)
         # Write-then-rename so a crash never leaves a truncated file under a valid name.
-        with tempfile.NamedTemporaryFile(dir=target.parent, delete=False) as tmp:
+        with tempfile.NamedTemporaryFile(dir=target.parent, prefix=PARTIAL_PREFIX, delete=False) as tmp:
             tmp.write(data)
             tmp.flush()
             os.fsync(tmp.fileno())
@@ -108,6 +163,21 @@ class FileStore:
 
     def get(self, sha256: str) -> bytes:
         return self.path_for(sha256).read_bytes()
+
+    def remove(self, sha256: str) -> None:
+        self.path_for(sha256).unlink(missing_ok=True)
+
+
+@dataclass(frozen=True)
+class KeyRecord:
+    """An API key as stored: its id, role and the hash of the key, never the key."""
+
+    id: str
+    name: str | None
+    role: str
+    key_hash: str
+    created_at: str
+    revoked_at: str | None = None
 
 
 class Catalog:
@@ -121,6 +191,7 @@ class Catalog:
         with self._connect() as db:
             db.execute("PRAGMA journal_mode=WAL")
             db.executescript(SCHEMA)
+            _migrate(db)
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
@@ -157,9 +228,12 @@ class Catalog:
         with self._transaction() as db:
             for table in DOCUMENT_TABLES:
                 db.execute(f"DELETE FROM {table} WHERE document_id = ?", (document.id,))
+            db.execute("INSERT OR IGNORE INTO pending_refresh VALUES (?)", (document.id,))
             db.execute(
-                "INSERT OR REPLACE INTO documents (id, filename, sha256, data) VALUES (?, ?, ?, ?)",
-                (document.id, document.filename, document.sha256, document.model_dump_json()),
+                "INSERT OR REPLACE INTO documents (id, filename, sha256, data, confidential) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (document.id, document.filename, document.sha256, document.model_dump_json(),
+                 int(document.confidential)),
             )
             if document.status == "ingested":
                 db.execute(
@@ -179,40 +253,90 @@ class Catalog:
                 ((document.id, f.id, f.kind, f.unit, f.value, f.model_dump_json()) for f in facts),
             )
 
-    def delete_document(self, document_id: str) -> None:
+    def delete_document(self, document_id: str) -> list[str]:
+        """Remove the document and everything it states; returns the SHA-256 of file contents no
+        document or version references any more (the caller removes those files)."""
         with self._transaction() as db:
+            shas = {r[0] for r in db.execute(
+                "SELECT sha256 FROM versions WHERE document_id = ? "
+                "UNION SELECT sha256 FROM documents WHERE id = ?",
+                (document_id, document_id),
+            )}
             for table in DOCUMENT_TABLES:
                 db.execute(f"DELETE FROM {table} WHERE document_id = ?", (document_id,))
             db.execute("DELETE FROM versions WHERE document_id = ?", (document_id,))
             db.execute("DELETE FROM documents WHERE id = ?", (document_id,))
+            db.execute("INSERT OR IGNORE INTO pending_refresh VALUES (?)", (document_id,))
+            still_used = (
+                "SELECT 1 FROM versions WHERE sha256 = ? UNION ALL SELECT 1 FROM documents WHERE sha256 = ?"
+            )
+            return sorted(sha for sha in shas if not db.execute(still_used, (sha, sha)).fetchone())
 
-    def get_document(self, document_id: str) -> Document | None:
+    def integrity_problems(self) -> list[str]:
+        """What is wrong with the catalog as stored: SQLite's own checks, rows that belong to no document
+        or warning, documents whose rows disagree with their data or lack their current version."""
         with self._connect() as db:
-            row = db.execute("SELECT data FROM documents WHERE id = ?", (document_id,)).fetchone()
+            problems = [f"SQLite: {r[0]}" for r in db.execute("PRAGMA integrity_check") if r[0] != "ok"]
+            problems += [f"foreign key broken: {tuple(r)}" for r in db.execute("PRAGMA foreign_key_check")]
+            for table, sql in ORPHAN_QUERIES.items():
+                count = db.execute(sql).fetchone()[0]
+                if count:
+                    problems.append(f"{count} {table}")
+            rows = db.execute("SELECT id, filename, sha256, confidential, data FROM documents")
+            for document_id, filename, sha256, confidential, data in rows:
+                stated = Document.model_validate_json(data)
+                row = (document_id, filename, sha256, bool(confidential))
+                if (stated.id, stated.filename, stated.sha256, stated.confidential) != row:
+                    problems.append(f"document {document_id}: its row and its data disagree")
+        return problems
+
+    def pending_refresh(self) -> set[str]:
+        """Documents whose warnings and index entries may not yet reflect their catalog rows."""
+        with self._connect() as db:
+            return {r[0] for r in db.execute("SELECT document_id FROM pending_refresh")}
+
+    def clear_pending(self, document_ids: Iterable[str]) -> None:
+        with self._transaction() as db:
+            db.executemany("DELETE FROM pending_refresh WHERE document_id = ?", [(d,) for d in document_ids])
+
+    # Every read that can reach a viewer takes include_confidential, False unless the caller says so.
+
+    def get_document(self, document_id: str, *, include_confidential: bool = False) -> Document | None:
+        return self._one_document("id = ?", (document_id,), include_confidential)
+
+    def find_document(self, id_or_filename: str, *, include_confidential: bool = False) -> Document | None:
+        where = "(id = ? OR filename = ?)"
+        return self._one_document(where, (id_or_filename, id_or_filename), include_confidential)
+
+    def document_with_content(
+        self, sha256: str, *, confidential: bool | None = None
+    ) -> Document | None:
+        """A document whose current version has this content (of this confidentiality, when given)."""
+        if confidential is None:
+            return self._one_document("sha256 = ?", (sha256,), True)
+        return self._one_document("sha256 = ? AND confidential = ?", (sha256, int(confidential)), True)
+
+    def _one_document(self, where: str, params: tuple, include_confidential: bool) -> Document | None:
+        visible = "" if include_confidential else " AND confidential = 0"
+        with self._connect() as db:
+            row = db.execute(f"SELECT data FROM documents WHERE {where}{visible}", params).fetchone()
         return Document.model_validate_json(row[0]) if row else None
 
-    def find_document(self, id_or_filename: str) -> Document | None:
-        with self._connect() as db:
-            row = db.execute(
-                "SELECT data FROM documents WHERE id = ? OR filename = ?", (id_or_filename, id_or_filename)
-            ).fetchone()
-        return Document.model_validate_json(row[0]) if row else None
-
-    def document_with_content(self, sha256: str) -> Document | None:
-        with self._connect() as db:
-            row = db.execute("SELECT data FROM documents WHERE sha256 = ?", (sha256,)).fetchone()
-        return Document.model_validate_json(row[0]) if row else None
-
-    def list_documents(self, limit: int | None = None, offset: int = 0) -> list[Document]:
+    def list_documents(
+        self, limit: int | None = None, offset: int = 0, *, include_confidential: bool = False
+    ) -> list[Document]:
+        visible = "" if include_confidential else "WHERE confidential = 0"
         with self._connect() as db:
             rows = db.execute(
-                "SELECT data FROM documents ORDER BY filename LIMIT ? OFFSET ?", (limit or -1, offset)
+                f"SELECT data FROM documents {visible} ORDER BY filename, id LIMIT ? OFFSET ?",
+                (limit or -1, offset),
             ).fetchall()
         return [Document.model_validate_json(r[0]) for r in rows]
 
-    def count_documents(self) -> int:
+    def count_documents(self, *, include_confidential: bool = False) -> int:
+        visible = "" if include_confidential else "WHERE confidential = 0"
         with self._connect() as db:
-            return db.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
+            return db.execute(f"SELECT COUNT(*) FROM documents {visible}").fetchone()[0]
 
     def pages(self, document_id: str) -> list[PageInfo]:
         with self._connect() as db:
@@ -244,12 +368,40 @@ class Catalog:
         unit: str | None = None,
         limit: int | None = None,
         offset: int = 0,
+        *,
+        min_value: float | None = None,
+        max_value: float | None = None,
+        include_confidential: bool = False,
     ) -> list[Fact]:
+        """Facts in a stable order: by document id, then in the order the document states them."""
         where, params = _where({"document_id": document_id, "kind": kind, "unit": unit})
-        sql = f"SELECT data FROM facts {where} ORDER BY document_id, rowid LIMIT ? OFFSET ?"
+        conditions = [where.removeprefix("WHERE ")] if where else []
+        if min_value is not None:
+            conditions.append("value >= ?")
+            params += (min_value,)
+        if max_value is not None:
+            conditions.append("value <= ?")
+            params += (max_value,)
+        if not include_confidential:
+            conditions.append(f"document_id IN ({PUBLIC_DOCUMENTS})")
+        clause = "WHERE " + " AND ".join(conditions) if conditions else ""
+        sql = f"SELECT data FROM facts {clause} ORDER BY document_id, rowid LIMIT ? OFFSET ?"
         with self._connect() as db:
             rows = db.execute(sql, (*params, limit or -1, offset)).fetchall()
         return [Fact.model_validate_json(r[0]) for r in rows]
+
+    def facts_on_pages(
+        self, pages: Iterable[tuple[str, int]], *, include_confidential: bool = False
+    ) -> dict[tuple[str, int], list[Fact]]:
+        """The facts stated on each (document id, page), in the order the document states them."""
+        visible = "" if include_confidential else f" AND document_id IN ({PUBLIC_DOCUMENTS})"
+        sql = (
+            "SELECT data FROM facts WHERE document_id = ? AND json_extract(data, '$.evidence.page') = ?"
+            f"{visible} ORDER BY rowid"
+        )
+        with self._connect() as db:
+            found = {key: db.execute(sql, key).fetchall() for key in dict.fromkeys(pages)}
+        return {key: [Fact.model_validate_json(r[0]) for r in rows] for key, rows in found.items()}
 
     # warnings --------------------------------------------------------------
 
@@ -259,6 +411,7 @@ class Catalog:
         Reviewers' decisions are kept apart and stay attached by warning id.
         """
         with self._transaction() as db:
+            flagged = _flagged(db)
             if documents is None:
                 db.execute("DELETE FROM warnings")
                 db.execute("DELETE FROM warning_documents")
@@ -267,32 +420,53 @@ class Catalog:
                 db.execute(f"DELETE FROM warnings WHERE id IN ({stale})", (document_id,))
                 db.execute(f"DELETE FROM warning_documents WHERE warning_id IN ({stale})", (document_id,))
             _insert_warnings(db, warnings)
+            _mark_flag_changes(db, flagged)
 
     def replace_rule_warnings(self, warnings: Iterable[Warning], rules: Iterable[str]) -> None:
         """Store a fresh computation of every warning of these rules (rules that span documents)."""
         with self._transaction() as db:
+            flagged = _flagged(db)
             for rule in rules:
                 stale = "SELECT id FROM warnings WHERE rule = ?"
                 db.execute(f"DELETE FROM warning_documents WHERE warning_id IN ({stale})", (rule,))
                 db.execute("DELETE FROM warnings WHERE rule = ?", (rule,))
             _insert_warnings(db, warnings)
+            _mark_flag_changes(db, flagged)
 
-    def warnings(self, document_id: str | None = None, warning_id: str | None = None) -> list[Warning]:
+    def warnings(
+        self,
+        document_id: str | None = None,
+        warning_id: str | None = None,
+        *,
+        include_confidential: bool = False,
+    ) -> list[Warning]:
+        """Warnings by severity, rule and id; without include_confidential, none that involves a
+        confidential document (a cross-document warning with one included)."""
         sql = "SELECT w.data, r.status, r.note FROM warnings w LEFT JOIN reviews r ON r.warning_id = w.id"
+        conditions: list[str] = []
         params: tuple[str, ...] = ()
         if document_id:
-            sql += " WHERE w.id IN (SELECT warning_id FROM warning_documents WHERE document_id = ?)"
+            conditions.append("w.id IN (SELECT warning_id FROM warning_documents WHERE document_id = ?)")
             params = (document_id,)
         elif warning_id:
-            sql += " WHERE w.id = ?"
+            conditions.append("w.id = ?")
             params = (warning_id,)
+        if not include_confidential:
+            conditions.append(f"w.id NOT IN ({CONFIDENTIAL_WARNINGS})")
+        if conditions:
+            sql += " WHERE " + " AND ".join(conditions)
         with self._connect() as db:
             rows = db.execute(sql + " ORDER BY w.severity, w.rule, w.id", params).fetchall()
         return [_with_review(Warning.model_validate_json(data), status, note) for data, status, note in rows]
 
-    def documents_with_warnings(self) -> set[str]:
+    def documents_with_warnings(self, *, public_only: bool = False) -> set[str]:
+        """Documents some warning involves; with public_only, only warnings involving no confidential
+        document count (what a public viewer may learn)."""
+        sql = "SELECT DISTINCT document_id FROM warning_documents"
+        if public_only:
+            sql += f" WHERE warning_id NOT IN ({CONFIDENTIAL_WARNINGS})"
         with self._connect() as db:
-            return {r[0] for r in db.execute("SELECT DISTINCT document_id FROM warning_documents")}
+            return {r[0] for r in db.execute(sql)}
 
     def review_warning(self, warning_id: str, status: str, note: str | None) -> Warning | None:
         with self._transaction() as db:
@@ -302,7 +476,74 @@ class Catalog:
                 "INSERT OR REPLACE INTO reviews VALUES (?, ?, ?, ?)",
                 (warning_id, status, note, _iso(datetime.now(UTC))),
             )
-        return self.warnings(warning_id=warning_id)[0]
+        return self.warnings(warning_id=warning_id, include_confidential=True)[0]
+
+    # API keys --------------------------------------------------------------
+
+    def add_key(self, record: KeyRecord) -> None:
+        with self._transaction() as db:
+            db.execute(
+                "INSERT INTO api_keys VALUES (?, ?, ?, ?, ?, ?)",
+                (record.id, record.name, record.role, record.key_hash, record.created_at, record.revoked_at),
+            )
+
+    def key_with_hash(self, key_hash: str) -> KeyRecord | None:
+        with self._connect() as db:
+            row = db.execute("SELECT * FROM api_keys WHERE key_hash = ?", (key_hash,)).fetchone()
+        return KeyRecord(*row) if row else None
+
+    def api_keys(self) -> list[KeyRecord]:
+        with self._connect() as db:
+            return [KeyRecord(*row) for row in db.execute("SELECT * FROM api_keys ORDER BY created_at, id")]
+
+    def revoke_key(self, key_id: str) -> bool:
+        """Revoke a key; False when there is no such key. Revoking twice keeps the first time."""
+        with self._transaction() as db:
+            found = db.execute("SELECT 1 FROM api_keys WHERE id = ?", (key_id,)).fetchone()
+            db.execute(
+                "UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
+                (_iso(datetime.now(UTC)), key_id),
+            )
+        return found is not None
+
+    # jobs ------------------------------------------------------------------
+
+    def save_job(self, job: Job) -> None:
+        with self._transaction() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO jobs VALUES (?, ?, ?, ?)",
+                (job.id, job.status, _iso(job.created_at), job.model_dump_json()),
+            )
+
+    def get_job(self, job_id: str) -> Job | None:
+        with self._connect() as db:
+            row = db.execute("SELECT data FROM jobs WHERE id = ?", (job_id,)).fetchone()
+        return Job.model_validate_json(row[0]) if row else None
+
+    def jobs(self, status: str | None = None) -> list[Job]:
+        where, params = _where({"status": status})
+        with self._connect() as db:
+            rows = db.execute(f"SELECT data FROM jobs {where} ORDER BY created_at, id", params).fetchall()
+        return [Job.model_validate_json(r[0]) for r in rows]
+
+
+def _migrate(db: sqlite3.Connection) -> None:
+    """Add the columns an older catalog lacks."""
+    for (table, column), statement in MIGRATIONS.items():
+        columns = {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
+        if column not in columns:
+            db.execute(statement)
+
+
+def _flagged(db: sqlite3.Connection) -> set[str]:
+    return {r[0] for r in db.execute("SELECT DISTINCT document_id FROM warning_documents")}
+
+
+def _mark_flag_changes(db: sqlite3.Connection, flagged_before: set[str]) -> None:
+    """A document that gains its first warning or loses its last is searched by that flag: its index
+    entries must follow, even if this process dies before it reindexes them."""
+    changed = flagged_before ^ _flagged(db)
+    db.executemany("INSERT OR IGNORE INTO pending_refresh VALUES (?)", [(d,) for d in changed])
 
 
 def _insert_warnings(db: sqlite3.Connection, warnings: Iterable[Warning]) -> None:

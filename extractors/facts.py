@@ -500,6 +500,8 @@ def _evidence(block: Block, text: str, number: ParsedNumber, offset: int) -> Evi
         end=block.start + offset + number.end,
         block=block.index,
         bbox=block.bbox,
+        ocr=block.ocr_confidence is not None,
+        ocr_confidence=block.ocr_confidence,
     )
 
 

@@ -7,8 +7,10 @@ Every function works on the text as given and reports character offsets into it.
 from __future__ import annotations
 
 import json
+import math
 import re
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from functools import cache, lru_cache
 from importlib import resources
@@ -338,12 +340,16 @@ def find_numbers(text: str) -> list[ParsedNumber]:
     numbers = []
     for match in _number_pattern().finditer(fold(text)):
         start, end = match.span()
+        try:
+            value, precision = _value_of(match)
+        except ArithmeticError:  # hundreds of digits in a row, or a fraction over zero: not a quantity
+            continue
+        if not (math.isfinite(value) and math.isfinite(precision)):
+            continue
         plain = match["plain"]
         if plain and "." not in plain and not match["thai"] and not match["english"]:
-            value, precision = _whole_number(plain)  # the common case, kept cheap
-            numbers.append(ParsedNumber(value, start, end, text[start:end], precision))
+            numbers.append(ParsedNumber(value, start, end, text[start:end], precision))  # the common case
             continue
-        value, precision = _value_of(match)
         fraction = match.lastgroup in _FRACTION_GROUPS
         numbers.append(
             ParsedNumber(value, start, end, text[start:end], precision, _scale_of(match), fraction)
@@ -438,10 +444,17 @@ def _find_dates(text: str) -> list[tuple[int, int, str]]:
     found: list[tuple[int, int, str]] = []
     for pattern in _date_patterns():
         for match in pattern.finditer(text):
-            month, day = _month_number(match), int(match["d"])
-            if 1 <= month <= 12 and 1 <= day <= 31:
-                found.append((match.start(), match.end(), f"{_gregorian(match):04d}-{month:02d}-{day:02d}"))
+            day = _real_date(_gregorian(match), _month_number(match), int(match["d"]))
+            if day is not None:  # 2023-02-30 or a 13th month is a pattern of digits, not a date
+                found.append((match.start(), match.end(), day.isoformat()))
     return _without_overlaps(found)
+
+
+def _real_date(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
 
 
 def _without_overlaps(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
@@ -486,7 +499,7 @@ def find_periods(text: str) -> list[Period]:
         return []
     spans = _date_ranges(folded, _find_dates(folded))
     for pattern, tag in _year_patterns():
-        spans += [
-            (match.start(), match.end(), _format_year_match(match, tag)) for match in pattern.finditer(folded)
-        ]
+        for match in pattern.finditer(folded):
+            if tag != "month" or 1 <= _month_number(match) <= 12:
+                spans.append((match.start(), match.end(), _format_year_match(match, tag)))
     return [Period(start, end, value) for start, end, value in _without_overlaps(spans)]

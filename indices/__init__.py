@@ -3,7 +3,7 @@ Elasticsearch (indices.elasticsearch, imported only when used)."""
 
 from indices.analysis import Token, analyze, analyze_streams, highlight, warm_up
 from indices.backends import BACKENDS, open_index
-from indices.base import IndexLockedError, IndexSchemaError, SearchIndex
+from indices.base import IndexLockedError, IndexSchemaError, SearchBackendError, SearchIndex
 from indices.embedded import EmbeddedIndex
 
 __all__ = [
@@ -11,6 +11,7 @@ __all__ = [
     "EmbeddedIndex",
     "IndexLockedError",
     "IndexSchemaError",
+    "SearchBackendError",
     "SearchIndex",
     "Token",
     "analyze",

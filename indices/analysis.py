@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Sequence, Set
 from dataclasses import dataclass
 from functools import lru_cache
 from html import escape
@@ -53,7 +53,7 @@ _KANA_KANJI = (
 # Hiragana and CJK punctuation belong to the Japanese run too, so Sudachi sees whole sentences.
 _JAPANESE_CHARS = "\u3000-\u303f\u3040-\u309f" + _KANA_KANJI
 _RUNS = re.compile(f"([{_THAI_CHARS}]+)|([{_JAPANESE_CHARS}]+)|([^{_THAI_CHARS}{_JAPANESE_CHARS}]+)")
-_THAI_RUN, _JAPANESE_RUN = 1, 2
+_THAI_RUN, _JAPANESE_RUN, _OTHER_RUN = 1, 2, 3
 
 
 _Raw = tuple[str, int, int]  # token text, start, end: cheaper than Token on the indexing path
@@ -102,8 +102,8 @@ def _raw_grams(text: str, firsts: frozenset[str] | None = None) -> list[_Raw]:
     folded = text.translate(_THAI_DIGITS)
     grams: list[_Raw] = []
     for run in _RUNS.finditer(folded):
-        if firsts is not None and not _holds_any(run.group(), firsts):
-            continue
+        if run.lastindex == _OTHER_RUN or (firsts is not None and not _holds_any(run.group(), firsts)):
+            continue  # other scripts have no bigrams: no need to fold them for the probe
         if run.lastindex == _THAI_RUN:
             grams.extend(_thai_grams(_thai_normalize(run.group()), run.start()))
         elif run.lastindex == _JAPANESE_RUN:
@@ -377,9 +377,6 @@ def _analyze_other(run: str, base: int, words: list[_Raw]) -> None:
 # ---------------------------------------------------------------- highlighting
 
 
-_OTHER_RUN = 3
-
-
 @lru_cache(maxsize=4096)
 def normalize_term(term: str) -> str:
     """A raw query word folded the way analyze() folds it (Pumps -> pump, ８２００ -> 8200).
@@ -398,7 +395,7 @@ def normalize_term(term: str) -> str:
 
 def highlight(
     text: str,
-    query_terms: set[str],
+    query_terms: Set[str],
     language: str | None = None,
     tokens: Sequence[Sequence[Any]] | None = None,
 ) -> str:
@@ -407,9 +404,10 @@ def highlight(
     ``query_terms`` are token texts of the analysed query (raw words such as "Pumps" are folded
     too). The snippet is a window of about SNIPPET_CHARS characters holding the most distinct
     matched terms; cuts never split a Thai cluster and are marked with an ellipsis. ``tokens``
-    are the text's word and part tokens from analyze_with_offsets(), when the index kept them.
+    are the text's word and part tokens from analyze_with_offsets(), when the index kept them (only
+    those equal to one of highlight_terms(query_terms) are looked at).
     """
-    terms = set(query_terms) | {normalize_term(term) for term in query_terms}
+    terms = highlight_terms(frozenset(query_terms))
     if tokens is not None:
         spans = _merge(_stored_spans(text, tokens, terms))
     else:
@@ -418,11 +416,17 @@ def highlight(
     return _render(text, start, end, spans)
 
 
+@lru_cache(maxsize=256)
+def highlight_terms(query_terms: frozenset[str]) -> frozenset[str]:
+    """The terms highlight() marks: the query's token texts, raw words among them folded too."""
+    return query_terms | {normalize_term(term) for term in query_terms}
+
+
 _LONG_TEXT_CHARS = 300  # longer texts (pages) are only analysed in the lines that may match
 _CHUNK = re.compile(r"[^\n]{1,800}[^\n\s]{0,40}")
 
 
-def _find_spans(text: str, terms: set[str]) -> list[tuple[int, int, str]]:
+def _find_spans(text: str, terms: Set[str]) -> list[tuple[int, int, str]]:
     """Matched spans; a long text (a page) is only analysed in the lines that may match."""
     if len(text) <= _LONG_TEXT_CHARS:
         return _matched_spans(*_raw_streams(text), terms)
@@ -440,7 +444,7 @@ def _find_spans(text: str, terms: set[str]) -> list[tuple[int, int, str]]:
     return spans or _matched_spans(*_raw_streams(text), terms)
 
 
-def _stored_spans(text: str, tokens: Sequence[Sequence[Any]], terms: set[str]) -> list[tuple[int, int, str]]:
+def _stored_spans(text: str, tokens: Sequence[Sequence[Any]], terms: Set[str]) -> list[tuple[int, int, str]]:
     exact = [(start, end, token) for token, start, end in tokens if token in terms]
     firsts = frozenset(sequence[0] for sequence in map(_gram_texts, terms) if len(sequence) > 1)
     inner = _gram_sequences(_raw_grams(text, firsts), terms) if firsts else []
@@ -449,7 +453,7 @@ def _stored_spans(text: str, tokens: Sequence[Sequence[Any]], terms: set[str]) -
     return [(start, end, gram) for gram, start, end in _raw_grams(text) if gram in terms]
 
 
-def _probes(terms: set[str]) -> set[str]:
+def _probes(terms: Set[str]) -> set[str]:
     """Substrings a text folded by _probe_fold() holds where a query unit may match: the longest
     terms (a word rather than its parts and bigrams), English stems without their final y."""
     longest = {term for term in terms if not any(term != other and term in other for other in terms)}
@@ -466,7 +470,7 @@ _DIGIT_GROUP_COMMA = re.compile(r"(?<=\d),(?=\d{3})")
 
 
 def _matched_spans(
-    words: list[_Raw], parts: list[_Raw], grams: list[_Raw], terms: set[str]
+    words: list[_Raw], parts: list[_Raw], grams: list[_Raw], terms: Set[str]
 ) -> list[tuple[int, int, str]]:
     """Words and parts equal to a term, and runs of bigrams spelling out a term (the inner part of a
     longer word); a lone bigram is marked only when nothing else matched, as it is mostly noise."""
@@ -482,16 +486,19 @@ def _gram_texts(term: str) -> tuple[str, ...]:
     return tuple(gram[0] for gram in _raw_streams(term)[2])
 
 
-def _gram_sequences(grams: list[_Raw], terms: set[str]) -> list[tuple[int, int, str]]:
+def _gram_sequences(grams: list[_Raw], terms: Set[str]) -> list[tuple[int, int, str]]:
     texts = [gram[0] for gram in grams]
+    starts: dict[str, list[int]] = {}  # where each bigram stands, so a term is tried only where it may begin
+    for index, text in enumerate(texts):
+        starts.setdefault(text, []).append(index)
     spans = []
     for term in terms:
         sequence = _gram_texts(term)
         if len(sequence) < 2:
             continue
-        for first in range(len(texts) - len(sequence) + 1):
+        for first in starts.get(sequence[0], ()):
             last = first + len(sequence) - 1
-            if texts[first] == sequence[0] and _spells(grams, texts, first, sequence):
+            if last < len(texts) and _spells(grams, texts, first, sequence):
                 spans.append((grams[first][1], grams[last][2], term))
     return spans
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from indices.base import SearchIndex
+from indices.base import SearchBackendError, SearchIndex
 from indices.embedded import EmbeddedIndex
 
 BACKENDS = ("embedded", "elasticsearch")
@@ -21,4 +21,4 @@ def open_index(
         from indices.elasticsearch import ElasticsearchIndex  # the client loads only when used
 
         return ElasticsearchIndex(es_url, index_name=es_index)
-    raise ValueError(f"unknown search backend {backend!r}; known: {', '.join(BACKENDS)}")
+    raise SearchBackendError(f"unknown search backend {backend!r}; known: {', '.join(BACKENDS)}")

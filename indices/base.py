@@ -15,6 +15,10 @@ class IndexLockedError(RuntimeError):
     """Another process (or another writer in this one) is writing to the index."""
 
 
+class SearchBackendError(ValueError):
+    """The configured search backend cannot be used: unknown, missing its URL, or not reachable."""
+
+
 class IndexSchemaError(RuntimeError):
     """The index on disk was built by an incompatible version; rebuild it from the catalog."""
 
@@ -43,6 +47,10 @@ class SearchIndex(Protocol):
     def count(self) -> int:
         """Number of passages indexed (the page passages an index adds on its own are not counted)."""
 
+    def passage_keys(self) -> list[tuple[str, int]]:
+        """(document id, block) of every passage indexed, page passages left out; a passage indexed
+        twice appears twice. What `jcm verify` compares with the catalog."""
+
     def clear(self) -> None: ...
 
     def close(self) -> None: ...
@@ -58,6 +66,10 @@ class Filters:
     year: tuple[int, ...] = ()
     has_warnings: bool | None = None
     document: tuple[str, ...] = ()
+    # What a public viewer may see: no passage of a confidential document, and has_warnings counting
+    # only warnings that involve no confidential document. Applied inside the query, so totals and
+    # facets count only what is visible.
+    public_only: bool = False
 
 
 _FILTER_ALIASES = {"countries": "country", "document_id": "document", "lang": "language"}
@@ -78,7 +90,7 @@ def parse_filters(filters: Mapping[str, object] | None) -> Filters:
 
 
 def _filter_value(name: str, value: object) -> object:
-    if name == "has_warnings":
+    if name in ("has_warnings", "public_only"):
         return _as_bool(value)
     items = list(value) if isinstance(value, list | tuple | set | frozenset) else [value]
     if name == "year":
@@ -94,7 +106,7 @@ def _as_bool(value: object) -> bool:
         return True
     if text in {"false", "0", "no"}:
         return False
-    raise ValueError(f"has_warnings filter must be true or false, not {value!r}")
+    raise ValueError(f"has_warnings and public_only filters must be true or false, not {value!r}")
 
 
 def _as_year(value: object) -> int:

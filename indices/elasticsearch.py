@@ -16,11 +16,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from elasticsearch import BadRequestError, Elasticsearch, helpers
+from elasticsearch import BadRequestError, Elasticsearch, TransportError, helpers
 
 from corpus.models import DocumentRef, Passage, SearchHit, SearchResults
 from indices.analysis import Streams, analyze_streams, highlight
-from indices.base import PAGE_BLOCK, Filters, parse_filters
+from indices.base import PAGE_BLOCK, Filters, SearchBackendError, parse_filters
 from indices.query import ParsedQuery, QueryClause, QueryUnit, parse_query
 from indices.walk import (
     FACET_SIZE,
@@ -37,6 +37,7 @@ from indices.walk import (
     page_passage,
     pages_needing_passage,
     text_key,
+    warnings_field,
 )
 
 log = logging.getLogger(__name__)
@@ -44,7 +45,11 @@ log = logging.getLogger(__name__)
 DEFAULT_INDEX = "jcm-passages"
 BULK_CHUNK = 1_000
 _SOURCE_FIELDS = ["doc_id", "filename", "page", "block", "text_key", "language", "doc_type", "countries",
-                  "year", "has_warnings"]
+                  "year", "has_warnings", "public_warnings"]
+# Fields added after the first mapping: put on an existing index when it is opened. Passages indexed
+# before lack them, so a public viewer's filter (confidential: false) leaves them out until
+# `jcm reindex`.
+_ADDED_FIELDS = {"confidential": {"type": "boolean"}, "public_warnings": {"type": "boolean"}}
 _FILTER_FIELDS = {"language": "language", "doc_type": "doc_type", "country": "countries", "year": "year",
                   "document": "doc_id"}
 _FACET_FIELDS = {"language": "language", "doc_type": "doc_type", "country": "countries", "year": "year",
@@ -82,6 +87,7 @@ def index_body(native_fields: Mapping[str, dict]) -> dict[str, Any]:
                 "page": {"type": "integer"},
                 "block": {"type": "integer"},
                 "has_warnings": {"type": "boolean"},
+                **_ADDED_FIELDS,
                 "is_page": {"type": "boolean"},
                 "text_key": _KEYWORD,
             },
@@ -115,18 +121,22 @@ class ElasticsearchIndex:
         request_timeout: float = 30.0,
     ) -> None:
         if client is None and not url:
-            raise ValueError("the Elasticsearch backend needs a URL (JCM_ES_URL or --es-url)")
+            raise SearchBackendError("the Elasticsearch backend needs a URL (JCM_ES_URL or --es-url)")
         self.url = url
         self.index_name = index_name
         self._client = client or Elasticsearch(url, request_timeout=request_timeout)
         self._pending = _Pending()
         self._closed = False
-        self._ensure_index()
+        try:
+            self._ensure_index()
+        except TransportError as error:  # nothing answers there: say so, not a stack of transport errors
+            raise SearchBackendError(f"cannot reach Elasticsearch at {url}: {error}") from error
 
     # ------------------------------------------------------------ index lifecycle
 
     def _ensure_index(self) -> None:
         if self._client.indices.exists(index=self.index_name):
+            self._client.indices.put_mapping(index=self.index_name, properties=_ADDED_FIELDS)
             return
         try:
             self._client.indices.create(index=self.index_name, **index_body(_NATIVE_FIELDS))
@@ -202,6 +212,14 @@ class ElasticsearchIndex:
         self._check_open()
         return self._client.count(index=self.index_name, query={"term": {"is_page": False}})["count"]
 
+    def passage_keys(self) -> list[tuple[str, int]]:
+        self._check_open()
+        found = helpers.scan(
+            self._client, index=self.index_name, query={"query": {"term": {"is_page": False}}},
+            _source=["doc_id", "block"],
+        )
+        return [(hit["_source"]["doc_id"], hit["_source"]["block"]) for hit in found]
+
     def search(
         self,
         query: str,
@@ -257,12 +275,13 @@ class ElasticsearchIndex:
         return [_hit(hit, texts.get(hit["_id"], ""), terms) for hit in hits]
 
     def _facets(self, window: _Window, match: dict, conditions: Filters) -> dict[str, dict[str, int]]:
+        flag = warnings_field(conditions.public_only)
         if window.complete:
-            return _walked_facets([window.hits[row]["_source"] for row in window.kept])
+            return _walked_facets([window.hits[row]["_source"] for row in window.kept], flag)
         blocks = _filtered(match, conditions, {"term": {"is_page": False}})
         aggregations = {
             facet: {"terms": {"field": field_name, "size": FACET_SIZE}}
-            for facet, field_name in _FACET_FIELDS.items()
+            for facet, field_name in {**_FACET_FIELDS, "has_warnings": flag}.items()
         }
         response = self._client.search(
             index=self.index_name, query=blocks, size=0, aggregations=aggregations, track_total_hits=False
@@ -308,6 +327,8 @@ def _source(passage: Passage, streams: Streams) -> dict[str, Any]:
         "page": passage.page,
         "block": passage.block,
         "has_warnings": passage.has_warnings,
+        "public_warnings": passage.public_warnings,
+        "confidential": passage.confidential,
         "is_page": passage.block == PAGE_BLOCK,
         "text_key": str(text_key(passage.text)),
     }
@@ -326,13 +347,13 @@ def _hit(hit: dict, text: str, terms: set[str]) -> SearchHit:
     )
 
 
-def _walked_facets(sources: list[dict]) -> dict[str, dict[str, int]]:
+def _walked_facets(sources: list[dict], flag: str = "has_warnings") -> dict[str, dict[str, int]]:
     return {
         "language": named_counts(source["language"] for source in sources),
         "doc_type": named_counts(source.get("doc_type") for source in sources),
         "country": named_counts(country for source in sources for country in source.get("countries") or []),
         "year": named_counts(source.get("year") for source in sources),
-        "has_warnings": named_counts((source["has_warnings"] for source in sources), flag_name),
+        "has_warnings": named_counts((bool(source.get(flag)) for source in sources), flag_name),
     }
 
 
@@ -395,7 +416,9 @@ def _filter_clauses(conditions: Filters) -> list[dict]:
         if getattr(conditions, name)
     ]
     if conditions.has_warnings is not None:
-        clauses.append({"term": {"has_warnings": conditions.has_warnings}})
+        clauses.append({"term": {warnings_field(conditions.public_only): conditions.has_warnings}})
+    if conditions.public_only:
+        clauses.append({"term": {"confidential": False}})
     return clauses
 
 

@@ -11,8 +11,8 @@ are walked in rank order: a page passage and the blocks of the same page never b
 text repeated across a document's pages appears a few times only. Only a window of the best
 matches is walked (enough for the page asked for); when every match fits in it, the total and the
 facets are exact, otherwise the total is estimated from the window and the facets are tantivy
-aggregations over the matching blocks. Each passage keeps its word and part offsets, so a hit's
-snippet needs no segmentation.
+aggregations over the matching blocks, run in another thread while the ranked search and the snippets
+run. Each passage keeps its word and part offsets, so a hit's snippet needs no segmentation.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,7 +30,7 @@ import tantivy
 from tantivy import Occur, Query
 
 from corpus.models import DocumentRef, Passage, SearchHit, SearchResults
-from indices.analysis import Streams, analyze_with_offsets, highlight
+from indices.analysis import Streams, analyze_with_offsets, highlight, highlight_terms
 from indices.base import PAGE_BLOCK, Filters, IndexLockedError, IndexSchemaError, parse_filters
 from indices.query import ParsedQuery, QueryClause, QueryUnit, parse_query
 from indices.walk import (
@@ -47,14 +48,18 @@ from indices.walk import (
     pages_needing_passage,
     stable_key,
     text_key,
+    warnings_field,
 )
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
+RELOAD_SECONDS = 1.0
+FACET_THREADS = 4  # facet aggregations running beside searches; more concurrent searches queue for one
 MARKER_FILE = "jcm-search-index.json"
 WRITER_HEAP_BYTES = 64_000_000
 LANGUAGE_CODES = {"und": 0, "th": 1, "en": 2, "ja": 3}
 LANGUAGES = {code: language for language, code in LANGUAGE_CODES.items()}
-_WALK_FIELDS = ("doc_key", "page", "block", "text_key", "meta_key", "language_code", "year", "has_warnings")
+_WALK_FIELDS = ("doc_key", "page", "block", "text_key", "meta_key", "language_code", "year", "has_warnings",
+                "public_warnings")
 
 
 def _build_schema() -> tantivy.Schema:
@@ -68,6 +73,8 @@ def _build_schema() -> tantivy.Schema:
     builder.add_integer_field("page", fast=True)
     builder.add_integer_field("block", fast=True)
     builder.add_boolean_field("has_warnings", indexed=True, fast=True)
+    builder.add_boolean_field("public_warnings", indexed=True, fast=True)
+    builder.add_boolean_field("confidential", indexed=True)
     builder.add_boolean_field("is_page", indexed=True)
     for key in ("doc_key", "text_key", "meta_key", "language_code"):
         builder.add_unsigned_field(key, fast=True)
@@ -85,6 +92,15 @@ def _open_index(path: Path, schema: tantivy.Schema) -> tantivy.Index:
         raise IndexSchemaError(f"cannot open the search index in {path}: {error}; rebuild it") from error
     marker.write_text(json.dumps({"schema_version": SCHEMA_VERSION}))
     return index
+
+
+def _stamp(meta: Path) -> tuple[int, int, int] | None:
+    """What changes whenever a commit replaces the file (tantivy writes it anew and renames it)."""
+    try:
+        status = meta.stat()
+    except OSError:
+        return None
+    return status.st_ino, status.st_mtime_ns, status.st_size
 
 
 def _marker_matches(marker: Path) -> bool:
@@ -123,6 +139,10 @@ class EmbeddedIndex:
         self._uncommitted = 0
         self._write_lock = threading.RLock()
         self._metadata: dict[int, tuple[str | None, list[str]]] = {}
+        self._stamp: tuple[int, int, int] | None = None
+        self._reloaded_at = 0.0
+        # Threads start with the first searches; an index only written to never starts one.
+        self._facet_pool = ThreadPoolExecutor(FACET_THREADS, thread_name_prefix="jcm-facets")
         self._closed = False
 
     # ------------------------------------------------------------ writing
@@ -170,6 +190,7 @@ class EmbeddedIndex:
             if not self._closed:
                 self._release_writer()
             self._closed = True
+        self._facet_pool.shutdown(wait=True)
 
     def _count_write(self) -> None:
         self._uncommitted += 1
@@ -217,6 +238,16 @@ class EmbeddedIndex:
         searcher = self._searcher()
         return searcher.search(Query.term_query(self._schema, "is_page", False), limit=1, count=True).count
 
+    def passage_keys(self) -> list[tuple[str, int]]:
+        self._check_open()
+        searcher = self._searcher()
+        blocks = Query.term_query(self._schema, "is_page", False)
+        total = searcher.search(blocks, limit=1, count=True).count
+        if not total:
+            return []
+        stored = (_stored(searcher, address) for _, address in searcher.search(blocks, limit=total).hits)
+        return [(passage["id"], passage["block"]) for passage in stored]
+
     def search(
         self,
         query: str,
@@ -240,15 +271,22 @@ class EmbeddedIndex:
         start = max(offset, 0)
         searcher = self._searcher()
         match = self._all_units(parsed)
+        aggregation = self._aggregate_facets(searcher, match, conditions)
         matches, kept = self._walk(searcher, match, conditions, start + limit)
         if not matches.hits and len(parsed.units) > 1:
             match = self._any_unit(parsed)
+            aggregation = self._aggregate_facets(searcher, match, conditions)
             matches, kept = self._walk(searcher, match, conditions, start + limit)
+        hits = [self._hit(searcher, matches.hits[row], parsed) for row in kept[start : start + limit]]
         return SearchResults(
             query=query,
             total=estimated_total(len(matches.hits), len(kept), matches.count),
-            hits=[self._hit(searcher, matches.hits[row], parsed) for row in kept[start : start + limit]],
-            facets=self._facets(searcher, matches, kept, match, conditions),
+            hits=hits,
+            facets=(
+                self._walked_facets(searcher, matches, kept, warnings_field(conditions.public_only))
+                if matches.complete
+                else aggregation.result()
+            ),
             also_searched=list(parsed.also_searched),
         )
 
@@ -266,7 +304,13 @@ class EmbeddedIndex:
             window = min(window * 4, WALK_LIMIT)
 
     def _searcher(self) -> tantivy.Searcher:
-        self._index.reload()  # cheap; picks up commits made by other processes
+        """A searcher that sees every commit, including other processes': reloading costs more than
+        the rest of a small search, so it happens when the index's meta file changed (and at least
+        every RELOAD_SECONDS, in case a file system keeps too coarse a time for two quick commits)."""
+        stamp = _stamp(self.path / "meta.json")
+        if stamp != self._stamp or time.monotonic() - self._reloaded_at > RELOAD_SECONDS:
+            self._index.reload()
+            self._stamp, self._reloaded_at = stamp, time.monotonic()
         return self._index.searcher()
 
     def _ranked(self, searcher: tantivy.Searcher, match: Query, conditions: Filters, window: int) -> _Matches:
@@ -337,7 +381,10 @@ class EmbeddedIndex:
             if values
         ]
         if conditions.has_warnings is not None:
-            clauses.append(Query.term_query(self._schema, "has_warnings", conditions.has_warnings))
+            flag = warnings_field(conditions.public_only)
+            clauses.append(Query.term_query(self._schema, flag, conditions.has_warnings))
+        if conditions.public_only:
+            clauses.append(Query.term_query(self._schema, "confidential", False))
         return [Query.const_score_query(clause, 0.0) for clause in clauses]
 
     # ------------------------------------------------------------ results
@@ -347,31 +394,29 @@ class EmbeddedIndex:
     ) -> SearchHit:
         score, address = ranked
         stored = _stored(searcher, address)
+        terms = highlight_terms(parsed.terms)
         return SearchHit(
             document=DocumentRef(id=stored["id"], filename=stored["filename"]),
             page=stored["page"],
             block=stored["block"],
             text=stored["text"],
-            snippet=highlight(stored["text"], set(parsed.terms), stored["language"], _unpacked(stored)),
+            snippet=highlight(stored["text"], terms, stored["language"], _unpacked(stored, terms)),
             score=score,
             language=stored["language"],
         )
 
-    def _facets(
-        self,
-        searcher: tantivy.Searcher,
-        matches: _Matches,
-        kept: list[int],
-        match: Query,
-        conditions: Filters,
-    ) -> dict[str, dict[str, int]]:
-        if matches.complete:
-            return self._walked_facets(searcher, matches, kept)
+    def _aggregate_facets(
+        self, searcher: tantivy.Searcher, match: Query, conditions: Filters
+    ) -> Future[dict[str, dict[str, int]]]:
+        """The facets of the matching blocks, aggregated in another thread while the ranked search and
+        the snippets run: tantivy releases the GIL, so this pass over the matches costs no wall time
+        when a core is free. Its result is used only when the matches overflow the walked window."""
         blocks = self._filtered(match, conditions, Query.term_query(self._schema, "is_page", False))
-        return _aggregated_facets(searcher.aggregate(blocks, _FACET_AGGREGATION))
+        aggregation = _facet_aggregation(warnings_field(conditions.public_only))
+        return self._facet_pool.submit(_aggregate, searcher, blocks, aggregation)
 
     def _walked_facets(
-        self, searcher: tantivy.Searcher, matches: _Matches, kept: list[int]
+        self, searcher: tantivy.Searcher, matches: _Matches, kept: list[int], flag: str
     ) -> dict[str, dict[str, int]]:
         doc_types: Counter[str] = Counter()
         countries: Counter[str] = Counter()
@@ -390,9 +435,7 @@ class EmbeddedIndex:
             "doc_type": dict(doc_types.most_common()),
             "country": dict(countries.most_common()),
             "year": named_counts(matches.column("year", kept), str),
-            "has_warnings": named_counts(
-                matches.column("has_warnings", kept), flag_name
-            ),
+            "has_warnings": named_counts(matches.column(flag, kept), flag_name),
         }
 
     def _document_metadata(
@@ -408,12 +451,15 @@ class EmbeddedIndex:
 
 _FACET_FIELDS = {"language": "language", "doc_type": "doc_type", "country": "countries", "year": "year",
                  "has_warnings": "has_warnings"}
-_FACET_AGGREGATION = {
-    facet: {"terms": {"field": field, "size": FACET_SIZE}} for facet, field in _FACET_FIELDS.items()
-}
 
 
-def _aggregated_facets(aggregations: dict) -> dict[str, dict[str, int]]:
+def _facet_aggregation(warnings_flag: str) -> dict:
+    fields = {**_FACET_FIELDS, "has_warnings": warnings_flag}
+    return {facet: {"terms": {"field": field, "size": FACET_SIZE}} for facet, field in fields.items()}
+
+
+def _aggregate(searcher: tantivy.Searcher, blocks: Query, aggregation: dict) -> dict[str, dict[str, int]]:
+    aggregations = searcher.aggregate(blocks, aggregation)
     return {facet: bucket_counts(aggregations[facet]["buckets"]) for facet in _FACET_FIELDS}
 
 
@@ -438,6 +484,8 @@ def _document(passage: Passage, streams: Streams, tokens: list | None = None) ->
     document.add_integer("page", passage.page)
     document.add_integer("block", block)
     document.add_boolean("has_warnings", passage.has_warnings)
+    document.add_boolean("public_warnings", passage.public_warnings)
+    document.add_boolean("confidential", passage.confidential)
     document.add_boolean("is_page", block == PAGE_BLOCK)
     document.add_unsigned("doc_key", stable_key(passage.document.id))
     document.add_unsigned("text_key", text_key(text))
@@ -466,15 +514,19 @@ def _packed(text: str, tokens: list) -> list[list]:
     ]
 
 
-def _unpacked(stored: dict) -> list[tuple[str, int, int]] | None:
-    """The stored tokens as analyze_with_offsets() gave them (None for an index written without them)."""
+def _unpacked(stored: dict, terms: frozenset[str]) -> list[tuple[str, int, int]] | None:
+    """The stored tokens equal to one of ``terms``, as analyze_with_offsets() gave them: all that
+    highlight() looks at (None for an index written without tokens)."""
     text, packed = stored["text"], stored.get("tokens")
     if packed is None:
         return None
-    return [
-        (token[2] if len(token) > 2 else text[token[0] : token[1]].lower(), token[0], token[1])
-        for token in packed
-    ]
+    found = []
+    for token in packed:
+        start, end = token[0], token[1]
+        token_text = token[2] if len(token) > 2 else text[start:end].lower()
+        if token_text in terms:
+            found.append((token_text, start, end))
+    return found
 
 
 def _stored_bytes(passage: Passage, block: int, text: str, tokens: list | None) -> bytes:

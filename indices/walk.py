@@ -69,6 +69,12 @@ def named_counts(values: Iterable[object], name: Callable[[object], str] = str) 
     return dict(counts.most_common())
 
 
+def warnings_field(public_only: bool) -> str:
+    """The passage flag behind the has_warnings filter and facet: a public viewer's excludes warnings
+    that involve a confidential document."""
+    return "public_warnings" if public_only else "has_warnings"
+
+
 def flag_name(flag: object) -> str:
     return str(bool(flag)).lower()
 

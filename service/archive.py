@@ -1,6 +1,7 @@
 """The archive: ingestion from bytes to catalog, warnings and index, and the queries over them."""
 from __future__ import annotations
 
+import shutil
 import threading
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -14,7 +15,7 @@ from checks.projects import profile_of
 from corpus.models import Block, Document, DocumentRef, Passage, SearchResults
 from corpus.store import Catalog, document_id_for, document_ref, sha256_of
 from extractors.readers import SUPPORTED_EXTENSIONS
-from indices import SearchIndex, open_index
+from indices import IndexSchemaError, SearchIndex, open_index
 from indices import warm_up as warm_up_index
 from service.analysis import Analysis
 from service.settings import Settings
@@ -22,6 +23,16 @@ from service.workers import Job, Limits, WorkerPool
 
 OutcomeStatus = Literal["ingested", "unchanged", "failed"]
 PASSAGE_BATCH = 500  # blocks handed to the index at once: memory stays flat on documents of any length
+Stage = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file to ingest: its bytes, the name it is known by and whether it is confidential."""
+
+    data: bytes
+    filename: str
+    confidential: bool = False
 
 
 @dataclass
@@ -34,10 +45,14 @@ class IngestOutcome:
 
 
 def clean_filename(name: str) -> str:
-    """The name a document is known by: no folders that climb out, no control characters."""
-    parts = [p for p in PurePath(name.replace("\\", "/")).parts if p not in ("", ".", "..", "/")]
-    cleaned = "/".join(parts)
-    cleaned = "".join(ch for ch in cleaned if unicodedata.category(ch) != "Cc").strip()
+    """The name a document is known by, or ValueError: a name that climbs out of its folder or holds
+    control characters is refused rather than silently rewritten into another document's name."""
+    if any(unicodedata.category(ch) == "Cc" for ch in name):
+        raise ValueError(f"unusable file name {name!r}: it contains control characters")
+    parts = PurePath(name.replace("\\", "/")).parts
+    if ".." in parts:
+        raise ValueError(f"unusable file name {name!r}: it climbs out of its folder (..)")
+    cleaned = "/".join(p for p in parts if p not in ("", ".", "/")).strip()
     if not cleaned:
         raise ValueError(f"unusable file name {name!r}")
     return cleaned
@@ -49,12 +64,30 @@ class Archive:
         self.catalog = Catalog(settings.data_dir)
         self._index: SearchIndex | None = None
         self._pool: WorkerPool | None = None
+        # One writer at a time (ingest, delete, reindex); searches and reads never take it.
+        self.writing = threading.Lock()
 
     @property
     def index(self) -> SearchIndex:
         if self._index is None:
             self._index = open_search_index(self.settings)
         return self._index
+
+    def index_is_current(self) -> bool:
+        """Whether the index can be opened; an embedded index built by another version cannot."""
+        try:
+            self.index.count()
+        except IndexSchemaError:
+            return False
+        return True
+
+    def rebuild_index(self) -> int:
+        """Finish any interrupted update, then rebuild the whole index from the catalog (an embedded
+        index of another version is replaced)."""
+        if not self.index_is_current():
+            shutil.rmtree(self.settings.data_dir / "index")
+        self.refresh(set())
+        return self.reindex()
 
     @property
     def pool(self) -> WorkerPool:
@@ -76,21 +109,27 @@ class Archive:
 
     # ingestion -------------------------------------------------------------
 
-    def ingest_bytes(self, data: bytes, filename: str) -> IngestOutcome:
+    def ingest_bytes(self, data: bytes, filename: str, confidential: bool = False) -> IngestOutcome:
         """Store one file and what it states; the catalog changes fully or not at all."""
-        return self._ingest([(data, filename)])[0]
+        return self._ingest([Upload(data, filename, confidential)])[0]
+
+    def ingest_uploads(
+        self, uploads: Iterable[Upload], on_file: Callable[[IngestOutcome], None] | None = None
+    ) -> list[IngestOutcome]:
+        """Store the files (analysed in parallel by the workers); warnings and index are left to refresh()."""
+        return self._ingest(uploads, on_file)
 
     def _ingest(
-        self, files: Iterable[tuple[bytes, str]], on_file: Callable[[IngestOutcome], None] | None = None
+        self, files: Iterable[Upload], on_file: Callable[[IngestOutcome], None] | None = None
     ) -> list[IngestOutcome]:
         """Outcomes in the order of the files; files are read lazily and analysed by isolated workers."""
         outcomes: list[IngestOutcome] = []
         positions: dict[int, int] = {}
-        batch_digests: dict[str, str] = {}
+        batch_digests: dict[tuple[str, bool], str] = {}
 
         def jobs() -> Iterator[Job]:
-            for data, filename in files:
-                prepared = self._prepare(data, filename, batch_digests)
+            for upload in files:
+                prepared = self._prepare(upload, batch_digests)
                 if isinstance(prepared, Job):
                     positions[id(prepared)] = len(outcomes)
                     outcomes.append(IngestOutcome(prepared.filename, "failed", reason="not analysed"))
@@ -107,8 +146,9 @@ class Archive:
                 on_file(stored)
         return outcomes
 
-    def _prepare(self, data: bytes, filename: str, batch_digests: dict[str, str]) -> IngestOutcome | Job:
+    def _prepare(self, upload: Upload, batch_digests: dict[tuple[str, bool], str]) -> IngestOutcome | Job:
         """What can be decided without reading the file: its name, its size and whether it is known."""
+        data, filename, confidential = upload.data, upload.filename, upload.confidential
         try:
             name = clean_filename(filename)
         except ValueError as error:
@@ -117,22 +157,25 @@ class Archive:
             limit = self.settings.max_file_bytes // (1024 * 1024)
             return IngestOutcome(name, "failed", reason=f"file larger than the {limit} MB limit")
         digest = sha256_of(data)
-        if digest in batch_digests:
-            return IngestOutcome(name, "unchanged", reason=f"same content as {batch_digests[digest]}")
-        batch_digests[digest] = name
-        same = self.catalog.document_with_content(digest)
+        if (digest, confidential) in batch_digests:
+            earlier = batch_digests[digest, confidential]
+            return IngestOutcome(name, "unchanged", reason=f"same content as {earlier}")
+        batch_digests[digest, confidential] = name
+        # The same bytes under another confidentiality are another document (or a new version of this one).
+        same = self.catalog.document_with_content(digest, confidential=confidential)
         if same is not None and same.status == "ingested":
             reason = None if same.filename == name else f"same content as {same.filename}"
             return IngestOutcome(name, "unchanged", same.id, reason, same.pages)
-        return Job(data, name, DocumentRef(id=document_id_for(name), filename=name))
+        return Job(data, name, DocumentRef(id=document_id_for(name), filename=name), confidential)
 
     def _store(self, job: Job, result: Analysis | str) -> IngestOutcome:
-        previous = self.catalog.find_document(job.filename)
+        previous = self.catalog.find_document(job.filename, include_confidential=True)
         digest = sha256_of(job.data)
         if isinstance(result, str):
-            return self._record_failure(job.document, previous, digest, job.data, result)
+            return self._record_failure(job, previous, digest, result)
         self.catalog.files.put(job.data)
         document = self._document(job.document, previous, digest, job.data, result)
+        document = document.model_copy(update={"confidential": job.confidential})
         self.catalog.save_document(document, result.pages, result.blocks, result.facts)
         return IngestOutcome(job.filename, "ingested", document.id, pages=document.pages)
 
@@ -156,27 +199,30 @@ class Archive:
             ingested_at=datetime.now(UTC),
         )
 
-    def _record_failure(
-        self, ref: DocumentRef, previous: Document | None, digest: str, data: bytes, reason: str
-    ) -> IngestOutcome:
+    def _record_failure(self, job: Job, previous: Document | None, digest: str, reason: str) -> IngestOutcome:
         # A bad new version never replaces a good earlier one; only a first attempt is recorded as failed.
+        ref = job.document
         if previous is None or previous.status == "failed":
             failed = Document(
                 id=ref.id, filename=ref.filename, sha256=digest, media_type="application/octet-stream",
-                size=len(data), status="failed", error=reason, ingested_at=datetime.now(UTC),
+                size=len(job.data), status="failed", error=reason, ingested_at=datetime.now(UTC),
+                confidential=job.confidential,
             )
             self.catalog.save_document(failed, [], [], [])
         return IngestOutcome(ref.filename, "failed", ref.id, reason)
 
     def ingest_paths(
-        self, paths: Sequence[Path], on_file: Callable[[IngestOutcome], None] | None = None
+        self,
+        paths: Sequence[Path],
+        on_file: Callable[[IngestOutcome], None] | None = None,
+        confidential: bool = False,
     ) -> list[IngestOutcome]:
         unreadable: list[IngestOutcome] = []
 
-        def contents() -> Iterator[tuple[bytes, str]]:
+        def contents() -> Iterator[Upload]:
             for path, name in files_to_ingest(paths):
                 try:
-                    yield path.read_bytes(), name
+                    yield Upload(path.read_bytes(), name, confidential)
                 except OSError as error:
                     unreadable.append(IngestOutcome(name, "failed", reason=f"cannot read: {error.strerror}"))
 
@@ -186,46 +232,62 @@ class Archive:
         return outcomes
 
     def delete(self, document_id: str) -> bool:
-        if self.catalog.get_document(document_id) is None:
+        """Remove a document from the catalog, its files (unless another document or version has the
+        same bytes) and the index, and recompute the warnings it was part of."""
+        if self.catalog.get_document(document_id, include_confidential=True) is None:
             return False
-        self.catalog.delete_document(document_id)
+        for sha in self.catalog.delete_document(document_id):
+            self.catalog.files.remove(sha)
         self.index.delete_document(document_id)
         self.refresh({document_id})
         return True
 
     # derived state ---------------------------------------------------------
 
-    def refresh(self, changed: set[str]) -> None:
+    def refresh(self, changed: set[str], stage: Stage | None = None) -> None:
         """Recompute the warnings of changed documents and those across documents, and bring the index up
-        to date with the catalog."""
-        flagged_before = self.catalog.documents_with_warnings()
-        facts = self.catalog.facts()  # read once: the checks of each changed document and those across
+        to date with the catalog; documents left pending by an interrupted run are finished too.
+        ``stage`` hears "checking", then "indexing"."""
+        (stage or _ignore)("checking")
+        changed = changed | self.catalog.pending_refresh()
+        flagged_before = self._flags()
+        every = {"include_confidential": True}
+        facts = self.catalog.facts(**every)  # read once: the checks of each changed document and across
         warnings = [w for d in sorted(changed) for w in run_checks([f for f in facts if f.document.id == d])]
         self.catalog.replace_warnings(warnings, documents=changed)
         # A changed document can create or settle a disagreement with any other document.
-        documents = [d for d in self.catalog.list_documents() if d.status == "ingested"]
+        documents = [d for d in self.catalog.list_documents(**every) if d.status == "ingested"]
         profiles = {d.id: profile_of(document_ref(d), self.catalog.block_texts(d.id)) for d in documents}
         across = run_cross_document_checks(facts, profiles)
         self.catalog.replace_rule_warnings(across, rules=CROSS_DOCUMENT_RULE_NAMES)
-        flagged_now = self.catalog.documents_with_warnings()
-        self.reindex(changed | (flagged_before ^ flagged_now))
+        flagged_now = self._flags()
+        (stage or _ignore)("indexing")
+        flag_changes = (flagged_before[0] ^ flagged_now[0]) | (flagged_before[1] ^ flagged_now[1])
+        pending = changed | flag_changes | self.catalog.pending_refresh()
+        self.reindex(pending)
+        self.catalog.clear_pending(pending)
+
+    def _flags(self) -> tuple[set[str], set[str]]:
+        """Documents with warnings, and those with warnings a public viewer may see."""
+        return self.catalog.documents_with_warnings(), self.catalog.documents_with_warnings(public_only=True)
 
     def reindex(self, document_ids: Iterable[str] | None = None) -> int:
         """Rebuild the index entries of these documents (all when None) from the catalog."""
-        flagged = self.catalog.documents_with_warnings()
+        flagged, public_flagged = self._flags()
         if document_ids is None:
             self.index.clear()
-            ids = [d.id for d in self.catalog.list_documents()]
+            ids = [d.id for d in self.catalog.list_documents(include_confidential=True)]
         else:
             ids = sorted(document_ids)
         passages = 0
         for document_id in ids:
             self.index.delete_document(document_id)
-            document = self.catalog.get_document(document_id)
+            document = self.catalog.get_document(document_id, include_confidential=True)
             if document is None or document.status != "ingested":
                 continue
+            flags = (document_id in flagged, document_id in public_flagged)
             for blocks in page_batches(self.catalog.blocks(document_id)):
-                batch = passages_of(document, blocks, document_id in flagged)
+                batch = passages_of(document, blocks, *flags)
                 self.index.add_passages(batch)
                 passages += len(batch)
         self.index.commit()
@@ -234,9 +296,19 @@ class Archive:
     # queries ---------------------------------------------------------------
 
     def search(
-        self, query: str, limit: int = 10, offset: int = 0, filters: dict | None = None
+        self,
+        query: str,
+        limit: int = 10,
+        offset: int = 0,
+        filters: dict | None = None,
+        *,
+        expand: bool = True,
+        include_confidential: bool = False,
     ) -> SearchResults:
-        return self.index.search(query, limit=limit, offset=offset, filters=filters)
+        """Search; without include_confidential the index leaves confidential passages out inside the
+        query, so totals and facets count only what the viewer may see."""
+        conditions = {**(filters or {}), "public_only": not include_confidential}
+        return self.index.search(query, limit=limit, offset=offset, filters=conditions, expand=expand)
 
 
 def open_search_index(settings: Settings) -> SearchIndex:
@@ -249,13 +321,21 @@ def open_search_index(settings: Settings) -> SearchIndex:
     )
 
 
-def passages_of(document: Document, blocks: Sequence[Block], has_warnings: bool) -> list[Passage]:
+def _ignore(stage: str) -> None:
+    pass
+
+
+def passages_of(
+    document: Document, blocks: Sequence[Block], has_warnings: bool, public_warnings: bool | None = None
+) -> list[Passage]:
     ref = document_ref(document)
     return [
         Passage(
             document=ref, block=b.index, page=b.page, text=b.text, language=b.language,
             doc_type=document.doc_type, countries=document.countries, year=document.year,
             has_warnings=has_warnings,
+            public_warnings=has_warnings if public_warnings is None else public_warnings,
+            confidential=document.confidential,
         )
         for b in blocks
         if b.text.strip()

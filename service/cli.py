@@ -3,18 +3,24 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import shutil
+import gc
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from tqdm import tqdm
 
-from corpus.models import Fact
-from indices import IndexSchemaError
+from corpus.store import Catalog
+from indices import SearchBackendError, warm_up
 from service import formats
+from service.access import Role, create_key
 from service.archive import Archive, IngestOutcome, files_to_ingest
+from service.queries import about_country
 from service.settings import Settings
+from service.verify import render_report, verify_archive
+
+# The command line is the operator's tool: it reads the catalog directly, confidential documents included.
+EVERYTHING = {"include_confidential": True}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -25,6 +31,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     ingest = commands.add_parser("ingest", help="ingest files or folders (recursively)")
     ingest.add_argument("paths", nargs="+", type=Path)
+    ingest.add_argument("--confidential", action="store_true",
+                        help="the files are confidential: only secretariat, reviewer and admin keys see them")
 
     facts = commands.add_parser("facts", help="list extracted facts")
     facts.add_argument("--format", choices=["json", "csv", "table"], default="table")
@@ -56,8 +64,21 @@ def build_parser() -> argparse.ArgumentParser:
 
     reindex = commands.add_parser("reindex", help="rebuild the search index from the catalog")
     _add_backend_arguments(reindex)
+    verify = commands.add_parser(
+        "verify", help="check the catalog, the stored files and the search index; non-zero exit on problems"
+    )
+    _add_backend_arguments(verify)
     documents = commands.add_parser("documents", help="list documents")
     documents.add_argument("--format", choices=["json", "table"], default="table")
+
+    keys = commands.add_parser("keys", help="API keys: create, list, revoke")
+    key_commands = keys.add_subparsers(dest="key_command", required=True)
+    create = key_commands.add_parser("create", help="create a key; prints it once, on the last line")
+    create.add_argument("--role", required=True, choices=[role.value for role in Role])
+    create.add_argument("--name", default=None, help="who or what the key is for")
+    key_commands.add_parser("list", help="list keys (their ids and roles; keys are stored hashed)")
+    revoke = key_commands.add_parser("revoke", help="revoke a key by its id")
+    revoke.add_argument("key_id")
 
     serve = commands.add_parser("serve", help="serve the REST API, search and web pages")
     serve.add_argument("--host", default=None)
@@ -70,9 +91,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings = Settings(data_dir=args.data_dir) if args.data_dir else Settings()
     if args.command == "serve":
         return serve(settings, args.host, args.port)
+    if args.command == "keys":
+        return keys(Catalog(settings.data_dir), args)
     archive = Archive(settings)
     try:
         return COMMANDS[args.command](archive, args)
+    except SearchBackendError as error:
+        print(f"jcm: {error}", file=sys.stderr)
+        return 2
     finally:
         archive.close()
 
@@ -87,7 +113,9 @@ def ingest(archive: Archive, args: argparse.Namespace) -> int:
             bar.update(1)
             bar.set_postfix_str(outcome.filename[-40:])
 
-        outcomes = archive.ingest_paths([p for p in args.paths if p.exists()], on_file=advance)
+        outcomes = archive.ingest_paths(
+            [p for p in args.paths if p.exists()], on_file=advance, confidential=args.confidential
+        )
     print(summary(outcomes))
     return 1 if missing or any(o.status == "failed" for o in outcomes) else 0
 
@@ -95,32 +123,30 @@ def ingest(archive: Archive, args: argparse.Namespace) -> int:
 def summary(outcomes: Sequence[IngestOutcome]) -> str:
     counts = {s: sum(o.status == s for o in outcomes) for s in ("ingested", "unchanged", "failed")}
     lines = [f"ingested {counts['ingested']}, unchanged {counts['unchanged']}, failed {counts['failed']}"]
-    lines += [f"  failed: {o.filename}: {o.reason}" for o in outcomes if o.status == "failed"]
+    lines += [f"  failed: {one_line(o.filename)}: {o.reason}" for o in outcomes if o.status == "failed"]
     return "\n".join(lines)
+
+
+def one_line(name: str) -> str:
+    """A file name as typed, or quoted with escapes when it holds characters that would break the line."""
+    return name if name.isprintable() else repr(name)
 
 
 def facts(archive: Archive, args: argparse.Namespace) -> int:
     document_id = None
     if args.document:
-        document = archive.catalog.find_document(args.document)
+        document = archive.catalog.find_document(args.document, **EVERYTHING)
         if document is None:
             print(f"jcm: no document {args.document!r}", file=sys.stderr)
             return 2
         document_id = document.id
-    found = archive.catalog.facts(document_id=document_id, kind=args.kind)
+    found = archive.catalog.facts(document_id=document_id, kind=args.kind, **EVERYTHING)
     if args.country:
-        found = [f for f in found if _about_country(f, args.country, archive)]
+        documents = {d.id: d for d in archive.catalog.list_documents(**EVERYTHING)}
+        found = [f for f in found if about_country(f, args.country, documents.get(f.document.id))]
     output = {"json": formats.to_json, "csv": formats.facts_csv, "table": formats.facts_table}[args.format]
     sys.stdout.write(output(found).rstrip("\n") + "\n")
     return 0
-
-
-def _about_country(fact: Fact, country: str, archive: Archive) -> bool:
-    wanted = country.casefold()
-    if fact.subject and wanted in fact.subject.casefold():
-        return True
-    document = archive.catalog.get_document(fact.document.id)
-    return document is not None and any(wanted == c.casefold() for c in document.countries)
 
 
 def warnings(archive: Archive, args: argparse.Namespace) -> int:
@@ -132,7 +158,7 @@ def warnings(archive: Archive, args: argparse.Namespace) -> int:
             return 2
         print(f"{reviewed.id}: {reviewed.status}")
         return 0
-    found = archive.catalog.warnings()
+    found = archive.catalog.warnings(**EVERYTHING)
     print(formats.to_json(found) if args.format == "json" else formats.warnings_table(found))
     return 0
 
@@ -157,9 +183,9 @@ def search(archive: Archive, args: argparse.Namespace) -> int:
         "language": args.language, "country": args.country, "doc_type": args.doc_type, "year": args.year,
         "has_warnings": args.has_warnings,
     }
-    results = archive.index.search(
+    results = archive.search(
         args.query, limit=args.limit, offset=args.offset, filters={k: v for k, v in filters.items() if v},
-        expand=not args.no_expand,
+        expand=not args.no_expand, include_confidential=True,
     )
     if args.format == "json":
         print(formats.to_json(results.hits))
@@ -172,22 +198,61 @@ def search(archive: Archive, args: argparse.Namespace) -> int:
 
 def reindex(archive: Archive, args: argparse.Namespace) -> int:
     _use_backend(archive, args)
-    try:
-        archive.index.count()
-    except IndexSchemaError:  # built by another version: derived data, rebuilt below from the catalog
-        shutil.rmtree(archive.settings.data_dir / "index")
-    print(f"indexed {archive.reindex()} passages")
+    print(f"indexed {archive.rebuild_index()} passages")
     return 0
+
+
+def verify(archive: Archive, args: argparse.Namespace) -> int:
+    _use_backend(archive, args)
+    report = verify_archive(archive)
+    print(render_report(report))
+    return 0 if report.ok else 1
 
 
 def documents(archive: Archive, args: argparse.Namespace) -> int:
-    found = archive.catalog.list_documents()
+    found = archive.catalog.list_documents(**EVERYTHING)
     if args.format == "json":
         print(formats.to_json(found))
     else:
-        rows = [[d.id, d.filename, d.status, d.pages, ",".join(d.languages), d.error or ""] for d in found]
-        print(formats.table(rows, ["id", "file", "status", "pages", "languages", "error"]))
+        rows = [
+            [d.id, d.filename, d.status, d.pages, ",".join(d.languages), "yes" if d.confidential else "",
+             d.error or ""]
+            for d in found
+        ]
+        print(formats.table(rows, ["id", "file", "status", "pages", "languages", "confidential", "error"]))
     return 0
+
+
+def keys(catalog: Catalog, args: argparse.Namespace) -> int:
+    if args.key_command == "create":
+        record, key = create_key(catalog, args.role, args.name)
+        print(f"created {record.role} key {record.id}{f' ({record.name})' if record.name else ''}; "
+              "it is shown this once, only its hash is kept:")
+        print(key)
+        return 0
+    if args.key_command == "revoke":
+        if not catalog.revoke_key(args.key_id):
+            print(f"jcm: no key {args.key_id!r}", file=sys.stderr)
+            return 2
+        print(f"revoked {args.key_id}")
+        return 0
+    rows = [
+        [k.id, k.role, k.name or "", k.created_at[:19], (k.revoked_at or "")[:19]] for k in catalog.api_keys()
+    ]
+    print(formats.table(rows, ["id", "role", "name", "created", "revoked"]))
+    return 0
+
+
+def first_run_hint(catalog: Catalog, settings: Settings) -> str | None:
+    """What a user starting the service without any key needs to know, or None."""
+    if any(k.revoked_at is None for k in catalog.api_keys()):
+        return None
+    anonymous = (
+        "anyone may read public documents (JCM_ANONYMOUS_READ is on)" if settings.anonymous_read
+        else "every request needs a key (set JCM_ANONYMOUS_READ=1 to let anyone read public documents)"
+    )
+    return (f"jcm: there are no API keys yet, so {anonymous}.\n"
+            f"     Create one with: jcm --data-dir {settings.data_dir} keys create --role admin")
 
 
 def serve(settings: Settings, host: str | None, port: int | None) -> int:
@@ -195,13 +260,21 @@ def serve(settings: Settings, host: str | None, port: int | None) -> int:
 
     from service.api import create_app
 
-    uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port)
+    hint = first_run_hint(Catalog(settings.data_dir), settings)
+    if hint:
+        print(hint, file=sys.stderr)
+    app = create_app(settings)
+    warm_up()  # dictionaries loaded now rather than in the first search
+    # What start-up built lives as long as the service: keep it out of the collections that would
+    # otherwise walk it again and again while requests wait.
+    gc.freeze()
+    uvicorn.run(app, host=host or settings.host, port=port or settings.port)
     return 0
 
 
 COMMANDS = {
     "ingest": ingest, "facts": facts, "warnings": warnings, "search": search,
-    "reindex": reindex, "documents": documents,
+    "reindex": reindex, "documents": documents, "verify": verify,
 }
 
 if __name__ == "__main__":

@@ -33,6 +33,26 @@ def fact_row(fact: Fact) -> dict[str, object]:
     }
 
 
+WARNING_COLUMNS = [
+    "id", "rule", "severity", "status", "note", "documents", "expected", "found", "tolerance", "message",
+]
+
+
+def warning_row(warning: Warning) -> dict[str, object]:
+    return {
+        "id": warning.id,
+        "rule": warning.rule,
+        "severity": warning.severity,
+        "status": warning.status,
+        "note": warning.note or "",
+        "documents": " | ".join(d.filename for d in warning.documents),
+        "expected": warning.expected,
+        "found": warning.found,
+        "tolerance": warning.tolerance,
+        "message": warning.message,
+    }
+
+
 def to_json(items: Sequence[BaseModel]) -> str:
     return json.dumps([i.model_dump(mode="json") for i in items], ensure_ascii=False, indent=2)
 
@@ -42,6 +62,14 @@ def facts_csv(facts: Sequence[Fact]) -> str:
     writer = csv.DictWriter(out, fieldnames=FACT_COLUMNS)
     writer.writeheader()
     writer.writerows(fact_row(f) for f in facts)
+    return out.getvalue()
+
+
+def warnings_csv(warnings: Sequence[Warning]) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=WARNING_COLUMNS)
+    writer.writeheader()
+    writer.writerows(warning_row(w) for w in warnings)
     return out.getvalue()
 
 

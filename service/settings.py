@@ -13,6 +13,10 @@ def _env_int(name: str, default: int) -> int:
     return int(raw) if raw else default
 
 
+def _env_flag(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in {"1", "true", "yes", "on"}
+
+
 @dataclass(frozen=True)
 class Settings:
     data_dir: Path = field(default_factory=lambda: Path(os.environ.get("JCM_DATA_DIR", "jcm-data")))
@@ -27,5 +31,9 @@ class Settings:
     search_backend: str = field(default_factory=lambda: os.environ.get("JCM_SEARCH_BACKEND", "embedded"))
     es_url: str | None = field(default_factory=lambda: os.environ.get("JCM_ES_URL") or None)
     es_index: str = field(default_factory=lambda: os.environ.get("JCM_ES_INDEX", "jcm-passages"))
+    # Without an API key a request may read public documents only when this is on; else it gets 401.
+    anonymous_read: bool = field(default_factory=lambda: _env_flag("JCM_ANONYMOUS_READ"))
+    # Uploads waiting to be ingested at most; more are refused (503) until the queue drains.
+    max_queued_jobs: int = field(default_factory=lambda: _env_int("JCM_MAX_QUEUED_JOBS", 1000))
     page_size: int = 50
     max_page_size: int = 1000

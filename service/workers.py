@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing
+import os
 import resource
+import signal
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -26,6 +28,7 @@ class Job:
     data: bytes
     filename: str
     document: DocumentRef
+    confidential: bool = False
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,8 @@ def analyse_job(job: Job) -> Analysis:
 
 
 def _work(conn: Connection, memory_bytes: int, task: Task) -> None:
+    # Its own process group, so that killing the worker also ends the OCR processes it started.
+    os.setpgid(0, 0)
     resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
     while True:
         job = conn.recv()
@@ -87,6 +92,8 @@ class Worker:
         self.conn.send(job)
 
     def kill(self) -> None:
+        with contextlib.suppress(ProcessLookupError, PermissionError, TypeError):
+            os.killpg(self.process.pid, signal.SIGKILL)  # type: ignore[arg-type]
         self.process.kill()
         self.process.join()
         self.conn.close()

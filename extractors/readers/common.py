@@ -2,16 +2,13 @@
 from __future__ import annotations
 
 import re
-import zipfile
-import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import wraps
 
-from lxml import etree
-
 from corpus.models import BBox, PageInfo, RawBlock
 from extractors.language import is_cjk, is_thai, is_thai_digit
+from extractors.thai_repair import repair_thai
 
 
 class ReaderError(Exception):
@@ -25,22 +22,22 @@ class Reading:
     blocks: list[RawBlock] = field(default_factory=list)
 
 
-# What a damaged ZIP member or its XML raises, from zipfile, zlib, lxml or the Office libraries.
-DAMAGED_PACKAGE_ERRORS = (
-    zipfile.BadZipFile, zlib.error, EOFError, OSError, KeyError, ValueError, NotImplementedError,
-    etree.XMLSyntaxError,
-)
-
-
 def refuse_damaged(kind: str) -> Callable[[Callable[[bytes], Reading]], Callable[[bytes], Reading]]:
-    """Turn a damaged package's low-level error into a ReaderError naming the format."""
+    """Turn what a damaged package makes the libraries raise into a ReaderError naming the format.
+
+    zipfile, zlib, lxml, ElementTree and the Office libraries built on them raise anything from
+    BadZipFile to AttributeError on a part that is not what they expect, some of it lazily while the
+    reader walks the document; only running out of memory or stack is left to the caller.
+    """
 
     def decorate(read: Callable[[bytes], Reading]) -> Callable[[bytes], Reading]:
         @wraps(read)
         def guarded(data: bytes) -> Reading:
             try:
                 return read(data)
-            except DAMAGED_PACKAGE_ERRORS as error:
+            except (ReaderError, MemoryError, RecursionError):
+                raise
+            except Exception as error:
                 raise ReaderError(f"not a valid {kind} (damaged: {type(error).__name__}: {error})") from error
 
         return guarded
@@ -61,30 +58,13 @@ LIST_ITEM = re.compile(
 # "Label: value" with a short label; the full-width colon is the Japanese habit.
 LABEL_LINE = re.compile(r"^[^:：。.]{1,40}[:：]\s*\S")
 
-# Thai fonts place shifted tone marks and vowels in the Private Use Area; their text is the plain letter.
-THAI_PUA = str.maketrans({
-    0xF700: "\u0e10", 0xF701: "\u0e34", 0xF702: "\u0e35", 0xF703: "\u0e36", 0xF704: "\u0e37",
-    0xF705: "\u0e48", 0xF706: "\u0e49", 0xF707: "\u0e4a", 0xF708: "\u0e4b", 0xF709: "\u0e4c",
-    0xF70A: "\u0e48", 0xF70B: "\u0e49", 0xF70C: "\u0e4a", 0xF70D: "\u0e4b", 0xF70E: "\u0e4c",
-    0xF70F: "\u0e0d", 0xF710: "\u0e31", 0xF711: "\u0e4d", 0xF712: "\u0e47", 0xF713: "\u0e48",
-    0xF714: "\u0e49", 0xF715: "\u0e4a", 0xF716: "\u0e4b", 0xF717: "\u0e4c", 0xF718: "\u0e38",
-    0xF719: "\u0e39", 0xF71A: "\u0e3a",
-})
-
-
-THAI_OR_PUA = re.compile("[\u0e00-\u0e7f\uf700-\uf71a]")
-DECOMPOSED_SARA_AM = re.compile("\u0e4d([\u0e48-\u0e4b]?)\u0e32")
-
-
 def normalize_thai(text: str) -> str:
-    """Map Thai PUA glyph codes back to letters and compose nikhahit + sara aa into sara am.
+    """Thai as the font meant it: PUA glyph codes mapped back, split sara am joined, marks in order.
 
     Deliberately not NFKC: that would also rewrite full-width digits and other characters the
     number extractors read as they are.
     """
-    if not THAI_OR_PUA.search(text):
-        return text
-    return DECOMPOSED_SARA_AM.sub("\\1\u0e33", text.translate(THAI_PUA))
+    return repair_thai(text)[0]
 
 
 def join_pair(left: str, right: str, space_at_break: bool = False) -> str:

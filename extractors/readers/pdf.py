@@ -17,8 +17,9 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 from pdfplumber.table import TableFinder
 
-from corpus.models import BBox, BlockKind, PageInfo, RawBlock
-from extractors.language import is_cjk
+from corpus.models import BBox, BlockKind, Language, PageInfo, RawBlock
+from extractors.language import detect_language, is_cjk
+from extractors.ocr import OcrError, language_argument, ocr_available, ocr_blocks, script_languages
 from extractors.readers.common import (
     ReaderError,
     Reading,
@@ -29,11 +30,17 @@ from extractors.readers.common import (
     normalize_thai,
     table_rows,
 )
+from extractors.thai_repair import is_well_formed, repair_thai
 
-NO_TEXT_NOTE = "no text layer; OCR needed"
+NO_TEXT_NOTE = "no text layer"
 BLANK_PAGE_NOTE = "blank page"
 BROKEN_PAGE_NOTE = "page could not be read"
-UNMAPPED_TEXT_NOTE = "text layer without Unicode mapping; OCR needed"
+UNMAPPED_TEXT_NOTE = "text layer without Unicode mapping"
+MALFORMED_THAI_NOTE = "Thai text layer malformed after repair"
+OCR_UNAVAILABLE = "OCR unavailable"
+OCR_FOUND_NOTHING = "OCR found no text"
+# 300 dpi is Tesseract's sweet spot for body text; more costs time without better reading.
+OCR_DPI = 300
 LINE_BREAK = re.compile(r"\r\n|\r|\n")
 UNMAPPED = re.compile(r"[\ufffd\x00\x01\x03-\x08\x0b\x0e-\x1f]")
 WHITESPACE = re.compile(r"\s")
@@ -70,6 +77,7 @@ class Line:
     first_word_width: float
     space_at_end: bool = False
     table: FoundTable | None = None
+    repairs: int = 0
 
 
 @dataclass
@@ -87,14 +95,19 @@ class PageText:
     info: PageInfo
     lines: list[Line] = field(default_factory=list)
     tables: list[FoundTable] = field(default_factory=list)
+    needs_ocr: bool = False
+    ocr: list[RawBlock] | None = None
 
 
 def read_pdf(data: bytes) -> Reading:
     with PDFIUM_LOCK:
         document = open_pdf(data)
-        try:
+    try:
+        with PDFIUM_LOCK:
             pages = [read_page_or_note(document, index) for index in range(len(document))]
-        finally:
+        ocr_pages(document, pages)
+    finally:
+        with PDFIUM_LOCK:
             document.close()
     if not pages:
         raise ReaderError("PDF without pages")
@@ -150,17 +163,23 @@ def read_page(document: pdfium.PdfDocument, index: int) -> PageText:
 def read_textpage(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, number: int) -> PageText:
     text = textpage.get_text_range()
     if not text.strip():
-        return PageText(info=empty_page_info(page, number))
+        return empty_page_text(page, number)
     if unmapped_share(text) > 0.5:
-        return PageText(info=PageInfo(number=number, has_text_layer=False, note=UNMAPPED_TEXT_NOTE))
+        info = PageInfo(number=number, has_text_layer=False, note=UNMAPPED_TEXT_NOTE, text_source="none")
+        return PageText(info=info, needs_ocr=True)
     frame = page_frame(page)
     lines = page_lines(textpage, text, frame)
     tables = ruled_tables(page, textpage, frame)
     for line in lines:
         line.table = table_holding(line, tables)
     tables += borderless_tables(lines, textpage, frame)
-    info = PageInfo(number=number, chars=sum(len(line.text) for line in lines))
-    return PageText(info=info, lines=lines, tables=tables)
+    repairs = sum(line.repairs for line in lines)
+    info = PageInfo(number=number, chars=sum(len(line.text) for line in lines), repairs=repairs,
+                    text_source="repaired" if repairs else "text")
+    well_formed = is_well_formed("\n".join(line.text for line in lines))
+    if not well_formed:
+        info.note = MALFORMED_THAI_NOTE
+    return PageText(info=info, lines=lines, tables=tables, needs_ocr=not well_formed)
 
 
 def page_frame(page: pdfium.PdfPage) -> Frame:
@@ -168,9 +187,11 @@ def page_frame(page: pdfium.PdfPage) -> Frame:
     return Frame(left=left, top=top, width=right - left, height=top - bottom)
 
 
-def empty_page_info(page: pdfium.PdfPage, number: int) -> PageInfo:
+def empty_page_text(page: pdfium.PdfPage, number: int) -> PageText:
     has_image = any(kind == pdfium_c.FPDF_PAGEOBJ_IMAGE for kind, _, _ in page_objects(page.raw))
-    return PageInfo(number=number, has_text_layer=False, note=NO_TEXT_NOTE if has_image else BLANK_PAGE_NOTE)
+    note = NO_TEXT_NOTE if has_image else BLANK_PAGE_NOTE
+    info = PageInfo(number=number, has_text_layer=False, note=note, text_source="none")
+    return PageText(info=info, needs_ocr=has_image)
 
 
 def unmapped_share(text: str) -> float:
@@ -210,8 +231,9 @@ def measure_line(textpage: pdfium.PdfTextPage, first: int, text: str, frame: Fra
         return None
     box = union(rects)
     size = pdfium_c.FPDFText_GetFontSize(handle, first_char) or (box[3] - box[1])
+    repaired, repairs = repair_thai(text.translate(PDFIUM_HYPHENS))
     return Line(
-        text=normalize_thai(text.translate(PDFIUM_HYPHENS)), bbox=box,
+        text=repaired, bbox=box, repairs=repairs,
         baseline=baseline(handle, first_char, frame, box[3]), size=size, runs=gapped_runs(rects, size),
         first_word_width=first_word_width(textpage, first, text, box[0], frame),
     )
@@ -276,6 +298,62 @@ def page_objects(
             yield from page_objects(obj, compose(object_matrix(obj), matrix), form=True)
         else:
             yield kind, obj, matrix
+
+
+# --- OCR of pages without a usable text layer -------------------------------------------------------
+
+
+def ocr_pages(document: pdfium.PdfDocument, pages: list[PageText]) -> None:
+    """OCR each page that needs it, in the languages of the document's readable pages.
+
+    A document without any has its first OCRed page's script detected and the rest read in the
+    languages found on that page. Only rendering holds the pdfium lock; Tesseract runs outside it.
+    """
+    scanned = [page for page in pages if page.needs_ocr]
+    if not scanned:
+        return
+    if not ocr_available():
+        for page in scanned:
+            page.info.note = f"{page.info.note}, {OCR_UNAVAILABLE}"
+        return
+    known = text_languages(line.text for page in pages if not page.needs_ocr for line in page.lines)
+    for page in scanned:
+        with PDFIUM_LOCK:
+            image, offset = render_page(document, page.info.number - 1)
+        languages = known or script_languages(image)
+        try:
+            page.ocr = ocr_blocks(image, language_argument(languages), page.info.number, OCR_DPI / 72, offset)
+        except OcrError as error:  # the page keeps what it had; the rest of the file is read
+            page.info.note = f"{page.info.note}, OCR failed ({error})"
+            continue
+        page.lines, page.tables = [], []
+        known = known or text_languages(block.text for block in page.ocr)
+        record_ocr(page.info, page.ocr)
+
+
+def text_languages(texts: Iterator[str]) -> set[Language]:
+    return {language for text in texts if (language := detect_language(text)) != "und"}
+
+
+def render_page(document: pdfium.PdfDocument, index: int) -> tuple[object, tuple[float, float]]:
+    """The page's image at OCR_DPI and where its top-left corner lies in page points."""
+    page = document[index]
+    try:
+        image = page.render(scale=OCR_DPI / 72, grayscale=True).to_pil()
+        left, _, _, top = page.get_cropbox()
+        media_left, _, _, media_top = page.get_mediabox()
+        return image, (left - media_left, media_top - top)
+    finally:
+        page.close()
+
+
+def record_ocr(info: PageInfo, blocks: list[RawBlock]) -> None:
+    info.text_source = "ocr"
+    info.chars = sum(len(block.text) for block in blocks)
+    words = [block.ocr_confidence or 0.0 for block in blocks]
+    info.ocr_confidence = round(sum(words) / len(words), 3) if words else None
+    if not blocks:
+        info.note = f"{info.note}, {OCR_FOUND_NOTHING}"
 
 
 # --- ruled tables: edges from pypdfium2's paths, cells from pdfplumber's table finder ---------------
@@ -412,6 +490,8 @@ def borderless_columns(line: Line) -> int:
 
 def page_blocks(page: PageText, body_size: float, table_numbers: Iterator[int]) -> list[RawBlock]:
     """Paragraphs in reading order, each table's rows where its first line was, its lines dropped."""
+    if page.ocr is not None:
+        return page.ocr
     blocks: list[RawBlock] = []
     number = page.info.number
     emitted: set[int] = set()

@@ -43,6 +43,25 @@ def test_a_saved_document_comes_back_with_its_pages_blocks_and_facts(catalog):
     assert catalog.document_with_content(sha256_of(b"abc")) == document
 
 
+def test_facts_on_pages_are_those_of_each_page_and_no_other(catalog):
+    first, second = make_document("a.txt", b"abc"), make_document("b.txt", b"def")
+    for document, pages in ((first, (1, 2, 2)), (second, (1,))):
+        facts = [
+            make_fact(document, value, start).model_copy(
+                update={"evidence": Evidence(page=page, text="x", start=start, end=start + 1, block=start)}
+            )
+            for start, (value, page) in enumerate(zip((10, 20, 30), pages, strict=False))
+        ]
+        catalog.save_document(document, [PageInfo(number=1)], [block(0, "abc")], facts)
+
+    found = catalog.facts_on_pages([(first.id, 2), (second.id, 1), (first.id, 2), (first.id, 9)])
+
+    assert {key: [f.value for f in facts] for key, facts in found.items()} == {
+        (first.id, 2): [20, 30], (second.id, 1): [10], (first.id, 9): [],
+    }
+    assert found[first.id, 2] == [f for f in catalog.facts(document_id=first.id) if f.evidence.page == 2]
+
+
 def test_saving_a_new_version_replaces_the_old_facts_and_blocks(catalog):
     first = make_document("a.txt", b"one")
     catalog.save_document(first, [], [block(0, "one"), block(1, "two")], [make_fact(first, 1, 0)])

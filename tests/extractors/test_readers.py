@@ -21,6 +21,7 @@ from reportlab.pdfgen import canvas
 from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from corpus.models import RawBlock
+from extractors.ocr import installed_languages
 from extractors.readers import SUPPORTED_EXTENSIONS, ReaderError, Reading, read_document
 from extractors.readers.common import join_lines, join_pair
 
@@ -282,7 +283,7 @@ def test_pdf_hyphen_at_line_end_joins_the_compound() -> None:
     ]
 
 
-def test_pdf_image_only_page_is_recorded_as_needing_ocr() -> None:
+def test_pdf_image_only_page_without_text_in_it_is_recorded_as_such() -> None:
     def draw(pdf: canvas.Canvas) -> None:
         pdf.drawImage(ImageReader(BytesIO(png_bytes())), 100, 400, 300, 300)
         pdf.showPage()
@@ -292,8 +293,65 @@ def test_pdf_image_only_page_is_recorded_as_needing_ocr() -> None:
     reading = read(canvas_pdf(draw), "scan.pdf")
 
     scanned, typed = reading.pages
-    assert not scanned.has_text_layer and scanned.note == "no text layer; OCR needed"
+    assert not scanned.has_text_layer and scanned.note in (
+        "no text layer, OCR found no text", "no text layer, OCR unavailable"
+    )
     assert typed.has_text_layer and [b.page for b in reading.blocks] == [2]
+
+
+def test_scanned_page_without_tesseract_is_recorded_and_the_rest_read(monkeypatch, tmp_path) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))  # no tesseract on the PATH
+    installed_languages.cache_clear()
+
+    def draw(pdf: canvas.Canvas) -> None:
+        pdf.drawImage(ImageReader(BytesIO(png_bytes())), 100, 400, 300, 300)
+        pdf.showPage()
+        pdf.setFont("Helvetica", 11)
+        pdf.drawString(72, 700, "Second page with text.")
+
+    try:
+        reading = read(canvas_pdf(draw), "scan.pdf")
+    finally:
+        installed_languages.cache_clear()
+
+    scanned, typed = reading.pages
+    assert (scanned.note, scanned.text_source, scanned.has_text_layer) == (
+        "no text layer, OCR unavailable", "none", False
+    )
+    assert typed.text_source == "text" and texts(reading) == ["Second page with text."]
+
+
+FAILING_TESSERACT = """#!/bin/sh
+case "$1" in
+  --version) echo "tesseract 5.3.0"; exit 0 ;;
+  --list-langs) printf 'List of available languages (1):\\neng\\n'; exit 0 ;;
+esac
+echo "Error in pixReadStream" >&2
+exit 1
+"""
+
+
+def test_tesseract_failing_on_a_page_is_noted_and_the_rest_read(monkeypatch, tmp_path) -> None:
+    tesseract = tmp_path / "tesseract"
+    tesseract.write_text(FAILING_TESSERACT)
+    tesseract.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{tmp_path}:/usr/bin:/bin")
+    installed_languages.cache_clear()
+
+    def draw(pdf: canvas.Canvas) -> None:
+        pdf.drawImage(ImageReader(BytesIO(png_bytes())), 100, 400, 300, 300)
+        pdf.showPage()
+        pdf.setFont("Helvetica", 11)
+        pdf.drawString(72, 700, "Second page with text.")
+
+    try:
+        reading = read(canvas_pdf(draw), "scan.pdf")
+    finally:
+        installed_languages.cache_clear()
+
+    scanned, typed = reading.pages
+    assert scanned.note is not None and scanned.note.startswith("no text layer, OCR failed (")
+    assert texts(reading) == ["Second page with text."]
 
 
 def test_pdf_with_user_password_is_refused_and_owner_only_protection_is_read() -> None:
@@ -426,8 +484,8 @@ def test_txt_thai_lines_and_list_items_stay_separate() -> None:
     assert texts(read(text.encode(), "th.txt")) == text.strip().split("\n")
 
 
-def test_txt_decomposed_sara_am_is_composed() -> None:
-    assert texts(read("น\u0e4d\u0e32้".encode(), "th.txt")) == ["น\u0e33้"]
+def test_txt_decomposed_sara_am_is_composed_with_the_tone_mark_before_it() -> None:
+    assert texts(read("น\u0e4d\u0e32้".encode(), "th.txt")) == ["น\u0e49\u0e33"]
 
 
 def test_csv_rows_become_a_table() -> None:

@@ -287,6 +287,16 @@ def test_delete_document_removes_all_its_passages(fresh: SearchIndex):
     assert fresh.count() == len(BLOCKS[CEMENT.id])
 
 
+def test_passage_keys_name_every_block_passage_once(fresh: SearchIndex):
+    fresh.add_passages(passages_of(HEAT) + passages_of(HOSPITAL))
+    fresh.commit()
+    expected = [(p.document.id, p.block) for p in passages_of(HEAT) + passages_of(HOSPITAL)]
+    assert sorted(fresh.passage_keys()) == sorted(expected)
+    fresh.delete_document(HEAT.id)
+    fresh.commit()
+    assert sorted(fresh.passage_keys()) == sorted((HOSPITAL.id, p.block) for p in passages_of(HOSPITAL))
+
+
 def test_changes_are_visible_after_commit_only(fresh: SearchIndex):
     fresh.add_passages(passages_of(HOSPITAL))
     assert fresh.count() == 0
@@ -346,3 +356,63 @@ def test_every_expanded_word_is_still_required(index: SearchIndex):
 
 def test_a_quoted_glossary_phrase_is_expanded_too(index: SearchIndex):
     assert documents(index, '"heat pump"', expand=True) == {"en-heat", "ja-hospital"}
+
+
+# ---------------------------------------------------------------- confidential documents
+
+SECRET = DocumentRef(id="ja-hospital-secret", filename="ja_hospital_pdd_confidential.docx")
+PUBLIC_ONLY = {"public_only": True}
+
+
+def secret_passages(count: int = 2) -> list[Passage]:
+    """A confidential version of the hospital PDD: another year, a warning only it is involved in."""
+    texts = ["空気熱源ヒートポンプの契約額は機密である。",
+             "Heat pump contract price: quokka clause 731,942 JPY."]
+    return [  # each text numbered, so de-duplication keeps them all
+        Passage(document=SECRET, block=block, page=block + 1, text=f"{texts[block % 2]} ({block})",
+                language="ja", doc_type="pdd", countries=["MN", "JP"], year=2031, has_warnings=True,
+                confidential=True)
+        for block in range(count)
+    ]
+
+
+def test_public_only_leaves_confidential_passages_out_of_hits_totals_and_facets(fresh: SearchIndex):
+    fresh.add_passages(passages_of(HOSPITAL) + passages_of(HEAT) + secret_passages())
+    fresh.commit()
+    everything = fresh.search("heat pump", filters={"document": [SECRET.id, HOSPITAL.id, HEAT.id]})
+    public = fresh.search("heat pump", filters=PUBLIC_ONLY)
+    assert SECRET.id in {hit.document.id for hit in everything.hits}
+    assert SECRET.id not in {hit.document.id for hit in public.hits}
+    assert public.total == everything.total - 2
+    assert "2031" in everything.facets["year"] and "2031" not in public.facets["year"]
+    assert fresh.search("quokka", filters=PUBLIC_ONLY).total == 0
+    assert fresh.search("731942", filters=PUBLIC_ONLY).hits == []
+    assert fresh.search("quokka").total == 1
+
+
+def test_public_only_totals_and_facets_beyond_the_walked_window(fresh: SearchIndex):
+    """More matches than the window: the total is estimated and facets are aggregations, both filtered."""
+    public = [
+        Passage(document=HEAT, block=block, page=block // 4 + 1, text=f"Boiler number {block} in Darkhan.",
+                language="en", year=2020, countries=["MN"])
+        for block in range(150)
+    ]
+    fresh.add_passages(public + secret_passages(300))
+    fresh.commit()
+    results = fresh.search("heat pump boiler", filters=PUBLIC_ONLY)  # any word: boiler passages only
+    assert {hit.document.id for hit in results.hits} == {HEAT.id}
+    assert results.facets["year"] == {"2020": results.facets["language"]["en"]}
+    assert "ja" not in results.facets["language"]
+    assert fresh.search("ヒートポンプ", filters=PUBLIC_ONLY).total == 0
+    assert fresh.search("ヒートポンプ").total > 100
+
+
+def test_public_only_counts_only_warnings_a_public_viewer_may_see(fresh: SearchIndex):
+    """A cross-document warning with a confidential document flags the public one for insiders only."""
+    flagged = [p.model_copy(update={"has_warnings": True}) for p in passages_of(HEAT)]
+    fresh.add_passages(flagged + secret_passages())
+    fresh.commit()
+    assert fresh.search("Ulaanbaatar", filters={"has_warnings": True}).total == 1
+    assert fresh.search("Ulaanbaatar", filters={**PUBLIC_ONLY, "has_warnings": True}).total == 0
+    assert fresh.search("Ulaanbaatar", filters=PUBLIC_ONLY).facets["has_warnings"] == {"false": 1}
+    assert fresh.search("Ulaanbaatar").facets["has_warnings"] == {"true": 1}

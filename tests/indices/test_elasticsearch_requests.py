@@ -46,3 +46,17 @@ def test_filters_go_to_the_filter_context():
         {"terms": {"year": [2020]}},
         {"term": {"has_warnings": True}},
     ]
+
+
+def test_a_public_viewer_filter_excludes_confidential_passages_inside_the_query():
+    conditions = parse_filters({"public_only": True, "has_warnings": True})
+    query = _filtered({"match_all": {}}, conditions)
+    assert query["bool"]["filter"] == [
+        {"term": {"public_warnings": True}},
+        {"term": {"confidential": False}},
+    ]
+
+
+def test_the_mapping_knows_the_confidential_flag():
+    properties = index_body(_NATIVE_FIELDS)["mappings"]["properties"]
+    assert properties["confidential"] == properties["public_warnings"] == {"type": "boolean"}

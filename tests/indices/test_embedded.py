@@ -46,6 +46,22 @@ def test_a_second_writer_waits_for_the_lock_then_fails_clearly(fresh: EmbeddedIn
     other.close()
 
 
+def test_a_reader_sees_each_of_quick_commits_of_another_writer(fresh: EmbeddedIndex):
+    writer = EmbeddedIndex(fresh.path)
+    assert documents(fresh, "heat") == set()
+    indexed = 0
+    for document in (BIOMASS, CEMENT, TEXTILE):
+        writer.add_passages(passages_of(document))
+        writer.commit()
+        indexed += len(passages_of(document))
+        assert fresh.count() == indexed
+        assert documents(fresh, "ทอผ้า heat rice husk") == documents(writer, "ทอผ้า heat rice husk")
+    writer.delete_document("en-cement")
+    writer.commit()
+    assert "en-cement" not in documents(fresh, "heat")
+    writer.close()
+
+
 def test_large_result_sets_walk_a_window_and_aggregate_the_facets(fresh: EmbeddedIndex):
     passages = [
         passage.model_copy(update={"block": block, "page": block + 1})

@@ -2,28 +2,24 @@ import csv
 import io
 
 import pytest
-from fastapi.testclient import TestClient
 
-from service.api import create_app
-from service.settings import Settings
 from tests.conftest import THAI_SUMMARY, english_docx, english_pdf
+from tests.service.conftest import Service
 
 
 @pytest.fixture
-def client(tmp_path):
-    with TestClient(create_app(Settings(data_dir=tmp_path / "data"))) as test_client:
-        yield test_client
+def client(service: Service) -> Service:
+    return service
 
 
-def upload(client: TestClient, name: str, data: bytes):
-    return client.post("/documents", files={"file": (name, data)})
+def upload(client: Service, name: str, data: bytes) -> dict:
+    return client.ingest(name, data)
 
 
 def test_upload_then_read_document_facts_file_and_warnings(client):
-    response = upload(client, "th_summary.txt", THAI_SUMMARY.encode("utf-8"))
-    assert response.status_code == 201, response.text
-    document_id = response.json()["document_id"]
-    assert response.json()["status"] == "ingested"
+    job = upload(client, "th_summary.txt", THAI_SUMMARY.encode("utf-8"))
+    assert (job["status"], job["outcome"]) == ("done", "ingested"), job
+    document_id = job["document_id"]
 
     listing = client.get("/documents").json()
     assert listing["total"] == 1 and listing["items"][0]["filename"] == "th_summary.txt"
@@ -46,9 +42,9 @@ def test_upload_then_read_document_facts_file_and_warnings(client):
 
 def test_same_upload_twice_is_unchanged(client):
     data = english_docx()  # built once: a DOCX carries its save time
-    first = upload(client, "notice.docx", data).json()
-    second = upload(client, "notice.docx", data).json()
-    assert (first["status"], second["status"]) == ("ingested", "unchanged")
+    first = upload(client, "notice.docx", data)
+    second = upload(client, "notice.docx", data)
+    assert (first["outcome"], second["outcome"]) == ("ingested", "unchanged")
     assert client.get("/documents").json()["total"] == 1
 
 
@@ -71,27 +67,47 @@ def test_search_returns_highlighted_hits_with_pages(client):
     assert "<mark>" in hit["snippet"]
 
 
+def test_search_hits_carry_the_facts_of_their_passage(client):
+    upload(client, "report.pdf", english_pdf(pages=3))
+    upload(client, "notice.docx", english_docx())
+    facts = client.get("/facts", params={"limit": 1000}).json()["items"]
+    hits = client.get("/search", params={"q": "emission reductions", "limit": 50}).json()["hits"]
+
+    for hit in hits:
+        expected = [
+            fact for fact in facts
+            if fact["document"]["id"] == hit["document"]["id"] and fact["evidence"]["page"] == hit["page"]
+            and hit["block"] in (-1, fact["evidence"]["block"])
+        ]
+        assert hit["facts"] == expected
+    stated = [hit for hit in hits if hit["document"]["filename"] == "report.pdf" and "tCO2" in hit["text"]]
+    assert stated and all(
+        [fact["value"] for fact in hit["facts"]] == [1200 + hit["page"]] for hit in stated
+    )
+
+
 @pytest.mark.parametrize(
-    ("method", "path", "status"),
-    [("get", "/documents/nope", 404), ("get", "/documents/nope/file", 404), ("get", "/search", 422),
-     ("get", "/facts?limit=0", 422), ("post", "/warnings/nope/review", 422)],
+    ("method", "path", "status", "role"),
+    [("get", "/documents/nope", 404, "admin"), ("get", "/documents/nope/file", 404, "admin"),
+     ("get", "/search", 422, "admin"), ("get", "/facts?limit=0", 422, "admin"),
+     ("post", "/warnings/nope/review", 422, "admin"), ("get", "/documents", 401, None),
+     ("post", "/warnings/nope/review", 403, "public"), ("get", "/jobs/nope", 404, "admin")],
 )
-def test_every_error_has_the_same_shape(client, method, path, status):
-    response = getattr(client, method)(path)
+def test_every_error_has_the_same_shape(client, method, path, status, role):
+    response = getattr(client, method)(path, role)
     assert response.status_code == status
     error = response.json()["error"]
     assert error["status"] == status and error["message"] and error["code"]
 
 
-def test_unreadable_upload_is_rejected_with_its_reason_and_changes_nothing(client):
+def test_unreadable_upload_fails_its_job_with_the_reason_and_changes_nothing(client):
     upload(client, "notice.docx", english_docx())
-    response = upload(client, "fake.docx", b"PK\x03\x04 this is not a real zip")
-    assert response.status_code == 422
-    assert "fake.docx" in response.json()["error"]["message"]
+    job = upload(client, "fake.docx", b"PK\x03\x04 this is not a real zip")
+    assert job["status"] == "failed" and job["reason"]
     assert [d["status"] for d in client.get("/documents").json()["items"]].count("ingested") == 1
 
 
 def test_health_and_openapi(client):
-    assert client.get("/health").json()["status"] == "ok"
+    assert client.get("/health", None).json()["status"] == "ok"
     spec = client.get("/openapi.json").json()
     assert {"/documents", "/search", "/facts", "/warnings", "/health"} <= set(spec["paths"])

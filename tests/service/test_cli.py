@@ -1,6 +1,7 @@
 import csv
 import io
 import json
+import socket
 from pathlib import Path
 
 import pytest
@@ -108,3 +109,46 @@ def test_search_finds_japanese_and_english_with_page_numbers(tmp_path, corpus_di
     hits = as_json(capsys, data, "search", "dairy factory Ulaanbaatar")
     assert {h["document"]["filename"] for h in hits} == {"2024/en_monitoring.pdf"}
     assert {h["page"] for h in hits} == {1, 2}
+
+
+def test_ingest_confidential_files_which_the_cli_shows_and_public_reads_do_not(tmp_path, capsys):
+    from corpus.store import Catalog
+
+    data = tmp_path / "data"
+    secret = tmp_path / "pdd_confidential.txt"
+    secret.write_text(THAI_SUMMARY, encoding="utf-8")
+    code, out = run(capsys, "--data-dir", str(data), "ingest", "--confidential", str(secret))
+    assert code == 0 and "ingested 1" in out
+    [document] = as_json(capsys, data, "documents")
+    assert document["confidential"] is True
+    assert as_json(capsys, data, "facts") and as_json(capsys, data, "search", "หม้อไอน้ำ")
+    catalog = Catalog(data)
+    assert catalog.list_documents() == [] and catalog.facts() == [] and catalog.warnings() == []
+    assert catalog.count_documents() == 0 and catalog.count_documents(include_confidential=True) == 1
+def closed_port_url() -> str:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return f"http://127.0.0.1:{probe.getsockname()[1]}"
+
+
+@pytest.mark.parametrize(
+    ("arguments", "environment", "message"),
+    [
+        (["reindex", "--backend", "elasticsearch", "--es-url", "<closed>"], {},
+         "cannot reach Elasticsearch at"),
+        (["reindex", "--backend", "elasticsearch"], {}, "needs a URL (JCM_ES_URL or --es-url)"),
+        (["search", "boiler"], {"JCM_SEARCH_BACKEND": "elasticsearch", "JCM_ES_URL": "<closed>"},
+         "cannot reach Elasticsearch at"),
+        (["search", "boiler"], {"JCM_SEARCH_BACKEND": "solr"}, "unknown search backend 'solr'"),
+    ],
+)
+def test_an_unusable_search_backend_is_a_one_line_error(tmp_path, capsys, monkeypatch, arguments, environment,
+                                                         message):
+    url = closed_port_url()
+    monkeypatch.delenv("JCM_ES_URL", raising=False)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value.replace("<closed>", url))
+    code = main(["--data-dir", str(tmp_path / "data"), *(a.replace("<closed>", url) for a in arguments)])
+    error = capsys.readouterr().err
+    assert code == 2 and error.startswith("jcm: ") and message in error
+    assert "Traceback" not in error

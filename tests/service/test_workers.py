@@ -1,7 +1,9 @@
 """The worker pool keeps going when one file hangs, exhausts memory or crashes its worker."""
 import os
 import signal
+import subprocess
 import time
+from pathlib import Path
 
 from corpus.models import DocumentRef
 from service.workers import Job, Limits, WorkerPool
@@ -22,6 +24,10 @@ def misbehave(job: Job) -> str:
         return f"allocated {len(hoard)}"
     if job.filename == "crashes":
         os.kill(os.getpid(), signal.SIGKILL)
+    if job.filename.startswith("spawns"):  # as OCR runs Tesseract: a child process that outlives the limit
+        child = subprocess.Popen(["sleep", "60"])
+        Path(job.filename.split(":", 1)[1]).write_text(str(child.pid))
+        child.wait()
     return f"read {job.filename}"
 
 
@@ -50,3 +56,15 @@ def test_a_crashed_worker_is_replaced():
     outcomes = run(["crashes", "a", "b"], Limits(seconds=30, memory_bytes=4096 * MB), size=1)
     assert outcomes["crashes"].startswith("the reader crashed")
     assert (outcomes["a"], outcomes["b"]) == ("read a", "read b")
+
+
+def test_a_process_started_by_a_worker_stopped_at_the_time_limit_is_ended_with_it(tmp_path):
+    pid_file = tmp_path / "child.pid"
+    outcomes = run([f"spawns:{pid_file}"], Limits(seconds=2, memory_bytes=4096 * MB), size=1)
+    assert outcomes[f"spawns:{pid_file}"] == "reading took longer than 2 s"
+    child = int(pid_file.read_text())
+    deadline = time.monotonic() + 5
+    while Path(f"/proc/{child}").exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    state = Path(f"/proc/{child}/stat").read_text().split()[2] if Path(f"/proc/{child}").exists() else "gone"
+    assert state in ("gone", "Z")

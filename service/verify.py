@@ -1,0 +1,124 @@
+"""`jcm verify`: the catalog, the file store and the search index checked against each other."""
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from dataclasses import dataclass, field
+
+from corpus.models import Document
+from corpus.store import PARTIAL_PREFIX, Catalog
+from indices import IndexSchemaError
+from service.archive import Archive
+
+SHOWN_PER_AREA = 20
+
+
+@dataclass
+class Report:
+    """Problems by area (catalog, files, index), and remarks that are not problems."""
+
+    problems: dict[str, list[str]] = field(default_factory=lambda: {"catalog": [], "files": [], "index": []})
+    remarks: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not any(self.problems.values())
+
+
+def verify_archive(archive: Archive) -> Report:
+    report = Report()
+    catalog = archive.catalog
+    documents = catalog.list_documents()
+    report.problems["catalog"] = catalog.integrity_problems() + [
+        problem for document in documents for problem in document_problems(catalog, document)
+    ]
+    report.problems["files"], leftovers = file_problems(catalog, documents)
+    if leftovers:
+        report.remarks.append(f"{leftovers} partly written files left by interrupted runs (never referenced)")
+    report.problems["index"] = index_problems(archive, documents)
+    pending = catalog.pending_refresh()
+    if pending:
+        report.problems["index"].append(
+            f"{len(pending)} changed documents are not yet checked and indexed (an ingest is running or was "
+            "interrupted)"
+        )
+    return report
+
+
+def document_problems(catalog: Catalog, document: Document) -> list[str]:
+    """An ingested document has all its pages, and its blocks and facts point into them."""
+    if document.status != "ingested":
+        return []
+    name = f"document {document.filename!r}"
+    problems = []
+    numbers = [page.number for page in catalog.pages(document.id)]
+    if numbers != list(range(1, document.pages + 1)):
+        problems.append(f"{name}: pages {numbers[:5]}... stored for {document.pages} pages")
+    blocks = {block.index: block.page for block in catalog.blocks(document.id)}
+    if any(not 1 <= page <= document.pages for page in blocks.values()):
+        problems.append(f"{name}: blocks on pages the document does not have")
+    for fact in catalog.facts(document_id=document.id):
+        if fact.document.id != document.id or blocks.get(fact.evidence.block) != fact.evidence.page:
+            problems.append(f"{name}: fact {fact.id} points to no block of the document")
+    return problems
+
+
+def file_problems(catalog: Catalog, documents: list[Document]) -> tuple[list[str], int]:
+    """Each ingested document's original is stored, and every stored file is what its name says."""
+    problems = [
+        f"document {d.filename!r}: original file {d.sha256[:12]}… is missing"
+        for d in documents
+        if d.status == "ingested" and not catalog.files.path_for(d.sha256).is_file()
+    ]
+    leftovers = 0
+    for path in sorted(catalog.files.root.rglob("*")) if catalog.files.root.exists() else []:
+        if not path.is_file():
+            continue
+        if path.name.startswith(PARTIAL_PREFIX):
+            leftovers += 1
+        elif hashlib.sha256(path.read_bytes()).hexdigest() != path.name:
+            problems.append(f"stored file {path.name[:12]}… does not match its SHA-256 (damaged)")
+    return problems, leftovers
+
+
+def index_problems(archive: Archive, documents: list[Document]) -> list[str]:
+    """The index holds exactly one passage per non-empty block of every ingested document."""
+    expected: Counter[tuple[str, int]] = Counter(
+        (document.id, block.index)
+        for document in documents if document.status == "ingested"
+        for block in archive.catalog.blocks(document.id) if block.text.strip()
+    )
+    try:
+        indexed = Counter(archive.index.passage_keys())
+    except IndexSchemaError as error:
+        return [str(error)]
+    names = {document.id: document.filename for document in documents}
+    missing, extra = expected - indexed, indexed - expected
+    problems = [
+        f"document {names[d]!r}: {n} passages missing from the index" for d, n in by_document(missing)
+    ]
+    problems += [
+        f"document {names.get(d, d)!r}: {n} passages in the index that the catalog does not hold"
+        for d, n in by_document(extra)
+    ]
+    return problems
+
+
+def by_document(keys: Counter[tuple[str, int]]) -> list[tuple[str, int]]:
+    counts: Counter[str] = Counter()
+    for (document_id, _block), n in keys.items():
+        counts[document_id] += n
+    return sorted(counts.items())
+
+
+def render_report(report: Report) -> str:
+    lines = []
+    for area, problems in report.problems.items():
+        lines.append(f"{area}: {'ok' if not problems else f'{len(problems)} problems'}")
+        lines += [f"  {problem}" for problem in problems[:SHOWN_PER_AREA]]
+        if len(problems) > SHOWN_PER_AREA:
+            lines.append(f"  … and {len(problems) - SHOWN_PER_AREA} more")
+    lines += [f"note: {remark}" for remark in report.remarks]
+    if report.problems["index"]:
+        lines.append("the search index is derived from the catalog: `jcm reindex` rebuilds it")
+    return "\n".join(lines)

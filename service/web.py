@@ -1,0 +1,465 @@
+"""The web pages: search, a document with its facts, the reviewers' warnings, upload, login.
+
+Server-rendered Jinja2 templates; the only script is the upload page's progress. Every read and write
+goes through `Reader`, built for one viewer, so what a viewer may see is decided in one place.
+"""
+from __future__ import annotations
+
+import secrets
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit
+
+from fastapi import Depends, FastAPI, File, Form, HTTPException, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.routing import APIRouter
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+
+from corpus.models import Block, Document, Fact, Job, PageInfo, SearchResults, Warning
+from service.access import Viewer, viewer_for
+from service.archive import Archive
+from service.jobs import JobRunner, UploadRefused, checked_upload
+from service.settings import Settings
+
+HERE = Path(__file__).parent
+KEY_COOKIE = "jcm_key"
+CSRF_COOKIE = "jcm_csrf"
+SEVERITIES = ("error", "warning", "info")
+STATUSES = ("open", "acknowledged", "dismissed")
+MAX_QUERY = 500  # as the API's GET /search
+LANGUAGE_NAMES = {"en": "English", "th": "Thai", "ja": "Japanese", "und": "undetermined"}
+PAGE_SIZE = 10
+LISTED_DOCUMENTS = 200  # the search page without a query lists this many documents, by file name
+
+templates = Jinja2Templates(directory=HERE / "templates")
+templates.env.globals["LANGUAGE_NAMES"] = LANGUAGE_NAMES
+router = APIRouter(include_in_schema=False)
+
+
+@dataclass(frozen=True)
+class WebContext:
+    archive: Archive
+    settings: Settings
+    jobs: JobRunner  # uploads from the pages queue beside the API's
+
+
+class LoginRequired(Exception):
+    """The request carries no valid key: the page sends the browser to the login form."""
+
+
+class PageError(Exception):
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def install(app: FastAPI, archive: Archive, settings: Settings, jobs: JobRunner) -> None:
+    """Mount the pages and their static files on the API's app."""
+    app.state.web = WebContext(archive, settings, jobs)
+    app.include_router(router)
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+
+    @app.exception_handler(LoginRequired)
+    async def to_login(request: Request, error: LoginRequired) -> Response:
+        return RedirectResponse("/ui/login", status_code=303)
+
+    @app.exception_handler(PageError)
+    async def error_page(request: Request, error: PageError) -> Response:
+        return render(request, "error.html", {"message": error.message}, status=error.status)
+
+
+# --- reading on behalf of a viewer ------------------------------------------------------------
+
+
+class Reader:
+    """What one viewer reads and changes: every read passes the viewer's right to confidential documents
+    to the catalog or the index, which filter there."""
+
+    def __init__(self, context: WebContext, viewer: Viewer) -> None:
+        self.archive = context.archive
+        self.settings = context.settings
+        self.jobs = context.jobs
+        self.viewer = viewer
+        self.confidential = viewer.sees_confidential
+
+    def search(self, query: str, filters: dict[str, Any], offset: int, expand: bool) -> SearchResults:
+        return self.archive.search(query, limit=PAGE_SIZE, offset=offset, filters=filters, expand=expand,
+                                   include_confidential=self.confidential)
+
+    def documents(self, limit: int | None = None) -> list[Document]:
+        return self.archive.catalog.list_documents(limit, include_confidential=self.confidential)
+
+    def count_documents(self) -> int:
+        return self.archive.catalog.count_documents(include_confidential=self.confidential)
+
+    def document(self, document_id: str) -> Document | None:
+        return self.archive.catalog.get_document(document_id, include_confidential=self.confidential)
+
+    # pages and blocks of a document this viewer was given by document() or through a fact
+    def pages(self, document_id: str) -> list[PageInfo]:
+        return self.archive.catalog.pages(document_id)
+
+    def blocks(self, document_id: str) -> list[Block]:
+        return self.archive.catalog.blocks(document_id)
+
+    def facts(self, document_id: str) -> list[Fact]:
+        return self.archive.catalog.facts(document_id=document_id, include_confidential=self.confidential)
+
+    def warnings(self, document_id: str | None = None) -> list[Warning]:
+        return self.archive.catalog.warnings(document_id=document_id, include_confidential=self.confidential)
+
+    def file(self, document: Document) -> bytes:
+        return self.archive.catalog.files.get(document.sha256)
+
+    def review(self, warning_id: str, status: str, note: str | None) -> Warning | None:
+        if not self.viewer.may("review"):
+            raise PageError(*refusal(self.viewer, "review warnings"))
+        return self.archive.catalog.review_warning(warning_id, status, note)
+
+    def upload(self, data: bytes, filename: str, confidential: bool) -> Job:
+        if not self.viewer.may("upload"):
+            raise UploadRefused(*refusal(self.viewer, "upload documents"))
+        return self.jobs.submit(data, filename, confidential)
+
+    def job(self, job_id: str) -> Job | None:
+        return self.archive.catalog.get_job(job_id) if self.viewer.may("upload") else None
+
+
+def refusal(viewer: Viewer, doing: str) -> tuple[int, str]:
+    """Status and words for a viewer refused an action: an anonymous reader could log in with a key
+    that allows it (401, as the API answers), a key's role cannot (403)."""
+    if viewer.key_id is None:
+        return 401, f"Log in with a key that may {doing}."
+    return 403, f"Your key may not {doing}."
+
+
+def viewer_of_key(request: Request, key: str | None) -> Viewer | None:
+    """The viewer a key names, asked exactly as the API asks for an Authorization header (the same
+    settings too, so anonymous reading is on or off for pages and API alike)."""
+    authorization = f"Bearer {key}" if key else None
+    return viewer_for(request.app.state.archive.catalog, authorization, request.app.state.settings)
+
+
+def current_viewer(request: Request) -> Viewer:
+    """The cookie's key; without one, an anonymous reader when settings allow anonymous reading.
+    Only when neither is allowed does the browser go to the login form."""
+    viewer = viewer_of_key(request, request.cookies.get(KEY_COOKIE))
+    if viewer is None:
+        raise LoginRequired()
+    request.state.viewer = viewer  # for the page header: log in or log out
+    return viewer
+
+
+def reader(request: Request, viewer: Annotated[Viewer, Depends(current_viewer)]) -> Reader:
+    if not viewer.may("read"):
+        raise PageError(403, "Your key may not read documents.")
+    return Reader(request.app.state.web, viewer)
+
+
+ReaderDep = Annotated[Reader, Depends(reader)]
+
+
+def script_reader(request: Request) -> Reader:
+    """As `reader`, for the requests the upload page's script makes: it reads JSON, so a missing
+    login is a 401 it can show rather than a redirect to the login form."""
+    try:
+        return reader(request, current_viewer(request))
+    except LoginRequired:
+        raise HTTPException(401, "log in with an API key: this browser holds no valid one") from None
+    except PageError as error:
+        raise HTTPException(error.status, error.message) from None
+
+
+ScriptReaderDep = Annotated[Reader, Depends(script_reader)]
+
+
+# --- rendering and form protection ------------------------------------------------------------
+
+
+def render(request: Request, template: str, context: dict[str, Any], status: int = 200) -> Response:
+    """A page; the first page a browser sees also hands it the token its forms send back."""
+    token = request.cookies.get(CSRF_COOKIE) or secrets.token_urlsafe(24)
+    viewer = getattr(request.state, "viewer", None)
+    context = {**context, "csrf": token, "viewer": viewer}
+    response = templates.TemplateResponse(request, template, context, status_code=status)
+    if request.cookies.get(CSRF_COOKIE) != token:
+        _set_cookie(request, response, CSRF_COOKIE, token)
+    return response
+
+
+def _set_cookie(request: Request, response: Response, name: str, value: str) -> None:
+    response.set_cookie(name, value, httponly=True, samesite="strict", path="/",
+                        secure=request.url.scheme == "https")
+
+
+def check_form(request: Request, token: str) -> None:
+    """A form must come from our own pages: same origin when the browser says, and our token."""
+    origin = request.headers.get("origin") or request.headers.get("referer")
+    if origin and urlsplit(origin).netloc != request.headers.get("host"):
+        raise PageError(403, "This form was sent from another site.")
+    expected = request.cookies.get(CSRF_COOKIE)
+    if not expected or not secrets.compare_digest(token.encode(), expected.encode()):
+        raise PageError(403, "This form has expired; reload the page and send it again.")
+
+
+# --- login ------------------------------------------------------------------------------------
+
+
+@router.get("/ui/login", response_class=HTMLResponse)
+def login_form(request: Request) -> Response:
+    return render(request, "login.html", {"error": None})
+
+
+@router.post("/ui/login", response_class=HTMLResponse)
+def login(request: Request, key: Annotated[str, Form()] = "", csrf: Annotated[str, Form()] = "") -> Response:
+    check_form(request, csrf)
+    key = key.strip()
+    if not key or viewer_of_key(request, key) is None:
+        return render(request, "login.html", {"error": "That key is not valid."}, status=401)
+    response = RedirectResponse("/ui/search", status_code=303)
+    _set_cookie(request, response, KEY_COOKIE, key)
+    return response
+
+
+@router.post("/ui/logout")
+def logout(request: Request, csrf: Annotated[str, Form()] = "") -> Response:
+    check_form(request, csrf)
+    response = RedirectResponse("/ui/login", status_code=303)
+    response.delete_cookie(KEY_COOKIE, path="/")
+    return response
+
+
+# --- search -----------------------------------------------------------------------------------
+
+
+@router.get("/")
+def home() -> Response:
+    return RedirectResponse("/ui/search", status_code=307)
+
+
+@router.get("/ui/search", response_class=HTMLResponse)
+def search_page(request: Request, read: ReaderDep, q: str = "", offset: int = 0, expand: bool = True,
+                language: str = "", country: str = "", doc_type: str = "", year: str = "",
+                has_warnings: str = "") -> Response:
+    chosen = {"language": language, "country": country, "doc_type": doc_type, "year": year,
+              "has_warnings": has_warnings}
+    chosen = {name: value for name, value in chosen.items() if value}
+    params = {"q": q, **chosen, **({} if expand else {"expand": "false"})}
+    context: dict[str, Any] = {"q": q, "chosen": chosen, "params": params, "expand": expand, "results": None,
+                               "error": None, "documents": [], "files": {}}
+    if not q.strip():
+        context.update(documents=read.documents(LISTED_DOCUMENTS), document_count=read.count_documents())
+        return render(request, "search.html", context)
+    try:
+        if len(q) > MAX_QUERY:
+            raise ValueError(f"a search is at most {MAX_QUERY} characters")
+        results = read.search(q, _search_filters(chosen), max(offset, 0), expand)
+    except ValueError as error:  # a query or filter value the index does not accept
+        context["error"] = str(error)
+        return render(request, "search.html", context, status=400)
+    context.update(results=results, offset=max(offset, 0), page_size=PAGE_SIZE,
+                   files={hit.document.id: read.document(hit.document.id) for hit in results.hits})
+    return render(request, "search.html", context)
+
+
+def _search_filters(chosen: dict[str, str]) -> dict[str, Any]:
+    filters: dict[str, Any] = dict(chosen)
+    if "year" in filters:
+        if not filters["year"].isdigit():
+            raise ValueError(f"year must be a number, not {filters['year']!r}")
+        filters["year"] = int(filters["year"])
+    if "has_warnings" in filters:
+        filters["has_warnings"] = filters["has_warnings"] == "true"
+    return filters
+
+
+def search_url(params: dict[str, str], **changes: Any) -> str:
+    """The search page with these parameters changed (None removes one); a new filter starts at page 1."""
+    merged = {**params, **changes}
+    if "offset" not in changes:
+        merged.pop("offset", None)
+    return "/ui/search?" + urlencode({k: v for k, v in merged.items() if v not in (None, "")})
+
+
+templates.env.globals["search_url"] = search_url
+
+
+# --- a document -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A run of text, with the facts whose number it is when it is one (two kinds can share a number)."""
+
+    text: str
+    facts: tuple[Fact, ...] = ()
+
+
+def pieces_of(text: str, start: int, facts: list[Fact]) -> list[Piece]:
+    """Split text (beginning at document offset `start`) so each fact's number is its own piece."""
+    pieces: list[Piece] = []
+    cursor = 0
+    for fact in sorted(facts, key=lambda f: (f.evidence.start, f.evidence.end)):
+        at, end = fact.evidence.start - start, fact.evidence.end - start
+        last = pieces[-1] if pieces else None
+        if last and last.facts and (last.facts[0].evidence.start, last.facts[0].evidence.end) == (
+            fact.evidence.start, fact.evidence.end
+        ):
+            pieces[-1] = Piece(last.text, (*last.facts, fact))
+        elif cursor <= at < end <= len(text):  # an overlapping span stays in the list of facts, unmarked
+            pieces += [Piece(text[cursor:at]), Piece(text[at:end], (fact,))]
+            cursor = end
+    pieces.append(Piece(text[cursor:]))
+    return [piece for piece in pieces if piece.text]
+
+
+@router.get("/ui/documents/{document_id}", response_class=HTMLResponse)
+def document_page(request: Request, read: ReaderDep, document_id: str) -> Response:
+    document = _document_or_404(read, document_id)
+    facts = read.facts(document.id)
+    by_block: dict[int, list[Fact]] = defaultdict(list)
+    for fact in facts:
+        by_block[fact.evidence.block].append(fact)
+    pages: dict[int, list[tuple[Block, list[Piece]]]] = defaultdict(list)
+    for block in read.blocks(document.id):
+        pages[block.page].append((block, pieces_of(block.text, block.start, by_block[block.index])))
+    notes = {page.number: page.note for page in read.pages(document.id) if page.note}
+    context = {"document": document, "pages": dict(sorted(pages.items())), "notes": notes, "facts": facts,
+               "warnings": read.warnings(document.id), "file_url": file_url(document)}
+    return render(request, "document.html", context)
+
+
+@router.get("/ui/documents/{document_id}/file")
+def document_file(read: ReaderDep, document_id: str) -> Response:
+    """The original file, for the browser that holds a key cookie rather than an API header."""
+    document = _document_or_404(read, document_id)
+    name = document.filename.rsplit("/", 1)[-1]
+    disposition = f"inline; filename*=UTF-8''{quote(name, safe='')}"
+    return Response(read.file(document), media_type=document.media_type,
+                    headers={"Content-Disposition": disposition})
+
+
+def file_url(document: Document | None, page: int | None = None) -> str | None:
+    if document is None:
+        return None
+    url = f"/ui/documents/{document.id}/file"
+    return f"{url}#page={page}" if page and document.media_type == "application/pdf" else url
+
+
+templates.env.globals["file_url"] = file_url
+
+
+def _document_or_404(read: Reader, document_id: str) -> Document:
+    document = read.document(document_id)
+    if document is None:
+        raise PageError(404, f"There is no document {document_id}.")
+    return document
+
+
+# --- warnings ---------------------------------------------------------------------------------
+
+
+@router.get("/ui/warnings", response_class=HTMLResponse)
+def warnings_page(request: Request, read: ReaderDep, severity: str = "", rule: str = "",
+                  status: str = "") -> Response:
+    every = read.warnings()
+    shown = [w for w in every if (not severity or w.severity == severity) and (not rule or w.rule == rule)
+             and (not status or w.status == status)]
+    groups: dict[str, dict[str, list[Warning]]] = {s: defaultdict(list) for s in SEVERITIES}
+    for warning in shown:
+        groups[warning.severity][warning.rule].append(warning)
+    evidence = _evidence_pieces(read, [fact for w in shown for fact in w.facts])
+    chosen = {"severity": severity, "rule": rule, "status": status}
+    context = {
+        "groups": {s: dict(sorted(rules.items())) for s, rules in groups.items() if rules},
+        "shown": len(shown), "total": len(every), "evidence": evidence, "chosen": chosen,
+        "query": urlencode({k: v for k, v in chosen.items() if v}),
+        "counts": {"severity": Counter(w.severity for w in every), "rule": Counter(w.rule for w in every),
+                   "status": Counter(w.status for w in every)},
+        "may_review": read.viewer.may("review"), "statuses": STATUSES, "severities": SEVERITIES,
+    }
+    return render(request, "warnings.html", context)
+
+
+def warnings_url(chosen: dict[str, str], **changes: str | None) -> str:
+    """The dashboard with one filter set or (None) removed."""
+    merged = {**chosen, **changes}
+    return "/ui/warnings?" + urlencode({k: v for k, v in merged.items() if v})
+
+
+templates.env.globals["warnings_url"] = warnings_url
+
+
+def _evidence_pieces(read: Reader, facts: list[Fact]) -> dict[str, list[Piece]]:
+    """Each fact's evidence sentence with its number marked, where the sentence is found in its block."""
+    blocks: dict[str, dict[int, Block]] = {}
+    out: dict[str, list[Piece]] = {}
+    for fact in facts:
+        if fact.document.id not in blocks:
+            blocks[fact.document.id] = {b.index: b for b in read.blocks(fact.document.id)}
+        block = blocks[fact.document.id].get(fact.evidence.block)
+        sentence = fact.evidence.text
+        found = block.text.find(sentence) if block else -1
+        if block is None or found < 0:
+            out[fact.id] = [Piece(sentence)]
+        else:
+            out[fact.id] = pieces_of(sentence, block.start + found, [fact])
+    return out
+
+
+@router.post("/ui/warnings/{warning_id}/review")
+def review(request: Request, read: ReaderDep, warning_id: str, status: Annotated[str, Form()],
+           note: Annotated[str, Form()] = "", back: Annotated[str, Form()] = "",
+           csrf: Annotated[str, Form()] = "") -> Response:
+    check_form(request, csrf)
+    if status not in STATUSES:
+        raise PageError(400, f"A review is one of {', '.join(STATUSES)}, not {status!r}.")
+    if read.review(warning_id, status, note.strip() or None) is None:
+        raise PageError(404, f"There is no warning {warning_id}.")
+    # back is the dashboard's own query string: the reviewer returns to the list as it was filtered
+    query = urlencode([(k, v) for k, v in parse_qsl(back) if k in ("severity", "rule", "status")])
+    return RedirectResponse(f"/ui/warnings?{query}#w-{warning_id}", status_code=303)
+
+
+# --- upload -----------------------------------------------------------------------------------
+
+
+@router.get("/ui/upload", response_class=HTMLResponse)
+def upload_page(request: Request, read: ReaderDep) -> Response:
+    refused = None if read.viewer.may("upload") else refusal(read.viewer, "upload documents")[1]
+    return render(request, "upload.html", {"refused": refused})
+
+
+@router.post("/ui/upload", status_code=202)
+def upload(request: Request, read: ScriptReaderDep, file: Annotated[UploadFile, File()],
+           confidential: Annotated[bool, Form()] = False, csrf: Annotated[str, Form()] = "") -> dict:
+    """Queue a file as the API does and answer with its job, which the page then follows."""
+    try:
+        check_form(request, csrf)
+    except PageError as error:
+        raise HTTPException(error.status, error.message) from None
+    try:
+        data = checked_upload(file.file, file.filename or "", read.settings.max_file_bytes)
+        job = read.upload(data, file.filename or "upload", confidential)
+    except UploadRefused as error:
+        raise HTTPException(error.status, str(error)) from None
+    return job_view(job)
+
+
+@router.get("/ui/jobs/{job_id}")
+def job_status(read: ScriptReaderDep, job_id: str) -> dict:
+    job = read.job(job_id)
+    if job is None:
+        raise HTTPException(404, f"no job {job_id}")
+    return job_view(job)
+
+
+def job_view(job: Job) -> dict:
+    """A job as the upload page shows it: its record, where to ask again and, once done, the document."""
+    done = job.status == "done" and job.document_id
+    return {**job.model_dump(mode="json"), "poll_url": f"/ui/jobs/{job.id}",
+            "document_url": f"/ui/documents/{job.document_id}" if done else None}

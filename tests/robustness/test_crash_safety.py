@@ -1,0 +1,158 @@
+"""`jcm ingest` killed at random moments, restarted, killed again, then let finish: every file is fully in,
+the catalog, the stored files and the index agree (`jcm verify`), and a damaged index is found and
+rebuilt by `jcm reindex`."""
+from __future__ import annotations
+
+import hashlib
+import os
+import random
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from corpus.store import Catalog
+from indices.embedded import EmbeddedIndex
+from service.archive import Archive
+from service.cli import main
+from service.settings import Settings
+from service.verify import verify_archive
+from tests.robustness.mixed import write_mixed
+
+FILES = 200
+KILLS = 4
+SEED = 20261202
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def start_ingest(folder: Path, data: Path) -> subprocess.Popen:
+    env = {**os.environ, "JCM_WORKERS": "1", "PYTHONPATH": str(ROOT)}
+    return subprocess.Popen(
+        [sys.executable, "-m", "service.cli", "--data-dir", str(data), "ingest", str(folder)],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, start_new_session=True, text=True,
+    )
+
+
+def stored_count(data: Path) -> int:
+    if not (data / "catalog.sqlite3").exists():
+        return 0
+    db = sqlite3.connect(data / "catalog.sqlite3", timeout=30)
+    try:
+        return db.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
+    except sqlite3.OperationalError:  # the schema is not created yet
+        return 0
+    finally:
+        db.close()
+
+
+def kill_when_busy(process: subprocess.Popen, data: Path, rng: random.Random, final_phase: bool) -> None:
+    """SIGKILL the ingest and its workers once it is storing documents, after a random delay; in the
+    final phase, once every document is stored and warnings and the index are being brought up to date."""
+    before = stored_count(data)
+    deadline = time.monotonic() + 60
+    while process.poll() is None and time.monotonic() < deadline:
+        count = stored_count(data)
+        if (count >= FILES) if final_phase else (count > before):
+            break
+        time.sleep(0.02)
+    time.sleep(rng.uniform(0.0, 0.3) if final_phase else rng.uniform(0.0, 3.0))
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+
+
+def problems(data: Path, *areas: str) -> list[str]:
+    archive = Archive(Settings(data_dir=data))
+    try:
+        report = verify_archive(archive)
+    finally:
+        archive.close()
+    return [problem for area in areas for problem in report.problems[area]]
+
+
+@pytest.fixture(scope="module")
+def killed_then_finished(tmp_path_factory) -> tuple[Path, dict[str, bytes], list[int]]:
+    root = tmp_path_factory.mktemp("crash")
+    folder, data = root / "incoming", root / "data"
+    written = write_mixed(folder, FILES)
+    rng = random.Random(SEED)
+    stored_at_kills = []
+    for kill in range(KILLS):
+        kill_when_busy(start_ingest(folder, data), data, rng, final_phase=kill == KILLS - 1)
+        stored_at_kills.append(stored_count(data))
+        # Whatever the moment of the kill, the catalog and the stored files are whole; only warnings
+        # and the index may lag, and the next run brings them up to date.
+        assert problems(data, "catalog", "files") == [], f"after kill {kill + 1}"
+    finished = start_ingest(folder, data)
+    out, _ = finished.communicate(timeout=120)
+    assert finished.returncode == 0, out
+    return data, written, stored_at_kills
+
+
+def test_every_file_is_fully_in_after_the_kills(killed_then_finished):
+    data, written, stored_at_kills = killed_then_finished
+    assert stored_at_kills[0] < FILES, "the first kill came too late to interrupt anything"
+    catalog = Catalog(data)
+    for name, content in written.items():
+        document = catalog.find_document(name)
+        assert document is not None and document.status == "ingested", name
+        assert document.sha256 == hashlib.sha256(content).hexdigest() and document.version == 1
+        assert catalog.files.get(document.sha256) == content
+        assert len(catalog.pages(document.id)) == document.pages >= 1
+        assert catalog.blocks(document.id) and catalog.facts(document_id=document.id), name
+    assert catalog.pending_refresh() == set()
+
+
+def test_verify_passes_after_the_kills(killed_then_finished, capsys):
+    data, _written, _stored = killed_then_finished
+    assert main(["--data-dir", str(data), "verify"]) == 0
+    assert capsys.readouterr().out.splitlines()[:3] == ["catalog: ok", "files: ok", "index: ok"]
+
+
+def test_damaged_index_is_found_by_verify_and_repaired_by_reindex(killed_then_finished, capsys):
+    data, _written, _stored = killed_then_finished
+    victim = Catalog(data).find_document("doc_007.pdf")
+    assert victim is not None
+    index = EmbeddedIndex(data / "index")
+    index.delete_document(victim.id)
+    index.close()
+    assert main(["--data-dir", str(data), "verify"]) == 1
+    out = capsys.readouterr().out
+    assert "document 'doc_007.pdf': " in out and "passages missing from the index" in out
+    assert "jcm reindex" in out
+    assert main(["--data-dir", str(data), "reindex"]) == 0
+    assert main(["--data-dir", str(data), "verify"]) == 0
+
+    # The whole index directory gone: every document's passages are missing, reindex rebuilds them.
+    shutil.rmtree(data / "index")
+    capsys.readouterr()
+    assert main(["--data-dir", str(data), "verify"]) == 1
+    assert "index: 200 problems" in capsys.readouterr().out
+    assert main(["--data-dir", str(data), "reindex"]) == 0
+    assert main(["--data-dir", str(data), "verify"]) == 0
+
+
+def test_damaged_catalog_and_file_store_are_found_by_verify(killed_then_finished, tmp_path, capsys):
+    data = tmp_path / "copy"
+    shutil.copytree(killed_then_finished[0], data)
+    catalog = Catalog(data)
+    victim = catalog.find_document("doc_008.docx")
+    other = catalog.find_document("doc_009.xlsx")
+    assert victim is not None and other is not None
+    db = sqlite3.connect(data / "catalog.sqlite3")
+    with db:
+        db.execute("UPDATE facts SET document_id = 'gone' WHERE document_id = ?", (victim.id,))
+        db.execute("DELETE FROM pages WHERE document_id = ?", (other.id,))
+    db.close()
+    stored = catalog.files.path_for(victim.sha256)
+    stored.write_bytes(stored.read_bytes()[:-10])
+    assert main(["--data-dir", str(data), "verify"]) == 1
+    out = capsys.readouterr().out
+    assert "facts rows of no document" in out
+    assert "document 'doc_009.xlsx': pages" in out
+    assert "does not match its SHA-256" in out

@@ -1,0 +1,98 @@
+"""A reviewer's round trip in a real browser: log in, search, open a hit's document, review a warning;
+then the secretariat's: upload a file and follow its job to the document."""
+import os
+
+import httpx
+import pytest
+
+from corpus.store import Catalog
+from tests.service.web_corpus import BROWSER, BROWSER_ARGS, build_archive, docx_of, keys_for, log_in, serving
+
+pytestmark = pytest.mark.skipif(
+    not os.access(BROWSER, os.X_OK), reason=f"no Chromium at {BROWSER} (Debian: apt-get install chromium)"
+)
+sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
+
+
+@pytest.fixture
+def site(tmp_path):
+    data_dir = tmp_path / "data"
+    build_archive(data_dir)
+    keys = keys_for(data_dir, "reviewer", "secretariat")
+    with serving(data_dir) as base:
+        yield base, data_dir, keys
+
+
+@pytest.fixture
+def page():
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=BROWSER, headless=True, args=BROWSER_ARGS)
+        tab = browser.new_page()
+        tab.set_default_timeout(20_000)
+        yield tab
+        browser.close()
+
+
+def test_search_document_review_and_upload_in_chromium(site, page, tmp_path):
+    base, data_dir, keys = site
+    expect = sync_api.expect
+
+    # without a key the pages send the browser to the login form; the reviewer pastes theirs
+    page.goto(f"{base}/ui/search")
+    expect(page.locator("h1")).to_have_text("Log in")
+    log_in(page, base, keys["reviewer"])
+    expect(page.locator("header.top .role")).to_have_text("reviewer")
+
+    # search in English finds the Japanese and Thai documents through the glossary
+    page.fill("input[name=q]", "solar")
+    page.press("input[name=q]", "Enter")
+    hits = page.locator("li.hit")
+    expect(hits.filter(has_text="ja_pdd.pdf")).to_have_count(1)
+    expect(hits.filter(has_text="th_selection_summary.docx")).to_have_count(1)
+    expect(page.locator("#also-searched")).to_contain_text("太陽光")
+    expect(page.locator("li.hit .snippet mark").first).to_be_visible()
+
+    # the hit's document shows its text with the extracted facts marked in place
+    page.locator("li.hit", has_text="ja_pdd.pdf").locator("a.doc").click()
+    expect(page.locator("h1")).to_have_text("ja_pdd.pdf")
+    facts = page.locator("article.text mark.fact")
+    expect(facts).to_have_count(3)
+    reduction = facts.filter(has_text="2,700")
+    expect(reduction).to_have_attribute("title", "emission reduction: 2,700 tCO2e/yr")
+    assert page.locator("p.block[lang=ja]").count() == 3
+
+    # the warnings dashboard: acknowledge the Japanese document's warning with a note
+    page.click("nav >> text=Warnings")
+    warning = page.locator("article.warning", has_text="ja_pdd.pdf")
+    expect(warning.locator("figure")).to_have_count(3)  # its three numbers, each with its sentence
+    warning.locator("input[name=note]").fill("the PDD rounds the reference emissions")
+    warning.locator("button[value=acknowledged]").click()
+    warning = page.locator("article.warning", has_text="ja_pdd.pdf")
+    expect(warning.locator("header .badge")).to_have_text("acknowledged")
+    expect(warning.locator(".review-note")).to_contain_text("the PDD rounds the reference emissions")
+
+    warning_id = warning.get_attribute("id").removeprefix("w-")
+    [stored] = Catalog(data_dir).warnings(warning_id=warning_id)
+    assert (stored.status, stored.note) == ("acknowledged", "the PDD rounds the reference emissions")
+    reviewer = {"Authorization": f"Bearer {keys['reviewer']}"}
+    reported = httpx.get(f"{base}/warnings", params={"status": "acknowledged"}, headers=reviewer)
+    assert [w["id"] for w in reported.json()["items"]] == [warning_id]
+
+    # a reviewer's key may not upload; the secretariat's may
+    page.click("nav >> text=Upload")
+    expect(page.locator("main .error")).to_have_text("Your key may not upload documents.")
+    page.click("header.top .logout button")
+    expect(page.locator("h1")).to_have_text("Log in")
+    log_in(page, base, keys["secretariat"])
+
+    # upload: the page follows the job until it is done and links the new document
+    upload = tmp_path / "th_notice.docx"
+    upload.write_bytes(docx_of(["ประกาศผลการคัดเลือกโครงการ ลดการปล่อยก๊าซเรือนกระจกได้ ๑,๒๐๐ ตันต่อปี"]))
+    page.click("nav >> text=Upload")
+    page.set_input_files("input[name=file]", upload)
+    page.click("#upload button[type=submit]")
+    expect(page.locator("#job")).to_have_attribute("data-status", "done", timeout=120_000)
+    expect(page.locator("#job-status")).to_contain_text("th_notice.docx: 1 page(s) read")
+    page.click("#job-status a")
+    expect(page.locator("h1")).to_have_text("th_notice.docx")
+    expect(page.locator("article.text mark.fact")).to_have_count(1)
