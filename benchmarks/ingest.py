@@ -1,56 +1,132 @@
-"""Ingest throughput in pages per second: a generated 100-page PDF and, optionally, a folder of PDFs.
+"""Ingest speed and memory on generated PDFs in Thai, Japanese and English, with paragraphs and ruled tables.
 
-    python benchmarks/ingest.py [--corpus DIR] [--pages 100] [--runs 3]
+    python benchmarks/ingest.py [--pages 100] [--runs 3] [--files 8] [--memory-pages 500] [--corpus DIR]
 
-Prints the median of the runs for: bare pypdfium2 text extraction (the practical limit), bare pdfplumber
-extract_text (the naive way) and the full pipeline (read, extract facts, check, index).
+Prints, each the median of the runs:
+- text pages per second of bare pypdfium2 text extraction (the practical limit), bare pdfplumber
+  extract_text (the naive way) and the full pipeline (read, extract facts, check, index, catalog
+  writes: a real Archive ingest), and the ratios between them, on one PDF of text pages;
+- seconds per image-only (scanned) page, measured on its own PDF so the text-page figures exclude them;
+- pipeline throughput with 1 and with 2 workers on many files;
+- peak memory (summed RSS of the ingest process and all its descendants, sampled) while `jcm ingest`
+  reads one large PDF that also holds a few scanned pages.
+With one file and one worker, worker and parent take turns on the document, so the 1-worker rate is
+the rate per core. Timings are noisy on a shared machine: each run takes every measure in turn, and
+the ratios printed are those of the medians measured in the same run.
 """
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
+import subprocess
+import sys
 import tempfile
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from io import BytesIO
 from pathlib import Path
 
 import pdfplumber
 import pypdfium2
+from PIL import Image, ImageDraw
+from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
+from reportlab.platypus import Table, TableStyle
 
 from service.archive import Archive
 from service.settings import Settings
 
-ENGLISH = (
-    "Project {n}: high-efficiency chillers for a factory. The expected GHG emission reductions are "
+THAI_FONT = "/usr/share/fonts/truetype/tlwg/Garuda.ttf"
+JAPANESE_FONT = "HeiseiKakuGo-W5"
+PROSE = {
+    "en": "Project {n}: high-efficiency chillers for a factory. The expected GHG emission reductions are "
     "{er:,} tCO2 per year. The total project cost is JPY {cost} million and the financing support is "
-    "JPY {sub} million, which is {share}% of the initial investment."
-)
-JAPANESE = "プロジェクト{n}:排出削減量は{er:,} tCO2/年、総事業費は約{cost}億円、補助金は{sub}億円である。"
+    "JPY {sub} million, which is {share}% of the initial investment.",
+    "ja": "プロジェクト{n}:排出削減量は{er:,} tCO2/年、総事業費は約{cost}億円、補助金は{sub}億円であり、"
+    "初期投資の{share}%にあたる。",
+    "th": "โครงการที่ {n} ปริมาณการลดก๊าซเรือนกระจกที่คาดว่าจะได้ {er:,} ตันคาร์บอนไดออกไซด์เทียบเท่าต่อปี "
+    "มูลค่าโครงการ {cost} ล้านบาท และเงินสนับสนุน {sub} ล้านบาท คิดเป็นร้อยละ {share} ของเงินลงทุน",
+}
+TABLE_HEADER = {
+    "en": ["Year", "Emission reductions (tCO2)", "Project cost (JPY million)"],
+    "ja": ["年", "排出削減量 (tCO2)", "総事業費 (百万円)"],
+    "th": ["ปี", "ปริมาณการลดก๊าซ (tCO2)", "มูลค่าโครงการ (ล้านบาท)"],
+}
+FONT = {"en": "Helvetica", "ja": JAPANESE_FONT, "th": "Garuda"}
+WRAP = {"en": 100, "ja": 50, "th": 90}
+LANGUAGES = ("en", "ja", "th")
+TABLE_ROWS = 4  # data rows under the header of each page's table
 
 
-def generated_pdf(pages: int) -> bytes:
-    pdfmetrics.registerFont(UnicodeCIDFont("HeiseiKakuGo-W5"))
+def register_fonts() -> None:
+    pdfmetrics.registerFont(UnicodeCIDFont(JAPANESE_FONT))
+    pdfmetrics.registerFont(TTFont("Garuda", THAI_FONT))
+
+
+def generated_pdf(pages: int, first: int = 1, scanned_every: int = 0) -> bytes:
+    """Pages cycle through English, Japanese and Thai; even-numbered pages carry a ruled table.
+
+    With scanned_every=k, every k-th page is an image-only page, as a scanner makes them.
+    """
+    register_fonts()
     out = BytesIO()
     pdf = canvas.Canvas(out, pagesize=A4)
-    for n in range(1, pages + 1):
-        y = 800
-        for line in range(12):
-            text = ENGLISH.format(n=n, er=1000 + 37 * n + line, cost=300 + n, sub=120 + n, share=40)
-            pdf.setFont("Helvetica", 9)
-            for chunk in (text[i : i + 100] for i in range(0, len(text), 100)):
-                pdf.drawString(40, y, chunk)
-                y -= 12
-            y -= 8
-        pdf.setFont("HeiseiKakuGo-W5", 9)
-        pdf.drawString(40, y, JAPANESE.format(n=n, er=2000 + n, cost=3 + n % 5, sub=1 + n % 3))
+    for n in range(first, first + pages):
+        if scanned_every and n % scanned_every == 0:
+            scanned_page(pdf, n)
+        else:
+            text_page(pdf, n, LANGUAGES[n % 3], with_table=(n - first) % 2 == 1)
         pdf.showPage()
     pdf.save()
     return out.getvalue()
+
+
+def text_page(pdf: canvas.Canvas, n: int, language: str, with_table: bool) -> None:
+    y = 800.0
+    for line in range(9):
+        text = PROSE[language].format(n=n, er=1000 + 37 * n + line, cost=300 + n, sub=120 + n, share=40)
+        pdf.setFont(FONT[language], 9)
+        width = WRAP[language]
+        for chunk in (text[i : i + width] for i in range(0, len(text), width)):
+            pdf.drawString(40, y, chunk)
+            y -= 12
+        y -= 8
+    if with_table:
+        table_at(pdf, language, n, y - 10)
+
+
+def table_at(pdf: canvas.Canvas, language: str, n: int, top: float) -> None:
+    rows = [TABLE_HEADER[language]] + [
+        [str(2020 + i), f"{500 + 11 * n + i:,}", str(40 + n + i)] for i in range(TABLE_ROWS)
+    ]
+    style = TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+                        ("FONTNAME", (0, 0), (-1, -1), FONT[language]), ("FONTSIZE", (0, 0), (-1, -1), 9)])
+    table = Table(rows, style=style)
+    _, height = table.wrapOn(pdf, 500, 300)
+    table.drawOn(pdf, 40, top - height)
+
+
+def scanned_page(pdf: canvas.Canvas, n: int) -> None:
+    """A page that is one picture of text: no text layer at all."""
+    image = Image.new("L", (1240, 1754), 255)
+    draw = ImageDraw.Draw(image)
+    for line in range(40):
+        text = f"Scanned page {n}, line {line}: 1,{line:03d} tCO2 per year"
+        draw.text((100, 100 + 38 * line), text, fill=0)
+    width, height = A4
+    pdf.drawImage(ImageReader(image), 0, 0, width=width, height=height)
+
+
+# --- measurements ---------------------------------------------------------------------------------
+
+Measure = Callable[[list[Path]], tuple[int, float]]
 
 
 def pypdfium2_pages(files: list[Path]) -> int:
@@ -74,32 +150,7 @@ def pdfplumber_pages(files: list[Path]) -> int:
     return pages
 
 
-def pipeline_pages(files: list[Path]) -> tuple[int, float]:
-    """Pages per second once the workers run: their one-off start-up is reported apart."""
-    with tempfile.TemporaryDirectory() as data_dir:
-        archive = Archive(Settings(data_dir=Path(data_dir)))
-        archive.ingest_bytes(b"Emission reductions: 1,000 tCO2 per year.", "warm-up.txt")
-        started = time.perf_counter()
-        outcomes = archive.ingest_paths(files)
-        elapsed = time.perf_counter() - started
-        archive.close()
-    failed = [o for o in outcomes if o.status == "failed"]
-    if failed:
-        raise SystemExit(f"ingest failed: {failed}")
-    return sum(o.pages for o in outcomes), elapsed
-
-
-def startup_seconds() -> float:
-    with tempfile.TemporaryDirectory() as data_dir:
-        archive = Archive(Settings(data_dir=Path(data_dir)))
-        started = time.perf_counter()
-        archive.ingest_bytes(b"Emission reductions: 1,000 tCO2 per year.", "warm-up.txt")
-        elapsed = time.perf_counter() - started
-        archive.close()
-    return elapsed
-
-
-def timed(count: Callable[[list[Path]], int]) -> Callable[[list[Path]], tuple[int, float]]:
+def timed(count: Callable[[list[Path]], int]) -> Measure:
     def measure(files: list[Path]) -> tuple[int, float]:
         started = time.perf_counter()
         pages = count(files)
@@ -108,42 +159,222 @@ def timed(count: Callable[[list[Path]], int]) -> Callable[[list[Path]], tuple[in
     return measure
 
 
-def rate(
-    measure: Callable[[list[Path]], tuple[int, float]], files: list[Path], runs: int
-) -> tuple[float, int]:
-    rates, pages = [], 0
+def pipeline(workers: int) -> Measure:
+    """Text pages ingested and seconds taken once the workers run: their start-up is reported apart."""
+
+    def measure(files: list[Path]) -> tuple[int, float]:
+        with tempfile.TemporaryDirectory() as data_dir:
+            archive = Archive(Settings(data_dir=Path(data_dir), workers=workers))
+            warm_up(archive, workers, Path(data_dir))
+            started = time.perf_counter()
+            outcomes = archive.ingest_paths(files)
+            elapsed = time.perf_counter() - started
+            failed = [o for o in outcomes if o.status == "failed"]
+            if failed:
+                raise SystemExit(f"ingest failed: {failed}")
+            ids = [o.document_id for o in outcomes if o.document_id]
+            text_pages = sum(p.has_text_layer for i in ids for p in archive.catalog.pages(i))
+            assert_tables_found(archive, ids)
+            archive.close()
+        return text_pages, elapsed
+
+    return measure
+
+
+def assert_tables_found(archive: Archive, document_ids: list[str]) -> None:
+    """Speed that loses tables is no speed: every generated table's rows must come out as table rows."""
+    for document_id in document_ids:
+        pages = archive.catalog.pages(document_id)
+        expected = sum((TABLE_ROWS + 1) for p in pages if p.has_text_layer and p.number % 2 == 0)
+        found = sum(b.kind == "table_row" for b in archive.catalog.blocks(document_id))
+        if found != expected:
+            raise SystemExit(f"{document_id}: {found} table rows found, {expected} generated")
+
+
+def warm_up(archive: Archive, workers: int, folder: Path) -> list[Path]:
+    """One small file per worker, so that every worker has started, and the index has loaded its Thai
+    and Japanese dictionaries, before the clock runs."""
+    files = []
+    for i in range(workers):
+        file = folder / f"warm-up-{i}.txt"
+        file.write_text("\n\n".join(PROSE[language].format(n=i, er=10 + i, cost=3, sub=1, share=33)
+                                    for language in LANGUAGES))
+        files.append(file)
+    archive.ingest_paths(files)
+    return files
+
+
+def startup_seconds() -> float:
+    with tempfile.TemporaryDirectory() as data_dir:
+        archive = Archive(Settings(data_dir=Path(data_dir), workers=1))
+        started = time.perf_counter()
+        warm_up(archive, 1, Path(data_dir))
+        elapsed = time.perf_counter() - started
+        archive.close()
+    return elapsed
+
+
+def interleaved(measures: dict[str, Measure], files: list[Path], runs: int) -> tuple[dict[str, float], int]:
+    """Median pages per second of each measure; each run takes every measure in turn, so that a change
+    in the machine's load touches all of them alike."""
+    rates: dict[str, list[float]] = {name: [] for name in measures}
+    pages = 0
     for _ in range(runs):
-        pages, elapsed = measure(files)
-        rates.append(pages / elapsed)
-    return statistics.median(rates), pages
+        for name, measure in measures.items():
+            pages, elapsed = measure(files)
+            rates[name].append(pages / elapsed)
+    return {name: statistics.median(values) for name, values in rates.items()}, pages
 
 
-def report(label: str, files: list[Path], runs: int, with_baselines: bool) -> None:
-    measures: dict[str, Callable[[list[Path]], tuple[int, float]]] = {"full pipeline": pipeline_pages}
-    if with_baselines:
-        measures = {"pypdfium2 text only": timed(pypdfium2_pages),
-                    "pdfplumber extract_text": timed(pdfplumber_pages), **measures}
-    for name, measure in measures.items():
-        median, pages = rate(measure, files, runs)
-        print(f"{label:<28} {name:<24} {pages:>5} pages  {median:8.1f} pages/s (median of {runs})")
+def line(label: str, name: str, pages: int, value: float, runs: int, unit: str = "pages/s") -> None:
+    print(f"{label:<34} {name:<26} {pages:>5} pages {value:9.1f} {unit} (median of {runs})")
 
 
-def main() -> None:
+def compare_readers(label: str, files: list[Path], runs: int) -> None:
+    measures = {"pypdfium2 text only": timed(pypdfium2_pages),
+                "pdfplumber extract_text": timed(pdfplumber_pages),
+                "full pipeline, 1 worker": pipeline(1)}
+    rates, pages = interleaved(measures, files, runs)
+    for name, value in rates.items():
+        line(label, name, pages, value, runs)
+    full = rates["full pipeline, 1 worker"]
+    print(f"{label:<34} full pipeline per core {full:6.1f} pages/s (goal >= 100)")
+    print(f"{label:<34} pipeline / pdfplumber {full / rates['pdfplumber extract_text']:6.1f}x (goal >= 10)   "
+          f"pypdfium2 / pipeline {rates['pypdfium2 text only'] / full:6.1f}x (goal <= 4)")
+
+
+def scanned_cost(folder: Path, runs: int) -> None:
+    """Seconds per image-only page: apart, because OCR makes them far dearer than text pages."""
+    file = folder / "scanned_5_pages.pdf"
+    file.write_bytes(generated_pdf(5, scanned_every=1))
+    seconds = []
+    for _ in range(runs):
+        with tempfile.TemporaryDirectory() as data_dir:
+            archive = Archive(Settings(data_dir=Path(data_dir), workers=1))
+            warm_up(archive, 1, Path(data_dir))
+            started = time.perf_counter()
+            archive.ingest_paths([file])
+            seconds.append((time.perf_counter() - started) / 5)
+            archive.close()
+    median = statistics.median(seconds)
+    line("image-only (scanned) PDF", "full pipeline, 1 worker", 5, median, runs, "s/page ")
+
+
+def compare_workers(folder: Path, files: int, pages: int, runs: int) -> None:
+    paths = []
+    for i in range(files):
+        path = folder / f"file_{i}.pdf"
+        path.write_bytes(generated_pdf(pages, first=1 + i * pages))
+        paths.append(path)
+    label = f"{files} files of {pages} pages"
+    rates, total = interleaved({"full pipeline, 1 worker": pipeline(1),
+                                "full pipeline, 2 workers": pipeline(2)}, paths, runs)
+    for name, value in rates.items():
+        line(label, name, total, value, runs)
+    ratio = rates["full pipeline, 2 workers"] / rates["full pipeline, 1 worker"]
+    print(f"{label:<34} 2 workers / 1 worker {ratio:6.2f}x (goal: near the {os.cpu_count()} cores)")
+    extra = folder / "one_more.pdf"
+    extra.write_bytes(generated_pdf(pages, first=1 + files * pages))
+    into_full = statistics.median(one_more_into(paths, extra) for _ in range(runs))
+    into_empty = statistics.median(one_more_into([], extra) for _ in range(runs))
+    label = f"one more file of {pages} pages"
+    line(label, "into an empty archive", pages, into_empty, runs)
+    line(label, f"into one of {files} files", pages, into_full, runs)
+
+
+def one_more_into(already: list[Path], extra: Path) -> float:
+    """Pages per second of adding one file to an archive that holds these: the checks across documents
+    and the warnings look at every document, so this shows what a fuller archive costs each ingest."""
+    with tempfile.TemporaryDirectory() as data_dir:
+        archive = Archive(Settings(data_dir=Path(data_dir), workers=1))
+        warm_up(archive, 1, Path(data_dir))
+        archive.ingest_paths(already)
+        started = time.perf_counter()
+        [outcome] = archive.ingest_paths([extra])
+        elapsed = time.perf_counter() - started
+        archive.close()
+    return outcome.pages / elapsed
+
+
+# --- memory ---------------------------------------------------------------------------------------
+
+
+def tree_rss(root: int) -> int:
+    """Bytes resident in a process and all its descendants (shared pages counted in each)."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            status = Path(f"/proc/{entry}/status").read_text()
+        except OSError:
+            continue
+        fields = dict(row.split(":", 1) for row in status.splitlines() if ":" in row)
+        children.setdefault(int(fields["PPid"]), []).append(int(entry))
+        rss[int(entry)] = int(fields.get("VmRSS", "0 kB").split()[0]) * 1024
+    total, stack = 0, [root]
+    while stack:
+        pid = stack.pop()
+        total += rss.get(pid, 0)
+        stack += children.get(pid, [])
+    return total
+
+
+def peak_memory(folder: Path, pages: int, scanned_every: int) -> None:
+    file = folder / f"generated_{pages}_pages.pdf"
+    file.write_bytes(generated_pdf(pages, scanned_every=scanned_every))
+    data_dir = folder / "memory-data"
+    command = [sys.executable, "-m", "service.cli", "--data-dir", str(data_dir), "ingest", str(file)]
+    started = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    peak = 0
+    sampler_done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not sampler_done.is_set():
+            peak = max(peak, tree_rss(process.pid))
+            time.sleep(0.05)
+
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    _, errors = process.communicate()
+    sampler_done.set()
+    sampler.join()
+    if process.returncode != 0:
+        raise SystemExit(f"jcm ingest failed: {errors.decode()}")
+    scans = pages // scanned_every if scanned_every else 0
+    print(f"{pages}-page PDF ({scans} scanned) via jcm ingest: peak RSS of the process tree "
+          f"{peak / 2**20:.0f} MB (goal < 1024), {time.perf_counter() - started:.1f} s including start-up")
+
+
+def corpus_rates(folder: Path, runs: int) -> None:
+    pdfs = sorted(folder.glob("*.pdf"))
+    compare_readers(f"{folder.name} PDFs ({len(pdfs)})", pdfs, runs)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--corpus", type=Path, help="a folder whose PDFs are ingested as a second workload")
-    parser.add_argument("--pages", type=int, default=100)
+    parser.add_argument("--pages", type=int, default=100, help="pages of the text PDF")
     parser.add_argument("--runs", type=int, default=3)
-    args = parser.parse_args()
-    print(f"worker start-up before the first file: {startup_seconds():.2f} s")
+    parser.add_argument("--files", type=int, default=8, help="files for the 1-versus-2-workers comparison")
+    parser.add_argument("--memory-pages", type=int, default=500)
+    parser.add_argument("--corpus", type=Path, help="a folder whose PDFs are measured as a further workload")
+    args = parser.parse_args(argv)
+    print(f"start-up before the first file (workers, index dictionaries): {startup_seconds():.2f} s")
     with tempfile.TemporaryDirectory() as tmp:
-        generated = Path(tmp) / f"generated_{args.pages}_pages.pdf"
-        generated.write_bytes(generated_pdf(args.pages))
-        report(f"generated {args.pages}-page PDF", [generated], args.runs, with_baselines=True)
+        folder = Path(tmp)
+        text_pdf = folder / f"generated_{args.pages}_pages.pdf"
+        text_pdf.write_bytes(generated_pdf(args.pages))
+        compare_readers(f"{args.pages}-page PDF, th/ja/en + tables", [text_pdf], args.runs)
+        scanned_cost(folder, args.runs)
+        compare_workers(folder, args.files, 25, args.runs)
+        peak_memory(folder, args.memory_pages, scanned_every=50)
     if args.corpus:
-        pdfs = sorted(args.corpus.glob("*.pdf"))
-        report(f"{args.corpus.name} PDFs ({len(pdfs)})", pdfs, args.runs, with_baselines=True)
+        corpus_rates(args.corpus, args.runs)
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from corpus.models import DocumentRef, Fact
 from extractors.facts import country_mentions
-from extractors.numbers import find_periods, fold
+from extractors.numbers import compile_guarded, find_periods, fold
 
 TERMS_FILE = Path(__file__).parent / "data" / "project_terms.tsv"
 _METHODOLOGY = re.compile(r"(?<![A-Za-z])[A-Z]{2}_AM\d{3}(?!\d)")
@@ -72,7 +72,8 @@ def _concepts() -> tuple[_Concept, ...]:
 def _concept(row: dict[str, str]) -> _Concept:
     english = [rf"(?<![A-Za-z])(?:{name})" for name in row["en"].split("|")]
     others = [name for language in ("ja", "th") for name in row[language].split("|") if name]
-    return _Concept(row["concept"], re.compile("|".join(english + others), re.I), row.get("country") or None)
+    pattern = compile_guarded("|".join(english + others), re.I)  # the guard skips text no name starts
+    return _Concept(row["concept"], pattern, row.get("country") or None)
 
 
 def profile_of(document: DocumentRef, texts: Iterable[str], limit: int = 4000) -> DocumentProfile:

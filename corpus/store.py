@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import sqlite3
 import tempfile
@@ -241,15 +242,15 @@ class Catalog:
                 )
             db.executemany(
                 "INSERT INTO pages VALUES (?, ?, ?)",
-                [(document.id, p.number, p.model_dump_json()) for p in pages],
+                ((document.id, p.number, p.model_dump_json()) for p in pages),
             )
             db.executemany(
                 "INSERT INTO blocks VALUES (?, ?, ?, ?)",
-                [(document.id, b.index, b.page, b.model_dump_json(exclude_defaults=True)) for b in blocks],
+                ((document.id, b.index, b.page, b.model_dump_json(exclude_defaults=True)) for b in blocks),
             )
             db.executemany(
                 "INSERT OR REPLACE INTO facts VALUES (?, ?, ?, ?, ?, ?)",
-                [(document.id, f.id, f.kind, f.unit, f.value, f.model_dump_json()) for f in facts],
+                ((document.id, f.id, f.kind, f.unit, f.value, f.model_dump_json()) for f in facts),
             )
 
     def delete_document(self, document_id: str) -> list[str]:
@@ -350,6 +351,13 @@ class Catalog:
                 "SELECT data FROM blocks WHERE document_id = ? ORDER BY idx", (document_id,)
             ).fetchall()
         return [Block.model_validate_json(r[0]) for r in rows]
+
+    def block_texts(self, document_id: str) -> Iterator[str]:
+        """The blocks' texts in order, read lazily: who needs a document's opening reads only that."""
+        with self._connect() as db:
+            cursor = db.execute("SELECT data FROM blocks WHERE document_id = ? ORDER BY idx", (document_id,))
+            while rows := cursor.fetchmany(64):
+                yield from (json.loads(row[0])["text"] for row in rows)
 
     # facts -----------------------------------------------------------------
 

@@ -3,7 +3,7 @@
 A quantity becomes a fact when its unit is known and its kind can be told. The kind comes from the
 cue word nearest to the number within its clause (a list item or sentence, or a table cell read with
 its column header and row label), among the kinds its unit allows. Prose blocks go through a blank
-spaCy pipeline whose components (jcm_quantities, jcm_cues) mark quantities and cue words; table rows
+spaCy pipeline (extractors.pipeline) whose components mark quantities and cue words; table rows
 are read cell by cell.
 """
 
@@ -13,12 +13,8 @@ import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any, NamedTuple
-
-import spacy
-from spacy.language import Language
-from spacy.tokens import Doc
 
 from corpus.models import Block, DocumentRef, Evidence, Fact
 from extractors.numbers import (
@@ -33,13 +29,11 @@ from extractors.numbers import (
 from extractors.quantities import (
     Quantity,
     UnitSpec,
-    doc_text,
     find_quantities,
     parse_unit_label,
     per_year_before,
     qualifier_around,
     scaled,
-    spans_at,
     split_marker,
 )
 
@@ -208,7 +202,7 @@ def _fallback_kind(unit_class: str) -> str | None:
     return _cues()["fallback_kind"].get(unit_class)
 
 
-# --- spaCy pipeline ----------------------------------------------------------------------------
+# --- cues ----------------------------------------------------------------------------------------
 
 
 def find_cues(folded: str) -> list[Cue]:
@@ -216,19 +210,6 @@ def find_cues(folded: str) -> list[Cue]:
     return [
         Cue(match.lastgroup or "", match.start(), match.end()) for match in _cue_pattern().finditer(folded)
     ]
-
-
-if not Doc.has_extension("jcm_cues"):
-    Doc.set_extension("jcm_cues", default=None)
-
-
-@Language.component("jcm_cues")
-def cues_component(doc: Doc) -> Doc:
-    """Sets doc._.jcm_cues (list of Cue) and the span group "jcm_cues" labelled by topic."""
-    cues = find_cues(fold(doc_text(doc)))
-    doc._.jcm_cues = cues
-    doc.spans["jcm_cues"] = spans_at(doc, [(cue.start, cue.end, cue.topic) for cue in cues])
-    return doc
 
 
 _THAI = re.compile(r"[\u0E00-\u0E7F]")
@@ -239,19 +220,6 @@ def _pipeline_language(language: str, text: str) -> str:
     if language in ("en", "ja", "th"):
         return language
     return "th" if _THAI.search(text) else "ja" if _JAPANESE.search(text) else "en"
-
-
-@cache
-def fact_pipeline(language: str) -> Language:
-    """A blank pipeline for the language with the quantity and cue components; built once per process.
-
-    Thai and Japanese use the cheap script-run tokenizer instead of pythainlp and SudachiPy.
-    """
-    config = {} if language == "en" else {"nlp": {"tokenizer": {"@tokenizers": "jcm_script_runs.v1"}}}
-    nlp = spacy.blank(language, config=config)
-    nlp.add_pipe("jcm_quantities")
-    nlp.add_pipe("jcm_cues")
-    return nlp
 
 
 # --- segments: list items and sentences --------------------------------------------------------
@@ -480,11 +448,16 @@ def _item_project(text: str, folded: str, segment: _Segment) -> str | None:
 
 def country_mentions(folded: str, start: int = 0, end: int | None = None) -> list[_Mention]:
     """JCM partner countries named in a folded text, valued by their canonical English name."""
+    return list(_country_mentions(folded, start, len(folded) if end is None else end))
+
+
+@lru_cache(maxsize=1024)  # facts and metadata both look for countries in each block
+def _country_mentions(folded: str, start: int, end: int) -> tuple[_Mention, ...]:
     pattern, canonical = _countries()
-    return [
+    return tuple(
         _Mention(match.start(), match.end(), canonical.get(_country_key(match.group()), match.group()))
-        for match in pattern.finditer(folded, start, len(folded) if end is None else end)
-    ]
+        for match in pattern.finditer(folded, start, end)
+    )
 
 
 def _periods(text: str) -> list[_Mention]:
@@ -609,6 +582,10 @@ class _Prose:
 
 
 def _read_prose(block: Block) -> _Prose | None:
+    # Imported here: spaCy (two seconds to import) loads only in the processes that extract facts,
+    # not in every process that needs this module's lexicons.
+    from extractors.pipeline import fact_pipeline
+
     doc = fact_pipeline(_pipeline_language(block.language, block.text))(block.text)
     folded = fold(block.text)
     rates = _exchange_rates(block.text, folded)

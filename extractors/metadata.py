@@ -9,7 +9,7 @@ from functools import cache
 
 from corpus.models import Block, Fact
 from extractors.facts import country_mentions
-from extractors.numbers import find_periods, fold, read_json
+from extractors.numbers import compile_guarded, find_periods, fold, read_json
 
 TITLE_BLOCKS = 5
 YEARS = range(1990, 2100)
@@ -26,7 +26,7 @@ class DocumentMetadata:
 def _type_patterns() -> dict[str, re.Pattern[str]]:
     cues = {k: v for k, v in read_json("doc_types.json").items() if not k.startswith("_")}
     return {
-        doc_type: re.compile("|".join(p for patterns in by_language.values() for p in patterns), re.I)
+        doc_type: compile_guarded("|".join(p for patterns in by_language.values() for p in patterns), re.I)
         for doc_type, by_language in cues.items()
     }
 

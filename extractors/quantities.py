@@ -1,4 +1,4 @@
-"""Quantities: numbers with unit, scale, per-year marker and qualifier, and the spaCy component finding them.
+"""Quantities: numbers with unit, scale, per-year marker and qualifier, found by extractors.pipeline in spaCy.
 
 Units, count nouns, qualifiers and per-year markers come from the lexicons in extractors/data.
 All scanning is regex over the folded text (see numbers.fold), which keeps offsets of the input.
@@ -7,17 +7,10 @@ All scanning is regex over the folded text (see numbers.fold), which keeps offse
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import cache
-
-from spacy.attrs import IDX
-from spacy.language import Language
-from spacy.tokens import Doc, Span
-from spacy.util import registry
-from spacy.vocab import Vocab
 
 from extractors.numbers import ParsedNumber, compile_guarded, find_numbers, fold, read_json, read_tsv
 
@@ -529,77 +522,3 @@ def _label_spec(text: str) -> UnitSpec | None:
 
 def _is_rate(text: str, unit_end: int) -> bool:
     return bool(_per_unit().match(text, unit_end)) and not _per_year_after().match(text, unit_end)
-
-
-# --- spaCy: a cheap tokenizer and the quantity component ---------------------------------------
-
-_TOKEN = re.compile(r"[0-9๐-๙０-９]+(?:[.,][0-9๐-๙０-９]+)*|[^\s0-9๐-๙０-９]+|\s")
-
-
-class ScriptRunTokenizer:
-    """Splits text into digit runs, other runs and spaces.
-
-    Thai and Japanese word segmenters cost far more than this extraction needs: its components work
-    on characters, so tokens only have to break where digits start and end (spans of other
-    boundaries widen to whole tokens).
-    """
-
-    def __init__(self, vocab: Vocab) -> None:
-        self.vocab = vocab
-
-    def __call__(self, text: str) -> Doc:
-        words: list[str] = []
-        spaces: list[bool] = []
-        for match in _TOKEN.finditer(text):
-            token = match.group()
-            if token == " " and words and not spaces[-1]:
-                spaces[-1] = True
-                continue
-            words.append(token)
-            spaces.append(False)
-        doc = Doc(self.vocab, words=words, spaces=spaces)
-        doc.user_data["jcm_text"] = text
-        return doc
-
-
-@registry.tokenizers("jcm_script_runs.v1")
-def create_script_run_tokenizer() -> Callable[[Language], ScriptRunTokenizer]:
-    """Config entry for blank pipelines: {"nlp": {"tokenizer": {"@tokenizers": "jcm_script_runs.v1"}}}."""
-
-    def make(nlp: Language) -> ScriptRunTokenizer:
-        return ScriptRunTokenizer(nlp.vocab)
-
-    return make
-
-
-if not Doc.has_extension("jcm_quantities"):
-    Doc.set_extension("jcm_quantities", default=None)
-
-
-def doc_text(doc: Doc) -> str:
-    """The doc's text, built once: Doc.text joins every token anew on each call."""
-    text = doc.user_data.get("jcm_text")
-    if text is None:
-        text = doc.user_data["jcm_text"] = doc.text
-    return text
-
-
-@Language.component("jcm_quantities")
-def quantities_component(doc: Doc) -> Doc:
-    """Sets doc._.jcm_quantities (list of Quantity) and the span group "jcm_quantities" labelled by unit."""
-    quantities = find_quantities(doc_text(doc))
-    doc._.jcm_quantities = quantities
-    doc.spans["jcm_quantities"] = spans_at(doc, [(q.start, q.end, q.unit) for q in quantities])
-    return doc
-
-
-def spans_at(doc: Doc, offsets: Sequence[tuple[int, int, str]]) -> list[Span]:
-    """Spans covering the character ranges, widened to whole tokens (Doc.char_span walks every token)."""
-    if not offsets:
-        return []
-    token_starts = doc.to_array(IDX).tolist()
-    spans = []
-    for start, end, label in offsets:
-        first = max(bisect_right(token_starts, start) - 1, 0)
-        spans.append(Span(doc, first, max(bisect_left(token_starts, end), first + 1), label=label))
-    return spans

@@ -16,11 +16,13 @@ from corpus.models import Block, Document, DocumentRef, Passage, SearchResults
 from corpus.store import Catalog, document_id_for, document_ref, sha256_of
 from extractors.readers import SUPPORTED_EXTENSIONS
 from indices import IndexSchemaError, SearchIndex, open_index
+from indices import warm_up as warm_up_index
 from service.analysis import Analysis
 from service.settings import Settings
 from service.workers import Job, Limits, WorkerPool
 
 OutcomeStatus = Literal["ingested", "unchanged", "failed"]
+PASSAGE_BATCH = 500  # blocks handed to the index at once: memory stays flat on documents of any length
 Stage = Callable[[str], None]
 
 
@@ -92,6 +94,9 @@ class Archive:
         if self._pool is None:
             limits = Limits(self.settings.file_seconds, self.settings.worker_memory_bytes)
             self._pool = WorkerPool(self.settings.workers, limits)
+            # The index needs its Thai and Japanese dictionaries once the workers are done (a second or
+            # two to load): load them meanwhile, on the core the waiting parent leaves idle.
+            threading.Thread(target=warm_up_index, name="index-warm-up", daemon=True).start()
         return self._pool
 
     def close(self) -> None:
@@ -247,16 +252,13 @@ class Archive:
         changed = changed | self.catalog.pending_refresh()
         flagged_before = self._flags()
         every = {"include_confidential": True}
-        warnings = [
-            w for d in sorted(changed) for w in run_checks(self.catalog.facts(document_id=d, **every))
-        ]
+        facts = self.catalog.facts(**every)  # read once: the checks of each changed document and across
+        warnings = [w for d in sorted(changed) for w in run_checks([f for f in facts if f.document.id == d])]
         self.catalog.replace_warnings(warnings, documents=changed)
         # A changed document can create or settle a disagreement with any other document.
         documents = [d for d in self.catalog.list_documents(**every) if d.status == "ingested"]
-        profiles = {
-            d.id: profile_of(document_ref(d), (b.text for b in self.catalog.blocks(d.id))) for d in documents
-        }
-        across = run_cross_document_checks(self.catalog.facts(**every), profiles)
+        profiles = {d.id: profile_of(document_ref(d), self.catalog.block_texts(d.id)) for d in documents}
+        across = run_cross_document_checks(facts, profiles)
         self.catalog.replace_rule_warnings(across, rules=CROSS_DOCUMENT_RULE_NAMES)
         flagged_now = self._flags()
         (stage or _ignore)("indexing")
@@ -284,9 +286,10 @@ class Archive:
             if document is None or document.status != "ingested":
                 continue
             flags = (document_id in flagged, document_id in public_flagged)
-            batch = passages_of(document, self.catalog.blocks(document_id), *flags)
-            self.index.add_passages(batch)
-            passages += len(batch)
+            for blocks in page_batches(self.catalog.blocks(document_id)):
+                batch = passages_of(document, blocks, *flags)
+                self.index.add_passages(batch)
+                passages += len(batch)
         self.index.commit()
         return passages
 
@@ -337,6 +340,18 @@ def passages_of(
         for b in blocks
         if b.text.strip()
     ]
+
+
+def page_batches(blocks: Sequence[Block], size: int = PASSAGE_BATCH) -> Iterator[Sequence[Block]]:
+    """Blocks in runs of about `size` that end at a page's end, so that the index holds only one run's
+    passages and tokens at a time and still sees every page whole."""
+    start = 0
+    while start < len(blocks):
+        end = min(start + size, len(blocks))
+        while end < len(blocks) and blocks[end].page == blocks[end - 1].page:
+            end += 1
+        yield blocks[start:end]
+        start = end
 
 
 def files_to_ingest(paths: Sequence[Path]) -> list[tuple[Path, str]]:

@@ -363,7 +363,7 @@ def record_ocr(info: PageInfo, blocks: list[RawBlock]) -> None:
 
 def ruled_tables(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, frame: Frame) -> list[FoundTable]:
     edges = ruling_edges(page.raw, frame)
-    if len(edges) < 4:
+    if not can_form_cells(edges):  # most pages: no rules, or only underlines and header or footer rules
         return []
     finder = TableFinder(EdgesOnly(edges=edges, bbox=(0, 0, frame.width, frame.height)))
     tables = []
@@ -377,6 +377,12 @@ def ruled_tables(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, frame: Fram
         if len(rows) >= 2 and max(len(row) for row in rows) >= 2:
             tables.append(FoundTable(bbox=tuple(table.bbox), rows=rows, row_boxes=boxes))
     return tables
+
+
+def can_form_cells(edges: list[dict[str, object]]) -> bool:
+    """A cell needs two horizontal and two vertical rules; without them the table finder finds nothing."""
+    horizontal = sum(edge["orientation"] == "h" for edge in edges)
+    return horizontal >= 2 and len(edges) - horizontal >= 2
 
 
 @dataclass

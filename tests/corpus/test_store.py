@@ -108,3 +108,15 @@ def test_deleting_a_document_removes_everything_it_owned(catalog):
     catalog.delete_document(document.id)
     assert catalog.get_document(document.id) is None
     assert catalog.blocks(document.id) == [] and catalog.facts() == [] and catalog.pages(document.id) == []
+
+
+def test_block_texts_come_in_order_and_can_stop_at_the_opening(catalog):
+    document = make_document("long.txt", b"long")
+    texts = [f"paragraph {i}" for i in range(300)]
+    catalog.save_document(document, [PageInfo(number=1, chars=1)],
+                          [block(i, text) for i, text in enumerate(texts)], [])
+    assert list(catalog.block_texts(document.id)) == texts
+    opening = catalog.block_texts(document.id)
+    assert [next(opening) for _ in range(3)] == texts[:3]
+    opening.close()  # stopping early releases the connection; the catalog stays usable
+    assert catalog.blocks(document.id)[-1].text == texts[-1]

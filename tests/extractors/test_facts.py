@@ -7,7 +7,8 @@ from collections.abc import Sequence
 import pytest
 
 from corpus.models import Block, DocumentRef, Fact
-from extractors.facts import extract_facts, fact_pipeline
+from extractors.facts import extract_facts
+from extractors.pipeline import fact_pipeline
 
 DOCUMENT = DocumentRef(id="doc-1", filename="sample.txt")
 

@@ -213,6 +213,26 @@ def test_pdf_borderless_columns_become_table_rows() -> None:
     assert texts(reading, "paragraph") == ["Results of the monitoring period"]
 
 
+def test_pdf_header_and_footer_rules_make_no_table_and_a_boxed_grid_still_does() -> None:
+    def draw(pdf: canvas.Canvas) -> None:
+        pdf.setFont("Helvetica", 10)
+        pdf.line(72, 800, 520, 800)  # header rule
+        pdf.drawString(72, 760, "Emission reductions were 3,120 tCO2 in the period.")
+        pdf.line(72, 740, 300, 740)  # underline
+        pdf.line(72, 60, 520, 60)  # footer rule
+        pdf.showPage()
+        pdf.setFont("Helvetica", 10)
+        pdf.grid([72, 250, 400], [700, 680, 660])
+        for i, row in enumerate([("Year", "tCO2"), ("2023", "3,120")]):
+            pdf.drawString(80, 686 - 20 * i, row[0])
+            pdf.drawString(258, 686 - 20 * i, row[1])
+
+    reading = read(canvas_pdf(draw), "rules.pdf")
+
+    assert [b.kind for b in reading.blocks if b.page == 1] == ["paragraph"]
+    assert [b.cells for b in reading.blocks if b.page == 2] == [["Year", "tCO2"], ["2023", "3,120"]]
+
+
 def test_pdf_japanese_lines_join_without_spaces() -> None:
     pdfmetrics.registerFont(UnicodeCIDFont("HeiseiKakuGo-W5"))
     style = ParagraphStyle("ja", fontName="HeiseiKakuGo-W5", fontSize=11, leading=15, wordWrap="CJK")
