@@ -30,6 +30,7 @@ import httpx
 from corpus.models import Block, Document, DocumentRef, Evidence, Fact, PageInfo, Passage
 from corpus.store import Catalog
 from indices import EmbeddedIndex, warm_up
+from service.access import Role, create_key
 from service.archive import passages_of
 
 BLOCKS_PER_PAGE = 4
@@ -216,6 +217,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=600, help="queries of each kind per measurement")
     parser.add_argument("--repeats", type=int, default=3, help="measurements of each kind")
     parser.add_argument("--no-http", action="store_true")
+    parser.add_argument("--no-python", action="store_true", help="only the HTTP measurements")
     args = parser.parse_args()
     warm_up()
     with tempfile.TemporaryDirectory() as scratch:
@@ -229,8 +231,9 @@ def main() -> None:
             print(f"  {kind:<11} {results.total:,} results for {queries[0][0]} {queries[0][1] or ''}")
         gc.freeze()  # as `jcm serve` does once started
         print(f"load average before: {os.getloadavg()[0]:.1f}")
-        report("python", lambda query, filters: index.search(query, filters=filters or None),
-               args.runs, args.repeats, cpu=True)
+        if not args.no_python:
+            report("python", lambda query, filters: index.search(query, filters=filters or None),
+                   args.runs, args.repeats, cpu=True)
         index.close()
         if not args.no_http:
             http_latencies(data_dir, args.runs, args.repeats)
@@ -238,9 +241,11 @@ def main() -> None:
 
 def http_latencies(data_dir: Path, runs: int, repeats: int) -> None:
     port = free_port()
+    key = create_key(Catalog(data_dir), Role("public"), "search benchmark")[1]  # as an API client reads
     server = start_service(data_dir, port)
     try:
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as client:
+        headers = {"Authorization": f"Bearer {key}"}
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30, headers=headers) as client:
             def run(query: str, filters: dict[str, object]) -> object:
                 response = client.get("/search", params={"q": query, **filters})
                 response.raise_for_status()
