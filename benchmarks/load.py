@@ -63,7 +63,7 @@ def document_text(number: int, rng: random.Random) -> str:
         "ja": f"プロジェクト設計書:{country[2]}の{site[1]}における{technology[1]}導入 {2015 + number % 10}年",
         "th": f"เอกสารออกแบบโครงการ {technology[2]} ใน{site[2]} {country[3]} พ.ศ. {2558 + number % 10}",
     }[language]
-    return "\n".join([title, *(passage_text(language, rng) for _ in range(PARAGRAPHS))]) + "\n"
+    return "\n".join([title, *(passage_text(language, rng)[0] for _ in range(PARAGRAPHS))]) + "\n"
 
 
 def write_corpus(folder: Path, count: int, seed: int) -> None:
