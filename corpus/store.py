@@ -466,17 +466,6 @@ class Catalog:
             _insert_warnings(db, warnings)
             _mark_flag_changes(db, flagged)
 
-    def replace_rule_warnings(self, warnings: Iterable[Warning], rules: Iterable[str]) -> None:
-        """Store a fresh computation of every warning of these rules (rules that span documents)."""
-        with self._transaction() as db:
-            flagged = _flagged(db)
-            for rule in rules:
-                stale = "SELECT id FROM warnings WHERE rule = ?"
-                db.execute(f"DELETE FROM warning_documents WHERE warning_id IN ({stale})", (rule,))
-                db.execute("DELETE FROM warnings WHERE rule = ?", (rule,))
-            _insert_warnings(db, warnings)
-            _mark_flag_changes(db, flagged)
-
     def warnings(
         self,
         document_id: str | None = None,

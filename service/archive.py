@@ -292,21 +292,27 @@ class Archive:
         return own + across
 
     def recheck_all(self) -> None:
-        """Recompute every profile and warning from the catalog alone, as if nothing had been kept: what
-        refresh keeps up to date change by change, done from scratch (reviews stay by warning id)."""
+        """Recompute every profile and warning from scratch and store them (reviews stay by warning id)."""
+        warnings, profiles = self.recomputed()
+        for document_id, (host, data) in profiles.items():
+            self.catalog.save_profile(document_id, host, data)
+        self.catalog.replace_warnings(warnings)
+
+    def recomputed(self) -> tuple[list[Warning], dict[str, tuple[str | None, str]]]:
+        """Every warning, and every ingested document's profile as stored, computed from the catalog's facts
+        and texts alone, reading nothing kept: what refresh keeps up to date change by change."""
         every = {"include_confidential": True}
         facts = self.catalog.facts(**every)
         by_document: dict[str, list[Fact]] = {}
         for fact in facts:
             by_document.setdefault(fact.document.id, []).append(fact)
-        documents = [d for d in self.catalog.list_documents(**every) if d.status == "ingested"]
-        profiles = {}
-        for document in documents:
-            profile = profile_of(document_ref(document), self.catalog.block_texts(document.id))
-            self.catalog.save_profile(document.id, *stored_profile(profile, by_document.get(document.id, [])))
-            profiles[document.id] = profile
-        warnings = run_checks(facts) + run_cross_document_checks(facts, profiles)
-        self.catalog.replace_warnings(warnings)
+        profiles, stored = {}, {}
+        for document in self.catalog.list_documents(**every):
+            if document.status == "ingested":
+                profile = profile_of(document_ref(document), self.catalog.block_texts(document.id))
+                profiles[document.id] = profile
+                stored[document.id] = stored_profile(profile, by_document.get(document.id, []))
+        return run_checks(facts) + run_cross_document_checks(facts, profiles), stored
 
     def _flags(self) -> tuple[set[str], set[str]]:
         """Documents with warnings, and those with warnings a public viewer may see."""
