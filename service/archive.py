@@ -279,7 +279,7 @@ class Archive:
         facts = {d: self.catalog.facts(d, **every) for d in sorted(changed)}
         own = [w for d in sorted(changed) for w in run_checks(facts[d])]
         stored = {d: load_profile(*found) for d, found in self.catalog.profiles(changed).items()}
-        mine = [found for d, (_, found) in stored.items() if facts[d] and found.host_country]
+        mine = [found for d, (_, found) in stored.items() if facts[d]]
         hosts = {found.host_country for found in mine if found.host_country}
         for d, (ref, data) in self.catalog.profiles(host_countries=hosts).items():
             stored.setdefault(d, load_profile(ref, data))
