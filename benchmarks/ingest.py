@@ -1,6 +1,7 @@
 """Ingest speed and memory on generated PDFs in Thai, Japanese and English, with paragraphs and ruled tables.
 
     python benchmarks/ingest.py [--pages 100] [--runs 3] [--files 8] [--memory-pages 500] [--corpus DIR]
+                                [--archive-sizes 8,40] [--one-more-only]
 
 Prints, each the median of the runs:
 - text pages per second of bare pypdfium2 text extraction (the practical limit), bare pdfplumber
@@ -8,6 +9,8 @@ Prints, each the median of the runs:
   writes: a real Archive ingest), and the ratios between them, on one PDF of text pages;
 - seconds per image-only (scanned) page, measured on its own PDF so the text-page figures exclude them;
 - pipeline throughput with 1 and with 2 workers on many files;
+- pages per second of ingesting one more 25-page file into an empty archive and into archives of
+  --archive-sizes files (the warnings after an ingest should cost what the change costs);
 - peak memory (summed RSS of the ingest process and all its descendants, sampled) while `jcm ingest`
   reads one large PDF that also holds a few scanned pages.
 With one file and one worker, worker and parent take turns on the document, so the 1-worker rate is
@@ -18,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -261,11 +265,7 @@ def scanned_cost(folder: Path, runs: int) -> None:
 
 
 def compare_workers(folder: Path, files: int, pages: int, runs: int) -> None:
-    paths = []
-    for i in range(files):
-        path = folder / f"file_{i}.pdf"
-        path.write_bytes(generated_pdf(pages, first=1 + i * pages))
-        paths.append(path)
+    paths = generated_files(folder, files, pages)
     label = f"{files} files of {pages} pages"
     rates, total = interleaved({"full pipeline, 1 worker": pipeline(1),
                                 "full pipeline, 2 workers": pipeline(2)}, paths, runs)
@@ -273,22 +273,48 @@ def compare_workers(folder: Path, files: int, pages: int, runs: int) -> None:
         line(label, name, total, value, runs)
     ratio = rates["full pipeline, 2 workers"] / rates["full pipeline, 1 worker"]
     print(f"{label:<34} 2 workers / 1 worker {ratio:6.2f}x (goal: near the {os.cpu_count()} cores)")
+
+
+def generated_files(folder: Path, files: int, pages: int) -> list[Path]:
+    """Files of these many pages each, each about other projects (its own numbering)."""
+    paths = []
+    for i in range(files):
+        path = folder / f"file_{i}.pdf"
+        if not path.exists():
+            path.write_bytes(generated_pdf(pages, first=1 + i * pages))
+        paths.append(path)
+    return paths
+
+
+def one_more_file(folder: Path, pages: int, sizes: Sequence[int], runs: int) -> None:
+    """Pages per second of adding one file to an archive of these many files: the warnings after an
+    ingest must cost what the change costs, not what the archive holds. Each archive is built once and
+    copied for each run, so only the one more file is timed."""
+    paths = generated_files(folder, max(sizes, default=0), pages)
     extra = folder / "one_more.pdf"
-    extra.write_bytes(generated_pdf(pages, first=1 + files * pages))
-    into_full = statistics.median(one_more_into(paths, extra) for _ in range(runs))
-    into_empty = statistics.median(one_more_into([], extra) for _ in range(runs))
+    extra.write_bytes(generated_pdf(pages, first=1 + len(paths) * pages))
+    rates = {}
+    for size in (0, *sizes):
+        built = folder / f"archive-of-{size}"
+        archive = Archive(Settings(data_dir=built, workers=1))
+        warm_up(archive, 1, folder)
+        archive.ingest_paths(paths[:size])
+        archive.close()
+        rates[size] = statistics.median(one_more_into(built, extra, folder) for _ in range(runs))
     label = f"one more file of {pages} pages"
-    line(label, "into an empty archive", pages, into_empty, runs)
-    line(label, f"into one of {files} files", pages, into_full, runs)
+    for size, rate in rates.items():
+        line(label, f"into an archive of {size} files", pages, rate, runs)
+    for size in sizes:
+        print(f"{label:<34} archive of {size} / empty {rates[size] / rates[0]:6.2f}x (goal: near 1)")
 
 
-def one_more_into(already: list[Path], extra: Path) -> float:
-    """Pages per second of adding one file to an archive that holds these: the checks across documents
-    and the warnings look at every document, so this shows what a fuller archive costs each ingest."""
+def one_more_into(built: Path, extra: Path, folder: Path) -> float:
+    """Pages per second of ingesting one file into a copy of this archive (workers already started)."""
     with tempfile.TemporaryDirectory() as data_dir:
-        archive = Archive(Settings(data_dir=Path(data_dir), workers=1))
-        warm_up(archive, 1, Path(data_dir))
-        archive.ingest_paths(already)
+        copy = Path(data_dir) / "data"
+        shutil.copytree(built, copy)
+        archive = Archive(Settings(data_dir=copy, workers=1))
+        warm_up(archive, 1, folder)
         started = time.perf_counter()
         [outcome] = archive.ingest_paths([extra])
         elapsed = time.perf_counter() - started
@@ -363,7 +389,15 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--files", type=int, default=8, help="files for the 1-versus-2-workers comparison")
     parser.add_argument("--memory-pages", type=int, default=500)
     parser.add_argument("--corpus", type=Path, help="a folder whose PDFs are measured as a further workload")
+    parser.add_argument("--archive-sizes", default="8,40",
+                        help="files already in the archive when one more is ingested (comma-separated)")
+    parser.add_argument("--one-more-only", action="store_true", help="only one more file into archives")
     args = parser.parse_args(argv)
+    sizes = [int(size) for size in args.archive_sizes.split(",") if size]
+    if args.one_more_only:
+        with tempfile.TemporaryDirectory() as tmp:
+            one_more_file(Path(tmp), 25, sizes, args.runs)
+        return
     print(f"start-up before the first file (workers, index dictionaries): {startup_seconds():.2f} s")
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -372,6 +406,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         compare_readers(f"{args.pages}-page PDF, th/ja/en + tables", [text_pdf], args.runs)
         scanned_cost(folder, args.runs)
         compare_workers(folder, args.files, 25, args.runs)
+        one_more_file(folder, 25, sizes, args.runs)
         peak_memory(folder, args.memory_pages, scanned_every=50)
     if args.corpus:
         corpus_rates(args.corpus, args.runs)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 from checks import arithmetic, counts, credits, crossdoc, cumulative, currency, shares, sums
 from checks.base import Rule
@@ -37,11 +37,14 @@ def run_checks(facts: Sequence[Fact]) -> list[Warning]:
 
 
 def run_cross_document_checks(
-    facts: Sequence[Fact], profiles: Mapping[str, DocumentProfile] | None = None
+    facts: Sequence[Fact],
+    profiles: Mapping[str, DocumentProfile] | None = None,
+    involving: Collection[str] | None = None,
 ) -> list[Warning]:
     """Rules comparing documents about the same project; `profiles` adds what a document says beyond its
-    numbers (title, host country, monitoring period), keyed by document id."""
-    return crossdoc.check_across_documents(facts, profiles or {})
+    numbers (title, host country, monitoring period), keyed by document id. With `involving`, only the
+    pairs of documents that hold one of those."""
+    return crossdoc.check_across_documents(facts, profiles or {}, involving)
 
 
 __all__ = ["DocumentProfile", "run_checks", "run_cross_document_checks", "CROSS_DOCUMENT_RULE_NAMES"]

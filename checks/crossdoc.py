@@ -3,7 +3,7 @@ is read against the ex-ante estimate of the PDD."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import date
 
 from checks.base import fmt, make_warning, tolerance
@@ -67,14 +67,19 @@ def _one_value(facts: Sequence[Fact]) -> bool:
     return all(abs(f.value - first.value) <= max(tolerance(f), tolerance(first)) for f in facts[1:])
 
 
-def check_across_documents(facts: Sequence[Fact], profiles: Mapping[str, DocumentProfile]) -> list[Warning]:
+def check_across_documents(
+    facts: Sequence[Fact], profiles: Mapping[str, DocumentProfile], involving: Collection[str] | None = None
+) -> list[Warning]:
+    """The warnings of every pair of documents about the same project; with `involving`, of the pairs
+    with at least one of those documents (what a change to them can alter)."""
     by_document: dict[str, list[Fact]] = defaultdict(list)
     for fact in facts:
         by_document[fact.document.id].append(fact)
     documents = {d: _Document(sorted(f, key=lambda x: x.evidence.start), profiles.get(d))
                  for d, f in sorted(by_document.items())}
     found: dict[str, Warning] = {}
-    for first_id, second_id in project_pairs({d: document.signature for d, document in documents.items()}):
+    signatures = {d: document.signature for d, document in documents.items()}
+    for first_id, second_id in project_pairs(signatures, involving):
         first, second = documents[first_id], documents[second_id]
         pair = _differences(first, second) + _monitored(first, second) + _monitored(second, first)
         for warning in pair:

@@ -8,9 +8,10 @@ only when the signatures agree strongly; documents about several projects are ne
 from __future__ import annotations
 
 import csv
+import json
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from itertools import combinations
@@ -136,8 +137,11 @@ def same_project(first: Signature, second: Signature) -> bool:
     return len(shared) >= MIN_SHARED_CONCEPTS and len(shared) / len(union) >= MIN_CONCEPT_OVERLAP
 
 
-def project_pairs(signatures: Mapping[str, Signature]) -> list[tuple[str, str]]:
-    """Pairs of documents (ids in sorted order) that speak about the same single project."""
+def project_pairs(
+    signatures: Mapping[str, Signature], involving: Collection[str] | None = None
+) -> list[tuple[str, str]]:
+    """Pairs of documents (ids in sorted order) that speak about the same single project; with
+    `involving`, only the pairs with at least one of those documents."""
     by_country: dict[str, list[str]] = defaultdict(list)
     for document_id, found in sorted(signatures.items()):
         if found.single_project and found.host_country:
@@ -145,9 +149,48 @@ def project_pairs(signatures: Mapping[str, Signature]) -> list[tuple[str, str]]:
     return [
         (first, second)
         for group in by_country.values()
-        for first, second in combinations(group, 2)
+        for first, second in (combinations(group, 2) if involving is None else _pairs_with(group, involving))
         if same_project(signatures[first], signatures[second])
     ]
+
+
+def _pairs_with(group: list[str], involving: Collection[str]) -> list[tuple[str, str]]:
+    """The pairs of a group that hold one of `involving`: as many as the group is long, not its square."""
+    members = set(group)
+    found = {
+        (min(one, other), max(one, other))
+        for one in involving if one in members
+        for other in group if other != one
+    }
+    return sorted(found)
+
+
+def stored_profile(profile: DocumentProfile, facts: Sequence[Fact]) -> tuple[str | None, str]:
+    """What is kept of a document for the checks across documents: the host country within which it can
+    be paired with others (None: a document without facts, or about several projects, never is), and its
+    profile and signature (as `dump_profile` writes them)."""
+    found = signature(sorted(facts, key=lambda f: f.evidence.start), profile)
+    host = found.host_country if facts and found.single_project else None
+    return host, dump_profile(profile, found)
+
+
+def dump_profile(profile: DocumentProfile, found: Signature) -> str:
+    """A document's profile and signature as stored beside it: both depend on that document only."""
+    return json.dumps({
+        "text": profile.text,
+        "monitoring_period": profile.monitoring_period,
+        "countries": sorted(found.countries),
+        "methodologies": sorted(found.methodologies),
+        "concepts": sorted(found.concepts),
+        "projects_named": sorted(found.projects_named),
+    }, ensure_ascii=False)
+
+
+def load_profile(document: DocumentRef, stored: str) -> tuple[DocumentProfile, Signature]:
+    data = json.loads(stored)
+    fields = ("countries", "methodologies", "concepts", "projects_named")
+    found = Signature(*(frozenset(data[field]) for field in fields))
+    return DocumentProfile(document, data["text"], data["monitoring_period"]), found
 
 
 def group_projects(signatures: Mapping[str, Signature]) -> list[list[str]]:

@@ -65,6 +65,16 @@ CREATE TABLE IF NOT EXISTS warning_documents (
     document_id TEXT NOT NULL,
     PRIMARY KEY (warning_id, document_id)
 );
+-- What the checks across documents read of each ingested document besides its facts (its opening text,
+-- monitoring period and project signature, as JSON): it depends on that document only, so it is kept
+-- rather than recomputed for every other document's change. host_country is set only for a document
+-- with facts about one project in one country: only those can be paired, and only within a country.
+CREATE TABLE IF NOT EXISTS profiles (
+    document_id TEXT PRIMARY KEY,
+    host_country TEXT,
+    data TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS profiles_country ON profiles(host_country);
 -- Documents whose warnings and search index entries may lag behind their rows here: marked in the
 -- transaction that changes them, cleared once the index holds them, so an interrupted run is finished
 -- by the next one.
@@ -106,7 +116,7 @@ CONFIDENTIAL_WARNINGS = (
     "WHERE d.confidential = 1"
 )
 
-DOCUMENT_TABLES = ("pages", "blocks", "facts")
+DOCUMENT_TABLES = ("pages", "blocks", "facts", "profiles")
 _STATUS = "json_extract(d.data, '$.status')"
 ORPHAN_QUERIES = {
     **{
@@ -406,6 +416,40 @@ class Catalog:
             found = {key: db.execute(sql, key).fetchall() for key in keys if key[0] not in hidden}
         return {key: [Fact.model_validate_json(r[0]) for r in found.get(key, ())] for key in keys}
 
+    # profiles --------------------------------------------------------------
+
+    def save_profile(self, document_id: str, host_country: str | None, data: str) -> None:
+        """Keep a document's profile (replaced, with its other rows, when the document changes); a
+        document removed meanwhile gets none."""
+        with self._transaction() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO profiles SELECT ?, ?, ? "
+                "WHERE EXISTS (SELECT 1 FROM documents WHERE id = ?)",
+                (document_id, host_country, data, document_id),
+            )
+
+    def profiles(
+        self, document_ids: Iterable[str] = (), *, host_countries: Iterable[str] = ()
+    ) -> dict[str, tuple[DocumentRef, str]]:
+        """The stored profiles of these documents and of every document about one of these host countries."""
+        ids, countries = list(dict.fromkeys(document_ids)), list(dict.fromkeys(host_countries))
+        sql = (
+            "SELECT d.id, d.filename, p.data FROM profiles p JOIN documents d ON d.id = p.document_id "
+            f"WHERE p.document_id IN ({_marks(ids)}) OR p.host_country IN ({_marks(countries)})"
+        )
+        with self._connect() as db:
+            rows = db.execute(sql, (*ids, *countries)).fetchall()
+        return {r[0]: (DocumentRef(id=r[0], filename=r[1]), r[2]) for r in rows}
+
+    def documents_without_profile(self) -> list[str]:
+        """Ingested documents without a stored profile: new ones, or all in a catalog older than profiles."""
+        sql = (
+            f"SELECT d.id FROM documents d WHERE {_STATUS} = 'ingested' "
+            "AND NOT EXISTS (SELECT 1 FROM profiles p WHERE p.document_id = d.id) ORDER BY d.id"
+        )
+        with self._connect() as db:
+            return [r[0] for r in db.execute(sql)]
+
     # warnings --------------------------------------------------------------
 
     def replace_warnings(self, warnings: Iterable[Warning], documents: Iterable[str] | None = None) -> None:
@@ -422,17 +466,6 @@ class Catalog:
                 stale = "SELECT warning_id FROM warning_documents WHERE document_id = ?"
                 db.execute(f"DELETE FROM warnings WHERE id IN ({stale})", (document_id,))
                 db.execute(f"DELETE FROM warning_documents WHERE warning_id IN ({stale})", (document_id,))
-            _insert_warnings(db, warnings)
-            _mark_flag_changes(db, flagged)
-
-    def replace_rule_warnings(self, warnings: Iterable[Warning], rules: Iterable[str]) -> None:
-        """Store a fresh computation of every warning of these rules (rules that span documents)."""
-        with self._transaction() as db:
-            flagged = _flagged(db)
-            for rule in rules:
-                stale = "SELECT id FROM warnings WHERE rule = ?"
-                db.execute(f"DELETE FROM warning_documents WHERE warning_id IN ({stale})", (rule,))
-                db.execute("DELETE FROM warnings WHERE rule = ?", (rule,))
             _insert_warnings(db, warnings)
             _mark_flag_changes(db, flagged)
 
@@ -583,6 +616,10 @@ def _where(filters: dict[str, str | None]) -> tuple[str, tuple[str, ...]]:
     if not present:
         return "", ()
     return "WHERE " + " AND ".join(f"{k} = ?" for k in present), tuple(present.values())
+
+
+def _marks(values: Sequence[object]) -> str:
+    return ", ".join("?" * len(values))
 
 
 def _iso(moment: datetime | None) -> str:

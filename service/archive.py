@@ -10,9 +10,9 @@ from datetime import UTC, datetime
 from pathlib import Path, PurePath
 from typing import Literal
 
-from checks import CROSS_DOCUMENT_RULE_NAMES, run_checks, run_cross_document_checks
-from checks.projects import profile_of
-from corpus.models import Block, Document, DocumentRef, Passage, SearchResults
+from checks import run_checks, run_cross_document_checks
+from checks.projects import load_profile, profile_of, same_project, stored_profile
+from corpus.models import Block, Document, DocumentRef, Fact, Passage, SearchResults, Warning
 from corpus.store import Catalog, document_id_for, document_ref, sha256_of
 from extractors.readers import SUPPORTED_EXTENSIONS
 from indices import IndexSchemaError, SearchIndex, open_index
@@ -86,6 +86,7 @@ class Archive:
         index of another version is replaced)."""
         if not self.index_is_current():
             shutil.rmtree(self.settings.data_dir / "index")
+        self.recheck_all()
         self.refresh(set())
         return self.reindex()
 
@@ -245,27 +246,73 @@ class Archive:
     # derived state ---------------------------------------------------------
 
     def refresh(self, changed: set[str], stage: Stage | None = None) -> None:
-        """Recompute the warnings of changed documents and those across documents, and bring the index up
-        to date with the catalog; documents left pending by an interrupted run are finished too.
-        ``stage`` hears "checking", then "indexing"."""
+        """Recompute the warnings that involve changed documents (their own, and those across documents
+        that a change to them can alter), and bring the index up to date with the catalog; documents left
+        pending by an interrupted run are finished too. ``stage`` hears "checking", then "indexing"."""
         (stage or _ignore)("checking")
         changed = changed | self.catalog.pending_refresh()
         flagged_before = self._flags()
-        every = {"include_confidential": True}
-        facts = self.catalog.facts(**every)  # read once: the checks of each changed document and across
-        warnings = [w for d in sorted(changed) for w in run_checks([f for f in facts if f.document.id == d])]
-        self.catalog.replace_warnings(warnings, documents=changed)
-        # A changed document can create or settle a disagreement with any other document.
-        documents = [d for d in self.catalog.list_documents(**every) if d.status == "ingested"]
-        profiles = {d.id: profile_of(document_ref(d), self.catalog.block_texts(d.id)) for d in documents}
-        across = run_cross_document_checks(facts, profiles)
-        self.catalog.replace_rule_warnings(across, rules=CROSS_DOCUMENT_RULE_NAMES)
+        self._store_missing_profiles()
+        self.catalog.replace_warnings(self._warnings_involving(changed), documents=changed)
         flagged_now = self._flags()
         (stage or _ignore)("indexing")
         flag_changes = (flagged_before[0] ^ flagged_now[0]) | (flagged_before[1] ^ flagged_now[1])
         pending = changed | flag_changes | self.catalog.pending_refresh()
         self.reindex(pending)
         self.catalog.clear_pending(pending)
+
+    def _store_missing_profiles(self) -> None:
+        """Profiles of documents stored since the last refresh (a catalog older than profiles gets all
+        of its documents' here, once)."""
+        for document_id in self.catalog.documents_without_profile():
+            document = self.catalog.get_document(document_id, include_confidential=True)
+            if document is None:
+                continue
+            profile = profile_of(document_ref(document), self.catalog.block_texts(document_id))
+            facts = self.catalog.facts(document_id, include_confidential=True)
+            self.catalog.save_profile(document_id, *stored_profile(profile, facts))
+
+    def _warnings_involving(self, changed: set[str]) -> list[Warning]:
+        """Each changed document's own warnings, and those across documents of every pair holding one:
+        a pair of unchanged documents warns as before."""
+        every = {"include_confidential": True}
+        facts = {d: self.catalog.facts(d, **every) for d in sorted(changed)}
+        own = [w for d in sorted(changed) for w in run_checks(facts[d])]
+        stored = {d: load_profile(*found) for d, found in self.catalog.profiles(changed).items()}
+        mine = [found for d, (_, found) in stored.items() if facts[d]]
+        hosts = {found.host_country for found in mine if found.host_country}
+        for d, (ref, data) in self.catalog.profiles(host_countries=hosts).items():
+            stored.setdefault(d, load_profile(ref, data))
+        # Only a document about the same project as a changed one can have a warning with it.
+        others = {d: found for d, (_, found) in stored.items() if d not in changed}
+        partners = {d for d, found in others.items() if any(same_project(m, found) for m in mine)}
+        facts |= {d: self.catalog.facts(d, **every) for d in sorted(partners)}
+        profiles = {d: stored[d][0] for d in facts if d in stored}
+        across = run_cross_document_checks([f for d in sorted(facts) for f in facts[d]], profiles, changed)
+        return own + across
+
+    def recheck_all(self) -> None:
+        """Recompute every profile and warning from scratch and store them (reviews stay by warning id)."""
+        warnings, profiles = self.recomputed()
+        for document_id, (host, data) in profiles.items():
+            self.catalog.save_profile(document_id, host, data)
+        self.catalog.replace_warnings(warnings)
+
+    def recomputed(self) -> tuple[list[Warning], dict[str, tuple[str | None, str]]]:
+        """Every warning, and every ingested document's profile as stored, computed from the catalog's facts
+        and texts alone, reading nothing kept: what refresh keeps up to date change by change."""
+        every = {"include_confidential": True}
+        facts = self.catalog.facts(**every)
+        by_document: dict[str, list[Fact]] = {}
+        for fact in facts:
+            by_document.setdefault(fact.document.id, []).append(fact)
+        profiles, stored = {}, {}
+        for document in self.catalog.list_documents(**every):
+            if document.status == "ingested":
+                profile = profile_of(document_ref(document), self.catalog.block_texts(document.id))
+                profiles[document.id] = profile
+                stored[document.id] = stored_profile(profile, by_document.get(document.id, []))
+        return run_checks(facts) + run_cross_document_checks(facts, profiles), stored
 
     def _flags(self) -> tuple[set[str], set[str]]:
         """Documents with warnings, and those with warnings a public viewer may see."""

@@ -62,7 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="search only the words given, not their glossary names in the other languages")
     _add_backend_arguments(search)
 
-    reindex = commands.add_parser("reindex", help="rebuild the search index from the catalog")
+    reindex = commands.add_parser("reindex", help="recompute warnings, rebuild the search index")
     _add_backend_arguments(reindex)
     verify = commands.add_parser(
         "verify", help="check the catalog, the stored files and the search index; non-zero exit on problems"

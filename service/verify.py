@@ -28,7 +28,7 @@ class Report:
 def verify_archive(archive: Archive) -> Report:
     report = Report()
     catalog = archive.catalog
-    documents = catalog.list_documents()
+    documents = catalog.list_documents(include_confidential=True)  # verify sees every document
     report.problems["catalog"] = catalog.integrity_problems() + [
         problem for document in documents for problem in document_problems(catalog, document)
     ]
@@ -37,7 +37,9 @@ def verify_archive(archive: Archive) -> Report:
         report.remarks.append(f"{leftovers} partly written files left by interrupted runs (never referenced)")
     report.problems["index"] = index_problems(archive, documents)
     pending = catalog.pending_refresh()
-    if pending:
+    if not pending:
+        report.problems["catalog"] += derived_problems(archive)
+    else:  # warnings and index entries lag until the next run finishes them
         report.problems["index"].append(
             f"{len(pending)} changed documents are not yet checked and indexed (an ingest is running or was "
             "interrupted)"
@@ -57,9 +59,26 @@ def document_problems(catalog: Catalog, document: Document) -> list[str]:
     blocks = {block.index: block.page for block in catalog.blocks(document.id)}
     if any(not 1 <= page <= document.pages for page in blocks.values()):
         problems.append(f"{name}: blocks on pages the document does not have")
-    for fact in catalog.facts(document_id=document.id):
+    for fact in catalog.facts(document_id=document.id, include_confidential=True):
         if fact.document.id != document.id or blocks.get(fact.evidence.block) != fact.evidence.page:
             problems.append(f"{name}: fact {fact.id} points to no block of the document")
+    return problems
+
+
+def derived_problems(archive: Archive) -> list[str]:
+    """Warnings and profiles are kept up to date change by change: they must be what a recomputation of
+    the whole catalog gives."""
+    warnings, profiles = archive.recomputed()
+    expected = {w.id: w.model_dump() for w in warnings}
+    kept = {w.id: w.model_copy(update={"status": "open", "note": None}).model_dump()
+            for w in archive.catalog.warnings(include_confidential=True)}
+    differing = {i for i in expected.keys() | kept.keys() if expected.get(i) != kept.get(i)}
+    stale = {d for d, (_, data) in archive.catalog.profiles(profiles).items() if profiles[d][1] != data}
+    problems = []
+    if differing:
+        problems.append(f"{len(differing)} warnings differ from a recomputation (`jcm reindex` redoes them)")
+    if stale:
+        problems.append(f"{len(stale)} kept profiles differ from their documents (`jcm reindex` redoes them)")
     return problems
 
 
