@@ -5,6 +5,7 @@ Every route but /health and the OpenAPI pages needs a viewer (service.access): r
 it below HTTP (include_confidential), writes need its role to allow them.
 """
 
+import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import date
@@ -18,6 +19,7 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from corpus.models import Document, Fact, Job, PageInfo, SearchResults, Warning
+from indices import SearchBackendError
 from service import formats, web
 from service.access import Role, Viewer, create_key, require
 from service.archive import Archive
@@ -25,6 +27,7 @@ from service.jobs import JobRunner, UploadRefused, checked_upload
 from service.queries import FactQuery, Project, ProjectResolver, select_facts
 from service.settings import Settings
 
+log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
@@ -556,6 +559,11 @@ def install_error_handlers(app: FastAPI) -> None:
     async def validation_error(request: Request, error: RequestValidationError) -> JSONResponse:
         detail = [{"loc": list(e["loc"]), "msg": e["msg"]} for e in error.errors()]
         return error_response(422, "the request is not valid", detail)
+
+    @app.exception_handler(SearchBackendError)
+    async def search_unavailable(request: Request, error: SearchBackendError) -> JSONResponse:
+        log.error("search backend unavailable: %s", error)  # its address is for the operator, not clients
+        return error_response(503, "search is unavailable: the search backend cannot be reached")
 
     @app.exception_handler(Exception)
     async def unexpected_error(request: Request, error: Exception) -> JSONResponse:
