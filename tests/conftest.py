@@ -29,6 +29,15 @@ JAPANESE_PDD = (
     "排出削減量:1,200 tCO2/年\n"
 )
 
+# One project stated by two documents in two languages: the cross-document checks pair them.
+MONGOLIA_PDD = """Project title: Installation of heat pumps at a hospital in Ulaanbaatar
+Host country: Mongolia
+Emission reductions: {reduction} tCO2e per year.
+"""
+MONGOLIA_SUMMARY = """プロジェクト名:ウランバートル市の病院におけるヒートポンプ導入
+ホスト国:モンゴル
+排出削減量:{reduction} tCO2/年
+"""
 ENGLISH_NOTICE = [
     "Selection of JCM model projects in Mongolia, fiscal year 2024.",
     "The two projects below introduce efficient boilers for district heating in Darkhan.",
@@ -51,6 +60,15 @@ def english_pdf(pages: int = 2) -> bytes:
         pdf.drawString(50, 730, f"Emission reductions in the monitoring period: {1200 + page:,} tCO2.")
         pdf.showPage()
     pdf.save()
+    return out.getvalue()
+
+
+def docx_of(paragraphs: list[str]) -> bytes:
+    document = docx.Document()
+    for paragraph in paragraphs:
+        document.add_paragraph(paragraph)
+    out = BytesIO()
+    document.save(out)
     return out.getvalue()
 
 

@@ -5,15 +5,10 @@ import pytest
 
 from service.archive import Archive
 from service.settings import Settings
+from tests.conftest import MONGOLIA_PDD, MONGOLIA_SUMMARY
 
-ENGLISH = """Project title: Installation of heat pumps at a hospital in Ulaanbaatar
-Host country: Mongolia
-Emission reductions: 1,200 tCO2e per year.
-"""
-JAPANESE = """プロジェクト名:ウランバートル市の病院におけるヒートポンプ導入
-ホスト国:モンゴル
-排出削減量:{reduction} tCO2/年
-"""
+ENGLISH = MONGOLIA_PDD.format(reduction="1,200")
+JAPANESE = MONGOLIA_SUMMARY
 
 
 @pytest.fixture

@@ -4,10 +4,11 @@ from __future__ import annotations
 from io import BytesIO
 from pathlib import Path
 
-import docx
 import openpyxl
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
+
+from tests.conftest import docx_of
 
 COUNTRIES = ("Mongolia", "Viet Nam", "Thailand", "Indonesia", "Cambodia", "Lao PDR", "Philippines", "Kenya")
 
@@ -28,15 +29,6 @@ def as_pdf(lines: list[str]) -> bytes:
         pdf.drawString(50, 780 - 20 * row, line)
     pdf.showPage()
     pdf.save()
-    return out.getvalue()
-
-
-def as_docx(lines: list[str]) -> bytes:
-    document = docx.Document()
-    for line in lines:
-        document.add_paragraph(line)
-    out = BytesIO()
-    document.save(out)
     return out.getvalue()
 
 
@@ -63,7 +55,7 @@ def japanese_text(n: int) -> bytes:
 
 WRITERS = {
     ".pdf": lambda n: as_pdf(english_lines(n)),
-    ".docx": lambda n: as_docx(english_lines(n)),
+    ".docx": lambda n: docx_of(english_lines(n)),
     ".xlsx": lambda n: as_xlsx(english_lines(n)),
     ".html": lambda n: as_html(english_lines(n)),
     ".txt": lambda n: "\n".join(english_lines(n)).encode(),

@@ -8,18 +8,11 @@ from datetime import date
 import pytest
 
 from service.queries import overlaps, period_bounds
-from tests.conftest import THAI_SUMMARY
+from tests.conftest import MONGOLIA_PDD, MONGOLIA_SUMMARY, THAI_SUMMARY
 from tests.service.conftest import Service
 
-ENGLISH = """Project title: Installation of heat pumps at a hospital in Ulaanbaatar
-Host country: Mongolia
-Emission reductions: 1,200 tCO2e per year.
-Total project cost: 350 million JPY.
-"""
-JAPANESE = """プロジェクト名:ウランバートル市の病院におけるヒートポンプ導入
-ホスト国:モンゴル
-排出削減量:1,500 tCO2/年
-"""
+ENGLISH = MONGOLIA_PDD.format(reduction="1,200") + "Total project cost: 350 million JPY.\n"
+JAPANESE = MONGOLIA_SUMMARY.format(reduction="1,500")
 MONITORING = """Monitoring report: rooftop solar power at a dairy factory in Ulaanbaatar, Mongolia
 Monitoring period: 2023-04-01 to 2024-03-31
 Emission reductions in the monitoring period were 812 tCO2e.

@@ -10,15 +10,8 @@ import pytest
 from service.archive import Archive, Upload
 from service.settings import Settings
 from service.verify import verify_archive
+from tests.conftest import MONGOLIA_PDD, MONGOLIA_SUMMARY
 
-MONGOLIA_PDD = """Project title: Installation of heat pumps at a hospital in Ulaanbaatar
-Host country: Mongolia
-Emission reductions: {reduction} tCO2e per year.
-"""
-MONGOLIA_SUMMARY = """プロジェクト名:ウランバートル市の病院におけるヒートポンプ導入
-ホスト国:モンゴル
-排出削減量:{reduction} tCO2/年
-"""
 MONGOLIA_MONITORING = """ชื่อโครงการ: การติดตั้งปั๊มความร้อนในโรงพยาบาลที่อูลานบาตอร์ มองโกเลีย
 ระยะเวลาการติดตามผล: 1 เมษายน 2565 ถึง 31 มีนาคม 2566
 ปริมาณการลดการปล่อยก๊าซเรือนกระจก {reduction} tCO2e

@@ -9,17 +9,11 @@ import pytest
 from corpus.models import Job
 from corpus.store import Catalog
 from service.jobs import JobRunner
-from tests.conftest import THAI_SUMMARY, english_pdf
+from tests.conftest import MONGOLIA_PDD, MONGOLIA_SUMMARY, THAI_SUMMARY, english_pdf
 from tests.service.conftest import Service, start_service
 
-ENGLISH = """Project title: Installation of heat pumps at a hospital in Ulaanbaatar
-Host country: Mongolia
-Emission reductions: 1,200 tCO2e per year.
-"""
-JAPANESE = """プロジェクト名:ウランバートル市の病院におけるヒートポンプ導入
-ホスト国:モンゴル
-排出削減量:1,500 tCO2/年
-"""
+ENGLISH = MONGOLIA_PDD.format(reduction="1,200")
+JAPANESE = MONGOLIA_SUMMARY.format(reduction="1,500")
 
 
 def test_an_upload_is_accepted_at_once_and_its_job_reports_the_outcome(service: Service):

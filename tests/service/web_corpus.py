@@ -12,7 +12,6 @@ from io import BytesIO
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import docx
 import uvicorn
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfbase import pdfmetrics
@@ -24,6 +23,7 @@ from service.access import create_key
 from service.api import create_app
 from service.archive import Archive
 from service.settings import Settings
+from tests.conftest import docx_of
 
 if TYPE_CHECKING:  # playwright is needed by the browser test and screenshots only
     from playwright.sync_api import Page
@@ -72,15 +72,6 @@ def pdf_of(pages: list[list[str]], font: str = "Helvetica", size: int = 10, widt
 def japanese_pdf() -> bytes:
     pdfmetrics.registerFont(UnicodeCIDFont("HeiseiKakuGo-W5"))  # built into reportlab: no font file
     return pdf_of([JAPANESE_LINES], font="HeiseiKakuGo-W5", width=45)
-
-
-def docx_of(paragraphs: list[str]) -> bytes:
-    document = docx.Document()
-    for paragraph in paragraphs:
-        document.add_paragraph(paragraph)
-    out = BytesIO()
-    document.save(out)
-    return out.getvalue()
 
 
 def web_corpus() -> dict[str, bytes]:
