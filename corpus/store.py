@@ -458,7 +458,7 @@ class Catalog:
         Reviewers' decisions are kept apart and stay attached by warning id.
         """
         with self._transaction() as db:
-            flagged = _flagged(db)
+            flags_before = _flags(db)
             if documents is None:
                 db.execute("DELETE FROM warnings")
                 db.execute("DELETE FROM warning_documents")
@@ -467,7 +467,7 @@ class Catalog:
                 db.execute(f"DELETE FROM warnings WHERE id IN ({stale})", (document_id,))
                 db.execute(f"DELETE FROM warning_documents WHERE warning_id IN ({stale})", (document_id,))
             _insert_warnings(db, warnings)
-            _mark_flag_changes(db, flagged)
+            _mark_flag_changes(db, flags_before)
 
     def warnings(
         self,
@@ -498,11 +498,8 @@ class Catalog:
     def documents_with_warnings(self, *, public_only: bool = False) -> set[str]:
         """Documents some warning involves; with public_only, only warnings involving no confidential
         document count (what a public viewer may learn)."""
-        sql = "SELECT DISTINCT document_id FROM warning_documents"
-        if public_only:
-            sql += f" WHERE warning_id NOT IN ({CONFIDENTIAL_WARNINGS})"
         with self._connect() as db:
-            return {r[0] for r in db.execute(sql)}
+            return _flagged(db, public_only)
 
     def review_warning(self, warning_id: str, status: str, note: str | None) -> Warning | None:
         with self._transaction() as db:
@@ -577,14 +574,24 @@ def _confidential_of(db: sqlite3.Connection, document_ids: set[str]) -> set[str]
     return {r[0] for r in db.execute(sql, sorted(document_ids))} if document_ids else set()
 
 
-def _flagged(db: sqlite3.Connection) -> set[str]:
-    return {r[0] for r in db.execute("SELECT DISTINCT document_id FROM warning_documents")}
+def _flagged(db: sqlite3.Connection, public_only: bool) -> set[str]:
+    sql = "SELECT DISTINCT document_id FROM warning_documents"
+    if public_only:
+        sql += f" WHERE warning_id NOT IN ({CONFIDENTIAL_WARNINGS})"
+    return {r[0] for r in db.execute(sql)}
 
 
-def _mark_flag_changes(db: sqlite3.Connection, flagged_before: set[str]) -> None:
-    """A document that gains its first warning or loses its last is searched by that flag: its index
-    entries must follow, even if this process dies before it reindexes them."""
-    changed = flagged_before ^ _flagged(db)
+def _flags(db: sqlite3.Connection) -> tuple[set[str], set[str]]:
+    """The documents whose passages carry has_warnings, and those whose passages carry public_warnings."""
+    return _flagged(db, public_only=False), _flagged(db, public_only=True)
+
+
+def _mark_flag_changes(db: sqlite3.Connection, flags_before: tuple[set[str], set[str]]) -> None:
+    """A document that gains its first warning or loses its last (its first or last a public viewer may
+    see) is searched by that flag: its index entries must follow, even if this process dies before it
+    reindexes them."""
+    now = _flags(db)
+    changed = (flags_before[0] ^ now[0]) | (flags_before[1] ^ now[1])
     db.executemany("INSERT OR IGNORE INTO pending_refresh VALUES (?)", [(d,) for d in changed])
 
 

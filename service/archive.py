@@ -251,13 +251,11 @@ class Archive:
         pending by an interrupted run are finished too. ``stage`` hears "checking", then "indexing"."""
         (stage or _ignore)("checking")
         changed = changed | self.catalog.pending_refresh()
-        flagged_before = self._flags()
         self._store_missing_profiles()
         self.catalog.replace_warnings(self._warnings_involving(changed), documents=changed)
-        flagged_now = self._flags()
         (stage or _ignore)("indexing")
-        flag_changes = (flagged_before[0] ^ flagged_now[0]) | (flagged_before[1] ^ flagged_now[1])
-        pending = changed | flag_changes | self.catalog.pending_refresh()
+        # The catalog marked, with the warnings, every document whose warning flags changed.
+        pending = changed | self.catalog.pending_refresh()
         self.reindex(pending)
         self.catalog.clear_pending(pending)
 
