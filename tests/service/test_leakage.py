@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote, unquote
@@ -27,13 +28,10 @@ from starlette.routing import BaseRoute, Mount, Route
 from checks.base import fmt
 from service import web
 from service.access import Role, create_key
-from tests.conftest import THAI_SUMMARY
+from tests.conftest import MONGOLIA_PDD, THAI_SUMMARY
 from tests.service.conftest import Service, start_service
 
-PUBLIC_PDD = """Project title: Installation of heat pumps at a hospital in Ulaanbaatar
-Host country: Mongolia
-Emission reductions: 1,200 tCO2e per year.
-"""
+PUBLIC_PDD = MONGOLIA_PDD.format(reduction="1,200")
 SECRET_PDD = """プロジェクト名:ウランバートル市の病院におけるヒートポンプ導入
 ホスト国:モンゴル
 排出削減量:4,873 tCO2/年
@@ -295,7 +293,7 @@ def _leaks(
         client.cookies.update(cookies)
         assert response.status_code < 500, (method, url, arguments, response.text)
         visible = _visible_text(response)
-        leaked = {s for s in corpus.secrets if s in visible and not any(s in value for value in sent)}
+        leaked = {s for s in corpus.secrets if _shows(visible, s) and not any(s in value for value in sent)}
         yield f"{method} {url} {arguments.get('params') or ''}", leaked, visible
 
 
@@ -314,6 +312,14 @@ def test_the_same_probe_finds_the_confidential_content_with_an_insider_key(corpu
     for _, leaked, _ in _leaks(corpus, browser(corpus, "secretariat"), corpus.service.headers("secretariat")):
         shown |= leaked
     assert shown == corpus.secrets
+
+
+def _shows(visible: str, secret: str) -> bool:
+    """Whether the response holds the secret; a bare number only where it stands as a number, not inside
+    a random hex token (a CSRF token or a key can hold "4873")."""
+    if not secret.isdigit():
+        return secret in visible
+    return re.search(rf"(?<![0-9A-Za-z]){secret}(?![0-9])", visible) is not None
 
 
 def test_the_pages_alone_show_the_confidential_content_to_an_insider(corpus: Corpus):
