@@ -1,21 +1,22 @@
 """Ingest speed and memory on generated PDFs in Thai, Japanese and English, with paragraphs and ruled tables.
 
     python benchmarks/ingest.py [--pages 100] [--runs 3] [--files 8] [--memory-pages 500] [--corpus DIR]
-                                [--archive-sizes 8,40] [--one-more-only]
+                                [--archive-sizes 8,40] [--parts readers,workers,...]
 
 Prints, each the median of the runs:
 - text pages per second of bare pypdfium2 text extraction (the practical limit), bare pdfplumber
   extract_text (the naive way) and the full pipeline (read, extract facts, check, index, catalog
-  writes: a real Archive ingest), and the ratios between them, on one PDF of text pages;
+  writes: a real Archive ingest) on one PDF of text pages, and the pipeline's rate per core: its
+  pages per CPU-second, summed over the ingest process and its workers, compared with the readers';
 - seconds per image-only (scanned) page, measured on its own PDF so the text-page figures exclude them;
-- pipeline throughput with 1 and with 2 workers on many files;
+- pipeline throughput with 1 and with 2 workers on many files, and how many cores each kept busy
+  (CPU-seconds of all processes over wall-clock seconds);
 - pages per second of ingesting one more 25-page file into an empty archive and into archives of
   --archive-sizes files (the warnings after an ingest should cost what the change costs);
 - peak memory (summed RSS of the ingest process and all its descendants, sampled) while `jcm ingest`
   reads one large PDF that also holds a few scanned pages.
-With one file and one worker, worker and parent take turns on the document, so the 1-worker rate is
-the rate per core. Timings are noisy on a shared machine: each run takes every measure in turn, and
-the ratios printed are those of the medians measured in the same run.
+Timings are noisy on a shared machine: each run takes every measure in turn, and the ratios printed
+are those of the medians measured in the same run.
 """
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
 
@@ -67,6 +69,7 @@ FONT = {"en": "Helvetica", "ja": JAPANESE_FONT, "th": "Garuda"}
 WRAP = {"en": 100, "ja": 50, "th": 90}
 LANGUAGES = ("en", "ja", "th")
 TABLE_ROWS = 4  # data rows under the header of each page's table
+PARTS = ("startup", "readers", "scanned", "workers", "one-more", "memory")
 
 
 def register_fonts() -> None:
@@ -130,7 +133,16 @@ def scanned_page(pdf: canvas.Canvas, n: int) -> None:
 
 # --- measurements ---------------------------------------------------------------------------------
 
-Measure = Callable[[list[Path]], tuple[int, float]]
+Measure = Callable[[list[Path]], "Timing"]
+
+
+@dataclass(frozen=True)
+class Timing:
+    """Pages done, wall-clock seconds, and CPU seconds of the process and all its descendants."""
+
+    pages: int
+    seconds: float
+    cpu_seconds: float
 
 
 def pypdfium2_pages(files: list[Path]) -> int:
@@ -155,10 +167,10 @@ def pdfplumber_pages(files: list[Path]) -> int:
 
 
 def timed(count: Callable[[list[Path]], int]) -> Measure:
-    def measure(files: list[Path]) -> tuple[int, float]:
-        started = time.perf_counter()
+    def measure(files: list[Path]) -> Timing:
+        started, cpu = time.perf_counter(), tree_cpu_seconds(os.getpid())
         pages = count(files)
-        return pages, time.perf_counter() - started
+        return Timing(pages, time.perf_counter() - started, tree_cpu_seconds(os.getpid()) - cpu)
 
     return measure
 
@@ -166,13 +178,14 @@ def timed(count: Callable[[list[Path]], int]) -> Measure:
 def pipeline(workers: int) -> Measure:
     """Text pages ingested and seconds taken once the workers run: their start-up is reported apart."""
 
-    def measure(files: list[Path]) -> tuple[int, float]:
+    def measure(files: list[Path]) -> Timing:
         with tempfile.TemporaryDirectory() as data_dir:
             archive = Archive(Settings(data_dir=Path(data_dir), workers=workers))
             warm_up(archive, workers, Path(data_dir))
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), tree_cpu_seconds(os.getpid())
             outcomes = archive.ingest_paths(files)
             elapsed = time.perf_counter() - started
+            cpu_seconds = tree_cpu_seconds(os.getpid()) - cpu
             failed = [o for o in outcomes if o.status == "failed"]
             if failed:
                 raise SystemExit(f"ingest failed: {failed}")
@@ -180,7 +193,7 @@ def pipeline(workers: int) -> Measure:
             text_pages = sum(p.has_text_layer for i in ids for p in archive.catalog.pages(i))
             assert_tables_found(archive, ids)
             archive.close()
-        return text_pages, elapsed
+        return Timing(text_pages, elapsed, cpu_seconds)
 
     return measure
 
@@ -218,16 +231,19 @@ def startup_seconds() -> float:
     return elapsed
 
 
-def interleaved(measures: dict[str, Measure], files: list[Path], runs: int) -> tuple[dict[str, float], int]:
-    """Median pages per second of each measure; each run takes every measure in turn, so that a change
-    in the machine's load touches all of them alike."""
-    rates: dict[str, list[float]] = {name: [] for name in measures}
-    pages = 0
+def interleaved(
+    measures: dict[str, Measure], files: list[Path], runs: int
+) -> tuple[dict[str, float], dict[str, float], int]:
+    """Median pages per second and median pages per CPU-second (all processes) of each measure; each run
+    takes every measure in turn, so that a change in the machine's load touches all of them alike."""
+    timings: dict[str, list[Timing]] = {name: [] for name in measures}
     for _ in range(runs):
         for name, measure in measures.items():
-            pages, elapsed = measure(files)
-            rates[name].append(pages / elapsed)
-    return {name: statistics.median(values) for name, values in rates.items()}, pages
+            timings[name].append(measure(files))
+    rates = {name: statistics.median(t.pages / t.seconds for t in done) for name, done in timings.items()}
+    per_cpu = {name: statistics.median(t.pages / t.cpu_seconds for t in done)
+               for name, done in timings.items()}
+    return rates, per_cpu, timings[next(iter(measures))][-1].pages
 
 
 def line(label: str, name: str, pages: int, value: float, runs: int, unit: str = "pages/s") -> None:
@@ -235,16 +251,19 @@ def line(label: str, name: str, pages: int, value: float, runs: int, unit: str =
 
 
 def compare_readers(label: str, files: list[Path], runs: int) -> None:
+    """The readers run in this process on one core; the pipeline's rate per core is its pages per CPU
+    second summed over every process of the ingest (parent, workers), whatever they overlap."""
     measures = {"pypdfium2 text only": timed(pypdfium2_pages),
                 "pdfplumber extract_text": timed(pdfplumber_pages),
                 "full pipeline, 1 worker": pipeline(1)}
-    rates, pages = interleaved(measures, files, runs)
+    rates, per_cpu, pages = interleaved(measures, files, runs)
     for name, value in rates.items():
         line(label, name, pages, value, runs)
-    full = rates["full pipeline, 1 worker"]
-    print(f"{label:<34} full pipeline per core {full:6.1f} pages/s (goal >= 100)")
-    print(f"{label:<34} pipeline / pdfplumber {full / rates['pdfplumber extract_text']:6.1f}x (goal >= 10)   "
-          f"pypdfium2 / pipeline {rates['pypdfium2 text only'] / full:6.1f}x (goal <= 4)")
+    full = per_cpu["full pipeline, 1 worker"]
+    pdfium, plumber = per_cpu["pypdfium2 text only"], per_cpu["pdfplumber extract_text"]
+    print(f"{label:<34} full pipeline per core {full:6.1f} pages per CPU-second (goal >= 100)")
+    print(f"{label:<34} per CPU-second: pipeline / pdfplumber {full / plumber:6.1f}x (goal >= 10)   "
+          f"pypdfium2 / pipeline {pdfium / full:6.1f}x (goal <= 4)")
 
 
 def scanned_cost(folder: Path, runs: int) -> None:
@@ -267,12 +286,13 @@ def scanned_cost(folder: Path, runs: int) -> None:
 def compare_workers(folder: Path, files: int, pages: int, runs: int) -> None:
     paths = generated_files(folder, files, pages)
     label = f"{files} files of {pages} pages"
-    rates, total = interleaved({"full pipeline, 1 worker": pipeline(1),
-                                "full pipeline, 2 workers": pipeline(2)}, paths, runs)
+    rates, per_cpu, total = interleaved({"full pipeline, 1 worker": pipeline(1),
+                                         "full pipeline, 2 workers": pipeline(2)}, paths, runs)
     for name, value in rates.items():
         line(label, name, total, value, runs)
+        print(f"{label:<34} {name:<26} {value / per_cpu[name]:6.2f} cores busy (CPU-seconds / seconds)")
     ratio = rates["full pipeline, 2 workers"] / rates["full pipeline, 1 worker"]
-    print(f"{label:<34} 2 workers / 1 worker {ratio:6.2f}x (goal: near the {os.cpu_count()} cores)")
+    print(f"{label:<34} 2 workers / 1 worker {ratio:6.2f}x (goal: both of the {os.cpu_count()} cores busy)")
 
 
 def generated_files(folder: Path, files: int, pages: int) -> list[Path]:
@@ -325,26 +345,48 @@ def one_more_into(built: Path, extra: Path, folder: Path) -> float:
 # --- memory ---------------------------------------------------------------------------------------
 
 
+def process_tree(root: int) -> list[int]:
+    """The process and all its descendants."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:
+                continue
+            parent = int(stat.rsplit(")", 1)[1].split()[1])
+            children.setdefault(parent, []).append(int(entry))
+    found, stack = [], [root]
+    while stack:
+        pid = stack.pop()
+        found.append(pid)
+        stack += children.get(pid, [])
+    return found
+
+
 def tree_rss(root: int) -> int:
     """Bytes resident in a process and all its descendants (shared pages counted in each)."""
-    children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
+    total = 0
+    for pid in process_tree(root):
         try:
-            status = Path(f"/proc/{entry}/status").read_text()
+            status = Path(f"/proc/{pid}/status").read_text()
         except OSError:
             continue
         fields = dict(row.split(":", 1) for row in status.splitlines() if ":" in row)
-        children.setdefault(int(fields["PPid"]), []).append(int(entry))
-        rss[int(entry)] = int(fields.get("VmRSS", "0 kB").split()[0]) * 1024
-    total, stack = 0, [root]
-    while stack:
-        pid = stack.pop()
-        total += rss.get(pid, 0)
-        stack += children.get(pid, [])
+        total += int(fields.get("VmRSS", "0 kB").split()[0]) * 1024
     return total
+
+
+def tree_cpu_seconds(root: int) -> float:
+    """User and system CPU seconds of a process and all its descendants, living or reaped."""
+    ticks = 0
+    for pid in process_tree(root):
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        ticks += sum(int(value) for value in fields[11:15])  # utime, stime, cutime, cstime
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def peak_memory(folder: Path, pages: int, scanned_every: int) -> None:
@@ -391,23 +433,29 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--corpus", type=Path, help="a folder whose PDFs are measured as a further workload")
     parser.add_argument("--archive-sizes", default="8,40",
                         help="files already in the archive when one more is ingested (comma-separated)")
-    parser.add_argument("--one-more-only", action="store_true", help="only one more file into archives")
+    parser.add_argument("--parts", default=",".join(PARTS),
+                        help=f"which measures to take (comma-separated, of {','.join(PARTS)})")
     args = parser.parse_args(argv)
     sizes = [int(size) for size in args.archive_sizes.split(",") if size]
-    if args.one_more_only:
-        with tempfile.TemporaryDirectory() as tmp:
-            one_more_file(Path(tmp), 25, sizes, args.runs)
-        return
-    print(f"start-up before the first file (workers, index dictionaries): {startup_seconds():.2f} s")
+    parts = set(args.parts.split(","))
+    if parts - set(PARTS):
+        parser.error(f"unknown parts: {', '.join(sorted(parts - set(PARTS)))}")
+    if "startup" in parts:
+        print(f"start-up before the first file (workers, index dictionaries): {startup_seconds():.2f} s")
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        text_pdf = folder / f"generated_{args.pages}_pages.pdf"
-        text_pdf.write_bytes(generated_pdf(args.pages))
-        compare_readers(f"{args.pages}-page PDF, th/ja/en + tables", [text_pdf], args.runs)
-        scanned_cost(folder, args.runs)
-        compare_workers(folder, args.files, 25, args.runs)
-        one_more_file(folder, 25, sizes, args.runs)
-        peak_memory(folder, args.memory_pages, scanned_every=50)
+        if "readers" in parts:
+            text_pdf = folder / f"generated_{args.pages}_pages.pdf"
+            text_pdf.write_bytes(generated_pdf(args.pages))
+            compare_readers(f"{args.pages}-page PDF, th/ja/en + tables", [text_pdf], args.runs)
+        if "scanned" in parts:
+            scanned_cost(folder, args.runs)
+        if "workers" in parts:
+            compare_workers(folder, args.files, 25, args.runs)
+        if "one-more" in parts:
+            one_more_file(folder, 25, sizes, args.runs)
+        if "memory" in parts:
+            peak_memory(folder, args.memory_pages, scanned_every=50)
     if args.corpus:
         corpus_rates(args.corpus, args.runs)
 

@@ -6,7 +6,7 @@ from collections.abc import Collection, Mapping, Sequence
 
 from checks import arithmetic, counts, credits, crossdoc, cumulative, currency, shares, sums
 from checks.base import Rule
-from checks.projects import DocumentProfile
+from checks.projects import DocumentProfile, Signature
 from corpus.models import Fact, Warning
 
 DOCUMENT_RULES: list[Rule] = [
@@ -20,6 +20,8 @@ DOCUMENT_RULES: list[Rule] = [
     currency.RULE,
 ]
 CROSS_DOCUMENT_RULE_NAMES: tuple[str, ...] = crossdoc.RULE_NAMES
+# The only facts the rules across documents read, besides the documents' signatures.
+CROSS_DOCUMENT_KINDS: frozenset[str] = frozenset(crossdoc.COMPARED_KINDS)
 
 
 def run_checks(facts: Sequence[Fact]) -> list[Warning]:
@@ -40,11 +42,16 @@ def run_cross_document_checks(
     facts: Sequence[Fact],
     profiles: Mapping[str, DocumentProfile] | None = None,
     involving: Collection[str] | None = None,
+    signatures: Mapping[str, Signature] | None = None,
 ) -> list[Warning]:
     """Rules comparing documents about the same project; `profiles` adds what a document says beyond its
     numbers (title, host country, monitoring period), keyed by document id. With `involving`, only the
-    pairs of documents that hold one of those."""
-    return crossdoc.check_across_documents(facts, profiles or {}, involving)
+    pairs of documents that hold one of those; `signatures`, the project signatures kept with the
+    profiles, spare computing them again from every fact."""
+    return crossdoc.check_across_documents(facts, profiles or {}, involving, signatures)
 
 
-__all__ = ["DocumentProfile", "run_checks", "run_cross_document_checks", "CROSS_DOCUMENT_RULE_NAMES"]
+__all__ = [
+    "DocumentProfile", "run_checks", "run_cross_document_checks", "CROSS_DOCUMENT_KINDS",
+    "CROSS_DOCUMENT_RULE_NAMES",
+]

@@ -35,10 +35,10 @@ Key = tuple[str, str, str | None]
 class _Document:
     """One document's facts, its project signature and the values it states unambiguously."""
 
-    def __init__(self, facts: list[Fact], profile: DocumentProfile | None) -> None:
+    def __init__(self, facts: list[Fact], profile: DocumentProfile | None, found: Signature | None) -> None:
         self.facts = facts
         self.period = profile.monitoring_period if profile else None
-        self.signature: Signature = signature(facts, profile)
+        self.signature: Signature = found or signature(facts, profile)
         self.stated = self._single_values()
 
     def _single_values(self) -> dict[Key, Fact]:
@@ -68,14 +68,19 @@ def _one_value(facts: Sequence[Fact]) -> bool:
 
 
 def check_across_documents(
-    facts: Sequence[Fact], profiles: Mapping[str, DocumentProfile], involving: Collection[str] | None = None
+    facts: Sequence[Fact],
+    profiles: Mapping[str, DocumentProfile],
+    involving: Collection[str] | None = None,
+    signatures: Mapping[str, Signature] | None = None,
 ) -> list[Warning]:
     """The warnings of every pair of documents about the same project; with `involving`, of the pairs
-    with at least one of those documents (what a change to them can alter)."""
+    with at least one of those documents (what a change to them can alter). `signatures` are those kept
+    with the documents' profiles; a document without one gets it computed from its facts and profile."""
     by_document: dict[str, list[Fact]] = defaultdict(list)
     for fact in facts:
         by_document[fact.document.id].append(fact)
-    documents = {d: _Document(sorted(f, key=lambda x: x.evidence.start), profiles.get(d))
+    kept = signatures or {}
+    documents = {d: _Document(sorted(f, key=lambda x: x.evidence.start), profiles.get(d), kept.get(d))
                  for d, f in sorted(by_document.items())}
     found: dict[str, Warning] = {}
     signatures = {d: document.signature for d, document in documents.items()}

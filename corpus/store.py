@@ -6,7 +6,7 @@ import json
 import os
 import sqlite3
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -233,11 +233,17 @@ class Catalog:
         pages: Sequence[PageInfo],
         blocks: Sequence[Block],
         facts: Sequence[Fact],
+        profile: tuple[str | None, str] | None = None,
+        warnings: Sequence[Warning] = (),
     ) -> None:
-        """Replace everything known about the document in one transaction: all of it or none of it."""
+        """Replace everything known about the document in one transaction: all of it or none of it.
+        ``profile`` is its host country and profile as the checks across documents keep them, ``warnings``
+        those of its own facts; the warnings it shared with other documents go, to be recomputed."""
         with self._transaction() as db:
+            flags_before = _flags(db)
             for table in DOCUMENT_TABLES:
                 db.execute(f"DELETE FROM {table} WHERE document_id = ?", (document.id,))
+            _delete_warnings_of(db, document.id)
             db.execute("INSERT OR IGNORE INTO pending_refresh VALUES (?)", (document.id,))
             db.execute(
                 "INSERT OR REPLACE INTO documents (id, filename, sha256, data, confidential) "
@@ -262,6 +268,10 @@ class Catalog:
                 "INSERT OR REPLACE INTO facts VALUES (?, ?, ?, ?, ?, ?)",
                 ((document.id, f.id, f.kind, f.unit, f.value, f.model_dump_json()) for f in facts),
             )
+            if profile is not None:
+                db.execute("INSERT INTO profiles VALUES (?, ?, ?)", (document.id, *profile))
+            _insert_warnings(db, warnings)
+            _mark_flag_changes(db, flags_before)
 
     def delete_document(self, document_id: str) -> list[str]:
         """Remove the document and everything it states; returns the SHA-256 of file contents no
@@ -272,8 +282,11 @@ class Catalog:
                 "UNION SELECT sha256 FROM documents WHERE id = ?",
                 (document_id, document_id),
             )}
+            flags_before = _flags(db)
             for table in DOCUMENT_TABLES:
                 db.execute(f"DELETE FROM {table} WHERE document_id = ?", (document_id,))
+            _delete_warnings_of(db, document_id)
+            _mark_flag_changes(db, flags_before)
             db.execute("DELETE FROM versions WHERE document_id = ?", (document_id,))
             db.execute("DELETE FROM documents WHERE id = ?", (document_id,))
             db.execute("INSERT OR IGNORE INTO pending_refresh VALUES (?)", (document_id,))
@@ -381,11 +394,15 @@ class Catalog:
         *,
         min_value: float | None = None,
         max_value: float | None = None,
+        kinds: Collection[str] | None = None,
         include_confidential: bool = False,
     ) -> list[Fact]:
         """Facts in a stable order: by document id, then in the order the document states them."""
         where, params = _where({"document_id": document_id, "kind": kind, "unit": unit})
         conditions = [where.removeprefix("WHERE ")] if where else []
+        if kinds is not None:
+            conditions.append(f"kind IN ({_marks(sorted(kinds))})")
+            params += tuple(sorted(kinds))
         if min_value is not None:
             conditions.append("value >= ?")
             params += (min_value,)
@@ -430,16 +447,18 @@ class Catalog:
 
     def profiles(
         self, document_ids: Iterable[str] = (), *, host_countries: Iterable[str] = ()
-    ) -> dict[str, tuple[DocumentRef, str]]:
-        """The stored profiles of these documents and of every document about one of these host countries."""
+    ) -> dict[str, tuple[DocumentRef, str | None, str]]:
+        """The stored profiles (document, host country, profile) of these documents and of every document
+        about one of these host countries."""
         ids, countries = list(dict.fromkeys(document_ids)), list(dict.fromkeys(host_countries))
         sql = (
-            "SELECT d.id, d.filename, p.data FROM profiles p JOIN documents d ON d.id = p.document_id "
+            "SELECT d.id, d.filename, p.host_country, p.data FROM profiles p "
+            "JOIN documents d ON d.id = p.document_id "
             f"WHERE p.document_id IN ({_marks(ids)}) OR p.host_country IN ({_marks(countries)})"
         )
         with self._connect() as db:
             rows = db.execute(sql, (*ids, *countries)).fetchall()
-        return {r[0]: (DocumentRef(id=r[0], filename=r[1]), r[2]) for r in rows}
+        return {r[0]: (DocumentRef(id=r[0], filename=r[1]), r[2], r[3]) for r in rows}
 
     def documents_without_profile(self) -> list[str]:
         """Ingested documents without a stored profile: new ones, or all in a catalog older than profiles."""
@@ -452,8 +471,14 @@ class Catalog:
 
     # warnings --------------------------------------------------------------
 
-    def replace_warnings(self, warnings: Iterable[Warning], documents: Iterable[str] | None = None) -> None:
-        """Store a fresh computation of the warnings touching these documents (all when None).
+    def replace_warnings(
+        self,
+        warnings: Iterable[Warning],
+        documents: Iterable[str] | None = None,
+        rules: Collection[str] | None = None,
+    ) -> None:
+        """Store a fresh computation of the warnings touching these documents (all when None), of these
+        rules (all when None).
 
         Reviewers' decisions are kept apart and stay attached by warning id.
         """
@@ -463,9 +488,7 @@ class Catalog:
                 db.execute("DELETE FROM warnings")
                 db.execute("DELETE FROM warning_documents")
             for document_id in documents or ():
-                stale = "SELECT warning_id FROM warning_documents WHERE document_id = ?"
-                db.execute(f"DELETE FROM warnings WHERE id IN ({stale})", (document_id,))
-                db.execute(f"DELETE FROM warning_documents WHERE warning_id IN ({stale})", (document_id,))
+                _delete_warnings_of(db, document_id, rules)
             _insert_warnings(db, warnings)
             _mark_flag_changes(db, flags_before)
 
@@ -593,6 +616,20 @@ def _mark_flag_changes(db: sqlite3.Connection, flags_before: tuple[set[str], set
     now = _flags(db)
     changed = (flags_before[0] ^ now[0]) | (flags_before[1] ^ now[1])
     db.executemany("INSERT OR IGNORE INTO pending_refresh VALUES (?)", [(d,) for d in changed])
+
+
+def _delete_warnings_of(
+    db: sqlite3.Connection, document_id: str, rules: Collection[str] | None = None
+) -> None:
+    """The warnings involving the document (of these rules only, when given), and their links."""
+    stale = "SELECT warning_id FROM warning_documents WHERE document_id = ?"
+    params: tuple[str, ...] = (document_id,)
+    if rules is not None:
+        stale += f" AND warning_id IN (SELECT id FROM warnings WHERE rule IN ({_marks(sorted(rules))}))"
+        params += tuple(sorted(rules))
+    doomed = [r[0] for r in db.execute(stale, params)]
+    db.executemany("DELETE FROM warnings WHERE id = ?", [(w,) for w in doomed])
+    db.executemany("DELETE FROM warning_documents WHERE warning_id = ?", [(w,) for w in doomed])
 
 
 def _insert_warnings(db: sqlite3.Connection, warnings: Iterable[Warning]) -> None:

@@ -1,9 +1,12 @@
-"""Analysis of one file: read, place blocks, extract facts and metadata. Pure, and run in workers."""
+"""Analysis of one file: read, place blocks, extract facts and metadata, check the facts against each
+other. Pure, and run in workers."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from corpus.models import Block, DocumentRef, Fact, PageInfo, RawBlock
+from checks import run_checks
+from checks.projects import profile_of, stored_profile
+from corpus.models import Block, DocumentRef, Fact, PageInfo, RawBlock, Warning
 from extractors.blocks import place_blocks
 from extractors.facts import extract_facts
 from extractors.metadata import DocumentMetadata, describe
@@ -19,6 +22,10 @@ class Analysis:
     blocks: list[Block]
     facts: list[Fact]
     metadata: DocumentMetadata
+    # Host country and profile as the checks across documents keep them: computed here, on the worker's
+    # core, rather than read back from the catalog by the parent.
+    profile: tuple[str | None, str]
+    warnings: list[Warning]  # those of the document's own facts; the ones across documents need the archive
 
 
 def analyse(data: bytes, filename: str, document: DocumentRef) -> Analysis:
@@ -26,7 +33,9 @@ def analyse(data: bytes, filename: str, document: DocumentRef) -> Analysis:
     reading = read_document(data, filename)
     blocks = place_blocks(reading.blocks)
     facts = extract_facts(blocks, document)
-    return Analysis(reading.media_type, reading.pages, blocks, facts, describe(filename, blocks, facts))
+    profile = stored_profile(profile_of(document, (b.text for b in blocks)), facts)
+    metadata = describe(filename, blocks, facts)
+    return Analysis(reading.media_type, reading.pages, blocks, facts, metadata, profile, run_checks(facts))
 
 
 def warm_up() -> None:

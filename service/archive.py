@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path, PurePath
 from typing import Literal
 
-from checks import run_checks, run_cross_document_checks
+from checks import CROSS_DOCUMENT_KINDS, CROSS_DOCUMENT_RULE_NAMES, run_checks, run_cross_document_checks
 from checks.projects import load_profile, profile_of, same_project, stored_profile
 from corpus.models import Block, Document, DocumentRef, Fact, Passage, SearchResults, Warning
 from corpus.store import Catalog, document_id_for, document_ref, sha256_of
@@ -24,6 +24,7 @@ from service.workers import Job, Limits, WorkerPool
 OutcomeStatus = Literal["ingested", "unchanged", "failed"]
 PASSAGE_BATCH = 500  # blocks handed to the index at once: memory stays flat on documents of any length
 Stage = Callable[[str], None]
+Flags = tuple[set[str], set[str]]  # documents with warnings, and with warnings a public viewer may see
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,9 @@ class Archive:
         self.catalog = Catalog(settings.data_dir)
         self._index: SearchIndex | None = None
         self._pool: WorkerPool | None = None
+        # Documents indexed as they were stored, with the warning flags they were indexed with: until
+        # refresh() has run, their entries are uncommitted and may lag behind the warnings across documents.
+        self._indexed_as_stored: dict[str, tuple[bool, bool]] = {}
         # One writer at a time (ingest, delete, reindex); searches and reads never take it.
         self.writing = threading.Lock()
 
@@ -124,6 +128,7 @@ class Archive:
         self, files: Iterable[Upload], on_file: Callable[[IngestOutcome], None] | None = None
     ) -> list[IngestOutcome]:
         """Outcomes in the order of the files; files are read lazily and analysed by isolated workers."""
+        self._indexed_as_stored = {}  # what an ingest left without a refresh is redone from the catalog
         outcomes: list[IngestOutcome] = []
         positions: dict[int, int] = {}
         batch_digests: dict[tuple[str, bool], str] = {}
@@ -142,6 +147,12 @@ class Archive:
 
         for job, result in self.pool.run(jobs()):
             stored = self._store(job, result)
+            if stored.document_id and not isinstance(result, str):
+                # Indexed now, while the workers read the next files; refresh() redoes only the documents
+                # whose warning flags the checks across documents then change.
+                flags = self._flags()
+                self._index_document(stored.document_id, result.blocks, flags)
+                self._indexed_as_stored[stored.document_id] = _marks(stored.document_id, flags)
             outcomes[positions.pop(id(job))] = stored
             if on_file:
                 on_file(stored)
@@ -177,7 +188,9 @@ class Archive:
         self.catalog.files.put(job.data)
         document = self._document(job.document, previous, digest, job.data, result)
         document = document.model_copy(update={"confidential": job.confidential})
-        self.catalog.save_document(document, result.pages, result.blocks, result.facts)
+        self.catalog.save_document(
+            document, result.pages, result.blocks, result.facts, result.profile, result.warnings
+        )
         return IngestOutcome(job.filename, "ingested", document.id, pages=document.pages)
 
     def _document(
@@ -246,22 +259,25 @@ class Archive:
     # derived state ---------------------------------------------------------
 
     def refresh(self, changed: set[str], stage: Stage | None = None) -> None:
-        """Recompute the warnings that involve changed documents (their own, and those across documents
-        that a change to them can alter), and bring the index up to date with the catalog; documents left
-        pending by an interrupted run are finished too. ``stage`` hears "checking", then "indexing"."""
+        """Recompute the warnings across documents that involve changed documents (a document's own are
+        stored with it), and bring the index up to date with the catalog; documents left pending by an
+        interrupted run are finished too. ``stage`` hears "checking", then "indexing"."""
         (stage or _ignore)("checking")
         changed = changed | self.catalog.pending_refresh()
         self._store_missing_profiles()
-        self.catalog.replace_warnings(self._warnings_involving(changed), documents=changed)
+        across = self._warnings_across(changed)
+        self.catalog.replace_warnings(across, documents=changed, rules=CROSS_DOCUMENT_RULE_NAMES)
         (stage or _ignore)("indexing")
         # The catalog marked, with the warnings, every document whose warning flags changed.
         pending = changed | self.catalog.pending_refresh()
-        self.reindex(pending)
+        flags = self._flags()
+        indexed, self._indexed_as_stored = self._indexed_as_stored, {}
+        current = {d for d in pending if d in indexed and indexed[d] == _marks(d, flags)}
+        self.reindex(pending - current)
         self.catalog.clear_pending(pending)
 
     def _store_missing_profiles(self) -> None:
-        """Profiles of documents stored since the last refresh (a catalog older than profiles gets all
-        of its documents' here, once)."""
+        """Profiles of documents stored without one: all of a catalog older than profiles, once."""
         for document_id in self.catalog.documents_without_profile():
             document = self.catalog.get_document(document_id, include_confidential=True)
             if document is None:
@@ -270,24 +286,26 @@ class Archive:
             facts = self.catalog.facts(document_id, include_confidential=True)
             self.catalog.save_profile(document_id, *stored_profile(profile, facts))
 
-    def _warnings_involving(self, changed: set[str]) -> list[Warning]:
-        """Each changed document's own warnings, and those across documents of every pair holding one:
-        a pair of unchanged documents warns as before."""
-        every = {"include_confidential": True}
-        facts = {d: self.catalog.facts(d, **every) for d in sorted(changed)}
-        own = [w for d in sorted(changed) for w in run_checks(facts[d])]
-        stored = {d: load_profile(*found) for d, found in self.catalog.profiles(changed).items()}
-        mine = [found for d, (_, found) in stored.items() if facts[d]]
-        hosts = {found.host_country for found in mine if found.host_country}
-        for d, (ref, data) in self.catalog.profiles(host_countries=hosts).items():
-            stored.setdefault(d, load_profile(ref, data))
-        # Only a document about the same project as a changed one can have a warning with it.
-        others = {d: found for d, (_, found) in stored.items() if d not in changed}
-        partners = {d for d, found in others.items() if any(same_project(m, found) for m in mine)}
-        facts |= {d: self.catalog.facts(d, **every) for d in sorted(partners)}
-        profiles = {d: stored[d][0] for d in facts if d in stored}
-        across = run_cross_document_checks([f for d in sorted(facts) for f in facts[d]], profiles, changed)
-        return own + across
+    def _warnings_across(self, changed: set[str]) -> list[Warning]:
+        """The warnings across documents of every pair holding a changed document: a pair of unchanged
+        documents warns as before. Only a document with a host country stored can be paired (one with
+        facts about a single project), and only with one about the same project."""
+        stored = self.catalog.profiles(changed)
+        mine = {d: load_profile(ref, data) for d, (ref, host, data) in stored.items() if host}
+        hosts = {stored[d][1] for d in mine}
+        candidates = {d: load_profile(ref, data) for d, (ref, _, data)
+                      in self.catalog.profiles(host_countries=hosts).items()} | mine
+        pairs = [(m, d) for m, (_, mine_found) in mine.items() for d, (_, found) in candidates.items()
+                 if m != d and same_project(mine_found, found)]
+        if not pairs:
+            return []
+        involved = {d: candidates[d] for pair in pairs for d in pair}
+        # The stored signatures stand for all the facts: the rules compare only facts of these kinds.
+        every = {"include_confidential": True, "kinds": CROSS_DOCUMENT_KINDS}
+        facts = [f for d in sorted(involved) for f in self.catalog.facts(d, **every)]
+        profiles = {d: profile for d, (profile, _) in involved.items()}
+        signatures = {d: found for d, (_, found) in involved.items()}
+        return run_cross_document_checks(facts, profiles, changed, signatures)
 
     def recheck_all(self) -> None:
         """Recompute every profile and warning from scratch and store them (reviews stay by warning id)."""
@@ -312,30 +330,35 @@ class Archive:
                 stored[document.id] = stored_profile(profile, by_document.get(document.id, []))
         return run_checks(facts) + run_cross_document_checks(facts, profiles), stored
 
-    def _flags(self) -> tuple[set[str], set[str]]:
+    def _flags(self) -> Flags:
         """Documents with warnings, and those with warnings a public viewer may see."""
         return self.catalog.documents_with_warnings(), self.catalog.documents_with_warnings(public_only=True)
 
     def reindex(self, document_ids: Iterable[str] | None = None) -> int:
-        """Rebuild the index entries of these documents (all when None) from the catalog."""
-        flagged, public_flagged = self._flags()
+        """Rebuild the index entries of these documents (all when None) from the catalog, and commit."""
         if document_ids is None:
             self.index.clear()
             ids = [d.id for d in self.catalog.list_documents(include_confidential=True)]
         else:
             ids = sorted(document_ids)
-        passages = 0
-        for document_id in ids:
-            self.index.delete_document(document_id)
-            document = self.catalog.get_document(document_id, include_confidential=True)
-            if document is None or document.status != "ingested":
-                continue
-            flags = (document_id in flagged, document_id in public_flagged)
-            for blocks in page_batches(self.catalog.blocks(document_id)):
-                batch = passages_of(document, blocks, *flags)
-                self.index.add_passages(batch)
-                passages += len(batch)
+        flags = self._flags()
+        passages = sum(self._index_document(d, self.catalog.blocks(d), flags) for d in ids)
         self.index.commit()
+        return passages
+
+    def _index_document(self, document_id: str, blocks: Sequence[Block], flags: Flags) -> int:
+        """Replace the document's index entries (uncommitted) with these blocks' passages, flagged as the
+        catalog's warnings stand; a document removed or failed meanwhile is only removed."""
+        self.index.delete_document(document_id)
+        document = self.catalog.get_document(document_id, include_confidential=True)
+        if document is None or document.status != "ingested":
+            return 0
+        marks = _marks(document_id, flags)
+        passages = 0
+        for batch in page_batches(blocks):
+            entries = passages_of(document, batch, *marks)
+            self.index.add_passages(entries)
+            passages += len(entries)
         return passages
 
     # queries ---------------------------------------------------------------
@@ -364,6 +387,12 @@ def open_search_index(settings: Settings) -> SearchIndex:
         es_url=settings.es_url,
         es_index=settings.es_index,
     )
+
+
+def _marks(document_id: str, flags: Flags) -> tuple[bool, bool]:
+    """Whether the document has warnings, and warnings a public viewer may see (see Archive._flags)."""
+    flagged, public_flagged = flags
+    return document_id in flagged, document_id in public_flagged
 
 
 def _ignore(stage: str) -> None:

@@ -120,22 +120,25 @@ class WorkerPool:
         """
         pending = iter(jobs)
         busy: list[Worker] = []
-        exhausted = False
-        while True:
-            while not exhausted and len(busy) < self.size:
-                job = next(pending, None)
-                if job is None:
-                    exhausted = True
-                    break
-                worker = self._idle_worker(busy)
-                worker.give(job)
-                busy.append(worker)
-            if not busy:
-                return
+        self._fill(busy, pending)
+        while busy:
+            done = []
             for worker, outcome in self._collect(busy):
                 busy.remove(worker)
                 assert worker.job is not None
-                yield worker.job, outcome
+                done.append((worker.job, outcome))
+            # The freed workers start on their next files while the caller stores these.
+            self._fill(busy, pending)
+            yield from done
+
+    def _fill(self, busy: list[Worker], pending: Iterator[Job]) -> None:
+        while len(busy) < self.size:
+            job = next(pending, None)
+            if job is None:
+                return
+            worker = self._idle_worker(busy)
+            worker.give(job)
+            busy.append(worker)
 
     def _idle_worker(self, busy: list[Worker]) -> Worker:
         idle = [w for w in self.workers if w not in busy]

@@ -120,3 +120,34 @@ def test_block_texts_come_in_order_and_can_stop_at_the_opening(catalog):
     assert [next(opening) for _ in range(3)] == texts[:3]
     opening.close()  # stopping early releases the connection; the catalog stays usable
     assert catalog.blocks(document.id)[-1].text == texts[-1]
+
+
+def test_a_documents_own_warnings_are_stored_with_it_and_go_with_its_next_version(catalog):
+    document = make_document("a.txt", b"abc")
+    facts = [make_fact(document, 1, 1), make_fact(document, 2, 2), make_fact(document, 9, 3, total=True)]
+    own = run_checks(facts)
+    assert own, "the parts (1 + 2) do not make the total (9)"
+    catalog.save_document(document, [], [], facts, ("Mongolia", "{}"), own)
+    assert [w.id for w in catalog.warnings(document.id)] == [w.id for w in own]
+    assert catalog.documents_with_warnings() == {document.id}
+    catalog.clear_pending([document.id])
+
+    fixed = [make_fact(document, 1, 1), make_fact(document, 2, 2), make_fact(document, 3, 3, total=True)]
+    catalog.save_document(make_document("a.txt", b"abd", version=2), [], [], fixed, ("Mongolia", "{}"), [])
+    assert catalog.warnings() == [] and catalog.documents_with_warnings() == set()
+    assert catalog.pending_refresh() == {document.id}
+
+
+def test_deleting_a_document_removes_its_warnings_and_marks_the_others_it_shared_one_with(catalog):
+    first, second = make_document("a.txt", b"abc"), make_document("b.txt", b"abd")
+    catalog.save_document(first, [], [], [make_fact(first, 1, 0)])
+    catalog.save_document(second, [], [], [make_fact(second, 2, 0)])
+    parts = [make_fact(first, 1, 1), make_fact(first, 2, 2), make_fact(first, 9, 3, total=True)]
+    shared = run_checks(parts)[0]
+    across = shared.model_copy(update={"documents": [DocumentRef(id=d.id, filename=d.filename)
+                                                     for d in (first, second)]})
+    catalog.replace_warnings([across])
+    catalog.clear_pending([first.id, second.id])
+    catalog.delete_document(first.id)
+    assert catalog.warnings() == [] and catalog.documents_with_warnings() == set()
+    assert catalog.pending_refresh() == {first.id, second.id}

@@ -24,6 +24,8 @@ def misbehave(job: Job) -> str:
         return f"allocated {len(hoard)}"
     if job.filename == "crashes":
         os.kill(os.getpid(), signal.SIGKILL)
+    if job.filename.startswith("stamps"):  # writes when it started, for the test of a busy pool
+        Path(job.filename.split(":", 1)[1]).write_text(str(time.time()))
     if job.filename.startswith("spawns"):  # as OCR runs Tesseract: a child process that outlives the limit
         child = subprocess.Popen(["sleep", "60"])
         Path(job.filename.split(":", 1)[1]).write_text(str(child.pid))
@@ -68,3 +70,17 @@ def test_a_process_started_by_a_worker_stopped_at_the_time_limit_is_ended_with_i
         time.sleep(0.1)
     state = Path(f"/proc/{child}/stat").read_text().split()[2] if Path(f"/proc/{child}").exists() else "gone"
     assert state in ("gone", "Z")
+
+
+def test_a_freed_worker_starts_the_next_file_while_the_caller_stores_the_last(tmp_path):
+    stamp = tmp_path / "started"
+    pool = WorkerPool(1, Limits(seconds=30, memory_bytes=4096 * MB), task=misbehave)
+    try:
+        results = pool.run(job(name) for name in ["a", f"stamps:{stamp}"])
+        assert str(next(results)[1]) == "read a"
+        stored_at = time.time()
+        time.sleep(1.0)  # the caller storing "a": the worker must not wait for it
+        assert str(next(results)[1]) == f"read stamps:{stamp}"
+        assert float(stamp.read_text()) < stored_at + 0.9
+    finally:
+        pool.close()
