@@ -22,7 +22,7 @@ from io import BytesIO
 from pathlib import Path
 
 import pypdfium2 as pdfium
-from PIL import Image
+from PIL import Image, ImageDraw, ImageFont
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
@@ -38,6 +38,7 @@ from extractors.ocr import (
     ocr_words,
     script_languages,
     spaced_line,
+    text_lines,
 )
 from extractors.readers import read_document
 from extractors.readers.pdf import OCR_DPI, render_page
@@ -64,36 +65,53 @@ SENTENCES = {
 }
 
 
-def page(language: str, projects: int, rng: random.Random) -> tuple[bytes, Counter, list[str]]:
-    name, path = FONTS[language]
-    if name not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont(name, path))
+RAQM = ImageFont.Layout.RAQM
+Draw = tuple[float, float, int, str]  # x and baseline y in points from the bottom left, font size, text
+
+
+def page(language: str, projects: int, rng: random.Random) -> tuple[bytes, bytes, Counter, list[str]]:
+    """The page typed (a PDF with a text layer), the same page scanned (an image-only PDF), the facts it
+    states and its lines."""
     reduction, cost_sentence, unit, multiplier = SENTENCES[language]
-    out = BytesIO()
-    pdf = canvas.Canvas(out, pagesize=A4)
-    pdf.setFont(name, 14)
-    pdf.drawString(60, 780, HEADINGS[language])
-    pdf.setFont(name, 12)
+    draws: list[Draw] = [(60, 780, 14, HEADINGS[language])]
     expected: Counter = Counter()
-    lines = [HEADINGS[language]]
     y = 740
     for n in range(1, projects + 1):
         er, cost = rng.randrange(1000, 90000), rng.randrange(20, 900)
         for text in (reduction.format(n=n, er=er), cost_sentence.format(n=n, cost=cost)):
-            pdf.drawString(60, y, text)
-            lines.append(text)
+            draws.append((60, y, 12, text))
             y -= 20
         y -= 14
         expected[("emission_reduction", float(er), "tCO2e/yr")] += 1
         expected[("project_cost", float(cost * multiplier), unit)] += 1
+    return typed(language, draws), scanned(language, draws), expected, [text for *_, text in draws]
+
+
+def typed(language: str, draws: list[Draw]) -> bytes:
+    name, path = FONTS[language]
+    if name not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont(name, path))
+    out = BytesIO()
+    pdf = canvas.Canvas(out, pagesize=A4)
+    for x, y, size, text in draws:
+        pdf.setFont(name, size)
+        pdf.drawString(x, y, text)
     pdf.showPage()
     pdf.save()
-    return out.getvalue(), expected, lines
+    return out.getvalue()
 
 
-def scanned(data: bytes) -> bytes:
-    document = pdfium.PdfDocument(data)
-    image = document[0].render(scale=OCR_DPI / 72, grayscale=True).to_pil()
+def scanned(language: str, draws: list[Draw]) -> bytes:
+    """The page as a scanner sees a printed page: drawn at the OCR resolution with the text shaped
+    (Pillow's Raqm layout puts Thai tone marks where a typesetter does; reportlab draws them unplaced,
+    floating beside the letter, which no printed page shows), embedded as the PDF's only content."""
+    scale = OCR_DPI / 72
+    width, height = A4
+    image = Image.new("L", (round(width * scale), round(height * scale)), 255)
+    draw = ImageDraw.Draw(image)
+    for x, y, size, text in draws:
+        font = ImageFont.truetype(FONTS[language][1], round(size * scale), layout_engine=RAQM)
+        draw.text((x * scale, (height - y) * scale), text, font=font, fill=0, anchor="ls")
     out = BytesIO()
     pdf = canvas.Canvas(out, pagesize=A4)
     pdf.drawImage(ImageReader(image), 0, 0, *A4)
@@ -135,10 +153,11 @@ def space_positions(text: str) -> set[int]:
 def spacing_errors(lines: list[str], image: Image.Image) -> tuple[int, int] | None:
     """Spaces wrong (extra plus missing) in the OCR lines: by the gap rule alone, and after the
     dictionary drops the spaces it reads a word across. None when OCR found another number of lines."""
-    found: dict[tuple[tuple[int, int], int], list[Word]] = {}
+    paragraphs: dict[tuple[int, int], dict[int, list[Word]]] = {}
     for word in ocr_words(image, language_argument({"th"})):
-        found.setdefault((word.paragraph, word.line), []).append(word)
-    spaced = [spaced_line(words) for words in found.values()]
+        paragraphs.setdefault(word.paragraph, {}).setdefault(word.line, []).append(word)
+    read = [line for found in paragraphs.values() for line in text_lines(list(found.values()))]
+    spaced = [spaced_line(words) for words in read]
     if len(spaced) != len(lines):
         return None
     pairs = list(zip(lines, spaced, strict=True))
@@ -155,8 +174,9 @@ def wrong_spaces(typed: str, read: str) -> int:
     return len(truth ^ {to_typed[p] for p in space_positions(read) if p in to_typed})
 
 
-def measure(language: str, typed: bytes, expected: Counter, lines: list[str]) -> dict[str, float]:
-    scan = scanned(typed)
+def measure(
+    language: str, typed_page: bytes, scan: bytes, expected: Counter, lines: list[str]
+) -> dict[str, float]:
     image, offset = render_page(pdfium.PdfDocument(scan), 0)
     detect, detected = timed(lambda: script_languages(image))
     ocr, blocks = timed(lambda: ocr_blocks(image, language_argument(detected), 1, OCR_DPI / 72, offset))
@@ -170,8 +190,8 @@ def measure(language: str, typed: bytes, expected: Counter, lines: list[str]) ->
         "detect": detect, "ocr": ocr, "ocr_all": ocr_all, "pipeline": pipeline,
         "exact": sum((found & expected).values()),
         "value": sum((Counter((kind, value) for kind, value, _ in found.elements()) & by_value).values()),
-        "typed": sum((facts(typed) & expected).values()), "stated": sum(expected.values()),
-        "characters": character_accuracy(typed, blocks),
+        "typed": sum((facts(typed_page) & expected).values()), "stated": sum(expected.values()),
+        "characters": character_accuracy(typed_page, blocks),
     }
 
 

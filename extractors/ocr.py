@@ -27,6 +27,9 @@ ALL_LANGUAGES: tuple[Language, ...] = ("th", "ja", "en")
 # word height is a space the writer typed (at 300 dpi: clusters 0-17 px apart, spaces 20-31 px,
 # words 30 px high).
 SPACE_GAP = 0.6
+# A line whose words are, by median height, under this share of the paragraph's tallest line is marks
+# split off a neighbouring line (at 300 dpi: Thai letters 30 px high, such lines' glyphs 11-16 px).
+MARKS_LINE = 0.6
 # OCR reads the O of CO2 as a zero: "tC02", "C02e".
 CARBON_DIOXIDE = re.compile(r"(?<![A-Za-z0-9])(t?)C02(?=e?\b|e?[/ ])")
 THAI_SPACE = re.compile("(?<=[\u0e01-\u0e4e]) +(?=[\u0e01-\u0e4e])")
@@ -132,7 +135,7 @@ def paragraph_block(words: Sequence[Word], page: int, scale: float, offset: tupl
     lines: dict[int, list[Word]] = {}
     for word in words:
         lines.setdefault(word.line, []).append(word)
-    text = join_lines([line_text(line) for line in lines.values()])
+    text = join_lines([line_text(line) for line in text_lines(list(lines.values()))])
     left, top = offset
     x0, y0 = min(w.box[0] for w in words), min(w.box[1] for w in words)
     x1, y1 = max(w.box[2] for w in words), max(w.box[3] for w in words)
@@ -142,6 +145,17 @@ def paragraph_block(words: Sequence[Word], page: int, scale: float, offset: tupl
     )
     confidence = round(statistics.fmean(w.confidence for w in words), 3)
     return RawBlock(page=page, text=text, bbox=box, ocr_confidence=confidence)
+
+
+def text_lines(lines: list[list[Word]]) -> list[list[Word]]:
+    """The lines without those made of marks split off a neighbouring line: Tesseract may read the
+    stacked tone marks and upper vowels above a Thai line as a line of their own, of glyphs far shorter
+    than the paragraph's letters, and reads them as stray letters and digits."""
+    if len(lines) < 2:
+        return lines
+    heights = [statistics.median(w.box[3] - w.box[1] for w in line) for line in lines]
+    tallest = max(heights)
+    return [line for line, height in zip(lines, heights, strict=True) if height >= MARKS_LINE * tallest]
 
 
 def line_text(words: Sequence[Word]) -> str:

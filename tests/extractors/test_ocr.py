@@ -1,11 +1,13 @@
 """Scanned pages: a PDF built, rasterised and put back as an image only, then read through the pipeline."""
 from __future__ import annotations
 
+import re
 from io import BytesIO
 from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
+from PIL import Image, ImageDraw, ImageFont
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
@@ -80,6 +82,24 @@ def scanned(pdf_bytes: bytes, dpi: int = 300) -> bytes:
     return out.getvalue()
 
 
+def shaped_scan(lines: list[str], font_name: str, size: float = 12, leading: float = 20) -> bytes:
+    """A printed page as a scanner gives it: the text shaped as typesetters do (Pillow's Raqm layout
+    stacks Thai tone marks over their letters; reportlab leaves them unplaced), one image, no text layer."""
+    font(font_name)
+    scale = 300 / 72
+    image = Image.new("L", (round(A4[0] * scale), round(A4[1] * scale)), 255)
+    face = ImageFont.truetype(FONTS[font_name], round(size * scale), layout_engine=ImageFont.Layout.RAQM)
+    draw = ImageDraw.Draw(image)
+    for number, line in enumerate(lines):
+        draw.text((60 * scale, (62 + number * leading) * scale), line, font=face, fill=0, anchor="ls")
+    out = BytesIO()
+    pdf = canvas.Canvas(out, pagesize=A4)
+    pdf.drawImage(ImageReader(image), 0, 0, *A4)
+    pdf.showPage()
+    pdf.save()
+    return out.getvalue()
+
+
 def facts_of(data: bytes, name: str) -> list[Fact]:
     return analyse(data, name, DocumentRef(id="d", filename=name)).facts
 
@@ -128,6 +148,23 @@ def test_scanned_thai_page_gives_its_reduction_with_ocr_evidence() -> None:
 
     assert (reduction.value, reduction.unit, reduction.language) == (2000, "tCO2e/yr", "th")
     assert reduction.evidence.ocr and 0.5 < (reduction.evidence.ocr_confidence or 0) <= 1
+
+
+def test_a_printed_thai_page_keeps_its_tone_marks_and_no_line_of_stray_marks() -> None:
+    # Closely set lines: Tesseract reads the marks stacked over a line (ค่าใช้จ่าย, ทั้งหมด) as a line
+    # of their own, whose stray glyphs read as letters and digits unless dropped.
+    lines = ["โครงการที่ 1 คาดว่าจะลดการปล่อยก๊าซเรือนกระจกได้ 18,611 tCO2e ต่อปี",
+             "ค่าใช้จ่ายของโครงการที่ 1 ทั้งหมด 602 ล้านบาท",
+             "โครงการที่ 2 คาดว่าจะลดการปล่อยก๊าซเรือนกระจกได้ 9,271 tCO2e ต่อปี",
+             "ค่าใช้จ่ายของโครงการที่ 2 ทั้งหมด 281 ล้านบาท"]
+    analysis = analyse(shaped_scan(lines, "Garuda"), "th.pdf", DocumentRef(id="d", filename="th.pdf"))
+    text = "\n".join(block.text for block in analysis.blocks)
+    assert "ล้านบาท" in text and "ก๊าซ" in text
+    assert re.findall(r"\d+", text) == re.findall(r"\d+", "\n".join(lines))  # no digit that was not printed
+    found = {(f.kind, f.value, f.unit) for f in analysis.facts}
+    assert {("project_cost", 602e6, "THB"), ("project_cost", 281e6, "THB")} <= found
+    assert {value for kind, value, _ in found if kind == "emission_reduction"} == {18611, 9271}
+    assert sorted(f.value for f in analysis.facts) == [9271, 18611, 281e6, 602e6], found
 
 
 def test_scanned_japanese_page_gives_its_reduction() -> None:
