@@ -10,7 +10,7 @@ import re
 import shutil
 import statistics
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 from PIL import Image
@@ -32,6 +32,10 @@ SPACE_GAP = 0.6
 MARKS_LINE = 0.6
 # OCR reads the O of CO2 as a zero: "tC02", "C02e".
 CARBON_DIOXIDE = re.compile(r"(?<![A-Za-z0-9])(t?)C02(?=e?\b|e?[/ ])")
+LATIN_WORD = re.compile("[A-Za-z]+")
+THAI_LETTERS = re.compile("[\u0e01-\u0e4e]+")  # letters, vowels and marks; not Thai digits
+# The confidence of every piece of the Thai model's reading for it to replace a Latin one.
+SURE_THAI = 0.8
 THAI_SPACE = re.compile("(?<=[\u0e01-\u0e4e]) +(?=[\u0e01-\u0e4e])")
 
 
@@ -97,13 +101,15 @@ def script_languages(image: Image.Image) -> set[Language]:
     return {language} if language else set()
 
 
-def ocr_words(image: Image.Image, languages: str) -> list[Word]:
+def ocr_words(image: Image.Image, languages: str, config: str = "") -> list[Word]:
     import pytesseract
 
     # One thread each: ingest already runs one worker per core.
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     try:
-        data = pytesseract.image_to_data(image, lang=languages, output_type=pytesseract.Output.DICT)
+        data = pytesseract.image_to_data(
+            image, lang=languages, config=config, output_type=pytesseract.Output.DICT
+        )
     except (pytesseract.TesseractError, OSError) as error:
         raise OcrError(str(error).strip() or type(error).__name__) from error
     words = []
@@ -126,9 +132,54 @@ def ocr_blocks(
     """Paragraphs of the page image; `scale` pixels per point and `offset` of the image's corner in
     points from the page's top-left corner turn pixel boxes into the page's boxes."""
     paragraphs: dict[tuple[int, int], list[Word]] = {}
-    for word in ocr_words(image, languages):
+    for word in thai_second_opinion(image, ocr_words(image, languages), languages):
         paragraphs.setdefault(word.paragraph, []).append(word)
     return [paragraph_block(words, page, scale, offset) for words in paragraphs.values()]
+
+
+def thai_second_opinion(image: Image.Image, words: list[Word], languages: str) -> list[Word]:
+    """Words read as Latin letters on Thai lines, read again by the Thai model alone, and taken as Thai
+    where it reads nothing but Thai letters, surely. With Thai and English loaded, Tesseract may take a
+    Thai word for an English one (ต่อปี read as "dail"); alone, the Thai model reads tCO2e as digits, and
+    an English word (JCM, Bangkok) as Thai digits, stray marks or Latin letters, which keep it English."""
+    if not {"tha", "eng"} <= set(languages.split("+")):
+        return words
+    thai_lines = {(w.paragraph, w.line) for w in words if THAI_LETTERS.search(w.text)}
+    suspects = [
+        i for i, w in enumerate(words) if LATIN_WORD.fullmatch(w.text) and (w.paragraph, w.line) in thai_lines
+    ]
+    if not suspects:
+        return words
+    strip, bands = word_strip(image, [words[i].box for i in suspects])
+    rereads: dict[int, list[Word]] = {}
+    for word in ocr_words(strip, "tha", config="--psm 6"):
+        middle = (word.box[1] + word.box[3]) / 2
+        band = next((n for n, (top, bottom) in enumerate(bands) if top <= middle < bottom), None)
+        if band is not None:
+            rereads.setdefault(band, []).append(word)
+    better = list(words)
+    for band, index in enumerate(suspects):
+        found = sorted(rereads.get(band, []), key=lambda w: w.box[0])
+        if found and all(THAI_LETTERS.fullmatch(w.text) and w.confidence >= SURE_THAI for w in found):
+            confidence = min(w.confidence for w in found)
+            better[index] = replace(words[index], text="".join(w.text for w in found), confidence=confidence)
+    return better
+
+
+def word_strip(
+    image: Image.Image, boxes: Sequence[tuple[int, int, int, int]]
+) -> tuple[Image.Image, list[tuple[int, int]]]:
+    """The boxes' crops stacked one under another on white, apart, and the band each one occupies."""
+    pad = max(b[3] - b[1] for b in boxes) // 2
+    width = max(b[2] - b[0] for b in boxes) + 2 * pad
+    heights = [b[3] - b[1] + 4 * pad for b in boxes]
+    strip = Image.new(image.mode, (width, sum(heights)), 255)
+    bands, top = [], 0
+    for box, height in zip(boxes, heights, strict=True):
+        strip.paste(image.crop(box), (pad, top + 2 * pad))
+        bands.append((top, top + height))
+        top += height
+    return strip, bands
 
 
 def paragraph_block(words: Sequence[Word], page: int, scale: float, offset: tuple[float, float]) -> RawBlock:
