@@ -10,12 +10,12 @@ import itertools
 import re
 import threading
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
-from pdfplumber.table import TableFinder
+from pdfplumber.table import Table, TableFinder, TableSettings, cells_to_tables, edges_to_intersections
 
 from corpus.models import BBox, BlockKind, Language, PageInfo, RawBlock
 from extractors.language import detect_language, is_cjk
@@ -365,7 +365,7 @@ def ruled_tables(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, frame: Fram
     edges = ruling_edges(page.raw, frame)
     if not can_form_cells(edges):  # most pages: no rules, or only underlines and header or footer rules
         return []
-    finder = TableFinder(EdgesOnly(edges=edges, bbox=(0, 0, frame.width, frame.height)))
+    finder = RulingTableFinder(EdgesOnly(edges=edges, bbox=(0, 0, frame.width, frame.height)))
     tables = []
     for table in finder.tables:
         rows, boxes = [], []
@@ -391,6 +391,71 @@ class EdgesOnly:
 
     edges: list[dict[str, object]]
     bbox: tuple[float, float, float, float]
+
+
+class RulingTableFinder(TableFinder):
+    """pdfplumber's table finder, its cells found by `corner_cells` instead of intersections_to_cells."""
+
+    def __init__(self, page: EdgesOnly) -> None:
+        self.page = page
+        self.settings = TableSettings.resolve(None)
+        self.edges = self.get_edges()
+        self.intersections = edges_to_intersections(
+            self.edges, self.settings.intersection_x_tolerance, self.settings.intersection_y_tolerance
+        )
+        self.cells = corner_cells(self.intersections)
+        self.tables = [Table(page, cells) for cells in cells_to_tables(self.cells)]
+
+
+Point = tuple[float, float]
+EdgeKey = tuple[float, float, float, float]
+
+
+def corner_cells(intersections: dict[Point, dict[str, list[dict[str, object]]]]) -> list[BBox]:
+    """pdfplumber's intersections_to_cells, with the same result: per intersection, the first cell
+    it is the top-left corner of. pdfplumber rebuilds both points' edge sets for every pair of points
+    it compares; here each point's sets are built once, and its row and column are looked up."""
+    vertical = {point: edge_keys(edges["v"]) for point, edges in intersections.items()}
+    horizontal = {point: edge_keys(edges["h"]) for point, edges in intersections.items()}
+
+    def connected(p: Point, q: Point) -> bool:
+        return (p[0] == q[0] and not vertical[p].isdisjoint(vertical[q])) or (
+            p[1] == q[1] and not horizontal[p].isdisjoint(horizontal[q])
+        )
+
+    points = sorted(intersections)
+    columns: dict[float, list[Point]] = {}
+    rows: dict[float, list[Point]] = {}
+    for point in points:  # in sorted order, so each column runs down and each row to the right
+        columns.setdefault(point[0], []).append(point)
+        rows.setdefault(point[1], []).append(point)
+    cells = []
+    for point in points:
+        column, row = columns[point[0]], rows[point[1]]
+        below = [other for other in column[column.index(point) + 1:] if connected(point, other)]
+        right = [other for other in row[row.index(point) + 1:] if connected(point, other)]
+        cell = first_closed_cell(point, below, right, intersections, connected)
+        if cell is not None:
+            cells.append(cell)
+    return cells
+
+
+def edge_keys(edges: list[dict[str, object]]) -> set[EdgeKey]:
+    return {(edge["x0"], edge["top"], edge["x1"], edge["bottom"]) for edge in edges}
+
+
+def first_closed_cell(
+    corner: Point, below: list[Point], right: list[Point], intersections: dict[Point, object],
+    connected: Callable[[Point, Point], bool],
+) -> BBox | None:
+    for below_point in below:
+        for right_point in right:
+            opposite = (right_point[0], below_point[1])
+            if opposite not in intersections:
+                continue
+            if connected(opposite, right_point) and connected(opposite, below_point):
+                return (corner[0], corner[1], opposite[0], opposite[1])
+    return None
 
 
 def ruling_edges(handle: object, frame: Frame) -> list[dict[str, object]]:

@@ -9,6 +9,7 @@ import docx
 import openpyxl
 import pytest
 from docx.oxml import OxmlElement
+from pdfplumber.table import edges_to_intersections, intersections_to_cells, merge_edges
 from PIL import Image
 from reportlab.lib import colors, pdfencrypt
 from reportlab.lib.pagesizes import A4
@@ -24,6 +25,7 @@ from corpus.models import RawBlock
 from extractors.ocr import installed_languages
 from extractors.readers import SUPPORTED_EXTENSIONS, ReaderError, Reading, read_document
 from extractors.readers.common import join_lines, join_pair
+from extractors.readers.pdf import add_edge, corner_cells
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 BODY = ParagraphStyle("body", fontName="Helvetica", fontSize=10, leading=13, spaceAfter=10)
@@ -231,6 +233,25 @@ def test_pdf_header_and_footer_rules_make_no_table_and_a_boxed_grid_still_does()
 
     assert [b.kind for b in reading.blocks if b.page == 1] == ["paragraph"]
     assert [b.cells for b in reading.blocks if b.page == 2] == [["Year", "tCO2"], ["2023", "3,120"]]
+
+
+def test_pdf_table_cells_are_the_ones_pdfplumber_finds() -> None:
+    # A grid with a merged cell, a column rule that stops short, a stray rule and a second table.
+    edges: list[dict[str, object]] = []
+    for y in (100, 120, 140, 160):
+        add_edge((50, y), (250, y), edges)
+    for x in (50, 150, 250):
+        add_edge((x, 100), (x, 160), edges)
+    add_edge((100, 120), (100, 140), edges)
+    add_edge((40, 180), (90, 181), edges)
+    add_edge((300, 300), (400, 300), edges)
+    add_edge((300, 330), (400, 330), edges)
+    add_edge((300, 300), (300, 330), edges)
+    add_edge((400, 300), (400, 330), edges)
+    intersections = edges_to_intersections(merge_edges(edges, 3, 3, 3, 3), 3, 3)
+
+    assert corner_cells(intersections) == intersections_to_cells(intersections)
+    assert len(corner_cells(intersections)) == 8
 
 
 def test_pdf_japanese_lines_join_without_spaces() -> None:
