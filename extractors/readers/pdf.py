@@ -204,6 +204,7 @@ def unmapped_share(text: str) -> float:
 
 
 def page_lines(textpage: pdfium.PdfTextPage, text: str, frame: Frame) -> list[Line]:
+    layer = TextLayer(textpage.raw, frame)
     lines: list[Line] = []
     start = 0
     for match in LINE_BREAK.finditer(text + "\n"):
@@ -211,68 +212,95 @@ def page_lines(textpage: pdfium.PdfTextPage, text: str, frame: Frame) -> list[Li
         stripped = raw.strip()
         if not stripped:
             continue
-        line = measure_line(textpage, line_start + len(raw) - len(raw.lstrip()), stripped, frame)
+        line = measure_line(layer, line_start + len(raw) - len(raw.lstrip()), stripped)
         if line is not None:
             line.space_at_end = raw != raw.rstrip()
             lines.append(line)
     return lines
 
 
-def measure_line(textpage: pdfium.PdfTextPage, first: int, text: str, frame: Frame) -> Line | None:
+class TextLayer:
+    """A page's text through raw pdfium calls: a line takes about ten of them, and pypdfium2's
+    wrappers would allocate four output doubles for each; here they are allocated once a page."""
+
+    def __init__(self, handle: object, frame: Frame) -> None:
+        self.handle = handle
+        self.frame = frame
+        self.left, self.bottom, self.right, self.top = (ctypes.c_double() for _ in range(4))
+
+    def char_index(self, text_index: int) -> int:
+        return pdfium_c.FPDFText_GetCharIndexFromTextIndex(self.handle, text_index)
+
+    def rects(self, first_char: int, count: int) -> list[BBox]:
+        """The boxes pdfium covers the characters with, one per text object, from the top-left."""
+        found = pdfium_c.FPDFText_CountRects(self.handle, first_char, count)
+        if found == -1:
+            raise pdfium.PdfiumError("Failed to count rectangles.")
+        left, bottom, right, top = self.left, self.bottom, self.right, self.top
+        frame_left, frame_top = self.frame.left, self.frame.top
+        rects = []
+        for i in range(found):
+            if not pdfium_c.FPDFText_GetRect(self.handle, i, left, top, right, bottom):
+                raise pdfium.PdfiumError("Failed to get rectangle.")
+            rects.append((left.value - frame_left, frame_top - top.value,
+                          right.value - frame_left, frame_top - bottom.value))
+        return rects
+
+    def char_right(self, char_index: int) -> float:
+        """Right edge of a character's box, from the page's left edge."""
+        left, bottom, right, top = self.left, self.bottom, self.right, self.top
+        if not pdfium_c.FPDFText_GetCharBox(self.handle, char_index, left, right, bottom, top):
+            raise pdfium.PdfiumError("Failed to get charbox.")
+        return right.value - self.frame.left
+
+    def baseline(self, char_index: int, fallback: float) -> float:
+        if pdfium_c.FPDFText_GetCharOrigin(self.handle, char_index, self.left, self.bottom):
+            return self.frame.top - self.bottom.value
+        return fallback
+
+    def font_size(self, char_index: int) -> float:
+        return pdfium_c.FPDFText_GetFontSize(self.handle, char_index)
+
+
+def measure_line(layer: TextLayer, first: int, text: str) -> Line | None:
     """Box, baseline, font size and gapped runs of the line starting at text index `first`."""
-    handle = textpage.raw
-    first_char = pdfium_c.FPDFText_GetCharIndexFromTextIndex(handle, first)
-    last_char = pdfium_c.FPDFText_GetCharIndexFromTextIndex(handle, first + len(text) - 1)
+    first_char = layer.char_index(first)
+    last_char = layer.char_index(first + len(text) - 1)
     if first_char < 0 or last_char < first_char:
         return None
-    count = textpage.count_rects(first_char, last_char - first_char + 1)
-    rects = [to_top_left(textpage.get_rect(i), frame) for i in range(count)]
+    rects = layer.rects(first_char, last_char - first_char + 1)
     if not rects:
         return None
     box = union(rects)
-    size = pdfium_c.FPDFText_GetFontSize(handle, first_char) or (box[3] - box[1])
-    repaired, repairs = repair_thai(text.translate(PDFIUM_HYPHENS))
+    size = layer.font_size(first_char) or (box[3] - box[1])
+    if "\ufffe" in text or "\x02" in text:  # translate() is slow on the usual line without them
+        text = text.translate(PDFIUM_HYPHENS)
+    repaired, repairs = repair_thai(text)
     return Line(
         text=repaired, bbox=box, repairs=repairs,
-        baseline=baseline(handle, first_char, frame, box[3]), size=size, runs=gapped_runs(rects, size),
-        first_word_width=first_word_width(textpage, first, text, box[0], frame),
+        baseline=layer.baseline(first_char, box[3]), size=size, runs=gapped_runs(rects, size),
+        first_word_width=first_word_width(layer, first, text, box[0]),
     )
-
-
-def to_top_left(rect: tuple[float, float, float, float], frame: Frame) -> BBox:
-    left, bottom, right, top = rect
-    return (left - frame.left, frame.top - top, right - frame.left, frame.top - bottom)
 
 
 def union(boxes: list[BBox]) -> BBox:
-    return (
-        min(box[0] for box in boxes), min(box[1] for box in boxes),
-        max(box[2] for box in boxes), max(box[3] for box in boxes),
-    )
+    x0s, tops, x1s, bottoms = zip(*boxes, strict=True)
+    return (min(x0s), min(tops), max(x1s), max(bottoms))
 
 
 def rounded(box: BBox) -> BBox:
     return (round(box[0], 2), round(box[1], 2), round(box[2], 2), round(box[3], 2))
 
 
-def baseline(handle: object, char_index: int, frame: Frame, fallback: float) -> float:
-    x, y = ctypes.c_double(), ctypes.c_double()
-    if pdfium_c.FPDFText_GetCharOrigin(handle, char_index, ctypes.byref(x), ctypes.byref(y)):
-        return frame.top - y.value
-    return fallback
-
-
-def first_word_width(
-    textpage: pdfium.PdfTextPage, first: int, text: str, line_x0: float, frame: Frame
-) -> float:
+def first_word_width(layer: TextLayer, first: int, text: str, line_x0: float) -> float:
     """Width of the text up to the first space (a whole Thai phrase; one character of Japanese)."""
     end = 1 if is_cjk(text[0]) else len(text.split(None, 1)[0])
     if end >= len(text):
         return float("inf")
-    char_index = pdfium_c.FPDFText_GetCharIndexFromTextIndex(textpage.raw, first + end - 1)
+    char_index = layer.char_index(first + end - 1)
     if char_index < 0:
         return float("inf")
-    return textpage.get_charbox(char_index)[2] - frame.left - line_x0
+    return layer.char_right(char_index) - line_x0
 
 
 def gapped_runs(rects: list[BBox], size: float) -> list[BBox]:
