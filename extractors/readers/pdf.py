@@ -5,6 +5,7 @@ does all the reading; pdfplumber only turns ruling lines into cells.
 """
 from __future__ import annotations
 
+import codecs
 import ctypes
 import itertools
 import re
@@ -168,11 +169,12 @@ def read_textpage(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, number: in
         info = PageInfo(number=number, has_text_layer=False, note=UNMAPPED_TEXT_NOTE, text_source="none")
         return PageText(info=info, needs_ocr=True)
     frame = page_frame(page)
-    lines = page_lines(textpage, text, frame)
-    tables = ruled_tables(page, textpage, frame)
+    layer = TextLayer(textpage, frame)
+    lines = page_lines(layer, text)
+    tables = ruled_tables(page, layer)
     for line in lines:
         line.table = table_holding(line, tables)
-    tables += borderless_tables(lines, textpage, frame)
+    tables += borderless_tables(lines, layer)
     repairs = sum(line.repairs for line in lines)
     info = PageInfo(number=number, chars=sum(len(line.text) for line in lines), repairs=repairs,
                     text_source="repaired" if repairs else "text")
@@ -203,8 +205,7 @@ def unmapped_share(text: str) -> float:
     return unmapped / max(visible, 1)
 
 
-def page_lines(textpage: pdfium.PdfTextPage, text: str, frame: Frame) -> list[Line]:
-    layer = TextLayer(textpage.raw, frame)
+def page_lines(layer: TextLayer, text: str) -> list[Line]:
     lines: list[Line] = []
     start = 0
     for match in LINE_BREAK.finditer(text + "\n"):
@@ -223,10 +224,12 @@ class TextLayer:
     """A page's text through raw pdfium calls: a line takes about ten of them, and pypdfium2's
     wrappers would allocate four output doubles for each; here they are allocated once a page."""
 
-    def __init__(self, handle: object, frame: Frame) -> None:
-        self.handle = handle
+    def __init__(self, textpage: pdfium.PdfTextPage, frame: Frame) -> None:
+        self.textpage = textpage
+        self.handle = textpage.raw
         self.frame = frame
         self.left, self.bottom, self.right, self.top = (ctypes.c_double() for _ in range(4))
+        self.text_buffer: ctypes.Array[ctypes.c_ushort] | None = None
 
     def char_index(self, text_index: int) -> int:
         return pdfium_c.FPDFText_GetCharIndexFromTextIndex(self.handle, text_index)
@@ -260,6 +263,24 @@ class TextLayer:
 
     def font_size(self, char_index: int) -> float:
         return pdfium_c.FPDFText_GetFontSize(self.handle, char_index)
+
+    def text_in(self, box: BBox) -> str:
+        """pypdfium2's get_text_bounded in one pdfium call instead of two: each walks the whole page."""
+        x0, top, x1, bottom = box
+        edges = (x0 + self.frame.left, self.frame.top - top, x1 + self.frame.left, self.frame.top - bottom)
+        if self.text_buffer is None:  # room for every character twice over, whatever the box
+            self.text_buffer = (ctypes.c_ushort * (2 * pdfium_c.FPDFText_CountChars(self.handle) + 16))()
+        buffer = self.text_buffer
+        written = pdfium_c.FPDFText_GetBoundedText(self.handle, *edges, buffer, len(buffer))
+        units = max(written, 0)
+        if units and buffer[units - 1] == 0:  # the terminator, counted by pdfium, never part of the text
+            units -= 1
+        text = codecs.decode(memoryview(buffer)[:units], "utf-16-le", "ignore")
+        if written < len(buffer) and len(text) == units:
+            return text
+        # Cut short, or characters beyond the BMP, for which pypdfium2 sizes its buffer its own way.
+        left, top_, right, bottom_ = edges
+        return self.textpage.get_text_bounded(left=left, bottom=bottom_, right=right, top=top_)
 
 
 def measure_line(layer: TextLayer, first: int, text: str) -> Line | None:
@@ -389,7 +410,8 @@ def record_ocr(info: PageInfo, blocks: list[RawBlock]) -> None:
 # ruling edges, which pdfium hands over in well under a millisecond.
 
 
-def ruled_tables(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, frame: Frame) -> list[FoundTable]:
+def ruled_tables(page: pdfium.PdfPage, layer: TextLayer) -> list[FoundTable]:
+    frame = layer.frame
     edges = ruling_edges(page.raw, frame)
     if not can_form_cells(edges):  # most pages: no rules, or only underlines and header or footer rules
         return []
@@ -398,7 +420,7 @@ def ruled_tables(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, frame: Fram
     for table in finder.tables:
         rows, boxes = [], []
         for row in table.rows:
-            cells = [cell_text(textpage, cell, frame) for cell in row.cells]
+            cells = [cell_text(layer, cell) for cell in row.cells]
             if any(cells):
                 rows.append(cells)
                 boxes.append(rounded(union([cell for cell in row.cells if cell is not None])))
@@ -546,25 +568,22 @@ def add_edge(p: tuple[float, float], q: tuple[float, float], edges: list[dict[st
                       "width": 0.0, "height": bottom - top, "orientation": "v", "object_type": "line"})
 
 
-def cell_text(textpage: pdfium.PdfTextPage, cell: BBox | None, frame: Frame) -> str:
+def cell_text(layer: TextLayer, cell: BBox | None) -> str:
     if cell is None:  # covered by a merged neighbour
         return ""
-    x0, top, x1, bottom = cell
-    text = textpage.get_text_bounded(
-        left=x0 + frame.left, bottom=frame.top - bottom, right=x1 + frame.left, top=frame.top - top
-    )
+    text = layer.text_in(cell)
     return collapse_spaces(normalize_thai(join_lines(LINE_BREAK.split(text))))
 
 
 # --- borderless tables: consecutive lines split into the same number of gapped runs -------------------
 
 
-def borderless_tables(lines: list[Line], textpage: pdfium.PdfTextPage, frame: Frame) -> list[FoundTable]:
+def borderless_tables(lines: list[Line], layer: TextLayer) -> list[FoundTable]:
     tables: list[FoundTable] = []
     for columns, group in itertools.groupby(lines, key=borderless_columns):
         rows = list(group)
         if columns and len(rows) >= MIN_BORDERLESS_ROWS:
-            cells = [[cell_text(textpage, run, frame) for run in row.runs] for row in rows]
+            cells = [[cell_text(layer, run) for run in row.runs] for row in rows]
             boxes = [rounded(row.bbox) for row in rows]
             table = FoundTable(bbox=union([row.bbox for row in rows]), rows=cells, row_boxes=boxes)
             for row in rows:
