@@ -79,4 +79,5 @@ def is_well_formed(text: str) -> bool:
     """True when the Thai in the text (if any) reads as Thai orthography allows."""
     if not THAI_OR_PUA.search(text):  # every defect involves a Thai or PUA character
         return True
-    return thai_defects(text) <= MAX_DEFECT_SHARE * thai_characters(text)
+    defects = thai_defects(text)
+    return defects == 0 or defects <= MAX_DEFECT_SHARE * thai_characters(text)
