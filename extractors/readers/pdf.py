@@ -305,6 +305,8 @@ def measure_line(layer: TextLayer, first: int, text: str) -> Line | None:
 
 
 def union(boxes: list[BBox]) -> BBox:
+    if len(boxes) == 1:  # most lines are one text object
+        return boxes[0]
     x0s, tops, x1s, bottoms = zip(*boxes, strict=True)
     return (min(x0s), min(tops), max(x1s), max(bottoms))
 
@@ -325,6 +327,8 @@ def first_word_width(layer: TextLayer, first: int, text: str, line_x0: float) ->
 
 
 def gapped_runs(rects: list[BBox], size: float) -> list[BBox]:
+    if len(rects) == 1:
+        return list(rects)
     runs: list[BBox] = []
     for rect in sorted(rects):
         if runs and rect[0] - runs[-1][2] <= 1.5 * size:
