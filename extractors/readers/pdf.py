@@ -257,8 +257,9 @@ class TextLayer:
         return right.value - self.frame.left
 
     def baseline(self, char_index: int, fallback: float) -> float:
-        if pdfium_c.FPDFText_GetCharOrigin(self.handle, char_index, self.left, self.bottom):
-            return self.frame.top - self.bottom.value
+        x, y = self.left, self.bottom
+        if pdfium_c.FPDFText_GetCharOrigin(self.handle, char_index, x, y):
+            return self.frame.top - y.value
         return fallback
 
     def font_size(self, char_index: int) -> float:
