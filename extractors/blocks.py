@@ -15,9 +15,10 @@ def place_blocks(raw: Iterable[RawBlock]) -> list[Block]:
     offset = 0
     for index, block in enumerate(raw):
         end = offset + len(block.text)
-        placed.append(
-            Block(**dict(block), index=index, start=offset, end=end, language=detect_language(block.text))
-        )
+        # The fields from __dict__: dict(block) walks them through pydantic's __iter__, several times slower.
+        fields = {**block.__dict__, "index": index, "start": offset, "end": end,
+                  "language": detect_language(block.text)}
+        placed.append(Block.model_validate(fields))
         offset = end + len(BLOCK_SEPARATOR)
     return placed
 

@@ -54,7 +54,8 @@ def repair_thai(text: str) -> tuple[str, int]:
     if not THAI_OR_PUA.search(text):
         return text, 0
     repairs = len(PUA.findall(text))
-    text = text.translate(THAI_PUA)
+    if repairs:  # translate() walks the text in Python-level steps; most text has no PUA glyph
+        text = text.translate(THAI_PUA)
     for pattern, replacement in (
         (SPLIT_SARA_AM, "\\1\u0e33"), (TONE_AFTER_SARA_AM, "\\1\u0e33"), (TONE_BEFORE_VOWEL, "\\2\\1"),
         (DOUBLED_MARK, "\\1"), (DOUBLED_SARA_E, "\u0e41"),
@@ -76,4 +77,7 @@ def thai_characters(text: str) -> int:
 
 def is_well_formed(text: str) -> bool:
     """True when the Thai in the text (if any) reads as Thai orthography allows."""
-    return thai_defects(text) <= MAX_DEFECT_SHARE * thai_characters(text)
+    if not THAI_OR_PUA.search(text):  # every defect involves a Thai or PUA character
+        return True
+    defects = thai_defects(text)
+    return defects == 0 or defects <= MAX_DEFECT_SHARE * thai_characters(text)

@@ -5,17 +5,18 @@ does all the reading; pdfplumber only turns ruling lines into cells.
 """
 from __future__ import annotations
 
+import codecs
 import ctypes
 import itertools
 import re
 import threading
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
-from pdfplumber.table import TableFinder
+from pdfplumber.table import Table, TableFinder, TableSettings, cells_to_tables, edges_to_intersections
 
 from corpus.models import BBox, BlockKind, Language, PageInfo, RawBlock
 from extractors.language import detect_language, is_cjk
@@ -168,11 +169,12 @@ def read_textpage(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, number: in
         info = PageInfo(number=number, has_text_layer=False, note=UNMAPPED_TEXT_NOTE, text_source="none")
         return PageText(info=info, needs_ocr=True)
     frame = page_frame(page)
-    lines = page_lines(textpage, text, frame)
-    tables = ruled_tables(page, textpage, frame)
+    layer = TextLayer(textpage, frame)
+    lines = page_lines(layer, text)
+    tables = ruled_tables(page, layer)
     for line in lines:
         line.table = table_holding(line, tables)
-    tables += borderless_tables(lines, textpage, frame)
+    tables += borderless_tables(lines, layer)
     repairs = sum(line.repairs for line in lines)
     info = PageInfo(number=number, chars=sum(len(line.text) for line in lines), repairs=repairs,
                     text_source="repaired" if repairs else "text")
@@ -203,7 +205,7 @@ def unmapped_share(text: str) -> float:
     return unmapped / max(visible, 1)
 
 
-def page_lines(textpage: pdfium.PdfTextPage, text: str, frame: Frame) -> list[Line]:
+def page_lines(layer: TextLayer, text: str) -> list[Line]:
     lines: list[Line] = []
     start = 0
     for match in LINE_BREAK.finditer(text + "\n"):
@@ -211,71 +213,123 @@ def page_lines(textpage: pdfium.PdfTextPage, text: str, frame: Frame) -> list[Li
         stripped = raw.strip()
         if not stripped:
             continue
-        line = measure_line(textpage, line_start + len(raw) - len(raw.lstrip()), stripped, frame)
+        line = measure_line(layer, line_start + len(raw) - len(raw.lstrip()), stripped)
         if line is not None:
             line.space_at_end = raw != raw.rstrip()
             lines.append(line)
     return lines
 
 
-def measure_line(textpage: pdfium.PdfTextPage, first: int, text: str, frame: Frame) -> Line | None:
+class TextLayer:
+    """A page's text through raw pdfium calls: a line takes about ten of them, and pypdfium2's
+    wrappers would allocate four output doubles for each; here they are allocated once a page."""
+
+    def __init__(self, textpage: pdfium.PdfTextPage, frame: Frame) -> None:
+        self.textpage = textpage
+        self.handle = textpage.raw
+        self.frame = frame
+        self.left, self.bottom, self.right, self.top = (ctypes.c_double() for _ in range(4))
+        self.text_buffer: ctypes.Array[ctypes.c_ushort] | None = None
+
+    def char_index(self, text_index: int) -> int:
+        return pdfium_c.FPDFText_GetCharIndexFromTextIndex(self.handle, text_index)
+
+    def rects(self, first_char: int, count: int) -> list[BBox]:
+        """The boxes pdfium covers the characters with, one per text object, from the top-left."""
+        found = pdfium_c.FPDFText_CountRects(self.handle, first_char, count)
+        if found == -1:
+            raise pdfium.PdfiumError("Failed to count rectangles.")
+        left, bottom, right, top = self.left, self.bottom, self.right, self.top
+        frame_left, frame_top = self.frame.left, self.frame.top
+        rects = []
+        for i in range(found):
+            if not pdfium_c.FPDFText_GetRect(self.handle, i, left, top, right, bottom):
+                raise pdfium.PdfiumError("Failed to get rectangle.")
+            rects.append((left.value - frame_left, frame_top - top.value,
+                          right.value - frame_left, frame_top - bottom.value))
+        return rects
+
+    def char_right(self, char_index: int) -> float:
+        """Right edge of a character's box, from the page's left edge."""
+        left, bottom, right, top = self.left, self.bottom, self.right, self.top
+        if not pdfium_c.FPDFText_GetCharBox(self.handle, char_index, left, right, bottom, top):
+            raise pdfium.PdfiumError("Failed to get charbox.")
+        return right.value - self.frame.left
+
+    def baseline(self, char_index: int, fallback: float) -> float:
+        x, y = self.left, self.bottom
+        if pdfium_c.FPDFText_GetCharOrigin(self.handle, char_index, x, y):
+            return self.frame.top - y.value
+        return fallback
+
+    def font_size(self, char_index: int) -> float:
+        return pdfium_c.FPDFText_GetFontSize(self.handle, char_index)
+
+    def text_in(self, box: BBox) -> str:
+        """pypdfium2's get_text_bounded in one pdfium call instead of two: each walks the whole page."""
+        x0, top, x1, bottom = box
+        edges = (x0 + self.frame.left, self.frame.top - top, x1 + self.frame.left, self.frame.top - bottom)
+        if self.text_buffer is None:  # room for every character twice over, whatever the box
+            self.text_buffer = (ctypes.c_ushort * (2 * pdfium_c.FPDFText_CountChars(self.handle) + 16))()
+        buffer = self.text_buffer
+        written = pdfium_c.FPDFText_GetBoundedText(self.handle, *edges, buffer, len(buffer))
+        units = max(written, 0)
+        if units and buffer[units - 1] == 0:  # the terminator, counted by pdfium, never part of the text
+            units -= 1
+        text = codecs.decode(memoryview(buffer)[:units], "utf-16-le", "ignore")
+        if written < len(buffer) and len(text) == units:
+            return text
+        # Cut short, or characters beyond the BMP, for which pypdfium2 sizes its buffer its own way.
+        left, top_, right, bottom_ = edges
+        return self.textpage.get_text_bounded(left=left, bottom=bottom_, right=right, top=top_)
+
+
+def measure_line(layer: TextLayer, first: int, text: str) -> Line | None:
     """Box, baseline, font size and gapped runs of the line starting at text index `first`."""
-    handle = textpage.raw
-    first_char = pdfium_c.FPDFText_GetCharIndexFromTextIndex(handle, first)
-    last_char = pdfium_c.FPDFText_GetCharIndexFromTextIndex(handle, first + len(text) - 1)
+    first_char = layer.char_index(first)
+    last_char = layer.char_index(first + len(text) - 1)
     if first_char < 0 or last_char < first_char:
         return None
-    count = textpage.count_rects(first_char, last_char - first_char + 1)
-    rects = [to_top_left(textpage.get_rect(i), frame) for i in range(count)]
+    rects = layer.rects(first_char, last_char - first_char + 1)
     if not rects:
         return None
     box = union(rects)
-    size = pdfium_c.FPDFText_GetFontSize(handle, first_char) or (box[3] - box[1])
-    repaired, repairs = repair_thai(text.translate(PDFIUM_HYPHENS))
+    size = layer.font_size(first_char) or (box[3] - box[1])
+    if "\ufffe" in text or "\x02" in text:  # translate() is slow on the usual line without them
+        text = text.translate(PDFIUM_HYPHENS)
+    repaired, repairs = repair_thai(text)
     return Line(
         text=repaired, bbox=box, repairs=repairs,
-        baseline=baseline(handle, first_char, frame, box[3]), size=size, runs=gapped_runs(rects, size),
-        first_word_width=first_word_width(textpage, first, text, box[0], frame),
+        baseline=layer.baseline(first_char, box[3]), size=size, runs=gapped_runs(rects, size),
+        first_word_width=first_word_width(layer, first, text, box[0]),
     )
-
-
-def to_top_left(rect: tuple[float, float, float, float], frame: Frame) -> BBox:
-    left, bottom, right, top = rect
-    return (left - frame.left, frame.top - top, right - frame.left, frame.top - bottom)
 
 
 def union(boxes: list[BBox]) -> BBox:
-    return (
-        min(box[0] for box in boxes), min(box[1] for box in boxes),
-        max(box[2] for box in boxes), max(box[3] for box in boxes),
-    )
+    if len(boxes) == 1:  # most lines are one text object
+        return boxes[0]
+    x0s, tops, x1s, bottoms = zip(*boxes, strict=True)
+    return (min(x0s), min(tops), max(x1s), max(bottoms))
 
 
 def rounded(box: BBox) -> BBox:
     return (round(box[0], 2), round(box[1], 2), round(box[2], 2), round(box[3], 2))
 
 
-def baseline(handle: object, char_index: int, frame: Frame, fallback: float) -> float:
-    x, y = ctypes.c_double(), ctypes.c_double()
-    if pdfium_c.FPDFText_GetCharOrigin(handle, char_index, ctypes.byref(x), ctypes.byref(y)):
-        return frame.top - y.value
-    return fallback
-
-
-def first_word_width(
-    textpage: pdfium.PdfTextPage, first: int, text: str, line_x0: float, frame: Frame
-) -> float:
+def first_word_width(layer: TextLayer, first: int, text: str, line_x0: float) -> float:
     """Width of the text up to the first space (a whole Thai phrase; one character of Japanese)."""
     end = 1 if is_cjk(text[0]) else len(text.split(None, 1)[0])
     if end >= len(text):
         return float("inf")
-    char_index = pdfium_c.FPDFText_GetCharIndexFromTextIndex(textpage.raw, first + end - 1)
+    char_index = layer.char_index(first + end - 1)
     if char_index < 0:
         return float("inf")
-    return textpage.get_charbox(char_index)[2] - frame.left - line_x0
+    return layer.char_right(char_index) - line_x0
 
 
 def gapped_runs(rects: list[BBox], size: float) -> list[BBox]:
+    if len(rects) == 1:
+        return list(rects)
     runs: list[BBox] = []
     for rect in sorted(rects):
         if runs and rect[0] - runs[-1][2] <= 1.5 * size:
@@ -361,16 +415,17 @@ def record_ocr(info: PageInfo, blocks: list[RawBlock]) -> None:
 # ruling edges, which pdfium hands over in well under a millisecond.
 
 
-def ruled_tables(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, frame: Frame) -> list[FoundTable]:
+def ruled_tables(page: pdfium.PdfPage, layer: TextLayer) -> list[FoundTable]:
+    frame = layer.frame
     edges = ruling_edges(page.raw, frame)
     if not can_form_cells(edges):  # most pages: no rules, or only underlines and header or footer rules
         return []
-    finder = TableFinder(EdgesOnly(edges=edges, bbox=(0, 0, frame.width, frame.height)))
+    finder = RulingTableFinder(EdgesOnly(edges=edges, bbox=(0, 0, frame.width, frame.height)))
     tables = []
     for table in finder.tables:
         rows, boxes = [], []
         for row in table.rows:
-            cells = [cell_text(textpage, cell, frame) for cell in row.cells]
+            cells = [cell_text(layer, cell) for cell in row.cells]
             if any(cells):
                 rows.append(cells)
                 boxes.append(rounded(union([cell for cell in row.cells if cell is not None])))
@@ -391,6 +446,71 @@ class EdgesOnly:
 
     edges: list[dict[str, object]]
     bbox: tuple[float, float, float, float]
+
+
+class RulingTableFinder(TableFinder):
+    """pdfplumber's table finder, its cells found by `corner_cells` instead of intersections_to_cells."""
+
+    def __init__(self, page: EdgesOnly) -> None:
+        self.page = page
+        self.settings = TableSettings.resolve(None)
+        self.edges = self.get_edges()
+        self.intersections = edges_to_intersections(
+            self.edges, self.settings.intersection_x_tolerance, self.settings.intersection_y_tolerance
+        )
+        self.cells = corner_cells(self.intersections)
+        self.tables = [Table(page, cells) for cells in cells_to_tables(self.cells)]
+
+
+Point = tuple[float, float]
+EdgeKey = tuple[float, float, float, float]
+
+
+def corner_cells(intersections: dict[Point, dict[str, list[dict[str, object]]]]) -> list[BBox]:
+    """pdfplumber's intersections_to_cells, with the same result: per intersection, the first cell
+    it is the top-left corner of. pdfplumber rebuilds both points' edge sets for every pair of points
+    it compares; here each point's sets are built once, and its row and column are looked up."""
+    vertical = {point: edge_keys(edges["v"]) for point, edges in intersections.items()}
+    horizontal = {point: edge_keys(edges["h"]) for point, edges in intersections.items()}
+
+    def connected(p: Point, q: Point) -> bool:
+        return (p[0] == q[0] and not vertical[p].isdisjoint(vertical[q])) or (
+            p[1] == q[1] and not horizontal[p].isdisjoint(horizontal[q])
+        )
+
+    points = sorted(intersections)
+    columns: dict[float, list[Point]] = {}
+    rows: dict[float, list[Point]] = {}
+    for point in points:  # in sorted order, so each column runs down and each row to the right
+        columns.setdefault(point[0], []).append(point)
+        rows.setdefault(point[1], []).append(point)
+    cells = []
+    for point in points:
+        column, row = columns[point[0]], rows[point[1]]
+        below = [other for other in column[column.index(point) + 1:] if connected(point, other)]
+        right = [other for other in row[row.index(point) + 1:] if connected(point, other)]
+        cell = first_closed_cell(point, below, right, intersections, connected)
+        if cell is not None:
+            cells.append(cell)
+    return cells
+
+
+def edge_keys(edges: list[dict[str, object]]) -> set[EdgeKey]:
+    return {(edge["x0"], edge["top"], edge["x1"], edge["bottom"]) for edge in edges}
+
+
+def first_closed_cell(
+    corner: Point, below: list[Point], right: list[Point], intersections: dict[Point, object],
+    connected: Callable[[Point, Point], bool],
+) -> BBox | None:
+    for below_point in below:
+        for right_point in right:
+            opposite = (right_point[0], below_point[1])
+            if opposite not in intersections:
+                continue
+            if connected(opposite, right_point) and connected(opposite, below_point):
+                return (corner[0], corner[1], opposite[0], opposite[1])
+    return None
 
 
 def ruling_edges(handle: object, frame: Frame) -> list[dict[str, object]]:
@@ -453,25 +573,22 @@ def add_edge(p: tuple[float, float], q: tuple[float, float], edges: list[dict[st
                       "width": 0.0, "height": bottom - top, "orientation": "v", "object_type": "line"})
 
 
-def cell_text(textpage: pdfium.PdfTextPage, cell: BBox | None, frame: Frame) -> str:
+def cell_text(layer: TextLayer, cell: BBox | None) -> str:
     if cell is None:  # covered by a merged neighbour
         return ""
-    x0, top, x1, bottom = cell
-    text = textpage.get_text_bounded(
-        left=x0 + frame.left, bottom=frame.top - bottom, right=x1 + frame.left, top=frame.top - top
-    )
+    text = layer.text_in(cell)
     return collapse_spaces(normalize_thai(join_lines(LINE_BREAK.split(text))))
 
 
 # --- borderless tables: consecutive lines split into the same number of gapped runs -------------------
 
 
-def borderless_tables(lines: list[Line], textpage: pdfium.PdfTextPage, frame: Frame) -> list[FoundTable]:
+def borderless_tables(lines: list[Line], layer: TextLayer) -> list[FoundTable]:
     tables: list[FoundTable] = []
     for columns, group in itertools.groupby(lines, key=borderless_columns):
         rows = list(group)
         if columns and len(rows) >= MIN_BORDERLESS_ROWS:
-            cells = [[cell_text(textpage, run, frame) for run in row.runs] for row in rows]
+            cells = [[cell_text(layer, run) for run in row.runs] for row in rows]
             boxes = [rounded(row.bbox) for row in rows]
             table = FoundTable(bbox=union([row.bbox for row in rows]), rows=cells, row_boxes=boxes)
             for row in rows:

@@ -7,8 +7,10 @@ from io import BytesIO
 
 import docx
 import openpyxl
+import pypdfium2 as pdfium
 import pytest
 from docx.oxml import OxmlElement
+from pdfplumber.table import edges_to_intersections, intersections_to_cells, merge_edges
 from PIL import Image
 from reportlab.lib import colors, pdfencrypt
 from reportlab.lib.pagesizes import A4
@@ -24,6 +26,7 @@ from corpus.models import RawBlock
 from extractors.ocr import installed_languages
 from extractors.readers import SUPPORTED_EXTENSIONS, ReaderError, Reading, read_document
 from extractors.readers.common import join_lines, join_pair
+from extractors.readers.pdf import TextLayer, add_edge, corner_cells, page_frame
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 BODY = ParagraphStyle("body", fontName="Helvetica", fontSize=10, leading=13, spaceAfter=10)
@@ -95,7 +98,7 @@ def text_layer_pdf(lines: list[tuple[float, float, str]]) -> bytes:
         f"1 0 0 1 {x} {y} Tm <{''.join(f'{codes[ch]:02X}' for ch in text)}> Tj" for x, y, text in lines
     )
     content = f"BT /F1 12 Tf {shown} ET"
-    mapping = "\n".join(f"<{codes[ch]:02X}> <{ord(ch):04X}>" for ch in chars)
+    mapping = "\n".join(f"<{codes[ch]:02X}> <{ch.encode('utf-16-be').hex().upper()}>" for ch in chars)
     cmap = (
         "/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n"
         "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
@@ -231,6 +234,43 @@ def test_pdf_header_and_footer_rules_make_no_table_and_a_boxed_grid_still_does()
 
     assert [b.kind for b in reading.blocks if b.page == 1] == ["paragraph"]
     assert [b.cells for b in reading.blocks if b.page == 2] == [["Year", "tCO2"], ["2023", "3,120"]]
+
+
+def test_pdf_table_cells_are_the_ones_pdfplumber_finds() -> None:
+    # A grid with a merged cell, a column rule that stops short, a stray rule and a second table.
+    edges: list[dict[str, object]] = []
+    for y in (100, 120, 140, 160):
+        add_edge((50, y), (250, y), edges)
+    for x in (50, 150, 250):
+        add_edge((x, 100), (x, 160), edges)
+    add_edge((100, 120), (100, 140), edges)
+    add_edge((40, 180), (90, 181), edges)
+    add_edge((300, 300), (400, 300), edges)
+    add_edge((300, 330), (400, 330), edges)
+    add_edge((300, 300), (300, 330), edges)
+    add_edge((400, 300), (400, 330), edges)
+    intersections = edges_to_intersections(merge_edges(edges, 3, 3, 3, 3), 3, 3)
+
+    assert corner_cells(intersections) == intersections_to_cells(intersections)
+    assert len(corner_cells(intersections)) == 8
+
+
+def test_pdf_text_in_a_box_is_what_pypdfium2_gives() -> None:
+    # A character beyond the BMP takes the slower way; the text must not differ either way.
+    lines = [(72.0, 700.0, "Year 2023"), (72.0, 680.0, "tCO2 3,120"), (300.0, 700.0, "\U0002000b\u5c71 12")]
+    data = text_layer_pdf(lines)
+    document = pdfium.PdfDocument(data)
+    page = document[0]
+    textpage = page.get_textpage()
+    frame = page_frame(page)
+    layer = TextLayer(textpage, frame)
+    boxes = [(60, 130, 200, 170), (60, 100, 595, 170), (290, 130, 400, 150), (0, 0, 595, 842)]
+    for x0, top, x1, bottom in boxes:
+        expected = textpage.get_text_bounded(
+            left=x0 + frame.left, bottom=frame.top - bottom, right=x1 + frame.left, top=frame.top - top
+        )
+        assert layer.text_in((x0, top, x1, bottom)) == expected
+    assert "3,120" in layer.text_in((0, 0, 595, 842))
 
 
 def test_pdf_japanese_lines_join_without_spaces() -> None:
