@@ -15,7 +15,7 @@ from datetime import date
 
 from pydantic import BaseModel, Field
 
-from checks.projects import group_projects, profile_of, signature
+from checks.projects import Signature, group_projects, load_profile, profile_of, stored_profile
 from corpus.models import Document, DocumentRef, Fact
 from corpus.store import Catalog, document_ref
 
@@ -171,14 +171,22 @@ class ProjectResolver:
         by_document: dict[str, list[Fact]] = {d.id: [] for d in documents}
         for fact in every:
             by_document.setdefault(fact.document.id, []).append(fact)
-        signatures = {
-            d.id: signature(
-                by_document[d.id], profile_of(document_ref(d), (b.text for b in self.catalog.blocks(d.id)))
-            )
-            for d in documents
-        }
+        kept = self.catalog.profiles([d.id for d in documents])
+        signatures = {d.id: self._signature(d, kept.get(d.id), by_document[d.id]) for d in documents}
         known = {d.id: d for d in documents}
         return [_project(group, known, by_document, signatures) for group in group_projects(signatures)]
+
+
+    def _signature(
+        self, document: Document, kept: tuple[DocumentRef, str | None, str] | None, facts: list[Fact]
+    ) -> Signature:
+        """The document's project signature as the checks across documents keep it; one stored before
+        profiles were kept is computed the same way."""
+        ref = document_ref(document)
+        if kept is not None:
+            return load_profile(ref, kept[2])[1]
+        profile = profile_of(ref, self.catalog.block_texts(document.id))
+        return load_profile(ref, stored_profile(profile, facts)[1])[1]
 
 
 def _project(group: list[str], documents: dict, facts: dict, signatures: dict) -> Project:

@@ -1,9 +1,11 @@
 """Cross-document warnings through the archive: computed on ingestion, reviewed, kept, and settled."""
+import sqlite3
 from pathlib import Path
 
 import pytest
 
 from service.archive import Archive
+from service.queries import ProjectResolver
 from service.settings import Settings
 from tests.conftest import MONGOLIA_PDD, MONGOLIA_SUMMARY
 
@@ -57,3 +59,18 @@ def test_removing_one_of_the_documents_removes_the_cross_document_warning(archiv
     [warning] = cross_document(archive)
     archive.delete(next(d.id for d in warning.documents if d.filename == "summary_ja.txt"))
     assert cross_document(archive) == []
+
+
+def test_projects_from_kept_profiles_are_those_computed_from_the_documents(archive, tmp_path):
+    folder = tmp_path / "files"
+    folder.mkdir()
+    ingest(archive, folder, "pdd_en.txt", ENGLISH)
+    ingest(archive, folder, "summary_ja.txt", JAPANESE.format(reduction="1,500"))
+    ingest(archive, folder, "other.txt", "Project title: Rooftop solar at a cold store in Bangkok\n"
+                                         "Emission reductions: 300 tCO2e per year.\n")
+    kept = ProjectResolver(archive.catalog).projects(include_confidential=True)
+    with sqlite3.connect(archive.catalog.path) as db:
+        db.execute("DELETE FROM profiles")  # as in a catalog from before profiles were kept
+    computed = ProjectResolver(archive.catalog).projects(include_confidential=True)
+    assert kept == computed
+    assert sorted(len(p.documents) for p in kept) == [1, 2]
