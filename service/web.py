@@ -211,6 +211,8 @@ def check_form(request: Request, token: str) -> None:
 
 @router.get("/ui/login", response_class=HTMLResponse)
 def login_form(request: Request) -> Response:
+    # A browser already logged in sees who it is (and may log out or in with another key).
+    request.state.viewer = viewer_of_key(request, request.cookies.get(KEY_COOKIE))
     return render(request, "login.html", {"error": None})
 
 

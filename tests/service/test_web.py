@@ -300,8 +300,9 @@ def test_login_keeps_the_key_in_a_strict_http_only_cookie(site):
     assert (response.status_code, response.headers["location"]) == (303, "/ui/search")
     cookie = next(c for c in response.headers.get_list("set-cookie") if c.startswith(f"{web.KEY_COOKIE}="))
     assert "HttpOnly" in cookie and "SameSite=strict" in cookie
-    page = browser.get("/ui/search").text
-    assert "Log out" in page and '<span class="role">reviewer</span>' in page
+    for path in ("/ui/search", "/ui/login"):
+        page = browser.get(path).text
+        assert "Log out" in page and '<span class="role">reviewer</span>' in page, path
     refused = browser.post("/ui/login", data={"key": "jcm_not_a_key", "csrf": token(browser)})
     assert refused.status_code == 401 and "That key is not valid" in refused.text
     assert browser.post("/ui/login", data={"key": site.keys["reviewer"]}).status_code == 403  # no token
