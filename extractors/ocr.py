@@ -151,8 +151,12 @@ def thai_second_opinion(image: Image.Image, words: list[Word], languages: str) -
     if not suspects:
         return words
     strip, bands = word_strip(image, [words[i].box for i in suspects])
+    try:
+        second = ocr_words(strip, "tha", config="--psm 6")
+    except OcrError:  # the first reading stands
+        return words
     rereads: dict[int, list[Word]] = {}
-    for word in ocr_words(strip, "tha", config="--psm 6"):
+    for word in second:
         middle = (word.box[1] + word.box[3]) / 2
         band = next((n for n, (top, bottom) in enumerate(bands) if top <= middle < bottom), None)
         if band is not None:
