@@ -28,7 +28,7 @@ from pathlib import Path
 import httpx
 
 from corpus.models import Block, Document, DocumentRef, Evidence, Fact, PageInfo, Passage
-from corpus.store import Catalog
+from corpus.store import Catalog, fact_rows
 from indices import EmbeddedIndex, warm_up
 from service.access import Role, create_key
 from service.archive import passages_of
@@ -128,7 +128,7 @@ def build(data_dir: Path, passages: int) -> tuple[EmbeddedIndex, float]:
     batch: list[Passage] = []
     for number, (document, blocks, facts, document_passages) in enumerate(documents(passages), start=1):
         pages = [PageInfo(number=page) for page in range(1, document.pages + 1)]
-        catalog.save_document(document, pages, blocks, facts)
+        catalog.save_document(document, pages, blocks, fact_rows(facts))
         batch.extend(document_passages)
         if number % BATCH_DOCUMENTS == 0:
             indexing += timed(index.add_passages, batch)

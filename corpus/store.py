@@ -116,6 +116,9 @@ CONFIDENTIAL_WARNINGS = (
     "WHERE d.confidential = 1"
 )
 
+# A fact as the catalog stores it: id, kind, unit, value and the whole fact as JSON. Made where the facts
+# are extracted, it crosses from a worker to the catalog as strings, far cheaper to pickle than models.
+FactRow = tuple[str, str, str, float, str]
 DOCUMENT_TABLES = ("pages", "blocks", "facts", "profiles")
 _STATUS = "json_extract(d.data, '$.status')"
 ORPHAN_QUERIES = {
@@ -232,7 +235,7 @@ class Catalog:
         document: Document,
         pages: Sequence[PageInfo],
         blocks: Sequence[Block],
-        facts: Sequence[Fact],
+        facts: Sequence[FactRow],
         profile: tuple[str | None, str] | None = None,
         warnings: Sequence[Warning] = (),
     ) -> None:
@@ -264,10 +267,8 @@ class Catalog:
                 "INSERT INTO blocks VALUES (?, ?, ?, ?)",
                 ((document.id, b.index, b.page, b.model_dump_json(exclude_defaults=True)) for b in blocks),
             )
-            db.executemany(
-                "INSERT OR REPLACE INTO facts VALUES (?, ?, ?, ?, ?, ?)",
-                ((document.id, f.id, f.kind, f.unit, f.value, f.model_dump_json()) for f in facts),
-            )
+            rows = ((document.id, *row) for row in facts)
+            db.executemany("INSERT OR REPLACE INTO facts VALUES (?, ?, ?, ?, ?, ?)", rows)
             if profile is not None:
                 db.execute("INSERT INTO profiles VALUES (?, ?, ?)", (document.id, *profile))
             _insert_warnings(db, warnings)
@@ -643,6 +644,10 @@ def _insert_warnings(db: sqlite3.Connection, warnings: Iterable[Warning]) -> Non
             "INSERT OR IGNORE INTO warning_documents VALUES (?, ?)",
             [(warning.id, d.id) for d in warning.documents],
         )
+
+
+def fact_rows(facts: Iterable[Fact]) -> list[FactRow]:
+    return [(fact.id, fact.kind, fact.unit, fact.value, fact.model_dump_json()) for fact in facts]
 
 
 def document_ref(document: Document) -> DocumentRef:

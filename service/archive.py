@@ -189,7 +189,7 @@ class Archive:
         document = self._document(job.document, previous, digest, job.data, result)
         document = document.model_copy(update={"confidential": job.confidential})
         self.catalog.save_document(
-            document, result.pages, result.blocks, result.facts, result.profile, result.warnings
+            document, result.pages, result.blocks, result.fact_rows, result.profile, result.warnings
         )
         return IngestOutcome(job.filename, "ingested", document.id, pages=document.pages)
 

@@ -41,7 +41,7 @@ Task = Callable[[Job], Analysis | str]
 
 
 def analyse_job(job: Job) -> Analysis:
-    return analyse(job.data, job.filename, job.document)
+    return analyse(job.data, job.filename, job.document).for_the_catalog()
 
 
 def _work(conn: Connection, memory_bytes: int, task: Task) -> None:

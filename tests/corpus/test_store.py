@@ -5,7 +5,7 @@ import pytest
 
 from checks import run_checks
 from corpus.models import Block, Document, DocumentRef, Evidence, Fact, PageInfo
-from corpus.store import Catalog, document_id_for, sha256_of
+from corpus.store import Catalog, document_id_for, fact_rows, sha256_of
 
 
 def make_document(filename: str, data: bytes, version: int = 1) -> Document:
@@ -35,7 +35,7 @@ def catalog(tmp_path):
 def test_a_saved_document_comes_back_with_its_pages_blocks_and_facts(catalog):
     document = make_document("a.txt", b"abc")
     catalog.save_document(document, [PageInfo(number=1, chars=3)], [block(0, "abc")],
-                          [make_fact(document, 5, 0)])
+                          fact_rows([make_fact(document, 5, 0)]))
     assert catalog.get_document(document.id) == document
     assert catalog.find_document("a.txt") == document
     assert [b.text for b in catalog.blocks(document.id)] == ["abc"]
@@ -52,7 +52,7 @@ def test_facts_on_pages_are_those_of_each_page_and_no_other(catalog):
             )
             for start, (value, page) in enumerate(zip((10, 20, 30), pages, strict=False))
         ]
-        catalog.save_document(document, [PageInfo(number=1)], [block(0, "abc")], facts)
+        catalog.save_document(document, [PageInfo(number=1)], [block(0, "abc")], fact_rows(facts))
 
     found = catalog.facts_on_pages([(first.id, 2), (second.id, 1), (first.id, 2), (first.id, 9)])
 
@@ -64,9 +64,10 @@ def test_facts_on_pages_are_those_of_each_page_and_no_other(catalog):
 
 def test_saving_a_new_version_replaces_the_old_facts_and_blocks(catalog):
     first = make_document("a.txt", b"one")
-    catalog.save_document(first, [], [block(0, "one"), block(1, "two")], [make_fact(first, 1, 0)])
+    catalog.save_document(first, [], [block(0, "one"), block(1, "two")], fact_rows([make_fact(first, 1, 0)]))
     second = make_document("a.txt", b"two", version=2)
-    catalog.save_document(second, [], [block(0, "new")], [make_fact(second, 2, 0), make_fact(second, 3, 9)])
+    facts = fact_rows([make_fact(second, 2, 0), make_fact(second, 3, 9)])
+    catalog.save_document(second, [], [block(0, "new")], facts)
     assert [b.text for b in catalog.blocks(second.id)] == ["new"]
     assert sorted(f.value for f in catalog.facts()) == [2, 3]
     assert catalog.count_documents() == 1
@@ -74,7 +75,7 @@ def test_saving_a_new_version_replaces_the_old_facts_and_blocks(catalog):
 
 def test_a_failing_write_leaves_the_previous_state_untouched(catalog):
     document = make_document("a.txt", b"one")
-    catalog.save_document(document, [], [block(0, "one")], [make_fact(document, 1, 0)])
+    catalog.save_document(document, [], [block(0, "one")], fact_rows([make_fact(document, 1, 0)]))
     duplicate_blocks = [block(0, "x"), block(0, "y")]  # violates the primary key mid-transaction
     with pytest.raises(sqlite3.IntegrityError):
         catalog.save_document(make_document("a.txt", b"two", 2), [], duplicate_blocks, [])
@@ -92,7 +93,7 @@ def test_files_are_stored_once_by_content(catalog):
 def test_review_survives_recomputing_warnings(catalog):
     document = make_document("a.txt", b"abc")
     facts = [make_fact(document, 1, 1), make_fact(document, 2, 2), make_fact(document, 9, 3, total=True)]
-    catalog.save_document(document, [], [], facts)
+    catalog.save_document(document, [], [], fact_rows(facts))
     catalog.replace_warnings(run_checks(catalog.facts()))
     [warning] = catalog.warnings()
     catalog.review_warning(warning.id, "acknowledged", "known typo, corrected in v2")
@@ -104,7 +105,8 @@ def test_review_survives_recomputing_warnings(catalog):
 
 def test_deleting_a_document_removes_everything_it_owned(catalog):
     document = make_document("a.txt", b"abc")
-    catalog.save_document(document, [PageInfo(number=1)], [block(0, "abc")], [make_fact(document, 1, 0)])
+    facts = fact_rows([make_fact(document, 1, 0)])
+    catalog.save_document(document, [PageInfo(number=1)], [block(0, "abc")], facts)
     catalog.delete_document(document.id)
     assert catalog.get_document(document.id) is None
     assert catalog.blocks(document.id) == [] and catalog.facts() == [] and catalog.pages(document.id) == []
@@ -127,21 +129,22 @@ def test_a_documents_own_warnings_are_stored_with_it_and_go_with_its_next_versio
     facts = [make_fact(document, 1, 1), make_fact(document, 2, 2), make_fact(document, 9, 3, total=True)]
     own = run_checks(facts)
     assert own, "the parts (1 + 2) do not make the total (9)"
-    catalog.save_document(document, [], [], facts, ("Mongolia", "{}"), own)
+    catalog.save_document(document, [], [], fact_rows(facts), ("Mongolia", "{}"), own)
     assert [w.id for w in catalog.warnings(document.id)] == [w.id for w in own]
     assert catalog.documents_with_warnings() == {document.id}
     catalog.clear_pending([document.id])
 
     fixed = [make_fact(document, 1, 1), make_fact(document, 2, 2), make_fact(document, 3, 3, total=True)]
-    catalog.save_document(make_document("a.txt", b"abd", version=2), [], [], fixed, ("Mongolia", "{}"), [])
+    second = make_document("a.txt", b"abd", version=2)
+    catalog.save_document(second, [], [], fact_rows(fixed), ("Mongolia", "{}"), [])
     assert catalog.warnings() == [] and catalog.documents_with_warnings() == set()
     assert catalog.pending_refresh() == {document.id}
 
 
 def test_deleting_a_document_removes_its_warnings_and_marks_the_others_it_shared_one_with(catalog):
     first, second = make_document("a.txt", b"abc"), make_document("b.txt", b"abd")
-    catalog.save_document(first, [], [], [make_fact(first, 1, 0)])
-    catalog.save_document(second, [], [], [make_fact(second, 2, 0)])
+    catalog.save_document(first, [], [], fact_rows([make_fact(first, 1, 0)]))
+    catalog.save_document(second, [], [], fact_rows([make_fact(second, 2, 0)]))
     parts = [make_fact(first, 1, 1), make_fact(first, 2, 2), make_fact(first, 9, 3, total=True)]
     shared = run_checks(parts)[0]
     across = shared.model_copy(update={"documents": [DocumentRef(id=d.id, filename=d.filename)
