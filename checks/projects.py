@@ -25,6 +25,7 @@ TERMS_FILE = Path(__file__).parent / "data" / "project_terms.tsv"
 _METHODOLOGY = re.compile(r"(?<![A-Za-z])[A-Z]{2}_AM\d{3}(?!\d)")
 _LETTERS = re.compile(r"[^\W\d_]")
 MIN_NAME_LETTERS = 4
+_LITERAL_RUN = re.compile(r"[^\\\[\](){}?*+|.^$]*")
 _FULL_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 # How much of the named words two documents must share to be the same project.
 MIN_SHARED_CONCEPTS = 2
@@ -61,6 +62,13 @@ class _Concept:
     name: str
     pattern: re.Pattern[str]
     country: str | None
+    # The case-folded literal start of each of its names: a text holding none of them cannot name the
+    # concept, and is told so by a substring test far cheaper than the pattern's scan.
+    starts: tuple[str, ...]
+
+    def named_in(self, text: str, folded: str) -> bool:
+        """Whether the text names the concept; ``folded`` is text.casefold()."""
+        return any(start in folded for start in self.starts) and self.pattern.search(text) is not None
 
 
 @cache
@@ -71,10 +79,42 @@ def _concepts() -> tuple[_Concept, ...]:
 
 
 def _concept(row: dict[str, str]) -> _Concept:
-    english = [rf"(?<![A-Za-z])(?:{name})" for name in row["en"].split("|")]
-    others = [name for language in ("ja", "th") for name in row[language].split("|") if name]
+    names = alternatives(row["en"])
+    english = [rf"(?<![A-Za-z])(?:{name})" for name in names]
+    others = [name for language in ("ja", "th") for name in alternatives(row[language]) if name]
     pattern = compile_guarded("|".join(english + others), re.I)  # the guard skips text no name starts
-    return _Concept(row["concept"], pattern, row.get("country") or None)
+    starts = tuple(literal_start(name).casefold() for name in names + others)
+    return _Concept(row["concept"], pattern, row.get("country") or None, starts)
+
+
+def alternatives(pattern: str) -> list[str]:
+    """The pattern's alternatives: split at each "|" outside groups and classes, so that
+    "hydro(?:power|electric)?" stays one name."""
+    parts, start, depth, escaped, in_class = [], 0, 0, False, False
+    for index, char in enumerate(pattern):
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char in "()":
+            depth += 1 if char == "(" else -1
+        elif char == "|" and depth == 0:
+            parts.append(pattern[start:index])
+            start = index + 1
+    return [*parts, pattern[start:]]
+
+
+def literal_start(name: str) -> str:
+    """The plain characters a name's pattern begins with ("boilers?" -> "boiler", "heat[- ]?pump" ->
+    "heat"): every text the pattern matches holds them."""
+    run = _LITERAL_RUN.match(name).group()  # type: ignore[union-attr]
+    if run and name[len(run) : len(run) + 1] in ("?", "*", "+", "{"):  # the quantifier takes the last one
+        run = run[:-1]
+    return run
 
 
 def profile_of(document: DocumentRef, texts: Iterable[str], limit: int = 4000) -> DocumentProfile:
@@ -104,7 +144,8 @@ def monitoring_period(text: str) -> str | None:
 def signature(facts: Sequence[Fact], profile: DocumentProfile | None) -> Signature:
     texts = [profile.text if profile else ""] + [f.evidence.text for f in facts]
     text = fold("\n".join(dict.fromkeys(texts)))
-    named = [c for c in _concepts() if c.pattern.search(text)]
+    folded = text.casefold()
+    named = [c for c in _concepts() if c.named_in(text, folded)]
     countries = {m.value for m in country_mentions(text)} | {c.country for c in named if c.country}
     known = {m.value for f in facts if f.subject for m in country_mentions(fold(f.subject))}
     projects = {f.subject for f in facts if f.subject and f.subject not in known and _is_name(f.subject)}
