@@ -30,6 +30,7 @@ from extractors.quantities import (
     Quantity,
     UnitSpec,
     find_quantities,
+    has_quantities,
     parse_unit_label,
     per_year_before,
     qualifier_around,
@@ -1081,7 +1082,7 @@ def _heading_project(block: Block) -> str | None:
         return None  # no "Project name:" label: the common case, kept cheap
     folded = fold(block.text)
     if label := _project_label().fullmatch(folded):
-        return None if find_quantities(block.text) else block.text[label.start("name") : label.end("name")]
+        return None if has_quantities(block.text) else block.text[label.start("name") : label.end("name")]
     if block.kind != "heading":
         return None
     names, generic = _project_heading()
@@ -1089,7 +1090,7 @@ def _heading_project(block: Block) -> str | None:
     if (
         names.search(folded[start:])
         and not generic.search(folded)
-        and not find_quantities(block.text[start:])
+        and not has_quantities(block.text[start:])
     ):
         return block.text[start:].strip()
     return ""

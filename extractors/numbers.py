@@ -16,7 +16,7 @@ from functools import cache, lru_cache
 from importlib import resources
 from re import _constants as sre_constants  # type: ignore[attr-defined]
 from re import _parser as sre_parser  # type: ignore[attr-defined]
-from typing import Any
+from typing import Any, NamedTuple
 
 # --- packaged lexicons -------------------------------------------------------------------------
 
@@ -67,6 +67,17 @@ def _class_firsts(items: list[tuple[Any, Any]]) -> set[str] | None:
     return chars
 
 
+def _scoped_case(subpattern: Any, ignore_case: bool) -> bool:
+    """Whether a group's contents match ignoring case: (?i:...) and (?-i:...) scope the flag."""
+    _, add_flags, del_flags, _ = subpattern
+    return (ignore_case or bool(add_flags & re.I)) and not del_flags & re.I
+
+
+class _FirstsSplit(NamedTuple):
+    word_start: set[str]
+    anywhere: set[str]
+
+
 def _item_firsts(op: Any, value: Any, ignore_case: bool) -> tuple[set[str] | None, bool]:
     """Characters one parsed item can start with, and whether it can match empty."""
     if op is sre_constants.LITERAL:
@@ -80,9 +91,7 @@ def _item_firsts(op: Any, value: Any, ignore_case: bool) -> tuple[set[str] | Non
             return None, False
         return set().union(*(chars for chars, _ in results)), any(empty for _, empty in results)
     if op is sre_constants.SUBPATTERN:
-        _, add_flags, del_flags, pattern = value
-        scoped = (ignore_case or bool(add_flags & re.I)) and not del_flags & re.I
-        return _sequence_firsts(pattern, scoped)
+        return _sequence_firsts(value[3], _scoped_case(value, ignore_case))
     if op in _REPEATS:
         chars, empty = _sequence_firsts(value[2], ignore_case)
         return chars, empty or value[0] == 0
@@ -109,13 +118,49 @@ def first_chars(pattern: str, flags: int = 0) -> set[str] | None:
     return None if can_be_empty else chars
 
 
+def _word_start_split(items: Any, ignore_case: bool, at_word_start: bool = False) -> _FirstsSplit | None:
+    """First characters of the sequence's matches, split into those that only start at a word boundary
+    (after a \\b) and the others; None when they cannot be bounded."""
+    items = list(items)
+    while items and items[0][0] in _ZERO_WIDTH:
+        op, value = items.pop(0)
+        at_word_start = at_word_start or (op is sre_constants.AT and value is sre_constants.AT_BOUNDARY)
+    if not items:
+        return None
+    op, value = items[0]
+    if op is sre_constants.SUBPATTERN and not _sequence_firsts(value[3], _scoped_case(value, ignore_case))[1]:
+        return _word_start_split(value[3], _scoped_case(value, ignore_case), at_word_start)
+    if op is sre_constants.BRANCH and not _item_firsts(op, value, ignore_case)[1]:
+        splits = [_word_start_split(branch, ignore_case, at_word_start) for branch in value[1]]
+        if any(split is None for split in splits):
+            return None
+        return _FirstsSplit(
+            set().union(*(split.word_start for split in splits if split)),
+            set().union(*(split.anywhere for split in splits if split)),
+        )
+    chars, can_be_empty = _sequence_firsts(items, ignore_case)
+    if chars is None or can_be_empty:
+        return None
+    return _FirstsSplit(chars, set()) if at_word_start else _FirstsSplit(set(), chars)
+
+
+def _char_class(chars: set[str]) -> str:
+    return "[" + "".join(re.escape(char) for char in sorted(chars)) + "]"
+
+
 def compile_guarded(pattern: str, flags: int = 0) -> re.Pattern[str]:
-    """re.compile with a lookahead on the possible first characters, when they can be bounded."""
-    chars = first_chars(pattern, flags)
-    if not chars:
+    """re.compile with a lookahead on the possible first characters, when they can be bounded.
+
+    Characters that start a match only after a \\b are tested at word starts only: in English text
+    that rejects the many positions inside words that a case-insensitive lexicon's letters let pass.
+    """
+    split = _word_start_split(sre_parser.parse(pattern, flags), bool(flags & re.I))
+    if split is None or not (split.word_start or split.anywhere):
         return re.compile(pattern, flags)
-    guard = "".join(re.escape(char) for char in sorted(chars))
-    return re.compile(f"(?=[{guard}])(?:{pattern})", flags)
+    only_at_word_start = split.word_start - split.anywhere
+    branches = [rf"\b{_char_class(only_at_word_start)}"] if only_at_word_start else []
+    branches += [_char_class(split.anywhere)] if split.anywhere else []
+    return re.compile(f"(?={'|'.join(branches)})(?:{pattern})", flags)
 
 
 # --- folding -----------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -200,6 +201,16 @@ def test_guarded_pattern_finds_what_the_plain_one_finds() -> None:
     guarded = compile_guarded(pattern, 2)
     assert guarded.pattern.startswith("(?=[")
     assert [m.group() for m in guarded.finditer(text)] == ["Reduction", "削減", "ลด"]
+
+
+def test_guard_tests_word_start_letters_at_word_starts_only() -> None:
+    pattern = r"(?P<cost>\b(?:costs?)|事業費)|(?P<ghg>GHG)"
+    text = "Costs and GHG of 事業費, not accosts"
+    guarded = compile_guarded(pattern, re.I)
+    assert guarded.pattern.startswith("(?=\\b[")
+    plain = re.compile(pattern, re.I)
+    assert [m.span() for m in guarded.finditer(text)] == [m.span() for m in plain.finditer(text)]
+    assert [m.group() for m in guarded.finditer(text)] == ["Costs", "GHG", "事業費"]
 
 
 # --- units on numbers and labels ----------------------------------------------------------------
