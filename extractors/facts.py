@@ -195,6 +195,7 @@ def _exchange_rate() -> tuple[re.Pattern[str], list[tuple[str, re.Pattern[str]]]
     return compile_guarded(rf"(?<![A-Za-z0-9.,])(?:{stated}|{per_unit})", re.I), codes
 
 
+@cache  # asked for every cue of every clause, with a few dozen distinct pairs
 def _kind_for(topic: str | None, unit_class: str) -> str | None:
     return _cues()["kind_by_topic"].get(topic or "", {}).get(unit_class)
 
@@ -236,10 +237,11 @@ class _Segment:
 
 
 _ITEM_MARKER = re.compile(
-    r"(?:(?<=\s)|^)(?:\(?\d{1,2}\)|\d{1,2}\.(?=\s)|[①-⑳])\s*"  # numbered items may run on in a line
-    r"|(?:(?<=\n)|^)[ \t]*[•●▪■◆・\-–][ \t]+"  # bullets start a line
+    r"(?=[\d(①-⑳ \t•●▪■◆・\-–])"  # what a marker starts with: skips most positions in one test
+    r"(?:(?:(?<=\s)|^)(?:\(?\d{1,2}\)|\d{1,2}\.(?=\s)|[①-⑳])\s*"  # numbered items may run on in a line
+    r"|(?:(?<=\n)|^)[ \t]*[•●▪■◆・\-–][ \t]+)"  # bullets start a line
 )
-_SENTENCE_END = re.compile(r"[。！？!?;；](?=\s*\S)|(?<!\b[A-Z])\.(?=\s+[A-Z\"“(])|\n\s*\n")
+_SENTENCE_END = compile_guarded(r"[。！？!?;；](?=\s*\S)|(?<!\b[A-Z])\.(?=\s+[A-Z\"“(])|\n\s*\n")
 _ABBREVIATION = re.compile(r"\b(?:No|Co|Ltd|Inc|approx|etc|vs|Mr|Ms|Dr|Fig|Art|Vol|pp|e\.g|i\.e|St)\Z", re.I)
 
 
@@ -255,6 +257,11 @@ def _segments(folded: str) -> list[_Segment]:
     starts = sorted(cuts)
     ends = starts[1:] + [len(folded)]
     return [_Segment(start, end, cuts[start]) for start, end in zip(starts, ends, strict=True) if end > start]
+
+
+def _index_of(items: Sequence[Any], item: Any) -> int:
+    """list.index by identity: comparing dataclasses field by field costs more than the search."""
+    return next(index for index, other in enumerate(items) if other is item)
 
 
 def _within(items: Sequence[Any], start: int, end: int) -> list[Any]:
@@ -662,7 +669,7 @@ def _segment_drafts(prose: _Prose, segment: _Segment, carried: tuple[str, ...]) 
         kind = _kind(scope, quantity)
         if kind is None or not _has_context(quantity.context, scope.all_topics):
             continue
-        is_total = prose.quantities.index(quantity) in prose.totals
+        is_total = _index_of(prose.quantities, quantity) in prose.totals
         if is_total:  # a total closes the list: the item's project does not own it or what follows
             item_project = None
         drafts.append(_prose_draft(prose, segment, scope, quantity, kind, is_total, item_project))
@@ -674,10 +681,12 @@ def _side_share_drafts(prose: _Prose, segment: _Segment, drafts: Sequence[_Draft
     """ "2,400 credits were issued; Japan received 1,200 and the partner country 1,200": the bare
     numbers a side names after an amount of credits are that side's share of it."""
     whole = next((draft for draft in drafts if draft.kind == "credits_issued"), None)
+    if whole is None:
+        return []
     names_a_side = _credit_sides().search(prose.folded, segment.start, segment.end) or _within(
         prose.countries, segment.start, segment.end
     )
-    if whole is None or not names_a_side:
+    if not names_a_side:
         return []
     block = prose.block
     taken = {quantity.number.start for quantity in prose.quantities}

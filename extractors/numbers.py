@@ -122,7 +122,7 @@ def _word_start_split(items: Any, ignore_case: bool, at_word_start: bool = False
     """First characters of the sequence's matches, split into those that only start at a word boundary
     (after a \\b) and the others; None when they cannot be bounded."""
     items = list(items)
-    while items and items[0][0] in _ZERO_WIDTH:
+    while items and (items[0][0] in _ZERO_WIDTH or _only_zero_width(*items[0], ignore_case)):
         op, value = items.pop(0)
         at_word_start = at_word_start or (op is sre_constants.AT and value is sre_constants.AT_BOUNDARY)
     if not items:
@@ -142,6 +142,12 @@ def _word_start_split(items: Any, ignore_case: bool, at_word_start: bool = False
     if chars is None or can_be_empty:
         return None
     return _FirstsSplit(chars, set()) if at_word_start else _FirstsSplit(set(), chars)
+
+
+def _only_zero_width(op: Any, value: Any, ignore_case: bool) -> bool:
+    """A group of lookarounds only, such as (?:(?<![A-Za-z])|(?<=USD)): it tests a position, takes no text."""
+    grouping = op is sre_constants.SUBPATTERN or op is sre_constants.BRANCH
+    return grouping and _item_firsts(op, value, ignore_case) == (set(), True)
 
 
 def _char_class(chars: set[str]) -> str:
