@@ -459,7 +459,7 @@ def country_mentions(folded: str, start: int = 0, end: int | None = None) -> lis
     return list(_country_mentions(folded, start, len(folded) if end is None else end))
 
 
-@lru_cache(maxsize=1024)  # facts and metadata both look for countries in each block
+@lru_cache(maxsize=8192)  # facts and metadata both look for countries in each block, one pass apart
 def _country_mentions(folded: str, start: int, end: int) -> tuple[_Mention, ...]:
     pattern, canonical = _countries()
     return tuple(
