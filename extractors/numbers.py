@@ -42,6 +42,7 @@ def read_json(name: str) -> Any:
 # case-insensitive one. A lookahead on the characters a match can start with rejects most positions
 # in one test, which makes lexicon scans about ten times faster.
 
+_LONG_ALTERNATION = 40  # alternatives from which finer tests of a match's start pay for themselves
 _MAX_RANGE = 4096  # wider character ranges than this are not worth listing: no guard then
 _ZERO_WIDTH = (sre_constants.AT, sre_constants.ASSERT, sre_constants.ASSERT_NOT)
 _REPEATS = (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT, sre_constants.POSSESSIVE_REPEAT)
@@ -71,11 +72,6 @@ def _scoped_case(subpattern: Any, ignore_case: bool) -> bool:
     """Whether a group's contents match ignoring case: (?i:...) and (?-i:...) scope the flag."""
     _, add_flags, del_flags, _ = subpattern
     return (ignore_case or bool(add_flags & re.I)) and not del_flags & re.I
-
-
-class _FirstsSplit(NamedTuple):
-    word_start: set[str]
-    anywhere: set[str]
 
 
 def _item_firsts(op: Any, value: Any, ignore_case: bool) -> tuple[set[str] | None, bool]:
@@ -118,9 +114,17 @@ def first_chars(pattern: str, flags: int = 0) -> set[str] | None:
     return None if can_be_empty else chars
 
 
-def _word_start_split(items: Any, ignore_case: bool, at_word_start: bool = False) -> _FirstsSplit | None:
-    """First characters of the sequence's matches, split into those that only start at a word boundary
-    (after a \\b) and the others; None when they cannot be bounded."""
+class _Start(NamedTuple):
+    """How matches of one alternative start: the first characters, the second ones when known (None:
+    anything), and whether a \\b stands before them."""
+
+    at_word_start: bool
+    first: frozenset[str]
+    second: frozenset[str] | None
+
+
+def _starts(items: Any, ignore_case: bool, at_word_start: bool = False) -> list[_Start] | None:
+    """How the sequence's matches start, one entry per alternative; None when that cannot be bounded."""
     items = list(items)
     while items and (items[0][0] in _ZERO_WIDTH or _only_zero_width(*items[0], ignore_case)):
         op, value = items.pop(0)
@@ -129,19 +133,32 @@ def _word_start_split(items: Any, ignore_case: bool, at_word_start: bool = False
         return None
     op, value = items[0]
     if op is sre_constants.SUBPATTERN and not _sequence_firsts(value[3], _scoped_case(value, ignore_case))[1]:
-        return _word_start_split(value[3], _scoped_case(value, ignore_case), at_word_start)
+        return _starts(value[3], _scoped_case(value, ignore_case), at_word_start)
     if op is sre_constants.BRANCH and not _item_firsts(op, value, ignore_case)[1]:
-        splits = [_word_start_split(branch, ignore_case, at_word_start) for branch in value[1]]
-        if any(split is None for split in splits):
+        starts = [_starts(branch, ignore_case, at_word_start) for branch in value[1]]
+        if any(start is None for start in starts):
             return None
-        return _FirstsSplit(
-            set().union(*(split.word_start for split in splits if split)),
-            set().union(*(split.anywhere for split in splits if split)),
-        )
+        return [start for branch_starts in starts for start in branch_starts or []]
+    if op in _REPEATS and value[0] == 0 and not _sequence_firsts(value[2], ignore_case)[1]:
+        # an optional part first: a match starts with it, or with what follows it
+        taken = _starts(value[2], ignore_case, at_word_start)
+        skipped = _starts(items[1:], ignore_case, at_word_start)
+        return None if taken is None or skipped is None else taken + skipped
     chars, can_be_empty = _sequence_firsts(items, ignore_case)
     if chars is None or can_be_empty:
         return None
-    return _FirstsSplit(chars, set()) if at_word_start else _FirstsSplit(set(), chars)
+    return [_Start(at_word_start, frozenset(chars), _second_chars(items, ignore_case))]
+
+
+def _second_chars(items: list[Any], ignore_case: bool) -> frozenset[str] | None:
+    """The characters after a first single character (a literal or a class), when the next item is one too."""
+    if items[0][0] not in (sre_constants.LITERAL, sre_constants.IN):
+        return None
+    following = [(op, value) for op, value in items[1:] if op not in _ZERO_WIDTH]
+    if not following or following[0][0] not in (sre_constants.LITERAL, sre_constants.IN):
+        return None
+    chars, _ = _item_firsts(*following[0], ignore_case)
+    return frozenset(chars) if chars is not None else None
 
 
 def _only_zero_width(op: Any, value: Any, ignore_case: bool) -> bool:
@@ -150,23 +167,49 @@ def _only_zero_width(op: Any, value: Any, ignore_case: bool) -> bool:
     return grouping and _item_firsts(op, value, ignore_case) == (set(), True)
 
 
-def _char_class(chars: set[str]) -> str:
+def _char_class(chars: set[str] | frozenset[str]) -> str:
     return "[" + "".join(re.escape(char) for char in sorted(chars)) + "]"
 
 
-def compile_guarded(pattern: str, flags: int = 0) -> re.Pattern[str]:
-    """re.compile with a lookahead on the possible first characters, when they can be bounded.
+def _first_char_guard(starts: list[_Start]) -> str:
+    """One test of the first character; those that start a match only after a \\b, at word starts only."""
+    anywhere = set().union(*(start.first for start in starts if not start.at_word_start))
+    at_word_start = set().union(*(start.first for start in starts if start.at_word_start)) - anywhere
+    branches = [rf"\b{_char_class(at_word_start)}"] if at_word_start else []
+    return "|".join(branches + ([_char_class(anywhere)] if anywhere else []))
 
-    Characters that start a match only after a \\b are tested at word starts only: in English text
-    that rejects the many positions inside words that a case-insensitive lexicon's letters let pass.
+
+def _pair_guard(starts: list[_Start]) -> str | None:
+    """A test of the first two characters, one branch per first character; None when it adds nothing."""
+    seconds: dict[tuple[bool, str], set[str] | None] = {}
+    for start in starts:
+        for char in start.first:
+            key = (start.at_word_start, char)
+            known = seconds.get(key, set())
+            seconds[key] = None if known is None or start.second is None else known | start.second
+    if 2 * sum(second is not None for second in seconds.values()) < len(seconds):
+        return None  # mostly single characters: the first test said all
+    branches: dict[bool, list[str]] = {True: [], False: []}
+    for (at_word_start, char), second in sorted(seconds.items()):
+        branches[at_word_start].append(re.escape(char) + (_char_class(second) if second is not None else ""))
+    after_word_start = [rf"\b(?:{'|'.join(branches[True])})"] if branches[True] else []
+    return "|".join(branches[False] + after_word_start)
+
+
+def compile_guarded(pattern: str, flags: int = 0) -> re.Pattern[str]:
+    """re.compile with lookaheads on the characters a match can start with, when they can be bounded.
+
+    A first lookahead tests the first character alone, and where a \\b must stand before it, at word
+    starts only; the few positions it lets pass are tested on their first two characters.
     """
-    split = _word_start_split(sre_parser.parse(pattern, flags), bool(flags & re.I))
-    if split is None or not (split.word_start or split.anywhere):
+    starts = _starts(sre_parser.parse(pattern, flags), bool(flags & re.I))
+    pairs = _pair_guard(starts) if starts and len(starts) >= _LONG_ALTERNATION else None
+    if starts and pairs:
+        return re.compile(f"(?={_first_char_guard(starts)})(?={pairs})(?:{pattern})", flags)
+    chars = first_chars(pattern, flags)  # a try costs little, or most starts are single characters
+    if not chars:
         return re.compile(pattern, flags)
-    only_at_word_start = split.word_start - split.anywhere
-    branches = [rf"\b{_char_class(only_at_word_start)}"] if only_at_word_start else []
-    branches += [_char_class(split.anywhere)] if split.anywhere else []
-    return re.compile(f"(?={'|'.join(branches)})(?:{pattern})", flags)
+    return re.compile(f"(?={_char_class(chars)})(?:{pattern})", flags)
 
 
 # --- folding -----------------------------------------------------------------------------------
@@ -176,7 +219,7 @@ _FOLD_TABLE.update({0x0E50 + i: 0x30 + i for i in range(10)})  # Thai digits
 _FOLD_TABLE.update({0x3000: 0x20, 0x00A0: 0x20, 0x2009: 0x20, 0x202F: 0x20, 0xFFE5: 0x00A5})
 
 
-@lru_cache(maxsize=256)  # each block's text is folded by several steps
+@lru_cache(maxsize=8192)  # each block's text is folded by several steps, and again by metadata
 def fold(text: str) -> str:
     """The text with Thai and full-width digits, letters and signs as ASCII; same length, same offsets."""
     return text.translate(_FOLD_TABLE)

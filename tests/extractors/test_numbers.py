@@ -203,14 +203,15 @@ def test_guarded_pattern_finds_what_the_plain_one_finds() -> None:
     assert [m.group() for m in guarded.finditer(text)] == ["Reduction", "削減", "ลด"]
 
 
-def test_guard_tests_word_start_letters_at_word_starts_only() -> None:
-    pattern = r"(?P<cost>\b(?:costs?)|事業費)|(?P<ghg>GHG)"
-    text = "Costs and GHG of 事業費, not accosts"
+def test_long_alternation_is_guarded_on_word_starts_and_two_characters() -> None:
+    english = [rf"\b{first}{second}x" for first in "abcdefgh" for second in "aeiou"]
+    pattern = "|".join([*english, "(?:事業)?費", "削減", "CO2"])
+    text = "Bax and aBax, 事業費 and 費, 削減 of CO2: cox, hux; axbe"
     guarded = compile_guarded(pattern, re.I)
-    assert guarded.pattern.startswith("(?=\\b[")
+    assert guarded.pattern.startswith("(?=\\b[") and guarded.pattern.count("(?=") == 2
     plain = re.compile(pattern, re.I)
     assert [m.span() for m in guarded.finditer(text)] == [m.span() for m in plain.finditer(text)]
-    assert [m.group() for m in guarded.finditer(text)] == ["Costs", "GHG", "事業費"]
+    assert [m.group() for m in guarded.finditer(text)] == ["Bax", "事業費", "費", "削減", "CO2", "cox", "hux"]
 
 
 # --- units on numbers and labels ----------------------------------------------------------------
