@@ -825,6 +825,7 @@ def _column(label: str) -> _Column:
 _NUMERIC_RESIDUE = re.compile(r"[\s()\[\]*~≈+\-–—.,:;約]*")
 
 
+@lru_cache(maxsize=4096)  # a row's cells are read for its labels, subject and numbers in turn
 def _bare_number(cell: str) -> ParsedNumber | None:
     """The number of a cell that holds nothing else (signs aside): "3,020", "約 720"."""
     numbers = find_numbers(cell)

@@ -419,9 +419,15 @@ def _scale_of(match: re.Match[str]) -> float:
     if match["english"]:
         return float(_scale_words(match["english"], "english"))
     kanji = match["kanji"]
-    if kanji and re.fullmatch(rf"{_ATOM}[{''.join(_scales()['kanji'])}]", kanji):
+    if kanji and _scaled_atom().fullmatch(kanji):
         return float(_scales()["kanji"][kanji[-1]])
     return 1.0
+
+
+@cache
+def _scaled_atom() -> re.Pattern[str]:
+    """Digits and one kanji scale: "5億", the form whose scale a bare number joined to it may share."""
+    return re.compile(rf"{_ATOM}[{''.join(_scales()['kanji'])}]")
 
 
 def find_numbers(text: str) -> list[ParsedNumber]:
