@@ -42,8 +42,7 @@ class ScriptRunTokenizer:
     def __call__(self, text: str) -> Doc:
         words: list[str] = []
         spaces: list[bool] = []
-        for match in _TOKEN.finditer(text):
-            token = match.group()
+        for token in _TOKEN.findall(text):
             if token == " " and words and not spaces[-1]:
                 spaces[-1] = True
                 continue

@@ -251,9 +251,14 @@ def scaled(number: ParsedNumber, factor: Decimal) -> tuple[float, float]:
 _LABELLED = re.compile(r"[(（\[]([^()（）\[\]]{1,40})[)）\]]\s*[:：=]?\s*\Z")
 
 
+_LABEL_ENDS = (")", "）", "]", ":", "：", "=")  # what both label patterns end with, but for spaces
+
+
 def _labelled_unit(folded: str, number: ParsedNumber) -> UnitSpec | None:
     """A label right before the number naming its unit: "Emission reductions (tCO2e/y): 1,234", "国数:29"."""
     low = max(0, number.start - 2 * _LOOKBEHIND)
+    if not folded[low : number.start].rstrip().endswith(_LABEL_ENDS):
+        return None  # most numbers: no label ends right before them, and the scans below cost more
     if match := _LABELLED.search(folded, low, number.start):
         return parse_unit_label(match.group(1))
     if match := _count_label_before().search(folded, low, number.start):
