@@ -594,12 +594,16 @@ _PERIOD_HINT = re.compile(r"\d{4}|令和|平成|昭和")
 
 def find_periods(text: str) -> list[Period]:
     """Periods the text states: fiscal and era years, Buddhist Era years, months, dates and date ranges."""
-    folded = fold(text)
+    return list(_folded_periods(fold(text)))
+
+
+@lru_cache(maxsize=8192)  # facts, the document period and metadata all read each block's periods
+def _folded_periods(folded: str) -> tuple[Period, ...]:
     if not _PERIOD_HINT.search(folded):
-        return []
+        return ()
     spans = _date_ranges(folded, _find_dates(folded))
     for pattern, tag in _year_patterns():
         for match in pattern.finditer(folded):
             if tag != "month" or 1 <= _month_number(match) <= 12:
                 spans.append((match.start(), match.end(), _format_year_match(match, tag)))
-    return [Period(start, end, value) for start, end, value in _without_overlaps(spans)]
+    return tuple(Period(start, end, value) for start, end, value in _without_overlaps(spans))
