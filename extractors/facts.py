@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
@@ -1113,8 +1114,8 @@ def _with_heading_subjects(drafts: list[_Draft], headings: dict[int, str]) -> li
     starts = sorted(headings)
     result = []
     for draft in drafts:
-        above = [start for start in starts if start <= draft.evidence.block]
-        subject = draft.subject or (headings[above[-1]] if above else None) or None
+        above = bisect_right(starts, draft.evidence.block)  # headings at or before the fact's block
+        subject = draft.subject or (headings[starts[above - 1]] if above else None) or None
         result.append(replace(draft, subject=subject) if subject != draft.subject else draft)
     return result
 
