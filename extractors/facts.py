@@ -1093,7 +1093,7 @@ def _heading_project(block: Block) -> str | None:
         return None  # no "Project name:" label: the common case, kept cheap
     folded = fold(block.text)
     if label := _project_label().fullmatch(folded):
-        return None if has_quantities(block.text) else block.text[label.start("name") : label.end("name")]
+        return None if find_quantities(block.text) else block.text[label.start("name") : label.end("name")]
     if block.kind != "heading":
         return None
     names, generic = _project_heading()

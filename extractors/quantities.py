@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 
 from extractors.numbers import ParsedNumber, compile_guarded, find_numbers, fold, read_json, read_tsv
 
@@ -320,8 +320,19 @@ def find_quantities(text: str, numbers: Sequence[ParsedNumber] | None = None) ->
     "10-20 MW"), and the numbers a split lists ("1,000 tCO2, of which 600 ... and 400 ...") take
     the unit of the amount split.
     """
+    if numbers is None:
+        return list(_text_quantities(text))
+    return _quantities(text, numbers)
+
+
+@lru_cache(maxsize=16)  # a "Project name:" line is checked for quantities, then read for them as prose
+def _text_quantities(text: str) -> tuple[Quantity, ...]:
+    return tuple(_quantities(text, find_numbers(text)))
+
+
+def _quantities(text: str, numbers: Sequence[ParsedNumber]) -> list[Quantity]:
     folded = fold(text)
-    found = _shared_scales(folded, list(numbers if numbers is not None else find_numbers(text)))
+    found = _shared_scales(folded, list(numbers))
     by_start = {number.start: quantity for number in found if (quantity := _quantity(folded, number))}
     _share_units(folded, found, by_start)
     _split_units(folded, found, by_start)
