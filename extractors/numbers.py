@@ -42,7 +42,7 @@ def read_json(name: str) -> Any:
 # case-insensitive one. A lookahead on the characters a match can start with rejects most positions
 # in one test, which makes lexicon scans about ten times faster.
 
-_LONG_ALTERNATION = 40  # alternatives from which finer tests of a match's start pay for themselves
+_LONG_ALTERNATION = 100  # alternatives from which finer tests of a match's start pay for themselves
 _MAX_RANGE = 4096  # wider character ranges than this are not worth listing: no guard then
 _ZERO_WIDTH = (sre_constants.AT, sre_constants.ASSERT, sre_constants.ASSERT_NOT)
 _REPEATS = (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT, sre_constants.POSSESSIVE_REPEAT)
