@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
@@ -30,6 +31,7 @@ from extractors.quantities import (
     Quantity,
     UnitSpec,
     find_quantities,
+    has_quantities,
     parse_unit_label,
     per_year_before,
     qualifier_around,
@@ -194,6 +196,7 @@ def _exchange_rate() -> tuple[re.Pattern[str], list[tuple[str, re.Pattern[str]]]
     return compile_guarded(rf"(?<![A-Za-z0-9.,])(?:{stated}|{per_unit})", re.I), codes
 
 
+@cache  # asked for every cue of every clause, with a few dozen distinct pairs
 def _kind_for(topic: str | None, unit_class: str) -> str | None:
     return _cues()["kind_by_topic"].get(topic or "", {}).get(unit_class)
 
@@ -235,10 +238,11 @@ class _Segment:
 
 
 _ITEM_MARKER = re.compile(
-    r"(?:(?<=\s)|^)(?:\(?\d{1,2}\)|\d{1,2}\.(?=\s)|[①-⑳])\s*"  # numbered items may run on in a line
-    r"|(?:(?<=\n)|^)[ \t]*[•●▪■◆・\-–][ \t]+"  # bullets start a line
+    r"(?=[\d(①-⑳ \t•●▪■◆・\-–])"  # what a marker starts with: skips most positions in one test
+    r"(?:(?:(?<=\s)|^)(?:\(?\d{1,2}\)|\d{1,2}\.(?=\s)|[①-⑳])\s*"  # numbered items may run on in a line
+    r"|(?:(?<=\n)|^)[ \t]*[•●▪■◆・\-–][ \t]+)"  # bullets start a line
 )
-_SENTENCE_END = re.compile(r"[。！？!?;；](?=\s*\S)|(?<!\b[A-Z])\.(?=\s+[A-Z\"“(])|\n\s*\n")
+_SENTENCE_END = compile_guarded(r"[。！？!?;；](?=\s*\S)|(?<!\b[A-Z])\.(?=\s+[A-Z\"“(])|\n\s*\n")
 _ABBREVIATION = re.compile(r"\b(?:No|Co|Ltd|Inc|approx|etc|vs|Mr|Ms|Dr|Fig|Art|Vol|pp|e\.g|i\.e|St)\Z", re.I)
 
 
@@ -254,6 +258,11 @@ def _segments(folded: str) -> list[_Segment]:
     starts = sorted(cuts)
     ends = starts[1:] + [len(folded)]
     return [_Segment(start, end, cuts[start]) for start, end in zip(starts, ends, strict=True) if end > start]
+
+
+def _index_of(items: Sequence[Any], item: Any) -> int:
+    """list.index by identity: comparing dataclasses field by field costs more than the search."""
+    return next(index for index, other in enumerate(items) if other is item)
 
 
 def _within(items: Sequence[Any], start: int, end: int) -> list[Any]:
@@ -451,7 +460,7 @@ def country_mentions(folded: str, start: int = 0, end: int | None = None) -> lis
     return list(_country_mentions(folded, start, len(folded) if end is None else end))
 
 
-@lru_cache(maxsize=1024)  # facts and metadata both look for countries in each block
+@lru_cache(maxsize=8192)  # facts and metadata both look for countries in each block, one pass apart
 def _country_mentions(folded: str, start: int, end: int) -> tuple[_Mention, ...]:
     pattern, canonical = _countries()
     return tuple(
@@ -661,7 +670,7 @@ def _segment_drafts(prose: _Prose, segment: _Segment, carried: tuple[str, ...]) 
         kind = _kind(scope, quantity)
         if kind is None or not _has_context(quantity.context, scope.all_topics):
             continue
-        is_total = prose.quantities.index(quantity) in prose.totals
+        is_total = _index_of(prose.quantities, quantity) in prose.totals
         if is_total:  # a total closes the list: the item's project does not own it or what follows
             item_project = None
         drafts.append(_prose_draft(prose, segment, scope, quantity, kind, is_total, item_project))
@@ -673,10 +682,12 @@ def _side_share_drafts(prose: _Prose, segment: _Segment, drafts: Sequence[_Draft
     """ "2,400 credits were issued; Japan received 1,200 and the partner country 1,200": the bare
     numbers a side names after an amount of credits are that side's share of it."""
     whole = next((draft for draft in drafts if draft.kind == "credits_issued"), None)
+    if whole is None:
+        return []
     names_a_side = _credit_sides().search(prose.folded, segment.start, segment.end) or _within(
         prose.countries, segment.start, segment.end
     )
-    if whole is None or not names_a_side:
+    if not names_a_side:
         return []
     block = prose.block
     taken = {quantity.number.start for quantity in prose.quantities}
@@ -815,6 +826,7 @@ def _column(label: str) -> _Column:
 _NUMERIC_RESIDUE = re.compile(r"[\s()\[\]*~≈+\-–—.,:;約]*")
 
 
+@lru_cache(maxsize=4096)  # a row's cells are read for its labels, subject and numbers in turn
 def _bare_number(cell: str) -> ParsedNumber | None:
     """The number of a cell that holds nothing else (signs aside): "3,020", "約 720"."""
     numbers = find_numbers(cell)
@@ -1089,7 +1101,7 @@ def _heading_project(block: Block) -> str | None:
     if (
         names.search(folded[start:])
         and not generic.search(folded)
-        and not find_quantities(block.text[start:])
+        and not has_quantities(block.text[start:])
     ):
         return block.text[start:].strip()
     return ""
@@ -1102,8 +1114,8 @@ def _with_heading_subjects(drafts: list[_Draft], headings: dict[int, str]) -> li
     starts = sorted(headings)
     result = []
     for draft in drafts:
-        above = [start for start in starts if start <= draft.evidence.block]
-        subject = draft.subject or (headings[above[-1]] if above else None) or None
+        above = bisect_right(starts, draft.evidence.block)  # headings at or before the fact's block
+        subject = draft.subject or (headings[starts[above - 1]] if above else None) or None
         result.append(replace(draft, subject=subject) if subject != draft.subject else draft)
     return result
 

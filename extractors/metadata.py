@@ -37,9 +37,8 @@ def document_type(filename: str, blocks: Sequence[Block]) -> str | None:
     for doc_type, pattern in _type_patterns().items():
         if pattern.search(title):
             return doc_type
-    counts = Counter(
-        {t: len(p.findall(" ".join(b.text for b in blocks))) for t, p in _type_patterns().items()}
-    )
+    text = " ".join(b.text for b in blocks)
+    counts = Counter({t: len(p.findall(text)) for t, p in _type_patterns().items()})
     best = counts.most_common(1)
     return best[0][0] if best and best[0][1] else None
 

@@ -16,7 +16,7 @@ from functools import cache, lru_cache
 from importlib import resources
 from re import _constants as sre_constants  # type: ignore[attr-defined]
 from re import _parser as sre_parser  # type: ignore[attr-defined]
-from typing import Any
+from typing import Any, NamedTuple
 
 # --- packaged lexicons -------------------------------------------------------------------------
 
@@ -42,6 +42,7 @@ def read_json(name: str) -> Any:
 # case-insensitive one. A lookahead on the characters a match can start with rejects most positions
 # in one test, which makes lexicon scans about ten times faster.
 
+_LONG_ALTERNATION = 100  # alternatives from which finer tests of a match's start pay for themselves
 _MAX_RANGE = 4096  # wider character ranges than this are not worth listing: no guard then
 _ZERO_WIDTH = (sre_constants.AT, sre_constants.ASSERT, sre_constants.ASSERT_NOT)
 _REPEATS = (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT, sre_constants.POSSESSIVE_REPEAT)
@@ -67,6 +68,12 @@ def _class_firsts(items: list[tuple[Any, Any]]) -> set[str] | None:
     return chars
 
 
+def _scoped_case(subpattern: Any, ignore_case: bool) -> bool:
+    """Whether a group's contents match ignoring case: (?i:...) and (?-i:...) scope the flag."""
+    _, add_flags, del_flags, _ = subpattern
+    return (ignore_case or bool(add_flags & re.I)) and not del_flags & re.I
+
+
 def _item_firsts(op: Any, value: Any, ignore_case: bool) -> tuple[set[str] | None, bool]:
     """Characters one parsed item can start with, and whether it can match empty."""
     if op is sre_constants.LITERAL:
@@ -80,9 +87,7 @@ def _item_firsts(op: Any, value: Any, ignore_case: bool) -> tuple[set[str] | Non
             return None, False
         return set().union(*(chars for chars, _ in results)), any(empty for _, empty in results)
     if op is sre_constants.SUBPATTERN:
-        _, add_flags, del_flags, pattern = value
-        scoped = (ignore_case or bool(add_flags & re.I)) and not del_flags & re.I
-        return _sequence_firsts(pattern, scoped)
+        return _sequence_firsts(value[3], _scoped_case(value, ignore_case))
     if op in _REPEATS:
         chars, empty = _sequence_firsts(value[2], ignore_case)
         return chars, empty or value[0] == 0
@@ -109,13 +114,102 @@ def first_chars(pattern: str, flags: int = 0) -> set[str] | None:
     return None if can_be_empty else chars
 
 
+class _Start(NamedTuple):
+    """How matches of one alternative start: the first characters, the second ones when known (None:
+    anything), and whether a \\b stands before them."""
+
+    at_word_start: bool
+    first: frozenset[str]
+    second: frozenset[str] | None
+
+
+def _starts(items: Any, ignore_case: bool, at_word_start: bool = False) -> list[_Start] | None:
+    """How the sequence's matches start, one entry per alternative; None when that cannot be bounded."""
+    items = list(items)
+    while items and (items[0][0] in _ZERO_WIDTH or _only_zero_width(*items[0], ignore_case)):
+        op, value = items.pop(0)
+        at_word_start = at_word_start or (op is sre_constants.AT and value is sre_constants.AT_BOUNDARY)
+    if not items:
+        return None
+    op, value = items[0]
+    if op is sre_constants.SUBPATTERN and not _sequence_firsts(value[3], _scoped_case(value, ignore_case))[1]:
+        return _starts(value[3], _scoped_case(value, ignore_case), at_word_start)
+    if op is sre_constants.BRANCH and not _item_firsts(op, value, ignore_case)[1]:
+        starts = [_starts(branch, ignore_case, at_word_start) for branch in value[1]]
+        if any(start is None for start in starts):
+            return None
+        return [start for branch_starts in starts for start in branch_starts or []]
+    if op in _REPEATS and value[0] == 0 and not _sequence_firsts(value[2], ignore_case)[1]:
+        # an optional part first: a match starts with it, or with what follows it
+        taken = _starts(value[2], ignore_case, at_word_start)
+        skipped = _starts(items[1:], ignore_case, at_word_start)
+        return None if taken is None or skipped is None else taken + skipped
+    chars, can_be_empty = _sequence_firsts(items, ignore_case)
+    if chars is None or can_be_empty:
+        return None
+    return [_Start(at_word_start, frozenset(chars), _second_chars(items, ignore_case))]
+
+
+def _second_chars(items: list[Any], ignore_case: bool) -> frozenset[str] | None:
+    """The characters after a first single character (a literal or a class), when the next item is one too."""
+    if items[0][0] not in (sre_constants.LITERAL, sre_constants.IN):
+        return None
+    following = [(op, value) for op, value in items[1:] if op not in _ZERO_WIDTH]
+    if not following or following[0][0] not in (sre_constants.LITERAL, sre_constants.IN):
+        return None
+    chars, _ = _item_firsts(*following[0], ignore_case)
+    return frozenset(chars) if chars is not None else None
+
+
+def _only_zero_width(op: Any, value: Any, ignore_case: bool) -> bool:
+    """A group of lookarounds only, such as (?:(?<![A-Za-z])|(?<=USD)): it tests a position, takes no text."""
+    grouping = op is sre_constants.SUBPATTERN or op is sre_constants.BRANCH
+    return grouping and _item_firsts(op, value, ignore_case) == (set(), True)
+
+
+def _char_class(chars: set[str] | frozenset[str]) -> str:
+    return "[" + "".join(re.escape(char) for char in sorted(chars)) + "]"
+
+
+def _first_char_guard(starts: list[_Start]) -> str:
+    """One test of the first character; those that start a match only after a \\b, at word starts only."""
+    anywhere = set().union(*(start.first for start in starts if not start.at_word_start))
+    at_word_start = set().union(*(start.first for start in starts if start.at_word_start)) - anywhere
+    branches = [rf"\b{_char_class(at_word_start)}"] if at_word_start else []
+    return "|".join(branches + ([_char_class(anywhere)] if anywhere else []))
+
+
+def _pair_guard(starts: list[_Start]) -> str | None:
+    """A test of the first two characters, one branch per first character; None when it adds nothing."""
+    seconds: dict[tuple[bool, str], set[str] | None] = {}
+    for start in starts:
+        for char in start.first:
+            key = (start.at_word_start, char)
+            known = seconds.get(key, set())
+            seconds[key] = None if known is None or start.second is None else known | start.second
+    if 2 * sum(second is not None for second in seconds.values()) < len(seconds):
+        return None  # mostly single characters: the first test said all
+    branches: dict[bool, list[str]] = {True: [], False: []}
+    for (at_word_start, char), second in sorted(seconds.items()):
+        branches[at_word_start].append(re.escape(char) + (_char_class(second) if second is not None else ""))
+    after_word_start = [rf"\b(?:{'|'.join(branches[True])})"] if branches[True] else []
+    return "|".join(branches[False] + after_word_start)
+
+
 def compile_guarded(pattern: str, flags: int = 0) -> re.Pattern[str]:
-    """re.compile with a lookahead on the possible first characters, when they can be bounded."""
-    chars = first_chars(pattern, flags)
+    """re.compile with lookaheads on the characters a match can start with, when they can be bounded.
+
+    A first lookahead tests the first character alone, and where a \\b must stand before it, at word
+    starts only; the few positions it lets pass are tested on their first two characters.
+    """
+    starts = _starts(sre_parser.parse(pattern, flags), bool(flags & re.I))
+    pairs = _pair_guard(starts) if starts and len(starts) >= _LONG_ALTERNATION else None
+    if starts and pairs:
+        return re.compile(f"(?={_first_char_guard(starts)})(?={pairs})(?:{pattern})", flags)
+    chars = first_chars(pattern, flags)  # a try costs little, or most starts are single characters
     if not chars:
         return re.compile(pattern, flags)
-    guard = "".join(re.escape(char) for char in sorted(chars))
-    return re.compile(f"(?=[{guard}])(?:{pattern})", flags)
+    return re.compile(f"(?={_char_class(chars)})(?:{pattern})", flags)
 
 
 # --- folding -----------------------------------------------------------------------------------
@@ -125,7 +219,7 @@ _FOLD_TABLE.update({0x0E50 + i: 0x30 + i for i in range(10)})  # Thai digits
 _FOLD_TABLE.update({0x3000: 0x20, 0x00A0: 0x20, 0x2009: 0x20, 0x202F: 0x20, 0xFFE5: 0x00A5})
 
 
-@lru_cache(maxsize=256)  # each block's text is folded by several steps
+@lru_cache(maxsize=8192)  # each block's text is folded by several steps, and again by metadata
 def fold(text: str) -> str:
     """The text with Thai and full-width digits, letters and signs as ASCII; same length, same offsets."""
     return text.translate(_FOLD_TABLE)
@@ -325,9 +419,15 @@ def _scale_of(match: re.Match[str]) -> float:
     if match["english"]:
         return float(_scale_words(match["english"], "english"))
     kanji = match["kanji"]
-    if kanji and re.fullmatch(rf"{_ATOM}[{''.join(_scales()['kanji'])}]", kanji):
+    if kanji and _scaled_atom().fullmatch(kanji):
         return float(_scales()["kanji"][kanji[-1]])
     return 1.0
+
+
+@cache
+def _scaled_atom() -> re.Pattern[str]:
+    """Digits and one kanji scale: "5億", the form whose scale a bare number joined to it may share."""
+    return re.compile(rf"{_ATOM}[{''.join(_scales()['kanji'])}]")
 
 
 def find_numbers(text: str) -> list[ParsedNumber]:
@@ -494,12 +594,16 @@ _PERIOD_HINT = re.compile(r"\d{4}|令和|平成|昭和")
 
 def find_periods(text: str) -> list[Period]:
     """Periods the text states: fiscal and era years, Buddhist Era years, months, dates and date ranges."""
-    folded = fold(text)
+    return list(_folded_periods(fold(text)))
+
+
+@lru_cache(maxsize=8192)  # facts, the document period and metadata all read each block's periods
+def _folded_periods(folded: str) -> tuple[Period, ...]:
     if not _PERIOD_HINT.search(folded):
-        return []
+        return ()
     spans = _date_ranges(folded, _find_dates(folded))
     for pattern, tag in _year_patterns():
         for match in pattern.finditer(folded):
             if tag != "month" or 1 <= _month_number(match) <= 12:
                 spans.append((match.start(), match.end(), _format_year_match(match, tag)))
-    return [Period(start, end, value) for start, end, value in _without_overlaps(spans)]
+    return tuple(Period(start, end, value) for start, end, value in _without_overlaps(spans))

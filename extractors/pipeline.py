@@ -42,8 +42,7 @@ class ScriptRunTokenizer:
     def __call__(self, text: str) -> Doc:
         words: list[str] = []
         spaces: list[bool] = []
-        for match in _TOKEN.finditer(text):
-            token = match.group()
+        for token in _TOKEN.findall(text):
             if token == " " and words and not spaces[-1]:
                 spaces[-1] = True
                 continue
@@ -89,12 +88,20 @@ def spans_at(doc: Doc, offsets: Sequence[tuple[int, int, str]]) -> list[Span]:
     """Spans covering the character ranges, widened to whole tokens (Doc.char_span walks every token)."""
     if not offsets:
         return []
-    token_starts = doc.to_array(IDX).tolist()
+    token_starts = _token_starts(doc)
     spans = []
     for start, end, label in offsets:
         first = max(bisect_right(token_starts, start) - 1, 0)
         spans.append(Span(doc, first, max(bisect_left(token_starts, end), first + 1), label=label))
     return spans
+
+
+def _token_starts(doc: Doc) -> list[int]:
+    """Character offsets of the doc's tokens, read once for both components."""
+    starts = doc.user_data.get("jcm_token_starts")
+    if starts is None:
+        starts = doc.user_data["jcm_token_starts"] = doc.to_array(IDX).tolist()
+    return starts
 
 
 if not Doc.has_extension("jcm_cues"):

@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 
 from extractors.numbers import ParsedNumber, compile_guarded, find_numbers, fold, read_json, read_tsv
 
@@ -251,9 +251,14 @@ def scaled(number: ParsedNumber, factor: Decimal) -> tuple[float, float]:
 _LABELLED = re.compile(r"[(（\[]([^()（）\[\]]{1,40})[)）\]]\s*[:：=]?\s*\Z")
 
 
+_LABEL_ENDS = (")", "）", "]", ":", "：", "=")  # what both label patterns end with, but for spaces
+
+
 def _labelled_unit(folded: str, number: ParsedNumber) -> UnitSpec | None:
     """A label right before the number naming its unit: "Emission reductions (tCO2e/y): 1,234", "国数:29"."""
     low = max(0, number.start - 2 * _LOOKBEHIND)
+    if not folded[low : number.start].rstrip().endswith(_LABEL_ENDS):
+        return None  # most numbers: no label ends right before them, and the scans below cost more
     if match := _LABELLED.search(folded, low, number.start):
         return parse_unit_label(match.group(1))
     if match := _count_label_before().search(folded, low, number.start):
@@ -315,12 +320,30 @@ def find_quantities(text: str, numbers: Sequence[ParsedNumber] | None = None) ->
     "10-20 MW"), and the numbers a split lists ("1,000 tCO2, of which 600 ... and 400 ...") take
     the unit of the amount split.
     """
+    if numbers is None:
+        return list(_text_quantities(text))
+    return _quantities(text, numbers)
+
+
+@lru_cache(maxsize=16)  # a "Project name:" line is checked for quantities, then read for them as prose
+def _text_quantities(text: str) -> tuple[Quantity, ...]:
+    return tuple(_quantities(text, find_numbers(text)))
+
+
+def _quantities(text: str, numbers: Sequence[ParsedNumber]) -> list[Quantity]:
     folded = fold(text)
-    found = _shared_scales(folded, list(numbers if numbers is not None else find_numbers(text)))
+    found = _shared_scales(folded, list(numbers))
     by_start = {number.start: quantity for number in found if (quantity := _quantity(folded, number))}
     _share_units(folded, found, by_start)
     _split_units(folded, found, by_start)
     return [by_start[number.start] for number in found if number.start in by_start]
+
+
+def has_quantities(text: str) -> bool:
+    """bool(find_quantities(text)), stopping at the first quantity: lists and splits only lend the unit
+    of a quantity found on its own, so there is one exactly when some number has a unit of its own."""
+    folded = fold(text)
+    return any(_quantity(folded, number) for number in _shared_scales(folded, find_numbers(text)))
 
 
 # --- lists, ranges and splits of numbers -------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -9,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from extractors.numbers import compile_guarded, find_numbers, find_periods, first_chars, fold
-from extractors.quantities import find_quantities, parse_unit_label
+from extractors.quantities import find_quantities, has_quantities, parse_unit_label
 
 THAI_DIGITS = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
 FULL_WIDTH = str.maketrans("0123456789,.", "０１２３４５６７８９，．")
@@ -200,6 +201,17 @@ def test_guarded_pattern_finds_what_the_plain_one_finds() -> None:
     guarded = compile_guarded(pattern, 2)
     assert guarded.pattern.startswith("(?=[")
     assert [m.group() for m in guarded.finditer(text)] == ["Reduction", "削減", "ลด"]
+
+
+def test_long_alternation_is_guarded_on_word_starts_and_two_characters() -> None:
+    english = [rf"\b{first}{second}x" for first in "abcdefghijklmnopqrst" for second in "aeiou"]
+    pattern = "|".join([*english, "(?:事業)?費", "削減", "CO2"])
+    text = "Bax and aBax, 事業費 and 費, 削減 of CO2: cox, hux; axbe"
+    guarded = compile_guarded(pattern, re.I)
+    assert guarded.pattern.startswith("(?=\\b[") and guarded.pattern.count("(?=") == 2
+    plain = re.compile(pattern, re.I)
+    assert [m.span() for m in guarded.finditer(text)] == [m.span() for m in plain.finditer(text)]
+    assert [m.group() for m in guarded.finditer(text)] == ["Bax", "事業費", "費", "削減", "CO2", "cox", "hux"]
 
 
 # --- units on numbers and labels ----------------------------------------------------------------
@@ -413,3 +425,19 @@ def test_fractions_round_trip(numerator: int, denominator: int) -> None:
 )
 def test_more_calendars(text: str, period: str) -> None:
     assert [found.value for found in find_periods(text)] == [period]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Project name: Solar power for the Ulaanbaatar heat plant",
+        "プロジェクト1:排出削減量は1,037 tCO2/年、総事業費は約301億円",
+        "Table 3: 2016 projects",
+        "JPY 3 and 5 million",
+        "1,000 tCO2, of which 600 to Japan and 400 to the partner country",
+        "โครงการที่ 2 ลดได้ ๑,๒๐๐ ตัน",
+        "Section 2.1 Biogas Project",
+    ],
+)
+def test_has_quantities_agrees_with_find_quantities(text: str) -> None:
+    assert has_quantities(text) == bool(find_quantities(text))
