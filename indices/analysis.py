@@ -234,11 +234,10 @@ def _analyze_thai(run: str, base: int, words: list[_Raw], grams: list[_Raw]) -> 
 def _thai_grams(mapped: _Mapped, base: int) -> list[_Raw]:
     bounds = [cluster.start() for cluster in _THAI_CLUSTER.finditer(mapped.text)]
     bounds.append(len(mapped.text))
-    text, span = mapped.text, mapped.span
-    return [
-        (text[bounds[index] : bounds[index + 2]], *span(bounds[index], bounds[index + 2], base))
-        for index in range(len(bounds) - 2)
-    ]
+    text, pairs = mapped.text, zip(bounds, bounds[2:], strict=False)  # each cluster with the next one
+    if mapped.starts is None:  # nothing was normalized: offsets are the run's own
+        return [(text[first:last], base + first, base + last) for first, last in pairs]
+    return [(text[first:last], *mapped.span(first, last, base)) for first, last in pairs]
 
 
 # ---------------------------------------------------------------- Japanese
@@ -343,6 +342,7 @@ _OTHER_TOKEN = re.compile(
 _IRREGULAR_PLURALS = {"gases": "gas", "buses": "bus", "analyses": "analysis", "biases": "bias"}
 
 
+@lru_cache(maxsize=65536)  # a document repeats its words: each is stemmed once
 def stem_english(word: str) -> str:
     """A light plural stemmer in the style of Lucene's EnglishMinimalStemmer (the "S-stemmer").
 
@@ -364,6 +364,7 @@ def stem_english(word: str) -> str:
 
 def _analyze_other(run: str, base: int, words: list[_Raw]) -> None:
     mapped = _fold(run)
+    identical = mapped.starts is None  # nothing was normalized: offsets are the run's own
     for found in _OTHER_TOKEN.finditer(mapped.text):
         text = found.group()
         if found.lastindex == _GROUPED_NUMBER:
@@ -371,7 +372,11 @@ def _analyze_other(run: str, base: int, words: list[_Raw]) -> None:
         elif found.lastindex == _WORD:
             text = stem_english(text)
         if text and len(text) <= MAX_TOKEN_CHARS:
-            words.append((text, *mapped.span(found.start(), found.end(), base)))
+            start, end = found.span()
+            if identical:
+                words.append((text, base + start, base + end))
+            else:
+                words.append((text, *mapped.span(start, end, base)))
 
 
 # ---------------------------------------------------------------- highlighting
