@@ -228,7 +228,7 @@ def _pipeline_language(language: str, text: str) -> str:
 # --- segments: list items and sentences --------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: a frozen one costs several times as much to build
 class _Segment:
     """A list item or sentence of a block; `head` is where an item's text starts after its marker."""
 
@@ -272,7 +272,7 @@ def _within(items: Sequence[Any], start: int, end: int) -> list[Any]:
 # --- reading a clause: kind, context, per-year, totals -----------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: one per clause, and a frozen one costs several times as much to build
 class _Scope:
     """The clause a quantity is read in: a list item or sentence, or one table cell.
 
@@ -289,9 +289,7 @@ class _Scope:
     all_topics: frozenset[str] = field(init=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(
-            self, "all_topics", frozenset([cue.topic for cue in self.cues] + list(self.topics))
-        )
+        self.all_topics = frozenset([cue.topic for cue in self.cues] + list(self.topics))
 
 
 def _cue_distance(scope: _Scope, cue: Cue, quantity: Quantity) -> int | None:
@@ -483,7 +481,7 @@ def _nearest(mentions: Sequence[_Mention], position: int) -> str | None:
 # --- drafts ------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: one per fact, and a frozen one costs several times as much to build
 class _Draft:
     """A fact before its id: the id depends on the unit, which the document-level pass may still change."""
 
