@@ -305,8 +305,12 @@ def _cue_distance(scope: _Scope, cue: Cue, quantity: Quantity) -> int | None:
         gap, low, high = 2 * (cue.start - quantity.end) + 10, quantity.end, cue.start
     else:
         return 0
-    crossed = len([other for other in _within(scope.quantities, low, high) if other is not quantity])
-    return gap + 1000 * crossed
+    crossed = [  # _within inlined: this runs for every cue of every quantity
+        other
+        for other in scope.quantities
+        if low <= other.start and other.end <= high and other is not quantity
+    ]
+    return gap + 1000 * len(crossed)
 
 
 def _other_counts(scope: _Scope, quantity: Quantity) -> list[tuple[int, int]]:
@@ -343,7 +347,7 @@ def _nearest_cue_kind(scope: _Scope, quantity: Quantity) -> str | None:
         (distance, cue.start, kind)
         for cue in scope.cues
         if (kind := _kind_for(cue.topic, quantity.unit_class))
-        and not any(start <= cue.start < end for start, end in counts)
+        and not (counts and any(start <= cue.start < end for start, end in counts))  # mostly no counts
         and (distance := _cue_distance(scope, cue, quantity)) is not None
     ]
     return min(scored)[2] if scored else None
@@ -668,7 +672,8 @@ def _segment_drafts(prose: _Prose, segment: _Segment, carried: tuple[str, ...]) 
         kind = _kind(scope, quantity)
         if kind is None or not _has_context(quantity.context, scope.all_topics):
             continue
-        is_total = _index_of(prose.quantities, quantity) in prose.totals
+        # most blocks state no total: no search for the quantity's index
+        is_total = bool(prose.totals) and _index_of(prose.quantities, quantity) in prose.totals
         if is_total:  # a total closes the list: the item's project does not own it or what follows
             item_project = None
         drafts.append(_prose_draft(prose, segment, scope, quantity, kind, is_total, item_project))
