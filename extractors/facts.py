@@ -248,12 +248,13 @@ _ABBREVIATION = re.compile(r"\b(?:No|Co|Ltd|Inc|approx|etc|vs|Mr|Ms|Dr|Fig|Art|V
 
 def _segments(folded: str) -> list[_Segment]:
     cuts: dict[int, int | None] = {0: None}
-    markers = list(_ITEM_MARKER.finditer(folded))
-    for match in markers:
-        cuts[match.start()] = match.end()
+    markers = [match.span() for match in _ITEM_MARKER.finditer(folded)]
+    for start, end in markers:
+        cuts[start] = end
     for match in _SENTENCE_END.finditer(folded):
-        in_marker = any(marker.start() <= match.start() < marker.end() for marker in markers)
-        if not in_marker and not _ABBREVIATION.search(folded, max(0, match.start() - 8), match.start()):
+        position = match.start()
+        in_marker = bool(markers) and any(start <= position < end for start, end in markers)
+        if not in_marker and not _ABBREVIATION.search(folded, max(0, position - 8), position):
             cuts.setdefault(match.end(), None)
     starts = sorted(cuts)
     ends = starts[1:] + [len(folded)]
@@ -598,21 +599,23 @@ def _read_prose(block: Block) -> _Prose | None:
     from extractors.pipeline import fact_pipeline
 
     doc = fact_pipeline(_pipeline_language(block.language, block.text))(block.text)
+    marks = doc._  # spaCy builds a new accessor object on every doc._
     folded = fold(block.text)
     rates = _exchange_rates(block.text, folded)
     quantities: list[Quantity] = [
-        quantity for quantity in doc._.jcm_quantities if not _inside_rate(quantity.number, rates)
+        quantity for quantity in marks.jcm_quantities if not _inside_rate(quantity.number, rates)
     ]
     if not quantities and not rates:
         return None
     segments = _segments(folded)
+    cues = marks.jcm_cues
     return _Prose(
         block=block,
         folded=folded,
         quantities=quantities,
-        cues=doc._.jcm_cues,
+        cues=cues,
         segments=segments,
-        totals=_totals(folded, segments, quantities, doc._.jcm_cues),
+        totals=_totals(folded, segments, quantities, cues),
         periods=_periods(block.text),
         rates=rates,
         countries=country_mentions(folded),
