@@ -228,7 +228,7 @@ def _pipeline_language(language: str, text: str) -> str:
 # --- segments: list items and sentences --------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: a frozen one costs several times as much to build
 class _Segment:
     """A list item or sentence of a block; `head` is where an item's text starts after its marker."""
 
@@ -248,12 +248,13 @@ _ABBREVIATION = re.compile(r"\b(?:No|Co|Ltd|Inc|approx|etc|vs|Mr|Ms|Dr|Fig|Art|V
 
 def _segments(folded: str) -> list[_Segment]:
     cuts: dict[int, int | None] = {0: None}
-    markers = list(_ITEM_MARKER.finditer(folded))
-    for match in markers:
-        cuts[match.start()] = match.end()
+    markers = [match.span() for match in _ITEM_MARKER.finditer(folded)]
+    for start, end in markers:
+        cuts[start] = end
     for match in _SENTENCE_END.finditer(folded):
-        in_marker = any(marker.start() <= match.start() < marker.end() for marker in markers)
-        if not in_marker and not _ABBREVIATION.search(folded, max(0, match.start() - 8), match.start()):
+        position = match.start()
+        in_marker = bool(markers) and any(start <= position < end for start, end in markers)
+        if not in_marker and not _ABBREVIATION.search(folded, max(0, position - 8), position):
             cuts.setdefault(match.end(), None)
     starts = sorted(cuts)
     ends = starts[1:] + [len(folded)]
@@ -272,7 +273,7 @@ def _within(items: Sequence[Any], start: int, end: int) -> list[Any]:
 # --- reading a clause: kind, context, per-year, totals -----------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: one per clause, and a frozen one costs several times as much to build
 class _Scope:
     """The clause a quantity is read in: a list item or sentence, or one table cell.
 
@@ -289,9 +290,7 @@ class _Scope:
     all_topics: frozenset[str] = field(init=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(
-            self, "all_topics", frozenset([cue.topic for cue in self.cues] + list(self.topics))
-        )
+        self.all_topics = frozenset([cue.topic for cue in self.cues] + list(self.topics))
 
 
 def _cue_distance(scope: _Scope, cue: Cue, quantity: Quantity) -> int | None:
@@ -307,8 +306,12 @@ def _cue_distance(scope: _Scope, cue: Cue, quantity: Quantity) -> int | None:
         gap, low, high = 2 * (cue.start - quantity.end) + 10, quantity.end, cue.start
     else:
         return 0
-    crossed = len([other for other in _within(scope.quantities, low, high) if other is not quantity])
-    return gap + 1000 * crossed
+    crossed = [  # _within inlined: this runs for every cue of every quantity
+        other
+        for other in scope.quantities
+        if low <= other.start and other.end <= high and other is not quantity
+    ]
+    return gap + 1000 * len(crossed)
 
 
 def _other_counts(scope: _Scope, quantity: Quantity) -> list[tuple[int, int]]:
@@ -345,7 +348,7 @@ def _nearest_cue_kind(scope: _Scope, quantity: Quantity) -> str | None:
         (distance, cue.start, kind)
         for cue in scope.cues
         if (kind := _kind_for(cue.topic, quantity.unit_class))
-        and not any(start <= cue.start < end for start, end in counts)
+        and not (counts and any(start <= cue.start < end for start, end in counts))  # mostly no counts
         and (distance := _cue_distance(scope, cue, quantity)) is not None
     ]
     return min(scored)[2] if scored else None
@@ -483,7 +486,7 @@ def _nearest(mentions: Sequence[_Mention], position: int) -> str | None:
 # --- drafts ------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: one per fact, and a frozen one costs several times as much to build
 class _Draft:
     """A fact before its id: the id depends on the unit, which the document-level pass may still change."""
 
@@ -596,21 +599,23 @@ def _read_prose(block: Block) -> _Prose | None:
     from extractors.pipeline import fact_pipeline
 
     doc = fact_pipeline(_pipeline_language(block.language, block.text))(block.text)
+    marks = doc._  # spaCy builds a new accessor object on every doc._
     folded = fold(block.text)
     rates = _exchange_rates(block.text, folded)
     quantities: list[Quantity] = [
-        quantity for quantity in doc._.jcm_quantities if not _inside_rate(quantity.number, rates)
+        quantity for quantity in marks.jcm_quantities if not _inside_rate(quantity.number, rates)
     ]
     if not quantities and not rates:
         return None
     segments = _segments(folded)
+    cues = marks.jcm_cues
     return _Prose(
         block=block,
         folded=folded,
         quantities=quantities,
-        cues=doc._.jcm_cues,
+        cues=cues,
         segments=segments,
-        totals=_totals(folded, segments, quantities, doc._.jcm_cues),
+        totals=_totals(folded, segments, quantities, cues),
         periods=_periods(block.text),
         rates=rates,
         countries=country_mentions(folded),
@@ -670,7 +675,8 @@ def _segment_drafts(prose: _Prose, segment: _Segment, carried: tuple[str, ...]) 
         kind = _kind(scope, quantity)
         if kind is None or not _has_context(quantity.context, scope.all_topics):
             continue
-        is_total = _index_of(prose.quantities, quantity) in prose.totals
+        # most blocks state no total: no search for the quantity's index
+        is_total = bool(prose.totals) and _index_of(prose.quantities, quantity) in prose.totals
         if is_total:  # a total closes the list: the item's project does not own it or what follows
             item_project = None
         drafts.append(_prose_draft(prose, segment, scope, quantity, kind, is_total, item_project))

@@ -25,7 +25,8 @@ from extractors.quantities import find_quantities
 
 # --- spaCy: a cheap tokenizer and the quantity component ---------------------------------------
 
-_TOKEN = re.compile(r"[0-9๐-๙０-９]+(?:[.,][0-9๐-๙０-９]+)*|[^\s0-9๐-๙０-９]+|\s")
+# A token and the one space after it, which spaCy keeps as the token's trailing space.
+_TOKEN = re.compile(r"([0-9๐-๙０-９]+(?:[.,][0-9๐-๙０-９]+)*|[^\s0-9๐-๙０-９]+|\s)( ?)")
 
 
 class ScriptRunTokenizer:
@@ -40,14 +41,9 @@ class ScriptRunTokenizer:
         self.vocab = vocab
 
     def __call__(self, text: str) -> Doc:
-        words: list[str] = []
-        spaces: list[bool] = []
-        for token in _TOKEN.findall(text):
-            if token == " " and words and not spaces[-1]:
-                spaces[-1] = True
-                continue
-            words.append(token)
-            spaces.append(False)
+        tokens = _TOKEN.findall(text)
+        words = [word for word, _ in tokens]
+        spaces = [space == " " for _, space in tokens]
         doc = Doc(self.vocab, words=words, spaces=spaces)
         doc.user_data["jcm_text"] = text
         return doc

@@ -393,24 +393,8 @@ def _share_units(folded: str, numbers: list[ParsedNumber], by_start: dict[int, Q
     ]
     pairs = [pair for pair in pairs if not any(_looks_like_year(number) for number in pair)]
     pairs = [(first, second) for first, second in pairs if not _is_label_number(folded, first)]
-    for first, second in pairs[::-1]:
-        if (
-            second.start in by_start
-            and first.start not in by_start
-            and (join := _joined(folded, first, second))
-        ):
-            by_start[first.start] = _like(
-                by_start[second.start], first, _range_bound(folded, first, join, "at_least")
-            )
-    for first, second in pairs:
-        if (
-            first.start in by_start
-            and second.start not in by_start
-            and (join := _joined(folded, first, second))
-        ):
-            by_start[second.start] = _like(
-                by_start[first.start], second, _range_bound(folded, first, join, "at_most")
-            )
+    _lend_units(folded, pairs, by_start, forward=False)
+    _lend_units(folded, pairs, by_start, forward=True)
     for first, second in pairs:  # a range stated with units on both ends: "10 MW to 20 MW"
         both = first.start in by_start and second.start in by_start
         join = _joiners()[0].fullmatch(folded, by_start[first.start].end, second.start) if both else None
@@ -421,6 +405,30 @@ def _share_units(folded: str, numbers: list[ParsedNumber], by_start: dict[int, Q
         ):
             by_start[first.start] = replace(by_start[first.start], qualifier="at_least")
             by_start[second.start] = replace(by_start[second.start], qualifier="at_most")
+
+
+def _lend_units(
+    folded: str,
+    pairs: Sequence[tuple[ParsedNumber, ParsedNumber]],
+    by_start: dict[int, Quantity],
+    forward: bool,
+) -> None:
+    """A number without a unit takes that of the number it is joined to: the one before it when going
+    forward (a prefix unit, "JPY 3 and 5"), the one after it going back (a suffix, "3 and 5 MW").
+
+    A range's second number is its upper bound, its first the lower one.
+    """
+    bound: Qualifier = "at_most" if forward else "at_least"
+    for first, second in pairs if forward else pairs[::-1]:  # a unit passes along a whole list
+        lender, borrower = (first, second) if forward else (second, first)
+        if (
+            lender.start in by_start
+            and borrower.start not in by_start
+            and (join := _joined(folded, first, second))
+        ):
+            by_start[borrower.start] = _like(
+                by_start[lender.start], borrower, _range_bound(folded, first, join, bound)
+            )
 
 
 @cache
