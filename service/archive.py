@@ -178,15 +178,14 @@ class Archive:
         if same is not None and same.status == "ingested":
             reason = None if same.filename == name else f"same content as {same.filename}"
             return IngestOutcome(name, "unchanged", same.id, reason, same.pages)
-        return Job(data, name, DocumentRef(id=document_id_for(name), filename=name), confidential)
+        return Job(data, name, DocumentRef(id=document_id_for(name), filename=name), digest, confidential)
 
     def _store(self, job: Job, result: Analysis | str) -> IngestOutcome:
         previous = self.catalog.find_document(job.filename, include_confidential=True)
-        digest = sha256_of(job.data)
         if isinstance(result, str):
-            return self._record_failure(job, previous, digest, result)
+            return self._record_failure(job, previous, result)
         self.catalog.files.put(job.data)
-        document = self._document(job.document, previous, digest, job.data, result)
+        document = self._document(job.document, previous, job.sha256, job.data, result)
         document = document.model_copy(update={"confidential": job.confidential})
         self.catalog.save_document(
             document, result.pages, result.blocks, result.fact_rows, result.profile, result.warnings
@@ -213,12 +212,12 @@ class Archive:
             ingested_at=datetime.now(UTC),
         )
 
-    def _record_failure(self, job: Job, previous: Document | None, digest: str, reason: str) -> IngestOutcome:
+    def _record_failure(self, job: Job, previous: Document | None, reason: str) -> IngestOutcome:
         # A bad new version never replaces a good earlier one; only a first attempt is recorded as failed.
         ref = job.document
         if previous is None or previous.status == "failed":
             failed = Document(
-                id=ref.id, filename=ref.filename, sha256=digest, media_type="application/octet-stream",
+                id=ref.id, filename=ref.filename, sha256=job.sha256, media_type="application/octet-stream",
                 size=len(job.data), status="failed", error=reason, ingested_at=datetime.now(UTC),
                 confidential=job.confidential,
             )

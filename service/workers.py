@@ -28,6 +28,7 @@ class Job:
     data: bytes
     filename: str
     document: DocumentRef
+    sha256: str  # of data, computed once when the file is taken in
     confidential: bool = False
 
 

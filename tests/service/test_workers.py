@@ -6,13 +6,15 @@ import time
 from pathlib import Path
 
 from corpus.models import DocumentRef
+from corpus.store import sha256_of
 from service.workers import Job, Limits, WorkerPool
 
 MB = 1024 * 1024
 
 
 def job(name: str) -> Job:
-    return Job(data=name.encode(), filename=name, document=DocumentRef(id=name, filename=name))
+    data = name.encode()
+    return Job(data=data, filename=name, document=DocumentRef(id=name, filename=name), sha256=sha256_of(data))
 
 
 def misbehave(job: Job) -> str:
