@@ -119,6 +119,7 @@ CONFIDENTIAL_WARNINGS = (
 # A fact as the catalog stores it: id, kind, unit, value and the whole fact as JSON. Made where the facts
 # are extracted, it crosses from a worker to the catalog as strings, far cheaper to pickle than models.
 FactRow = tuple[str, str, str, float, str]
+Flags = tuple[set[str], set[str]]  # documents with warnings, and with warnings a public viewer may see
 DOCUMENT_TABLES = ("pages", "blocks", "facts", "profiles")
 _STATUS = "json_extract(d.data, '$.status')"
 ORPHAN_QUERIES = {
@@ -519,6 +520,12 @@ class Catalog:
             rows = db.execute(sql + " ORDER BY w.severity, w.rule, w.id", params).fetchall()
         return [_with_review(Warning.model_validate_json(data), status, note) for data, status, note in rows]
 
+    def warning_flags(self) -> Flags:
+        """The documents some warning involves, and those some warning a public viewer may see involves:
+        what the index marks passages with (has_warnings, public_warnings)."""
+        with self._connect() as db:
+            return _flags(db)
+
     def documents_with_warnings(self, *, public_only: bool = False) -> set[str]:
         """Documents some warning involves; with public_only, only warnings involving no confidential
         document count (what a public viewer may learn)."""
@@ -605,12 +612,12 @@ def _flagged(db: sqlite3.Connection, public_only: bool) -> set[str]:
     return {r[0] for r in db.execute(sql)}
 
 
-def _flags(db: sqlite3.Connection) -> tuple[set[str], set[str]]:
+def _flags(db: sqlite3.Connection) -> Flags:
     """The documents whose passages carry has_warnings, and those whose passages carry public_warnings."""
     return _flagged(db, public_only=False), _flagged(db, public_only=True)
 
 
-def _mark_flag_changes(db: sqlite3.Connection, flags_before: tuple[set[str], set[str]]) -> None:
+def _mark_flag_changes(db: sqlite3.Connection, flags_before: Flags) -> None:
     """A document that gains its first warning or loses its last (its first or last a public viewer may
     see) is searched by that flag: its index entries must follow, even if this process dies before it
     reindexes them."""

@@ -13,7 +13,7 @@ from typing import Literal
 from checks import CROSS_DOCUMENT_KINDS, CROSS_DOCUMENT_RULE_NAMES, run_checks, run_cross_document_checks
 from checks.projects import load_profile, profile_of, same_project, stored_profile
 from corpus.models import Block, Document, DocumentRef, Fact, Passage, SearchResults, Warning
-from corpus.store import Catalog, document_id_for, document_ref, sha256_of
+from corpus.store import Catalog, Flags, document_id_for, document_ref, sha256_of
 from extractors.readers import SUPPORTED_EXTENSIONS
 from indices import IndexSchemaError, SearchIndex, open_index
 from indices import warm_up as warm_up_index
@@ -24,7 +24,6 @@ from service.workers import Job, Limits, WorkerPool
 OutcomeStatus = Literal["ingested", "unchanged", "failed"]
 PASSAGE_BATCH = 500  # blocks handed to the index at once: memory stays flat on documents of any length
 Stage = Callable[[str], None]
-Flags = tuple[set[str], set[str]]  # documents with warnings, and with warnings a public viewer may see
 
 
 @dataclass(frozen=True)
@@ -150,7 +149,7 @@ class Archive:
             if stored.document_id and not isinstance(result, str):
                 # Indexed now, while the workers read the next files; refresh() redoes only the documents
                 # whose warning flags the checks across documents then change.
-                flags = self._flags()
+                flags = self.catalog.warning_flags()
                 self._index_document(stored.document_id, result.blocks, flags)
                 self._indexed_as_stored[stored.document_id] = _marks(stored.document_id, flags)
             outcomes[positions.pop(id(job))] = stored
@@ -269,7 +268,7 @@ class Archive:
         (stage or _ignore)("indexing")
         # The catalog marked, with the warnings, every document whose warning flags changed.
         pending = changed | self.catalog.pending_refresh()
-        flags = self._flags()
+        flags = self.catalog.warning_flags()
         indexed, self._indexed_as_stored = self._indexed_as_stored, {}
         current = {d for d in pending if d in indexed and indexed[d] == _marks(d, flags)}
         self.reindex(pending - current)
@@ -329,10 +328,6 @@ class Archive:
                 stored[document.id] = stored_profile(profile, by_document.get(document.id, []))
         return run_checks(facts) + run_cross_document_checks(facts, profiles), stored
 
-    def _flags(self) -> Flags:
-        """Documents with warnings, and those with warnings a public viewer may see."""
-        return self.catalog.documents_with_warnings(), self.catalog.documents_with_warnings(public_only=True)
-
     def reindex(self, document_ids: Iterable[str] | None = None) -> int:
         """Rebuild the index entries of these documents (all when None) from the catalog, and commit."""
         if document_ids is None:
@@ -340,7 +335,7 @@ class Archive:
             ids = [d.id for d in self.catalog.list_documents(include_confidential=True)]
         else:
             ids = sorted(document_ids)
-        flags = self._flags()
+        flags = self.catalog.warning_flags()
         passages = sum(self._index_document(d, self.catalog.blocks(d), flags) for d in ids)
         self.index.commit()
         return passages
@@ -389,7 +384,7 @@ def open_search_index(settings: Settings) -> SearchIndex:
 
 
 def _marks(document_id: str, flags: Flags) -> tuple[bool, bool]:
-    """Whether the document has warnings, and warnings a public viewer may see (see Archive._flags)."""
+    """Whether the document has warnings, and warnings a public viewer may see (see Catalog.warning_flags)."""
     flagged, public_flagged = flags
     return document_id in flagged, document_id in public_flagged
 
