@@ -73,12 +73,12 @@ class KeyInfo(BaseModel):
     role: Role = Field(description="admin, secretariat, reviewer or public", examples=["reviewer"])
     created_at: str = Field(description="when it was created (ISO 8601)")
     revoked_at: str | None = Field(default=None, description="when it was revoked, if it was")
+
+
 # Beyond any catalog, and within the 64-bit integers SQLite and the index take.
 MAX_OFFSET = 10**9
 
 CSV_CONTENT = {"text/csv": {"schema": {"type": "string"}}}
-
-ERRORS = {404: "not_found", 400: "bad_request", 413: "too_large", 415: "unsupported", 422: "invalid"}
 
 
 class NewKey(BaseModel):

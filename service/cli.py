@@ -15,7 +15,7 @@ from indices import SearchBackendError, warm_up
 from service import formats
 from service.access import Role, create_key
 from service.archive import Archive, IngestOutcome, files_to_ingest
-from service.queries import about_country
+from service.queries import FactQuery, select_facts
 from service.settings import Settings
 from service.verify import render_report, verify_archive
 
@@ -140,10 +140,8 @@ def facts(archive: Archive, args: argparse.Namespace) -> int:
             print(f"jcm: no document {args.document!r}", file=sys.stderr)
             return 2
         document_id = document.id
-    found = archive.catalog.facts(document_id=document_id, kind=args.kind, **EVERYTHING)
-    if args.country:
-        documents = {d.id: d for d in archive.catalog.list_documents(**EVERYTHING)}
-        found = [f for f in found if about_country(f, args.country, documents.get(f.document.id))]
+    query = FactQuery(document_id=document_id, kind=args.kind, country=args.country)
+    found = select_facts(archive.catalog, query, **EVERYTHING)
     output = {"json": formats.to_json, "csv": formats.facts_csv, "table": formats.facts_table}[args.format]
     sys.stdout.write(output(found).rstrip("\n") + "\n")
     return 0
@@ -260,10 +258,10 @@ def serve(settings: Settings, host: str | None, port: int | None) -> int:
 
     from service.api import create_app
 
-    hint = first_run_hint(Catalog(settings.data_dir), settings)
+    app = create_app(settings)
+    hint = first_run_hint(app.state.archive.catalog, settings)
     if hint:
         print(hint, file=sys.stderr)
-    app = create_app(settings)
     warm_up()  # dictionaries loaded now rather than in the first search
     # What start-up built lives as long as the service: keep it out of the collections that would
     # otherwise walk it again and again while requests wait.

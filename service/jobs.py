@@ -186,12 +186,11 @@ class JobRunner:
                 self._update(job.id, stage=stage)
 
     def _conclude(self, job: Job, outcome: IngestOutcome) -> None:
-        current = self.catalog.get_job(job.id) or job
         if outcome.status == "failed":
-            self._finish(current, "failed", reason=outcome.reason or "could not be ingested")
+            self._finish(job, "failed", reason=outcome.reason or "could not be ingested")
         else:
             self._finish(
-                current,
+                job,
                 "done",
                 reason=outcome.reason,
                 outcome=outcome.status,

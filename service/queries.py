@@ -55,7 +55,9 @@ def select_facts(catalog: Catalog, query: FactQuery, *, include_confidential: bo
         max_value=query.max_value,
         include_confidential=include_confidential,
     )
-    documents = {d.id: d for d in catalog.list_documents(include_confidential=include_confidential)}
+    # Only the country filter reads the documents (a fact may be about its document's country).
+    listed = catalog.list_documents(include_confidential=include_confidential) if query.country else []
+    documents = {d.id: d for d in listed}
     return [fact for fact in found if _matches(fact, query, documents)]
 
 
