@@ -1095,9 +1095,10 @@ def _heading_project(block: Block) -> str | None:
         return _labelled_row_project(block)
     if len(block.text) > 200 or "\n" in block.text.strip():
         return None
-    if block.kind != "heading" and not _LABEL_SIGN.search(block.text, 0, 60):
-        return None  # no "Project name:" label: the common case, kept cheap
+    # The label is read folded (a full-width ． is a "."), so its sign is looked for in the folded text.
     folded = fold(block.text)
+    if block.kind != "heading" and not _LABEL_SIGN.search(folded, 0, 60):
+        return None  # no "Project name:" label: the common case, kept cheap
     if label := _project_label().fullmatch(folded):
         return None if find_quantities(block.text) else block.text[label.start("name") : label.end("name")]
     if block.kind != "heading":

@@ -408,3 +408,9 @@ def test_count_columns() -> None:
         ("project_count", 9, "Mongolia"),
         ("project_count", 4, "Lao PDR"),
     ]
+
+
+@pytest.mark.parametrize("sign", [":", "：", ".", "．"])
+def test_a_project_name_line_names_the_subject_of_the_facts_under_it(sign: str) -> None:
+    [fact] = facts_of([f"事業名{sign}ABC工場の省エネ", "排出削減量は1,200 tCO2/年である。"], "ja")
+    assert (fact.kind, fact.value, fact.subject) == ("emission_reduction", 1200, "ABC工場の省エネ")
