@@ -690,10 +690,7 @@ def _side_share_drafts(prose: _Prose, segment: _Segment, drafts: Sequence[_Draft
     whole = next((draft for draft in drafts if draft.kind == "credits_issued"), None)
     if whole is None:
         return []
-    names_a_side = _credit_sides().search(prose.folded, segment.start, segment.end) or _within(
-        prose.countries, segment.start, segment.end
-    )
-    if not names_a_side:
+    if not _side_mentions(prose.folded, prose.countries, segment.start, segment.end):
         return []
     block = prose.block
     taken = {quantity.number.start for quantity in prose.quantities}

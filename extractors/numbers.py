@@ -401,10 +401,15 @@ def _whole_number(digits: str) -> tuple[float, float]:
     return float(int(digits)), float(10 ** (len(digits) - len(significant))) if significant else 1.0
 
 
-def _value_of(match: re.Match[str]) -> tuple[float, float]:
+def _is_whole_number(match: re.Match[str]) -> bool:
+    """Digits alone (8,200): the common case, its value read without the general resolution."""
     plain = match["plain"]
-    if plain and "." not in plain and not match["thai"] and not match["english"]:
-        return _whole_number(plain)
+    return bool(plain) and "." not in plain and not match["thai"] and not match["english"]
+
+
+def _value_of(match: re.Match[str]) -> tuple[float, float]:
+    if _is_whole_number(match):
+        return _whole_number(match["plain"])
     value, precision = _resolve(match)
     return float(value), float(precision)
 
@@ -446,9 +451,8 @@ def find_numbers(text: str) -> list[ParsedNumber]:
             continue
         if not (math.isfinite(value) and math.isfinite(precision)):
             continue
-        plain = match["plain"]
-        if plain and "." not in plain and not match["thai"] and not match["english"]:
-            numbers.append(ParsedNumber(value, start, end, text[start:end], precision))  # the common case
+        if _is_whole_number(match):
+            numbers.append(ParsedNumber(value, start, end, text[start:end], precision))
             continue
         fraction = match.lastgroup in _FRACTION_GROUPS
         numbers.append(
