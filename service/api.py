@@ -10,7 +10,6 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import date
 from typing import Annotated, Any, Generic, Literal, TypeVar
-from urllib.parse import quote
 
 from fastapi import Depends, FastAPI, File, Form, HTTPException, Path, Query, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
@@ -24,7 +23,7 @@ from service import formats, web
 from service.access import Role, Viewer, create_key, require
 from service.archive import Archive
 from service.jobs import JobRunner, UploadRefused, checked_upload
-from service.queries import FactQuery, Project, ProjectResolver, select_facts
+from service.queries import FactQuery, Project, ProjectResolver, matching_warnings, select_facts
 from service.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -269,10 +268,7 @@ def install_document_routes(
     def get_file(document_id: DocumentId, viewer: Reader) -> Response:
         """The original file."""
         document = _document_or_404(archive, document_id, viewer)
-        data = archive.catalog.files.get(document.sha256)
-        name = document.filename.rsplit("/", 1)[-1]
-        disposition = f"inline; filename*=UTF-8''{_quote(name)}"
-        return Response(data, media_type=document.media_type, headers={"Content-Disposition": disposition})
+        return web.file_response(document, archive.catalog.files.get(document.sha256))
 
     @app.delete("/documents/{document_id}", status_code=204, response_class=Response, tags=["documents"])
     def delete_document(
@@ -392,13 +388,7 @@ def install_warning_routes(app: FastAPI, archive: Archive, Limit: Any, Offset: A
         found = archive.catalog.warnings(
             document_id=document_id, include_confidential=viewer.sees_confidential
         )
-        return [
-            w
-            for w in found
-            if (severity is None or w.severity == severity)
-            and (status is None or w.status == status)
-            and (rule is None or w.rule == rule)
-        ]
+        return matching_warnings(found, severity, status, rule)
 
     Warnings = Annotated[list[Warning], Depends(warning_query)]
 
@@ -544,10 +534,6 @@ def _document_or_404(archive: Archive, id_or_filename: str, viewer: Viewer) -> D
     if document is None:
         raise HTTPException(404, "no such document")
     return document
-
-
-def _quote(name: str) -> str:
-    return quote(name, safe="")
 
 
 def install_error_handlers(app: FastAPI) -> None:

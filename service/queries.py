@@ -10,13 +10,14 @@ import calendar
 import hashlib
 import threading
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
 from pydantic import BaseModel, Field
 
 from checks.projects import Signature, group_projects, load_profile, profile_of, stored_profile
-from corpus.models import Document, DocumentRef, Fact
+from corpus.models import Document, DocumentRef, Fact, Warning
 from corpus.store import Catalog, document_ref
 
 
@@ -43,6 +44,22 @@ class FactQuery:
         if self.start is None and self.end is None:
             return None
         return self.start or date.min, self.end or date.max
+
+
+def matching_warnings(
+    warnings: Iterable[Warning],
+    severity: str | None = None,
+    status: str | None = None,
+    rule: str | None = None,
+) -> list[Warning]:
+    """The warnings of this severity, review status and rule; None is no condition."""
+    return [
+        w
+        for w in warnings
+        if (severity is None or w.severity == severity)
+        and (status is None or w.status == status)
+        and (rule is None or w.rule == rule)
+    ]
 
 
 def select_facts(catalog: Catalog, query: FactQuery, *, include_confidential: bool) -> list[Fact]:

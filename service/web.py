@@ -22,6 +22,7 @@ from corpus.models import Block, Document, Fact, Job, PageInfo, SearchResults, W
 from service.access import Viewer, viewer_for
 from service.archive import Archive
 from service.jobs import JobRunner, UploadRefused, checked_upload
+from service.queries import matching_warnings
 from service.settings import Settings
 
 HERE = Path(__file__).parent
@@ -339,10 +340,14 @@ def document_page(request: Request, read: ReaderDep, document_id: str) -> Respon
 def document_file(read: ReaderDep, document_id: str) -> Response:
     """The original file, for the browser that holds a key cookie rather than an API header."""
     document = _document_or_404(read, document_id)
+    return file_response(document, read.file(document))
+
+
+def file_response(document: Document, data: bytes) -> Response:
+    """The original file, shown in the browser under its own base name."""
     name = document.filename.rsplit("/", 1)[-1]
     disposition = f"inline; filename*=UTF-8''{quote(name, safe='')}"
-    return Response(read.file(document), media_type=document.media_type,
-                    headers={"Content-Disposition": disposition})
+    return Response(data, media_type=document.media_type, headers={"Content-Disposition": disposition})
 
 
 def file_url(document: Document | None, page: int | None = None) -> str | None:
@@ -369,8 +374,8 @@ def _document_or_404(read: Reader, document_id: str) -> Document:
 def warnings_page(request: Request, read: ReaderDep, severity: str = "", rule: str = "",
                   status: str = "") -> Response:
     every = read.warnings()
-    shown = [w for w in every if (not severity or w.severity == severity) and (not rule or w.rule == rule)
-             and (not status or w.status == status)]
+    # The form sends "" for "any".
+    shown = matching_warnings(every, severity or None, status or None, rule or None)
     groups: dict[str, dict[str, list[Warning]]] = {s: defaultdict(list) for s in SEVERITIES}
     for warning in shown:
         groups[warning.severity][warning.rule].append(warning)
