@@ -5,7 +5,7 @@ import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
 
-from corpus.models import Document
+from corpus.models import Block, Document
 from corpus.store import PARTIAL_PREFIX, Catalog
 from indices import IndexSchemaError
 from service.archive import Archive
@@ -29,13 +29,17 @@ def verify_archive(archive: Archive) -> Report:
     report = Report()
     catalog = archive.catalog
     documents = catalog.list_documents(include_confidential=True)  # verify sees every document
-    report.problems["catalog"] = catalog.integrity_problems() + [
-        problem for document in documents for problem in document_problems(catalog, document)
-    ]
+    report.problems["catalog"] = catalog.integrity_problems()
+    # Each document's blocks are read once, for its own checks and for the passages the index must hold.
+    expected: Counter[tuple[str, int]] = Counter()
+    for document in documents:
+        blocks = catalog.blocks(document.id) if document.status == "ingested" else []
+        report.problems["catalog"] += document_problems(catalog, document, blocks)
+        expected.update((document.id, block.index) for block in blocks if block.text.strip())
     report.problems["files"], leftovers = file_problems(catalog, documents)
     if leftovers:
         report.remarks.append(f"{leftovers} partly written files left by interrupted runs (never referenced)")
-    report.problems["index"] = index_problems(archive, documents)
+    report.problems["index"] = index_problems(archive, documents, expected)
     pending = catalog.pending_refresh()
     if not pending:
         report.problems["catalog"] += derived_problems(archive)
@@ -47,8 +51,8 @@ def verify_archive(archive: Archive) -> Report:
     return report
 
 
-def document_problems(catalog: Catalog, document: Document) -> list[str]:
-    """An ingested document has all its pages, and its blocks and facts point into them."""
+def document_problems(catalog: Catalog, document: Document, blocks: list[Block]) -> list[str]:
+    """An ingested document has all its pages, and its blocks (given) and facts point into them."""
     if document.status != "ingested":
         return []
     name = f"document {document.filename!r}"
@@ -56,11 +60,11 @@ def document_problems(catalog: Catalog, document: Document) -> list[str]:
     numbers = [page.number for page in catalog.pages(document.id)]
     if numbers != list(range(1, document.pages + 1)):
         problems.append(f"{name}: pages {numbers[:5]}... stored for {document.pages} pages")
-    blocks = {block.index: block.page for block in catalog.blocks(document.id)}
-    if any(not 1 <= page <= document.pages for page in blocks.values()):
+    pages_of = {block.index: block.page for block in blocks}
+    if any(not 1 <= page <= document.pages for page in pages_of.values()):
         problems.append(f"{name}: blocks on pages the document does not have")
     for fact in catalog.facts(document_id=document.id, include_confidential=True):
-        if fact.document.id != document.id or blocks.get(fact.evidence.block) != fact.evidence.page:
+        if fact.document.id != document.id or pages_of.get(fact.evidence.block) != fact.evidence.page:
             problems.append(f"{name}: fact {fact.id} points to no block of the document")
     return problems
 
@@ -100,13 +104,10 @@ def file_problems(catalog: Catalog, documents: list[Document]) -> tuple[list[str
     return problems, leftovers
 
 
-def index_problems(archive: Archive, documents: list[Document]) -> list[str]:
-    """The index holds exactly one passage per non-empty block of every ingested document."""
-    expected: Counter[tuple[str, int]] = Counter(
-        (document.id, block.index)
-        for document in documents if document.status == "ingested"
-        for block in archive.catalog.blocks(document.id) if block.text.strip()
-    )
+def index_problems(
+    archive: Archive, documents: list[Document], expected: Counter[tuple[str, int]]
+) -> list[str]:
+    """The index holds exactly the expected passages: one per non-empty block of every ingested document."""
     try:
         indexed = Counter(archive.index.passage_keys())
     except IndexSchemaError as error:
