@@ -44,6 +44,10 @@ class IngestOutcome:
     pages: int = 0
 
 
+# Hears each file's outcome as it is decided, with the file's position among those given.
+OnFile = Callable[[int, IngestOutcome], None]
+
+
 def clean_filename(name: str) -> str:
     """The name a document is known by, or ValueError: a name that climbs out of its folder or holds
     control characters is refused rather than silently rewritten into another document's name."""
@@ -117,15 +121,11 @@ class Archive:
         """Store one file and what it states; the catalog changes fully or not at all."""
         return self._ingest([Upload(data, filename, confidential)])[0]
 
-    def ingest_uploads(
-        self, uploads: Iterable[Upload], on_file: Callable[[IngestOutcome], None] | None = None
-    ) -> list[IngestOutcome]:
+    def ingest_uploads(self, uploads: Iterable[Upload], on_file: OnFile | None = None) -> list[IngestOutcome]:
         """Store the files (analysed in parallel by the workers); warnings and index are left to refresh()."""
         return self._ingest(uploads, on_file)
 
-    def _ingest(
-        self, files: Iterable[Upload], on_file: Callable[[IngestOutcome], None] | None = None
-    ) -> list[IngestOutcome]:
+    def _ingest(self, files: Iterable[Upload], on_file: OnFile | None = None) -> list[IngestOutcome]:
         """Outcomes in the order of the files; files are read lazily and analysed by isolated workers."""
         self._indexed_as_stored = {}  # what an ingest left without a refresh is redone from the catalog
         outcomes: list[IngestOutcome] = []
@@ -142,7 +142,7 @@ class Archive:
                 else:
                     outcomes.append(prepared)
                     if on_file:
-                        on_file(prepared)
+                        on_file(len(outcomes) - 1, prepared)
 
         for job, result in self.pool.run(jobs()):
             stored = self._store(job, result)
@@ -152,9 +152,10 @@ class Archive:
                 flags = self.catalog.warning_flags()
                 self._index_document(stored.document_id, result.blocks, flags)
                 self._indexed_as_stored[stored.document_id] = _marks(stored.document_id, flags)
-            outcomes[positions.pop(id(job))] = stored
+            position = positions.pop(id(job))
+            outcomes[position] = stored
             if on_file:
-                on_file(stored)
+                on_file(position, stored)
         return outcomes
 
     def _prepare(self, upload: Upload, batch_digests: dict[tuple[str, bool], str]) -> IngestOutcome | Job:
@@ -226,7 +227,7 @@ class Archive:
     def ingest_paths(
         self,
         paths: Sequence[Path],
-        on_file: Callable[[IngestOutcome], None] | None = None,
+        on_file: OnFile | None = None,
         confidential: bool = False,
     ) -> list[IngestOutcome]:
         unreadable: list[IngestOutcome] = []

@@ -109,7 +109,7 @@ def ingest(archive: Archive, args: argparse.Namespace) -> int:
         print(f"jcm: no such file or folder: {path}", file=sys.stderr)
     total = len(files_to_ingest([p for p in args.paths if p.exists()]))
     with tqdm(total=total, unit="file", file=sys.stderr, disable=None) as bar:
-        def advance(outcome: IngestOutcome) -> None:
+        def advance(_position: int, outcome: IngestOutcome) -> None:
             bar.update(1)
             bar.set_postfix_str(outcome.filename[-40:])
 

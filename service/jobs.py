@@ -14,7 +14,6 @@ import logging
 import queue
 import secrets
 import threading
-from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
@@ -157,12 +156,11 @@ class JobRunner:
 
     def _ingest(self, jobs: list[Job]) -> None:
         uploads = [Upload(self._spooled(j.id).read_bytes(), j.filename, j.confidential) for j in jobs]
-        progress = _Progress(jobs)
         with self.archive.writing:
             for job in jobs:
                 self._update(job.id, status="running", stage="reading")
             outcomes = self.archive.ingest_uploads(
-                uploads, on_file=lambda outcome: self._stored(progress.job_of(outcome), outcome)
+                uploads, on_file=lambda position, outcome: self._stored(jobs[position], outcome)
             )
             changed = {o.document_id for o in outcomes if o.status == "ingested" and o.document_id}
             if changed:
@@ -170,8 +168,8 @@ class JobRunner:
         for job, outcome in zip(jobs, outcomes, strict=True):
             self._conclude(job, outcome)
 
-    def _stored(self, job: Job | None, outcome: IngestOutcome) -> None:
-        if job is not None and outcome.status != "failed":
+    def _stored(self, job: Job, outcome: IngestOutcome) -> None:
+        if outcome.status != "failed":
             self._update(
                 job.id,
                 stage="checking",
@@ -209,24 +207,3 @@ class JobRunner:
 
     def _finish(self, job: Job, status: str, **changes: object) -> None:
         self._update(job.id, status=status, stage=None, **changes)
-
-
-class _Progress:
-    """Which job an outcome belongs to: outcomes arrive in the order files finish, named by file."""
-
-    def __init__(self, jobs: Iterable[Job]) -> None:
-        self._waiting = [(job, _name(job.filename)) for job in jobs]
-
-    def job_of(self, outcome: IngestOutcome) -> Job | None:
-        for position, (job, name) in enumerate(self._waiting):
-            if outcome.filename in (name, job.filename):
-                del self._waiting[position]
-                return job
-        return None
-
-
-def _name(filename: str) -> str:
-    try:
-        return clean_filename(filename)
-    except ValueError:
-        return filename
