@@ -23,7 +23,6 @@ from indices.analysis import Streams, analyze_streams, highlight
 from indices.base import PAGE_BLOCK, Filters, SearchBackendError, parse_filters
 from indices.query import ParsedQuery, QueryClause, QueryUnit, parse_query
 from indices.walk import (
-    FACET_SIZE,
     FACETS,
     STREAM_BOOSTS,
     SYNONYM_BOOST,
@@ -31,6 +30,7 @@ from indices.walk import (
     bucket_counts,
     collapse,
     estimated_total,
+    facet_aggregation,
     first_window,
     flag_name,
     named_counts,
@@ -52,8 +52,6 @@ _SOURCE_FIELDS = ["doc_id", "filename", "page", "block", "text_key", "language",
 _ADDED_FIELDS = {"confidential": {"type": "boolean"}, "public_warnings": {"type": "boolean"}}
 _FILTER_FIELDS = {"language": "language", "doc_type": "doc_type", "country": "countries", "year": "year",
                   "document": "doc_id"}
-_FACET_FIELDS = {"language": "language", "doc_type": "doc_type", "country": "countries", "year": "year",
-                 "has_warnings": "has_warnings"}
 
 _TOKENS = {"type": "text", "analyzer": "jcm_tokens", "index_options": "positions", "norms": True}
 _KEYWORD = {"type": "keyword"}
@@ -279,12 +277,9 @@ class ElasticsearchIndex:
         if window.complete:
             return _walked_facets([window.hits[row]["_source"] for row in window.kept], flag)
         blocks = _filtered(match, conditions, {"term": {"is_page": False}})
-        aggregations = {
-            facet: {"terms": {"field": field_name, "size": FACET_SIZE}}
-            for facet, field_name in {**_FACET_FIELDS, "has_warnings": flag}.items()
-        }
         response = self._client.search(
-            index=self.index_name, query=blocks, size=0, aggregations=aggregations, track_total_hits=False
+            index=self.index_name, query=blocks, size=0, aggregations=facet_aggregation(flag),
+            track_total_hits=False,
         )
         return {facet: bucket_counts(response["aggregations"][facet]["buckets"]) for facet in FACETS}
 
@@ -347,7 +342,7 @@ def _hit(hit: dict, text: str, terms: set[str]) -> SearchHit:
     )
 
 
-def _walked_facets(sources: list[dict], flag: str = "has_warnings") -> dict[str, dict[str, int]]:
+def _walked_facets(sources: list[dict], flag: str) -> dict[str, dict[str, int]]:
     return {
         "language": named_counts(source["language"] for source in sources),
         "doc_type": named_counts(source.get("doc_type") for source in sources),

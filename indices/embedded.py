@@ -34,13 +34,14 @@ from indices.analysis import Streams, analyze_with_offsets, highlight, highlight
 from indices.base import PAGE_BLOCK, Filters, IndexLockedError, IndexSchemaError, parse_filters
 from indices.query import ParsedQuery, QueryClause, QueryUnit, parse_query
 from indices.walk import (
-    FACET_SIZE,
+    FACETS,
     STREAM_BOOSTS,
     SYNONYM_BOOST,
     WALK_LIMIT,
     bucket_counts,
     collapse,
     estimated_total,
+    facet_aggregation,
     first_window,
     flag_name,
     named_counts,
@@ -412,7 +413,7 @@ class EmbeddedIndex:
         the snippets run: tantivy releases the GIL, so this pass over the matches costs no wall time
         when a core is free. Its result is used only when the matches overflow the walked window."""
         blocks = self._filtered(match, conditions, Query.term_query(self._schema, "is_page", False))
-        aggregation = _facet_aggregation(warnings_field(conditions.public_only))
+        aggregation = facet_aggregation(warnings_field(conditions.public_only))
         return self._facet_pool.submit(_aggregate, searcher, blocks, aggregation)
 
     def _walked_facets(
@@ -449,18 +450,9 @@ class EmbeddedIndex:
         return metadata
 
 
-_FACET_FIELDS = {"language": "language", "doc_type": "doc_type", "country": "countries", "year": "year",
-                 "has_warnings": "has_warnings"}
-
-
-def _facet_aggregation(warnings_flag: str) -> dict:
-    fields = {**_FACET_FIELDS, "has_warnings": warnings_flag}
-    return {facet: {"terms": {"field": field, "size": FACET_SIZE}} for facet, field in fields.items()}
-
-
 def _aggregate(searcher: tantivy.Searcher, blocks: Query, aggregation: dict) -> dict[str, dict[str, int]]:
     aggregations = searcher.aggregate(blocks, aggregation)
-    return {facet: bucket_counts(aggregations[facet]["buckets"]) for facet in _FACET_FIELDS}
+    return {facet: bucket_counts(aggregations[facet]["buckets"]) for facet in FACETS}
 
 
 def _stored(searcher: tantivy.Searcher, address: tantivy.DocAddress) -> dict:

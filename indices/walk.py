@@ -69,6 +69,16 @@ def named_counts(values: Iterable[object], name: Callable[[object], str] = str) 
     return dict(counts.most_common())
 
 
+# The passage field behind each facet (has_warnings is the viewer's: see warnings_field).
+FACET_FIELDS = {"language": "language", "doc_type": "doc_type", "country": "countries", "year": "year"}
+
+
+def facet_aggregation(warnings_flag: str) -> dict:
+    """The terms aggregation of every facet, in the request shape tantivy and Elasticsearch share."""
+    fields = {**FACET_FIELDS, "has_warnings": warnings_flag}
+    return {facet: {"terms": {"field": field, "size": FACET_SIZE}} for facet, field in fields.items()}
+
+
 def warnings_field(public_only: bool) -> str:
     """The passage flag behind the has_warnings filter and facet: a public viewer's excludes warnings
     that involve a confidential document."""
