@@ -211,7 +211,7 @@ def assert_tables_found(archive: Archive, document_ids: list[str]) -> None:
             raise SystemExit(f"{document_id}: {found} table rows found, {expected} generated")
 
 
-def warm_up(archive: Archive, workers: int, folder: Path) -> list[Path]:
+def warm_up(archive: Archive, workers: int, folder: Path) -> None:
     """One small file per worker, so that every worker has started, and the index has loaded its Thai
     and Japanese dictionaries, before the clock runs."""
     files = []
@@ -221,7 +221,6 @@ def warm_up(archive: Archive, workers: int, folder: Path) -> list[Path]:
                                     for language in LANGUAGES))
         files.append(file)
     archive.ingest_paths(files)
-    return files
 
 
 def startup_seconds() -> float:

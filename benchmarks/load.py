@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -35,7 +34,15 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.search import COUNTRIES, SITES, TECHNOLOGIES, free_port, passage_text  # noqa: E402
+from benchmarks.search import (  # noqa: E402
+    COUNTRIES,
+    SITES,
+    TECHNOLOGIES,
+    free_port,
+    p50_p99,
+    passage_text,
+    start_service,
+)
 
 QUERIES = [
     "boiler",
@@ -79,26 +86,6 @@ def jcm(data_dir: Path, *args: str, env: dict[str, str]) -> str:
     return done.stdout
 
 
-def start_server(data_dir: Path, port: int, env: dict[str, str]) -> subprocess.Popen:
-    command = [sys.executable, "-m", "service.cli", "--data-dir", str(data_dir), "serve", "--port", str(port)]
-    server = subprocess.Popen(
-        command,
-        cwd=ROOT,
-        env={**env, "JCM_HOST": "127.0.0.1"},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/health", timeout=5).is_success:
-                return server
-        except httpx.TransportError:
-            time.sleep(0.2)
-    server.terminate()
-    raise RuntimeError("the service did not start")
-
-
 @dataclass
 class Tally:
     latencies: list[float] = field(default_factory=list)
@@ -115,11 +102,10 @@ class Tally:
     def line(self, name: str, seconds: float) -> str:
         if len(self.latencies) < 2:
             return f"{name:<22} searches {len(self.latencies):>6}  errors {self.errors}"
-        cuts = statistics.quantiles(self.latencies, n=100, method="inclusive")
+        median, p99 = p50_p99(self.latencies)
         return (
             f"{name:<22} searches {len(self.latencies):>6} ({len(self.latencies) / seconds:6.1f}/s)  "
-            f"errors {self.errors:>3}  median {statistics.median(self.latencies):7.1f} ms  "
-            f"p99 {cuts[98]:7.1f} ms"
+            f"errors {self.errors:>3}  median {median:7.1f} ms  p99 {p99:7.1f} ms"
         )
 
 
@@ -180,7 +166,7 @@ def run(args: argparse.Namespace) -> None:
         jcm(data_dir, "ingest", str(Path(scratch) / "initial"), env=env)
         key = jcm(data_dir, "keys", "create", "--role", "secretariat", env=env).strip().splitlines()[-1]
         port = free_port()
-        server = start_server(data_dir, port, env)
+        server = start_service(data_dir, port)
         base = f"http://127.0.0.1:{port}"
         try:
             measure(base, key, args)
