@@ -264,8 +264,9 @@ def search_page(request: Request, read: ReaderDep, q: str = "", offset: int = 0,
     except ValueError as error:  # a query or filter value the index does not accept
         context["error"] = str(error)
         return render(request, "search.html", context, status=400)
+    hit_documents = {hit.document.id for hit in results.hits}
     context.update(results=results, offset=max(offset, 0), page_size=PAGE_SIZE,
-                   files={hit.document.id: read.document(hit.document.id) for hit in results.hits})
+                   files={d: read.document(d) for d in hit_documents})
     return render(request, "search.html", context)
 
 
