@@ -59,8 +59,8 @@ MARKER_FILE = "jcm-search-index.json"
 WRITER_HEAP_BYTES = 64_000_000
 LANGUAGE_CODES = {"und": 0, "th": 1, "en": 2, "ja": 3}
 LANGUAGES = {code: language for language, code in LANGUAGE_CODES.items()}
-_WALK_FIELDS = ("doc_key", "page", "block", "text_key", "meta_key", "language_code", "year", "has_warnings",
-                "public_warnings")
+# Read for every ranked match, with the one warnings flag the viewer's facet counts (warnings_field).
+_WALK_FIELDS = ("doc_key", "page", "block", "text_key", "meta_key", "language_code", "year")
 
 
 def _build_schema() -> tantivy.Schema:
@@ -318,9 +318,8 @@ class EmbeddedIndex:
         result = searcher.search(self._filtered(match, conditions), limit=window, count=True)
         hits = result.hits  # each access converts every hit to Python again
         addresses = [address for _, address in hits]
-        columns = {
-            name: searcher.fast_field_values(name, addresses) if addresses else [] for name in _WALK_FIELDS
-        }
+        fields = (*_WALK_FIELDS, warnings_field(conditions.public_only))
+        columns = {name: searcher.fast_field_values(name, addresses) if addresses else [] for name in fields}
         return _Matches(hits, columns, result.count)
 
     def _filtered(self, match: Query, conditions: Filters, *extra: Query) -> Query:
