@@ -6,6 +6,7 @@ import json
 import os
 import sqlite3
 import tempfile
+import threading
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -202,6 +203,10 @@ class Catalog:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.path = self.data_dir / "catalog.sqlite3"
         self.files = FileStore(self.data_dir / "files")
+        # A connection per thread, kept open: a new connection per unit of work re-read the schema, and
+        # closing the last one checkpointed the WAL, several times per ingested file.
+        self._connections: dict[int, sqlite3.Connection] = {}
+        self._connections_lock = threading.Lock()
         with self._connect() as db:
             db.execute("PRAGMA journal_mode=WAL")
             db.executescript(SCHEMA)
@@ -209,18 +214,29 @@ class Catalog:
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
-        # A connection per unit of work keeps the catalog safe to use from the service's threads.
-        db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-        db.execute("PRAGMA foreign_keys=ON")
-        db.execute("PRAGMA synchronous=NORMAL")
-        try:
-            yield db
-        finally:
+        thread = threading.get_ident()
+        db = self._connections.get(thread)
+        if db is None:
+            # Only this thread uses it; check_same_thread is off so that close() may close it.
+            db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+            db.execute("PRAGMA foreign_keys=ON")
+            db.execute("PRAGMA synchronous=NORMAL")
+            with self._connections_lock:
+                self._connections[thread] = db
+        yield db
+
+    def close(self) -> None:
+        """Close every thread's connection; a later call opens new ones."""
+        with self._connections_lock:
+            connections, self._connections = self._connections, {}
+        for db in connections.values():
             db.close()
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
         with self._connect() as db:
+            if db.in_transaction:
+                raise RuntimeError("catalog transactions do not nest")
             db.execute("BEGIN IMMEDIATE")
             try:
                 yield db
@@ -381,8 +397,13 @@ class Catalog:
         """The blocks' texts in order, read lazily: who needs a document's opening reads only that."""
         with self._connect() as db:
             cursor = db.execute("SELECT data FROM blocks WHERE document_id = ? ORDER BY idx", (document_id,))
-            while rows := cursor.fetchmany(64):
-                yield from (json.loads(row[0])["text"] for row in rows)
+            try:
+                while rows := cursor.fetchmany(64):
+                    yield from (json.loads(row[0])["text"] for row in rows)
+            finally:
+                # The thread's connection outlives this reader: an unfinished statement would hold its
+                # read snapshot, and the thread's later reads would not see newer writes.
+                cursor.close()
 
     # facts -----------------------------------------------------------------
 

@@ -114,6 +114,7 @@ class Archive:
         if self._index is not None:
             self._index.close()
             self._index = None
+        self.catalog.close()
 
     # ingestion -------------------------------------------------------------
 

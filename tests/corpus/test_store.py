@@ -1,4 +1,5 @@
 import sqlite3
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
 import pytest
@@ -122,6 +123,25 @@ def test_block_texts_come_in_order_and_can_stop_at_the_opening(catalog):
     assert [next(opening) for _ in range(3)] == texts[:3]
     opening.close()  # stopping early releases the connection; the catalog stays usable
     assert catalog.blocks(document.id)[-1].text == texts[-1]
+
+
+def test_threads_write_at_once_and_each_reads_what_the_others_committed(catalog):
+    first = make_document("first.txt", b"first")
+    catalog.save_document(first, [PageInfo(number=1)], [block(i, f"p{i}") for i in range(100)], [])
+    opening = catalog.block_texts(first.id)
+    assert next(opening) == "p0"  # a reader left part-way holds no snapshot once it is closed
+    opening.close()
+
+    def save(n: int) -> None:
+        document = make_document(f"thread-{n}.txt", f"{n}".encode())
+        catalog.save_document(document, [PageInfo(number=1)], [block(0, "x")], [])
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        list(pool.map(save, range(20)))
+
+    assert catalog.count_documents() == 21
+    catalog.close()  # closing ends every thread's connection; the next call opens a new one
+    assert catalog.find_document("thread-19.txt") is not None
 
 
 def test_a_documents_own_warnings_are_stored_with_it_and_go_with_its_next_version(catalog):
