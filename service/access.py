@@ -58,6 +58,12 @@ class Viewer:
             raise ValueError(f"unknown action {action!r}; known: {', '.join(sorted(ACTIONS))}")
         return action in PERMISSIONS[self.role]
 
+    @property
+    def refusal_status(self) -> int:
+        """The status of a refused action: 401 for an anonymous reader, whom a key could allow; 403 for
+        a key, whose role cannot."""
+        return 401 if self.key_id is None else 403
+
 
 ANONYMOUS = Viewer(Role.PUBLIC, None)
 OPERATOR = Viewer(Role.ADMIN, None)  # the command line, run by whoever runs the service
@@ -84,11 +90,19 @@ def create_key(catalog: Catalog, role: Role | str, name: str | None = None) -> t
 def viewer_for(catalog: Catalog, authorization: str | None, settings: Settings) -> Viewer | None:
     """The viewer an Authorization header names; None when the request may not read at all."""
     if not authorization:
-        return ANONYMOUS if settings.anonymous_read else None
+        return viewer_of_key(catalog, None, settings)
     scheme, _, key = authorization.strip().partition(" ")
     if scheme.lower() != "bearer" or not key.strip():
         return None
-    record = catalog.key_with_hash(hash_key(key.strip()))
+    return viewer_of_key(catalog, key.strip(), settings)
+
+
+def viewer_of_key(catalog: Catalog, key: str | None, settings: Settings) -> Viewer | None:
+    """The viewer a key names; without a key, an anonymous reader when settings allow anonymous reading.
+    None when the key is unknown or revoked, or reading needs a key."""
+    if not key:
+        return ANONYMOUS if settings.anonymous_read else None
+    record = catalog.key_with_hash(hash_key(key))
     if record is None or record.revoked_at is not None:
         return None
     return Viewer(Role(record.role), record.id)
@@ -119,7 +133,7 @@ def require(action: str) -> Callable[[Viewer], Viewer]:
         if viewer.may(action):
             return viewer
         doing = action.replace("_", " ")
-        if viewer.key_id is None:  # anonymous reading: a key could allow it
+        if viewer.refusal_status == 401:
             raise HTTPException(
                 401, f"an API key is required to {doing}", headers={"WWW-Authenticate": "Bearer"}
             )

@@ -19,7 +19,8 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from corpus.models import Block, Document, Fact, Job, PageInfo, SearchResults, Warning
-from service.access import Viewer, viewer_for
+from service import access
+from service.access import Viewer
 from service.archive import Archive
 from service.jobs import JobRunner, UploadRefused, checked_upload
 from service.queries import matching_warnings
@@ -131,24 +132,22 @@ class Reader:
 
 
 def refusal(viewer: Viewer, doing: str) -> tuple[int, str]:
-    """Status and words for a viewer refused an action: an anonymous reader could log in with a key
-    that allows it (401, as the API answers), a key's role cannot (403)."""
-    if viewer.key_id is None:
+    """Status (as the API answers) and words for a viewer refused an action."""
+    if viewer.refusal_status == 401:
         return 401, f"Log in with a key that may {doing}."
     return 403, f"Your key may not {doing}."
 
 
-def viewer_of_key(request: Request, key: str | None) -> Viewer | None:
-    """The viewer a key names, asked exactly as the API asks for an Authorization header (the same
-    settings too, so anonymous reading is on or off for pages and API alike)."""
-    authorization = f"Bearer {key}" if key else None
-    return viewer_for(request.app.state.archive.catalog, authorization, request.app.state.settings)
+def viewer_of(request: Request, key: str | None) -> Viewer | None:
+    """The viewer the cookie's key names, with the API's settings: anonymous reading is on or off for
+    pages and API alike."""
+    return access.viewer_of_key(request.app.state.archive.catalog, key, request.app.state.settings)
 
 
 def current_viewer(request: Request) -> Viewer:
     """The cookie's key; without one, an anonymous reader when settings allow anonymous reading.
     Only when neither is allowed does the browser go to the login form."""
-    viewer = viewer_of_key(request, request.cookies.get(KEY_COOKIE))
+    viewer = viewer_of(request, request.cookies.get(KEY_COOKIE))
     if viewer is None:
         raise LoginRequired()
     request.state.viewer = viewer  # for the page header: log in or log out
@@ -213,7 +212,7 @@ def check_form(request: Request, token: str) -> None:
 @router.get("/ui/login", response_class=HTMLResponse)
 def login_form(request: Request) -> Response:
     # A browser already logged in sees who it is (and may log out or in with another key).
-    request.state.viewer = viewer_of_key(request, request.cookies.get(KEY_COOKIE))
+    request.state.viewer = viewer_of(request, request.cookies.get(KEY_COOKIE))
     return render(request, "login.html", {"error": None})
 
 
@@ -221,7 +220,7 @@ def login_form(request: Request) -> Response:
 def login(request: Request, key: Annotated[str, Form()] = "", csrf: Annotated[str, Form()] = "") -> Response:
     check_form(request, csrf)
     key = key.strip()
-    if not key or viewer_of_key(request, key) is None:
+    if not key or viewer_of(request, key) is None:
         return render(request, "login.html", {"error": "That key is not valid."}, status=401)
     response = RedirectResponse("/ui/search", status_code=303)
     _set_cookie(request, response, KEY_COOKIE, key)
