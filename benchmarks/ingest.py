@@ -8,6 +8,8 @@ Prints, each the median of the runs:
   extract_text (the naive way) and the full pipeline (read, extract facts, check, index, catalog
   writes: a real Archive ingest) on one PDF of text pages, and the pipeline's rate per core: its
   pages per CPU-second, summed over the ingest process and its workers, compared with the readers';
+- the CPU milliseconds per text page of each stage (reading, fact extraction, checks, the ingest
+  process's catalog and index work) beside the budgets the two ratio goals leave;
 - seconds per image-only (scanned) page, measured on its own PDF so the text-page figures exclude them;
 - pipeline throughput with 1 and with 2 workers on many files, and how many cores each kept busy
   (CPU-seconds of all processes over wall-clock seconds);
@@ -46,6 +48,14 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 from reportlab.platypus import Table, TableStyle
 
+from checks import run_checks
+from checks.projects import profile_of, stored_profile
+from corpus.models import DocumentRef
+from corpus.store import fact_rows
+from extractors.blocks import place_blocks
+from extractors.facts import extract_facts
+from extractors.metadata import describe
+from extractors.readers import read_document
 from service.archive import Archive
 from service.settings import Settings
 
@@ -69,7 +79,7 @@ FONT = {"en": "Helvetica", "ja": JAPANESE_FONT, "th": "Garuda"}
 WRAP = {"en": 100, "ja": 50, "th": 90}
 LANGUAGES = ("en", "ja", "th")
 TABLE_ROWS = 4  # data rows under the header of each page's table
-PARTS = ("startup", "readers", "scanned", "workers", "one-more", "memory")
+PARTS = ("startup", "readers", "stages", "scanned", "workers", "one-more", "memory")
 
 
 def register_fonts() -> None:
@@ -268,6 +278,65 @@ def compare_readers(label: str, files: list[Path], runs: int, generated: bool = 
           f"pypdfium2 / pipeline {pdfium / full:6.1f}x (goal <= 4)")
 
 
+def stage_costs(folder: Path, pages: int, runs: int) -> None:
+    """CPU milliseconds per text page of each stage, against the budgets the two ratio goals leave.
+
+    The stages run in this process, each run on a file of its own (other numbers, so no cache of an
+    earlier run helps), after a warm-up file; the ingest process's share (receiving each analysis,
+    catalog, index) is its own CPU time during a real ingest, the workers' the rest of the tree's.
+    """
+    files = [folder / f"stages_{run}.pdf" for run in range(runs + 1)]
+    for run, file in enumerate(files):
+        file.write_bytes(generated_pdf(pages, first=1 + run * pages))
+    costs: dict[str, list[float]] = {}
+    for run, file in enumerate(files):
+        for stage, seconds in stage_seconds(file).items():
+            if run:  # the first file warms up
+                costs.setdefault(stage, []).append(1000 * seconds / pages)
+    label = f"{pages}-page PDF, stages"
+    medians = {stage: statistics.median(values) for stage, values in costs.items()}
+    for stage, value in medians.items():
+        print(f"{label:<34} {stage:<42} {value:7.2f} ms CPU per page (median of {runs})")
+    limit, naive = medians["pypdfium2 text only"], medians["pdfplumber extract_text"]
+    floor = medians["read: text, layout, ruled tables"] + medians["extract facts (spaCy pipelines)"]
+    print(f"{label:<34} budget within 4x of pypdfium2 {4 * limit:.2f} ms, at 10x pdfplumber "
+          f"{naive / 10:.2f} ms; reading and fact extraction alone {floor:.2f} ms")
+
+
+def stage_seconds(file: Path) -> dict[str, float]:
+    data, document = file.read_bytes(), DocumentRef(id="stages", filename=file.name)
+    seconds: dict[str, float] = {}
+
+    def clocked(stage: str, work: Callable[[], object]) -> object:
+        started = time.process_time()
+        result = work()
+        seconds[stage] = time.process_time() - started
+        return result
+
+    clocked("pypdfium2 text only", lambda: pypdfium2_pages([file]))
+    clocked("pdfplumber extract_text", lambda: pdfplumber_pages([file]))
+    reading = clocked("read: text, layout, ruled tables", lambda: read_document(data, file.name))
+    blocks = clocked("place blocks", lambda: place_blocks(reading.blocks))
+    facts = clocked("extract facts (spaCy pipelines)", lambda: extract_facts(blocks, document))
+    clocked("metadata, checks, catalog rows, profile", lambda: (
+        describe(file.name, blocks, facts), run_checks(facts), fact_rows(facts),
+        stored_profile(profile_of(document, (b.text for b in blocks)), facts)))
+    seconds["ingest process: catalog, index"], seconds["worker process in all"] = ingest_split(file)
+    return seconds
+
+
+def ingest_split(file: Path) -> tuple[float, float]:
+    """CPU seconds of the ingest process itself (all its threads) and of the rest of its tree."""
+    with tempfile.TemporaryDirectory() as data_dir:
+        archive = Archive(Settings(data_dir=Path(data_dir), workers=1))
+        warm_up(archive, 1, Path(data_dir))
+        own, every = time.process_time(), tree_cpu_seconds(os.getpid())
+        archive.ingest_paths([file])
+        own, every = time.process_time() - own, tree_cpu_seconds(os.getpid()) - every
+        archive.close()
+    return own, every - own
+
+
 def scanned_cost(folder: Path, runs: int) -> None:
     """Seconds per image-only page: apart, because OCR makes them far dearer than text pages."""
     file = folder / "scanned_5_pages.pdf"
@@ -450,6 +519,8 @@ def main(argv: Sequence[str] | None = None) -> None:
             text_pdf = folder / f"generated_{args.pages}_pages.pdf"
             text_pdf.write_bytes(generated_pdf(args.pages))
             compare_readers(f"{args.pages}-page PDF, th/ja/en + tables", [text_pdf], args.runs)
+        if "stages" in parts:
+            stage_costs(folder, args.pages, args.runs)
         if "scanned" in parts:
             scanned_cost(folder, args.runs)
         if "workers" in parts:
