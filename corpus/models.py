@@ -248,9 +248,10 @@ class Job(BaseModel):
         default=None, description="what a running job is doing: reading, checking or indexing",
         examples=["reading"],
     )
-    pages_done: int = Field(default=0, description="pages stored so far", examples=[0])
+    pages_done: int = Field(default=0, description="pages read so far (of a PDF, page by page)", examples=[3])
     pages_total: int | None = Field(
-        default=None, description="pages of the file, known once it has been read", examples=[12]
+        default=None, description="pages of the file, known once its reading starts (a PDF) or ends",
+        examples=[12],
     )
     document_id: str | None = Field(default=None, description="the document, once done",
                                     examples=["3f2a9c0d51e7b846"])

@@ -12,6 +12,7 @@ from extractors.blocks import place_blocks
 from extractors.facts import extract_facts
 from extractors.metadata import DocumentMetadata, describe
 from extractors.readers import read_document
+from extractors.readers.common import Progress
 
 
 @dataclass
@@ -35,9 +36,9 @@ class Analysis:
         return replace(self, facts=[])
 
 
-def analyse(data: bytes, filename: str, document: DocumentRef) -> Analysis:
-    """Read, place and extract: a pure function of the file's bytes."""
-    reading = read_document(data, filename)
+def analyse(data: bytes, filename: str, document: DocumentRef, progress: Progress | None = None) -> Analysis:
+    """Read, place and extract: a pure function of the file's bytes (``progress`` hears the pages read)."""
+    reading = read_document(data, filename, progress)
     blocks = place_blocks(reading.blocks)
     facts = extract_facts(blocks, document)
     profile = stored_profile(profile_of(document, (b.text for b in blocks)), facts)

@@ -46,6 +46,8 @@ class IngestOutcome:
 
 # Hears each file's outcome as it is decided, with the file's position among those given.
 OnFile = Callable[[int, IngestOutcome], None]
+# Hears, while a file is read, its position, the pages read and the pages in all.
+OnFilePages = Callable[[int, int, int], None]
 
 
 def clean_filename(name: str) -> str:
@@ -122,11 +124,15 @@ class Archive:
         """Store one file and what it states; the catalog changes fully or not at all."""
         return self._ingest([Upload(data, filename, confidential)])[0]
 
-    def ingest_uploads(self, uploads: Iterable[Upload], on_file: OnFile | None = None) -> list[IngestOutcome]:
+    def ingest_uploads(
+        self, uploads: Iterable[Upload], on_file: OnFile | None = None, on_pages: OnFilePages | None = None
+    ) -> list[IngestOutcome]:
         """Store the files (analysed in parallel by the workers); warnings and index are left to refresh()."""
-        return self._ingest(uploads, on_file)
+        return self._ingest(uploads, on_file, on_pages)
 
-    def _ingest(self, files: Iterable[Upload], on_file: OnFile | None = None) -> list[IngestOutcome]:
+    def _ingest(
+        self, files: Iterable[Upload], on_file: OnFile | None = None, on_pages: OnFilePages | None = None
+    ) -> list[IngestOutcome]:
         """Outcomes in the order of the files; files are read lazily and analysed by isolated workers."""
         self._indexed_as_stored = {}  # what an ingest left without a refresh is redone from the catalog
         outcomes: list[IngestOutcome] = []
@@ -145,7 +151,11 @@ class Archive:
                     if on_file:
                         on_file(len(outcomes) - 1, prepared)
 
-        for job, result in self.pool.run(jobs()):
+        def pages_read(job: Job, done: int, total: int) -> None:
+            if on_pages is not None:
+                on_pages(positions[id(job)], done, total)
+
+        for job, result in self.pool.run(jobs(), pages_read):
             stored = self._store(job, result)
             if stored.document_id and not isinstance(result, str):
                 # Indexed now, while the workers read the next files; refresh() redoes only the documents

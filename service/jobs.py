@@ -160,7 +160,11 @@ class JobRunner:
             for job in jobs:
                 self._update(job.id, status="running", stage="reading")
             outcomes = self.archive.ingest_uploads(
-                uploads, on_file=lambda position, outcome: self._stored(jobs[position], outcome)
+                uploads,
+                on_file=lambda position, outcome: self._stored(jobs[position], outcome),
+                on_pages=lambda position, done, total: self._update(
+                    jobs[position].id, pages_done=done, pages_total=total
+                ),
             )
             changed = {o.document_id for o in outcomes if o.status == "ingested" and o.document_id}
             if changed:

@@ -18,6 +18,7 @@ from multiprocessing.process import BaseProcess
 
 from corpus.models import DocumentRef
 from extractors.readers import ReaderError
+from extractors.readers.common import Progress
 from service.analysis import Analysis, analyse
 
 MB = 1024 * 1024
@@ -38,11 +39,21 @@ class Limits:
     memory_bytes: int
 
 
-Task = Callable[[Job], Analysis | str]
+@dataclass(frozen=True)
+class PagesRead:
+    """A worker's word on the file it is reading, sent before its analysis."""
+
+    done: int
+    total: int
 
 
-def analyse_job(job: Job) -> Analysis:
-    return analyse(job.data, job.filename, job.document).for_the_catalog()
+Task = Callable[[Job, Progress], Analysis | str]
+OnPages = Callable[[Job, int, int], None]
+PROGRESS_EVERY = 0.5  # seconds between a worker's reports on one file, besides its first and last page
+
+
+def analyse_job(job: Job, progress: Progress) -> Analysis:
+    return analyse(job.data, job.filename, job.document, progress).for_the_catalog()
 
 
 def _work(conn: Connection, memory_bytes: int, task: Task) -> None:
@@ -53,12 +64,26 @@ def _work(conn: Connection, memory_bytes: int, task: Task) -> None:
         job = conn.recv()
         if job is None:
             return
-        conn.send(_attempt(task, job))
+        conn.send(_attempt(task, job, _reporter(conn)))
 
 
-def _attempt(task: Task, job: Job) -> Analysis | str:
+def _reporter(conn: Connection) -> Progress:
+    """Sends the pages read: the first and the last page, and in between at most every PROGRESS_EVERY."""
+    last = 0.0
+
+    def report(done: int, total: int) -> None:
+        nonlocal last
+        now = time.monotonic()
+        if done in (1, total) or now - last >= PROGRESS_EVERY:
+            last = now
+            conn.send(PagesRead(done, total))
+
+    return report
+
+
+def _attempt(task: Task, job: Job, progress: Progress) -> Analysis | str:
     try:
-        return task(job)
+        return task(job, progress)
     except ReaderError as error:
         return str(error)
     except MemoryError:
@@ -114,8 +139,11 @@ class WorkerPool:
         self.task = task
         self.workers: list[Worker] = []
 
-    def run(self, jobs: Iterable[Job]) -> Iterator[tuple[Job, Analysis | str]]:
-        """Each job with its analysis or the reason it failed, in the order they finish.
+    def run(
+        self, jobs: Iterable[Job], on_pages: OnPages | None = None
+    ) -> Iterator[tuple[Job, Analysis | str]]:
+        """Each job with its analysis or the reason it failed, in the order they finish; ``on_pages``
+        hears the workers' reports of pages read meanwhile.
 
         Jobs are drawn from the iterable only as workers become free, so files are never all in memory.
         """
@@ -124,7 +152,7 @@ class WorkerPool:
         self._fill(busy, pending)
         while busy:
             done = []
-            for worker, outcome in self._collect(busy):
+            for worker, outcome in self._collect(busy, on_pages):
                 busy.remove(worker)
                 assert worker.job is not None
                 done.append((worker.job, outcome))
@@ -148,18 +176,24 @@ class WorkerPool:
         self.workers.append(Worker(self.limits, self.task))
         return self.workers[-1]
 
-    def _collect(self, busy: list[Worker]) -> list[tuple[Worker, Analysis | str]]:
+    def _collect(self, busy: list[Worker], on_pages: OnPages | None) -> list[tuple[Worker, Analysis | str]]:
         ready = wait([w.conn for w in busy], timeout=0.5)
         finished = []
         for worker in busy:
             if worker.conn in ready:
-                finished.append((worker, self._receive(worker)))
-            elif time.monotonic() - worker.started > self.limits.seconds:
+                outcome = self._receive(worker)
+                if not isinstance(outcome, PagesRead):
+                    finished.append((worker, outcome))
+                    continue
+                if on_pages is not None and worker.job is not None:
+                    on_pages(worker.job, outcome.done, outcome.total)
+            # Reports on pages read do not extend the time limit.
+            if time.monotonic() - worker.started > self.limits.seconds:
                 self._replace(worker)
                 finished.append((worker, f"reading took longer than {self.limits.seconds:g} s"))
         return finished
 
-    def _receive(self, worker: Worker) -> Analysis | str:
+    def _receive(self, worker: Worker) -> Analysis | PagesRead | str:
         try:
             return worker.conn.recv()
         except (EOFError, OSError):

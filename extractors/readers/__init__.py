@@ -9,10 +9,11 @@ import re
 import zipfile
 import zlib
 from collections.abc import Callable
+from functools import partial
 from io import BytesIO
 from pathlib import PurePath
 
-from extractors.readers.common import ReaderError, Reading
+from extractors.readers.common import Progress, ReaderError, Reading
 
 __all__ = ["SUPPORTED_EXTENSIONS", "ReaderError", "Reading", "read_document"]
 
@@ -34,17 +35,18 @@ OTHER_FORMATS = {
 }
 
 
-def read_document(data: bytes, filename: str) -> Reading:
-    """Pages and blocks of a document; ReaderError with a user-facing reason if it cannot be read."""
+def read_document(data: bytes, filename: str, progress: Progress | None = None) -> Reading:
+    """Pages and blocks of a document; ReaderError with a user-facing reason if it cannot be read.
+    ``progress`` hears how many of a PDF's pages have been read."""
     if not data:
         raise ReaderError("empty file")
     extension = PurePath(filename).suffix.lower()
-    return reader_for(data, extension)(data)
+    return reader_for(data, extension, progress)(data)
 
 
-def reader_for(data: bytes, extension: str) -> Callable[[bytes], Reading]:
+def reader_for(data: bytes, extension: str, progress: Progress | None = None) -> Callable[[bytes], Reading]:
     if b"%PDF-" in data[:PDF_HEADER_WINDOW]:
-        return _pdf
+        return partial(_pdf, progress=progress)
     if data.startswith(b"PK\x03\x04"):
         return office_reader(data, extension)
     if data.startswith(OLE2_HEADER):
@@ -112,10 +114,10 @@ def ole2_reason(data: bytes) -> str:
 # Format modules are imported on first use: pdfplumber and openpyxl are slow to import.
 
 
-def _pdf(data: bytes) -> Reading:
+def _pdf(data: bytes, progress: Progress | None = None) -> Reading:
     from extractors.readers.pdf import read_pdf
 
-    return read_pdf(data)
+    return read_pdf(data, progress)
 
 
 def _docx(data: bytes) -> Reading:

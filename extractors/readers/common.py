@@ -15,6 +15,10 @@ class ReaderError(Exception):
     """A file that cannot be read, with a reason a user can act on."""
 
 
+# Told (pages read, pages in all) as a paged document is read: scanned pages take a second or more each.
+Progress = Callable[[int, int], None]
+
+
 @dataclass
 class Reading:
     media_type: str

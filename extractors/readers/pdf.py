@@ -22,6 +22,7 @@ from corpus.models import BBox, BlockKind, Language, PageInfo, RawBlock
 from extractors.language import detect_language, is_cjk
 from extractors.ocr import OcrError, language_argument, ocr_available, ocr_blocks, script_languages
 from extractors.readers.common import (
+    Progress,
     ReaderError,
     Reading,
     collapse_spaces,
@@ -100,13 +101,32 @@ class PageText:
     ocr: list[RawBlock] | None = None
 
 
-def read_pdf(data: bytes) -> Reading:
+@dataclass
+class PageCounter:
+    """The pages read so far, told to a progress listener as each one is done."""
+
+    total: int
+    progress: Progress | None
+    done: int = 0
+
+    def one_more(self) -> None:
+        self.done += 1
+        if self.progress is not None:
+            self.progress(self.done, self.total)
+
+
+def read_pdf(data: bytes, progress: Progress | None = None) -> Reading:
     with PDFIUM_LOCK:
         document = open_pdf(data)
     try:
-        with PDFIUM_LOCK:
-            pages = [read_page_or_note(document, index) for index in range(len(document))]
-        ocr_pages(document, pages)
+        counter = PageCounter(len(document), progress)
+        pages = []
+        for index in range(len(document)):
+            with PDFIUM_LOCK:
+                pages.append(read_page_or_note(document, index))
+            if not pages[-1].needs_ocr:  # a scanned page is done once OCRed
+                counter.one_more()
+        ocr_pages(document, pages, counter)
     finally:
         with PDFIUM_LOCK:
             document.close()
@@ -357,32 +377,38 @@ def page_objects(
 # --- OCR of pages without a usable text layer -------------------------------------------------------
 
 
-def ocr_pages(document: pdfium.PdfDocument, pages: list[PageText]) -> None:
+def ocr_pages(document: pdfium.PdfDocument, pages: list[PageText], counter: PageCounter) -> None:
     """OCR each page that needs it, in the languages of the document's readable pages.
 
     A document without any has its first OCRed page's script detected and the rest read in the
     languages found on that page. Only rendering holds the pdfium lock; Tesseract runs outside it.
     """
     scanned = [page for page in pages if page.needs_ocr]
-    if not scanned:
-        return
-    if not ocr_available():
+    if scanned and not ocr_available():
         for page in scanned:
             page.info.note = f"{page.info.note}, {OCR_UNAVAILABLE}"
+            counter.one_more()
         return
     known = text_languages(line.text for page in pages if not page.needs_ocr for line in page.lines)
     for page in scanned:
-        with PDFIUM_LOCK:
-            image, offset = render_page(document, page.info.number - 1)
-        languages = known or script_languages(image)
-        try:
-            page.ocr = ocr_blocks(image, language_argument(languages), page.info.number, OCR_DPI / 72, offset)
-        except OcrError as error:  # the page keeps what it had; the rest of the file is read
-            page.info.note = f"{page.info.note}, OCR failed ({error})"
-            continue
-        page.lines, page.tables = [], []
-        known = known or text_languages(block.text for block in page.ocr)
-        record_ocr(page.info, page.ocr)
+        if ocr_page(document, page, known) and not known:
+            known = text_languages(block.text for block in page.ocr or [])
+        counter.one_more()
+
+
+def ocr_page(document: pdfium.PdfDocument, page: PageText, known: set[Language]) -> bool:
+    """OCR the page in the known languages, else in those of its script; whether OCR read it."""
+    with PDFIUM_LOCK:
+        image, offset = render_page(document, page.info.number - 1)
+    languages = known or script_languages(image)
+    try:
+        page.ocr = ocr_blocks(image, language_argument(languages), page.info.number, OCR_DPI / 72, offset)
+    except OcrError as error:  # the page keeps what it had; the rest of the file is read
+        page.info.note = f"{page.info.note}, OCR failed ({error})"
+        return False
+    page.lines, page.tables = [], []
+    record_ocr(page.info, page.ocr)
+    return True
 
 
 def text_languages(texts: Iterator[str]) -> set[Language]:

@@ -19,6 +19,8 @@ from extractors.ocr import clean_thai_spaces, ocr_available
 from extractors.readers import read_document
 from service.access import Role, create_key
 from service.analysis import analyse
+from service.archive import Archive, Upload
+from service.settings import Settings
 from tests.service.conftest import Service, start_service
 
 pytestmark = pytest.mark.skipif(
@@ -178,7 +180,8 @@ def test_scanned_japanese_page_gives_its_reduction() -> None:
     assert reduction.evidence.ocr
 
 
-def test_scanned_page_beside_typed_pages_is_read_in_their_language() -> None:
+def typed_then_scanned() -> bytes:
+    """A typed page, then a scanned one."""
     typed = typed_pdf(["The plant replaces two coal-fired boilers in Darkhan."], "DejaVuSans")
     scan = scanned(typed_pdf(ENGLISH_PDD, "DejaVuSans"))
     merged = pdfium.PdfDocument.new()
@@ -186,9 +189,14 @@ def test_scanned_page_beside_typed_pages_is_read_in_their_language() -> None:
         merged.import_pages(pdfium.PdfDocument(source))
     out = BytesIO()
     merged.save(out)
+    return out.getvalue()
 
-    reading = read_document(out.getvalue(), "mixed.pdf")
 
+def test_scanned_page_beside_typed_pages_is_read_in_their_language() -> None:
+    heard: list[tuple[int, int]] = []
+    reading = read_document(typed_then_scanned(), "mixed.pdf", lambda *pages: heard.append(pages))
+
+    assert heard == [(1, 2), (2, 2)]  # the scanned page counts once OCR has read it
     assert [page.text_source for page in reading.pages] == ["text", "ocr"]
     assert [block.ocr_confidence is not None for block in reading.blocks if block.page == 2] == [True] * len(
         [b for b in reading.blocks if b.page == 2]
@@ -199,3 +207,16 @@ def test_scanned_page_beside_typed_pages_is_read_in_their_language() -> None:
 def test_thai_space_inside_a_dictionary_word_is_dropped_and_one_between_words_kept() -> None:
     assert clean_thai_spaces("โครง การ") == "โครงการ"
     assert clean_thai_spaces("ประเทศ ลาว") == "ประเทศ ลาว"
+
+
+def test_an_ingest_hears_the_pages_of_a_file_as_its_worker_reads_them(tmp_path) -> None:
+    archive = Archive(Settings(data_dir=tmp_path / "data", workers=1))
+    heard: list[tuple[int, int, int]] = []
+    uploads = [Upload(b"Emission reductions: 10 tCO2e.", "note.txt"),
+               Upload(typed_then_scanned(), "mixed.pdf")]
+    try:
+        outcomes = archive.ingest_uploads(uploads, on_pages=lambda *pages: heard.append(pages))
+    finally:
+        archive.close()
+    assert [outcome.status for outcome in outcomes] == ["ingested", "ingested"]
+    assert heard == [(1, 1, 2), (1, 2, 2)]  # by the file's position; a text file is read in one step

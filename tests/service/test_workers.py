@@ -7,6 +7,7 @@ from pathlib import Path
 
 from corpus.models import DocumentRef
 from corpus.store import sha256_of
+from extractors.readers.common import Progress
 from service.workers import Job, Limits, WorkerPool
 
 MB = 1024 * 1024
@@ -17,8 +18,14 @@ def job(name: str) -> Job:
     return Job(data=data, filename=name, document=DocumentRef(id=name, filename=name), sha256=sha256_of(data))
 
 
-def misbehave(job: Job) -> str:
+def misbehave(job: Job, progress: Progress) -> str:
     """A task that does what hostile files make parsers do, depending on the file name."""
+    if job.filename.startswith("reports"):  # reads 3 pages a little apart, or goes on reading forever
+        page = 0
+        while page < 3 or job.filename == "reports forever":
+            time.sleep(0.6)
+            page += 1
+            progress(page, max(page, 3))
     if job.filename == "hangs":
         time.sleep(60)
     if job.filename == "greedy":
@@ -86,3 +93,21 @@ def test_a_freed_worker_starts_the_next_file_while_the_caller_stores_the_last(tm
         assert float(stamp.read_text()) < stored_at + 0.9
     finally:
         pool.close()
+
+
+def test_a_worker_reports_the_pages_read_before_its_analysis_and_still_meets_the_time_limit():
+    heard: list[tuple[str, int, int]] = []
+    pool = WorkerPool(2, Limits(seconds=3, memory_bytes=4096 * MB), task=misbehave)
+    try:
+        outcomes = {
+            done.filename: str(outcome)
+            for done, outcome in pool.run(
+                [job("reports"), job("reports forever")],
+                on_pages=lambda reading, done, total: heard.append((reading.filename, done, total)),
+            )
+        }
+    finally:
+        pool.close()
+    assert outcomes == {"reports": "read reports", "reports forever": "reading took longer than 3 s"}
+    assert [(done, total) for name, done, total in heard if name == "reports"] == [(1, 3), (2, 3), (3, 3)]
+    assert len([name for name, _, _ in heard if name == "reports forever"]) >= 3
