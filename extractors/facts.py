@@ -171,10 +171,15 @@ def _period_labels() -> tuple[re.Pattern[str], re.Pattern[str]]:
     return compile_guarded(labels, re.I), compile_guarded(titles, re.I)
 
 
+# A form's item number before a label: "1.", "2)", "1.2.", and the lettered sections of the JCM forms
+# ("A.1.", "C.2 ").
+_ITEM_NUMBER = r"(?:[A-Z](?:\.[0-9]{1,2})+\.?|[0-9]{1,2}(?:\.[0-9]{1,2})*[.)])\s*"
+
+
 @cache
 def _project_label() -> re.Pattern[str]:
     labels = _alternation(_cues()["subjects"]["project_labels"])
-    return re.compile(rf"\s*(?:[0-9]{{1,2}}[.)]\s*)?(?:{labels})\s*[:：.]\s*(?P<name>\S.{{2,150}}?)\s*", re.I)
+    return re.compile(rf"\s*(?:{_ITEM_NUMBER})?(?:{labels})\s*[:：.]\s*(?P<name>\S.{{2,150}}?)\s*", re.I)
 
 
 @cache
@@ -1068,7 +1073,8 @@ _HEADING_NUMBER = re.compile(r"\s*(?:[0-9]{1,2}(?:\.[0-9]{1,2})*[.)]?\s+|[0-9]{1
 
 @cache
 def _project_label_cell() -> re.Pattern[str]:
-    return re.compile(rf"\s*(?:{_alternation(_cues()['subjects']['project_labels'])})\s*[:：]?\s*", re.I)
+    labels = _alternation(_cues()["subjects"]["project_labels"])
+    return re.compile(rf"\s*(?:{_ITEM_NUMBER})?(?:{labels})\s*[:：]?\s*", re.I)
 
 
 def _labelled_row_project(block: Block) -> str | None:

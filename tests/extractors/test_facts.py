@@ -414,3 +414,24 @@ def test_count_columns() -> None:
 def test_a_project_name_line_names_the_subject_of_the_facts_under_it(sign: str) -> None:
     [fact] = facts_of([f"事業名{sign}ABC工場の省エネ", "排出削減量は1,200 tCO2/年である。"], "ja")
     assert (fact.kind, fact.value, fact.subject) == ("emission_reduction", 1200, "ABC工場の省エネ")
+
+
+@pytest.mark.parametrize("number", ["", "1. ", "2) ", "1.2. ", "A.1. ", "A.1 ", "C.2.1 "])
+def test_a_numbered_form_item_naming_the_project_names_the_subject(number: str) -> None:
+    lines = [f"{number}Title of the JCM project: Introduction of Solar Power System at Shopping Malls",
+             "C.1. Estimated emission reductions in each year: 1,850 tCO2e"]
+    [fact] = facts_of(lines)
+    assert (fact.kind, fact.value, fact.subject) == (
+        "emission_reduction", 1850, "Introduction of Solar Power System at Shopping Malls"
+    )
+
+
+@pytest.mark.parametrize("sentence", [
+    "The total cost is USD 2.5 million, of which the JCM Financing Programme covers USD 1.2 million.",
+    "The total cost is USD 2.5 million; the Japan Fund for the Joint Crediting Mechanism gives USD 1.2 "
+    "million.",
+])
+def test_the_programmes_financing_jcm_projects_name_the_subsidy(sentence: str) -> None:
+    assert triples(facts_of([sentence])) == [
+        ("project_cost", 2_500_000, "USD"), ("subsidy_amount", 1_200_000, "USD")
+    ]
