@@ -435,3 +435,22 @@ def test_the_programmes_financing_jcm_projects_name_the_subsidy(sentence: str) -
     assert triples(facts_of([sentence])) == [
         ("project_cost", 2_500_000, "USD"), ("subsidy_amount", 1_200_000, "USD")
     ]
+
+
+@pytest.mark.parametrize(("line", "language", "kind"), [
+    ("Partner countries: 31", "en", "partner_country_count"),
+    ("JCM partner countries: 31", "en", "partner_country_count"),
+    ("Registered JCM projects: 31", "en", "project_count"),
+    ("Selected model projects: 31", "en", "project_count"),
+    ("จำนวนประเทศคู่ความร่วมมือ: 31", "th", "partner_country_count"),
+    ("จำนวนโครงการที่ได้รับการคัดเลือก: 31", "th", "project_count"),
+])
+def test_a_label_naming_what_is_counted_before_a_bare_number(line: str, language: str, kind: str) -> None:
+    assert triples(facts_of([line], language)) == [(kind, 31, "count")]
+
+
+def test_a_column_of_registered_projects_counts_them_by_country() -> None:
+    facts = facts_of([["Country", "Registered JCM projects"], ["Mongolia", "9"], ["Thailand", "12"]])
+    assert [(fact.kind, fact.value, fact.subject) for fact in facts] == [
+        ("project_count", 9, "Mongolia"), ("project_count", 12, "Thailand"),
+    ]
