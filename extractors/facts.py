@@ -1103,7 +1103,8 @@ def _heading_project(block: Block) -> str | None:
     if block.kind != "heading" and not _LABEL_SIGN.search(folded, 0, 60):
         return None  # no "Project name:" label: the common case, kept cheap
     if label := _project_label().fullmatch(folded):
-        return None if find_quantities(block.text) else block.text[label.start("name") : label.end("name")]
+        name = block.text[label.start("name") : label.end("name")]
+        return name if _names_a_project(name) else None
     if block.kind != "heading":
         return None
     names, generic = _project_heading()
@@ -1115,6 +1116,13 @@ def _heading_project(block: Block) -> str | None:
     ):
         return block.text[start:].strip()
     return ""
+
+
+def _names_a_project(name: str) -> bool:
+    """What follows a project label is a name, not facts ("Project 1: 1,200 tCO2e a year"); a name may
+    hold the plant's power ("Introduction of 2.5 MW Solar Power System")."""
+    quantities = find_quantities(name)
+    return all(q.unit_class == "power" for q in quantities) and not (quantities and find_cues(fold(name)))
 
 
 def _with_heading_subjects(drafts: list[_Draft], headings: dict[int, str]) -> list[_Draft]:
@@ -1170,7 +1178,7 @@ def extract_facts(blocks: Sequence[Block], document: DocumentRef) -> list[Fact]:
         heading = _heading_project(block)
         if heading is not None:
             headings[block.index] = heading
-        if not heading and _may_hold_number().search(block.text):
+        if _may_hold_number().search(block.text):  # a project's name may state its power
             if block.kind == "table_row" and block.cells:
                 drafts += _table_row_drafts(block)
             else:

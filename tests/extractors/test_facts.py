@@ -454,3 +454,24 @@ def test_a_column_of_registered_projects_counts_them_by_country() -> None:
     assert [(fact.kind, fact.value, fact.subject) for fact in facts] == [
         ("project_count", 9, "Mongolia"), ("project_count", 12, "Thailand"),
     ]
+
+
+@pytest.mark.parametrize(("lines", "language", "name"), [
+    (["Project name: Introduction of 2.5 MW Solar Power System at Shopping Malls",
+      "Expected emission reductions: 1,850 tCO2e per year."], "en",
+     "Introduction of 2.5 MW Solar Power System at Shopping Malls"),
+    (["事業名：2.5MW太陽光発電システムの導入", "排出削減量は年間1,850 tCO2である。"], "ja",
+     "2.5MW太陽光発電システムの導入"),
+])
+def test_a_project_name_stating_its_power_names_the_subject_and_gives_the_capacity(
+    lines: list[str], language: str, name: str
+) -> None:
+    facts = facts_of(lines, language)
+    assert [(fact.kind, fact.value, fact.subject) for fact in facts] == [
+        ("capacity", 2500, name), ("emission_reduction", 1850, name),
+    ]
+
+
+def test_a_project_label_before_facts_is_no_name() -> None:
+    [fact] = facts_of(["Project 1: reduces 1,200 tCO2e per year"])
+    assert (fact.kind, fact.value, fact.subject) == ("emission_reduction", 1200, None)
