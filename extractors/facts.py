@@ -31,7 +31,6 @@ from extractors.quantities import (
     Quantity,
     UnitSpec,
     find_quantities,
-    has_quantities,
     parse_unit_label,
     per_year_before,
     qualifier_around,
@@ -1108,32 +1107,40 @@ def _heading_project(block: Block) -> str | None:
     if block.kind != "heading":
         return None
     names, generic = _project_heading()
-    start = _HEADING_NUMBER.match(folded).end()  # type: ignore[union-attr]
-    if (
-        names.search(folded[start:])
-        and not generic.search(folded)
-        and not has_quantities(block.text[start:])
-    ):
+    start = _heading_number_end(block.text, folded)
+    if names.search(folded[start:]) and not generic.search(folded) and _names_a_project(block.text[start:]):
         return block.text[start:].strip()
     return ""
+
+
+def _heading_number_end(text: str, folded: str) -> int:
+    """Where a heading's own number ends: after "2.1 " of "2.1 Project outline", nowhere in "10 MW Solar
+    Power Project", whose number is the plant's power."""
+    end = _HEADING_NUMBER.match(folded).end()  # type: ignore[union-attr]
+    return 0 if end and any(q.start < end for q in find_quantities(text)) else end
 
 
 def _names_a_project(name: str) -> bool:
     """What follows a project label is a name, not facts ("Project 1: 1,200 tCO2e a year"); a name may
     hold the plant's power ("Introduction of 2.5 MW Solar Power System")."""
     quantities = find_quantities(name)
-    return all(q.unit_class == "power" for q in quantities) and not (quantities and find_cues(fold(name)))
+    if not all(q.unit_class == "power" for q in quantities):
+        return False
+    # "Project" is a cue (of project counts) that every name may hold; another cue states a fact.
+    return not (quantities and any(cue.topic != "projects" for cue in find_cues(fold(name))))
 
 
 def _with_heading_subjects(drafts: list[_Draft], headings: dict[int, str]) -> list[_Draft]:
-    """Facts without a subject of their own belong to the project the nearest heading above names."""
+    """Facts without a subject of their own belong to the project the nearest heading above names; those
+    a project's name states (its power) belong to it, whatever country the name mentions."""
     if not any(headings.values()):
         return drafts
     starts = sorted(headings)
     result = []
     for draft in drafts:
         above = bisect_right(starts, draft.evidence.block)  # headings at or before the fact's block
-        subject = draft.subject or (headings[starts[above - 1]] if above else None) or None
+        named_here = headings.get(draft.evidence.block)
+        subject = named_here or draft.subject or (headings[starts[above - 1]] if above else None) or None
         result.append(replace(draft, subject=subject) if subject != draft.subject else draft)
     return result
 

@@ -446,3 +446,15 @@ def test_the_japanese_no_names_what_an_amount_is() -> None:
     assert [(fact.kind, fact.value) for fact in facts] == [("credits_issued", 8400), ("subsidy_amount", 3e8)]
     [share] = facts_of(["補助金は設備費の50%の範囲内とする。"], "ja")
     assert share.kind == "subsidy_share"
+
+
+@pytest.mark.parametrize(
+    "heading", ["10 MW Solar Power Project in Palau", "2.1 10 MW Solar Power Project in Palau"],
+    ids=["unnumbered", "numbered"],
+)
+def test_a_heading_naming_a_project_by_its_power_gives_the_subject_and_the_capacity(heading: str) -> None:
+    facts = with_kinds([heading, "The project reduces 1,850 tCO2e per year."], "en", {0})
+    name = "10 MW Solar Power Project in Palau"
+    assert [(fact.kind, fact.value, fact.subject) for fact in facts] == [
+        ("capacity", 10_000, name), ("emission_reduction", 1850, name),
+    ]
