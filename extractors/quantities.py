@@ -339,13 +339,6 @@ def _quantities(text: str, numbers: Sequence[ParsedNumber]) -> list[Quantity]:
     return [by_start[number.start] for number in found if number.start in by_start]
 
 
-def has_quantities(text: str) -> bool:
-    """bool(find_quantities(text)), stopping at the first quantity: lists and splits only lend the unit
-    of a quantity found on its own, so there is one exactly when some number has a unit of its own."""
-    folded = fold(text)
-    return any(_quantity(folded, number) for number in _shared_scales(folded, find_numbers(text)))
-
-
 # --- lists, ranges and splits of numbers -------------------------------------------------------
 
 

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from extractors.numbers import compile_guarded, find_numbers, find_periods, first_chars, fold
-from extractors.quantities import find_quantities, has_quantities, parse_unit_label
+from extractors.quantities import find_quantities, parse_unit_label
 
 THAI_DIGITS = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
 FULL_WIDTH = str.maketrans("0123456789,.", "０１２３４５６７８９，．")
@@ -416,19 +416,3 @@ def test_fractions_round_trip(numerator: int, denominator: int) -> None:
     expected = [pytest.approx(numerator / denominator)]
     assert values(f"{denominator}分の{numerator}") == expected
     assert values(f"({numerator}/{denominator})") == expected
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "Project name: Solar power for the Ulaanbaatar heat plant",
-        "プロジェクト1:排出削減量は1,037 tCO2/年、総事業費は約301億円",
-        "Table 3: 2016 projects",
-        "JPY 3 and 5 million",
-        "1,000 tCO2, of which 600 to Japan and 400 to the partner country",
-        "โครงการที่ 2 ลดได้ ๑,๒๐๐ ตัน",
-        "Section 2.1 Biogas Project",
-    ],
-)
-def test_has_quantities_agrees_with_find_quantities(text: str) -> None:
-    assert has_quantities(text) == bool(find_quantities(text))
