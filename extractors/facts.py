@@ -24,6 +24,7 @@ from extractors.numbers import (
     find_numbers,
     find_periods,
     fold,
+    gregorian_year,
     read_json,
     read_tsv,
 )
@@ -99,7 +100,7 @@ def _header_roles() -> dict[str, re.Pattern[str]]:
     table = _cues()["table"]
     return {
         role: re.compile(rf"\s*(?:{_alternation(table[f'{role}_headers'])})\s*(?:[(（].*)?", re.I)
-        for role in ("project", "country", "unit", "index")
+        for role in ("project", "country", "unit", "index", "period")
     }
 
 
@@ -809,7 +810,7 @@ def _prose_draft(
 
 @dataclass(frozen=True)
 class _Column:
-    role: str  # project, country, unit, index or ""
+    role: str  # project, country, unit, index, period or ""
     unit: UnitSpec | None
     topics: tuple[str, ...]
     per_year: bool = False
@@ -893,8 +894,25 @@ def _read_row(block: Block) -> _Row:
         subject=_row_subject(cells, columns),
         is_total=bool(_total_patterns()[2].fullmatch(fold(first))),
         per_year=any(per_year_before().search(fold(label)) for label in labels),
-        period=_nearest(_periods(block.text), 0),
+        period=_row_period(cells, columns) or _nearest(_periods(block.text), 0),
     )
+
+
+_BARE_YEAR = re.compile(r"\s*(?:FY\s*)?(?P<year>[0-9]{4})\s*", re.I)
+
+
+def _row_period(cells: Sequence[str], columns: Sequence[_Column]) -> str | None:
+    """The row's cell under a Year or Period header: a period it states, or a bare year (a Buddhist Era
+    year, as Thai tables give them, made Gregorian)."""
+    for cell, column in zip(cells, columns, strict=False):
+        if column.role != "period":
+            continue
+        if periods := find_periods(cell):
+            return periods[0].value
+        if year := _BARE_YEAR.fullmatch(fold(cell)):
+            value = gregorian_year(int(year["year"]))
+            return str(value) if 1950 <= value <= 2100 else None
+    return None
 
 
 def _row_unit(cells: Sequence[str], columns: Sequence[_Column]) -> UnitSpec | None:
@@ -937,7 +955,7 @@ def _table_row_drafts(block: Block) -> list[_Draft]:
     row = _read_row(block)
     drafts: list[_Draft] = []
     for index, cell in enumerate(row.cells):
-        if row.columns[index].role not in ("unit", "index") and _may_hold_number().search(cell):
+        if row.columns[index].role not in ("unit", "index", "period") and _may_hold_number().search(cell):
             drafts += _cell_drafts(row, index)
     return drafts
 

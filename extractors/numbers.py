@@ -532,8 +532,12 @@ def _gregorian(match: re.Match[str], group: str = "y") -> int:
     if groups.get("era"):
         era_year = 1 if groups["ey"] == "元" else int(groups["ey"])
         return calendar["eras"][groups["era"]] + era_year
-    year = int(groups.get(group) or groups.get("y2"))
-    return year - calendar["buddhist_era_offset"] if year >= 2400 else year
+    return gregorian_year(int(groups.get(group) or groups.get("y2")))
+
+
+def gregorian_year(year: int) -> int:
+    """The year itself, or the Gregorian year of a Buddhist Era one (Thai documents: 2566 is 2023)."""
+    return year - read_json("calendar.json")["buddhist_era_offset"] if year >= 2400 else year
 
 
 def _month_number(match: re.Match[str]) -> int:

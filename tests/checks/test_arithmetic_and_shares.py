@@ -1,4 +1,7 @@
 from checks import run_checks
+from corpus.models import DocumentRef, RawBlock
+from extractors.blocks import place_blocks
+from extractors.facts import extract_facts
 from tests.checks.test_sums import fact
 
 
@@ -30,6 +33,26 @@ def test_each_table_row_is_checked_against_its_own_project():
     rows[5] = rows[5].model_copy(update={"value": 450})
     [warning] = run_checks(rows)
     assert warning.facts[-1].subject == "Project B"
+
+
+def year_table(rows: list[list[str]]) -> list:
+    """Facts of a monitoring sheet's table, through the real reading of its rows."""
+    header = rows[0]
+    blocks = place_blocks([
+        RawBlock(page=1, kind="table_row", text=" | ".join(row), cells=row, header=header, table=0, row=n)
+        for n, row in enumerate(rows)
+    ])
+    return extract_facts(blocks, DocumentRef(id="d1", filename="sheet.xlsx"))
+
+
+def test_each_year_of_a_table_is_checked_against_its_own_row():
+    header = ["Year", "Reference emissions (tCO2)", "Project emissions (tCO2)", "Emission reductions (tCO2)"]
+    rows = [header, ["2022", "1,000", "300", "700"], ["2023", "1,100", "320", "780"]]
+    assert run_checks(year_table(rows)) == []
+    rows[2][3] = "850"
+    [warning] = run_checks(year_table(rows))
+    assert (warning.rule, warning.expected, warning.found) == ("reference_minus_project", 850, 780)
+    assert {fact.period for fact in warning.facts} == {"2023"}
 
 
 def money(kind: str, value: float, start: int, subject: str | None = None, qualifier: str = "exact"):

@@ -475,3 +475,17 @@ def test_a_project_name_stating_its_power_names_the_subject_and_gives_the_capaci
 def test_a_project_label_before_facts_is_no_name() -> None:
     [fact] = facts_of(["Project 1: reduces 1,200 tCO2e per year"])
     assert (fact.kind, fact.value, fact.subject) == ("emission_reduction", 1200, None)
+
+
+@pytest.mark.parametrize(("rows", "language", "periods"), [
+    ([["Year", "Emission reductions (tCO2)"], ["2022", "700"], ["2023", "780"], ["Total", "1,480"]], "en",
+     ["2022", "2023", None]),
+    ([["Monitoring period", "Emission reductions (tCO2)"], ["2023-04-01 to 2024-03-31", "700"]], "en",
+     ["2023-04-01/2024-03-31"]),
+    ([["年度", "CO2削減量(t-CO2)"], ["2022", "700"], ["令和5年度", "780"]], "ja", ["2022", "2023"]),
+    ([["ปี", "ปริมาณการลดก๊าซ (ตันคาร์บอนไดออกไซด์)"], ["2565", "700"], ["2566", "780"]], "th", ["2022", "2023"]),
+])
+def test_a_year_column_gives_each_row_its_period(rows: list[list[str]], language: str, periods: list) -> None:
+    facts = facts_of(rows, language)
+    assert [fact.kind for fact in facts] == ["emission_reduction"] * len(periods)  # the years are no facts
+    assert [fact.period for fact in facts] == periods
