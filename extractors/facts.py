@@ -328,16 +328,11 @@ def _other_counts(scope: _Scope, quantity: Quantity) -> list[tuple[int, int]]:
     ]
 
 
-_ATTRIBUTIVE_NO = re.compile(r"\s*の\s*")
-
-
 def _names_base(scope: _Scope, cue: Cue, quantity: Quantity) -> bool:
-    """ "40% of the project cost" names the base of a share; but "3億円の補助金" and "500トンのクレジット"
-    name what an amount is, for the Japanese の only relates a share to its base."""
-    if not _base_of_relation().fullmatch(scope.folded, quantity.end, cue.start):
-        return False
-    return quantity.unit_class == "percent" or not _ATTRIBUTIVE_NO.fullmatch(
-        scope.folded, quantity.end, cue.start
+    """ "40% of the project cost" names the base of a share; but an amount's "of" and の name what it is:
+    "1,200 tCO2 of emission reductions", "3億円の補助金", "500トンのクレジット"."""
+    return quantity.unit_class == "percent" and bool(
+        _base_of_relation().fullmatch(scope.folded, quantity.end, cue.start)
     )
 
 

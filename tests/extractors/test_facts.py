@@ -489,3 +489,14 @@ def test_a_year_column_gives_each_row_its_period(rows: list[list[str]], language
     facts = facts_of(rows, language)
     assert [fact.kind for fact in facts] == ["emission_reduction"] * len(periods)  # the years are no facts
     assert [fact.period for fact in facts] == periods
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    ("The project received JPY 100 million of subsidy from MOEJ.", [("subsidy_amount", 100_000_000, "JPY")]),
+    ("500 tCO2 of credits went to Japan.", [("credits_issued", 500, "tCO2e")]),
+    ("A total of 1,200 tCO2 of emission reductions were verified and 1,000 credits were issued.",
+     [("emission_reduction", 1200, "tCO2e"), ("credits_issued", 1000, "tCO2e")]),
+    ("JCM credits of 1,234 tCO2 were issued for the monitoring period.", [("credits_issued", 1234, "tCO2e")]),
+])
+def test_an_amount_of_something_is_that_thing(sentence: str, expected: list) -> None:
+    assert triples(facts_of([sentence])) == expected
