@@ -500,3 +500,17 @@ def test_a_year_column_gives_each_row_its_period(rows: list[list[str]], language
 ])
 def test_an_amount_of_something_is_that_thing(sentence: str, expected: list) -> None:
     assert triples(facts_of([sentence])) == expected
+
+
+@pytest.mark.parametrize(("sentence", "language", "expected"), [
+    ("採択されたJCM資金支援事業は累計で250件を超える。", "ja", [("project_count", 250, "count", "at_least")]),
+    ("温室効果ガス削減量は、10年間で合計15,000トン-CO2となる。", "ja",
+     [("emission_reduction", 15_000, "tCO2e", "exact")]),  # over ten years, not a year's
+    ("ค่าใช้จ่ายทั้งหมดของโครงการประมาณ 150 ล้านบาท โดยได้รับการสนับสนุน 60 ล้านบาท", "th",
+     [("project_cost", 150_000_000, "THB", "approx"), ("subsidy_amount", 60_000_000, "THB", "exact")]),
+])
+def test_japanese_and_thai_wordings_of_totals_and_bounds(
+    sentence: str, language: str, expected: list
+) -> None:
+    facts = facts_of([sentence], language)
+    assert [(fact.kind, fact.value, fact.unit, fact.qualifier) for fact in facts] == expected
