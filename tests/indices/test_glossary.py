@@ -1,0 +1,28 @@
+"""The glossary's data: every term reaches the index's analysis, and a concept links its languages."""
+import json
+
+import pytest
+
+from indices.analysis import analyze
+from indices.glossary import GLOSSARY_FILE, LANGUAGES, default_glossary
+
+CONCEPTS = json.loads(GLOSSARY_FILE.read_text(encoding="utf-8"))["concepts"]
+
+
+@pytest.mark.parametrize("concept", CONCEPTS, ids=[concept["en"][0] for concept in CONCEPTS])
+def test_every_term_is_words_of_the_index_and_every_concept_names_all_three_languages(concept: dict) -> None:
+    assert set(concept) == set(LANGUAGES)
+    for language in LANGUAGES:
+        for term in concept[language]:
+            assert [t for t in analyze(term) if t.kind == "word"], f"{term} analyses to no words"
+
+
+@pytest.mark.parametrize(("query", "finds"), [
+    ("Chonburi", {"ชลบุรี", "チョンブリ"}),
+    ("ho chi minh city", {"ホーチミン", "โฮจิมินห์"}),
+    ("ヤンゴン", {"Yangon", "ย่างกุ้ง"}),
+])
+def test_a_place_named_in_one_language_is_also_searched_in_the_others(query: str, finds: set[str]) -> None:
+    words = [t.text for t in analyze(query) if t.kind == "word"]
+    [match] = default_glossary().find(words)
+    assert finds <= {term.text for term in match.others}
