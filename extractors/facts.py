@@ -213,11 +213,28 @@ def _fallback_kind(unit_class: str) -> str | None:
 # --- cues ----------------------------------------------------------------------------------------
 
 
+# Cue topics that name an amount ("total support", "budget for ...").
+_KIND_NAMING_TOPICS = frozenset({"subsidy", "subsidy_rate", "budget", "cost"})
+# Between an amount's name and a cue that only says what it is for: "budget for the JCM Financing
+# Programme", "cost of the project".
+_MODIFIER_GAP = re.compile(r"\s+(?:for|of)\s+(?:the\s+)?(?:JCM\s+)?", re.I)
+
+
 def find_cues(folded: str) -> list[Cue]:
-    """Cue words of a folded text with their topic: reduction, cost, subsidy, projects, ..."""
-    return [
-        Cue(match.lastgroup or "", match.start(), match.end()) for match in _cue_pattern().finditer(folded)
-    ]
+    """Cue words of a folded text with their topic: reduction, cost, subsidy, projects, ...; a cue that
+    only modifies the cue before it ("budget for the financing programme") is left out."""
+    cues: list[Cue] = []
+    for match in _cue_pattern().finditer(folded):
+        head = cues[-1] if cues else None
+        if (
+            head
+            and head.topic in _KIND_NAMING_TOPICS
+            and head.topic != match.lastgroup
+            and _MODIFIER_GAP.fullmatch(folded, head.end, match.start())
+        ):
+            continue
+        cues.append(Cue(match.lastgroup or "", match.start(), match.end()))
+    return cues
 
 
 _THAI = re.compile(r"[\u0E00-\u0E7F]")
@@ -403,7 +420,6 @@ def _overlaps_cue(start: int, end: int, cues: Sequence[Cue]) -> bool:
     return any(cue.start < end and start < cue.end for cue in cues)
 
 
-_KIND_NAMING_TOPICS = frozenset({"subsidy", "subsidy_rate", "budget", "cost"})
 _KIND_NAME_GAP = re.compile(r"\s*(?:JCM\s+|amount\s+of\s+)?", re.I)
 
 

@@ -514,3 +514,11 @@ def test_japanese_and_thai_wordings_of_totals_and_bounds(
 ) -> None:
     facts = facts_of([sentence], language)
     assert [(fact.kind, fact.value, fact.unit, fact.qualifier) for fact in facts] == expected
+
+
+@pytest.mark.parametrize(("sentence", "kind"), [
+    ("The subsidy for the initial investment is JPY 40 million.", "subsidy_amount"),
+    ("The MOEJ budget for the JCM Financing Programme in FY2024 was JPY 12.4 billion.", "budget"),
+])
+def test_an_amount_is_what_its_name_says_not_what_it_is_for(sentence: str, kind: str) -> None:
+    assert [fact.kind for fact in facts_of([sentence])] == [kind]
