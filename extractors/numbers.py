@@ -481,6 +481,8 @@ def _date_patterns() -> list[re.Pattern[str]]:
     eras = _alternation(list(read_json("calendar.json")["eras"]))
     return [
         re.compile(r"(?<!\d)(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})(?!\d)"),
+        # Day first, as the JCM forms ask for dates (dd/mm/yyyy); Buddhist Era years too.
+        re.compile(r"(?<![\d/.-])(?P<d>\d{1,2})[-/.](?P<m>\d{1,2})[-/.](?P<y>(?:19|20|25)\d{2})(?![\d/.-]?\d)"),
         re.compile(rf"(?<!\d)(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<mon>{en})\.?,?\s+(?P<y>\d{{4}})", re.I),
         re.compile(rf"\b(?P<mon>{en})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}})", re.I),
         re.compile(

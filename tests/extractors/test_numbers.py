@@ -181,6 +181,9 @@ def test_precision_is_the_place_of_the_last_significant_digit(value: int) -> Non
         ("April 1, 2023 – March 31, 2024", "2023-04-01/2024-03-31"),
         ("2023年4月1日から2024年3月31日まで", "2023-04-01/2024-03-31"),
         ("2021年度", "2021"),
+        ("Monitoring period: 01/04/2023 - 31/03/2024", "2023-04-01/2024-03-31"),  # dd/mm/yyyy of the forms
+        ("Start date of project operation: 1.10.2024", "2024-10-01"),
+        ("ตั้งแต่วันที่ 1/10/2567", "2024-10-01"),
     ],
 )
 def test_periods(text: str, period: str) -> None:
@@ -189,6 +192,7 @@ def test_periods(text: str, period: str) -> None:
 
 def test_text_without_years_has_no_period() -> None:
     assert find_periods("Baseline emissions: 6,300 tCO2") == []
+    assert find_periods("Tel. 03/3581/3351, 31/02/2023 is no day") == []
 
 
 # --- fast scanning ------------------------------------------------------------------------------
