@@ -522,3 +522,15 @@ def test_japanese_and_thai_wordings_of_totals_and_bounds(
 ])
 def test_an_amount_is_what_its_name_says_not_what_it_is_for(sentence: str, kind: str) -> None:
     assert [fact.kind for fact in facts_of([sentence])] == [kind]
+
+
+@pytest.mark.parametrize(("sentence", "language", "expected"), [
+    ("The project cost is Rp 5 billion.", "en", ("project_cost", 5e9, "IDR")),
+    ("The project cost is VND 20 billion.", "en", ("project_cost", 2e10, "VND")),
+    ("The project cost is MNT 5 billion.", "en", ("project_cost", 5e9, "MNT")),
+    ("The project cost is 150 million pesos.", "en", ("project_cost", 1.5e8, "PHP")),
+    ("総事業費は50億ルピアである。", "ja", ("project_cost", 5e9, "IDR")),
+    ("The subsidy amounts to USD 3.5 mn.", "en", ("subsidy_amount", 3.5e6, "USD")),
+])
+def test_currencies_of_partner_countries(sentence: str, language: str, expected: tuple) -> None:
+    assert triples(facts_of([sentence], language)) == [expected]
