@@ -1131,13 +1131,13 @@ def _heading_project(block: Block) -> str | None:
     if block.kind != "heading" and not _LABEL_SIGN.search(folded, 0, 60):
         return None  # no "Project name:" label: the common case, kept cheap
     if label := _project_label().fullmatch(folded):
-        name = block.text[label.start("name") : label.end("name")]
-        return name if _names_a_project(name) else None
+        start, end = label.span("name")
+        return block.text[start:end] if _names_a_project(block.text, start) else None
     if block.kind != "heading":
         return None
     names, generic = _project_heading()
     start = _heading_number_end(block.text, folded)
-    if names.search(folded[start:]) and not generic.search(folded) and _names_a_project(block.text[start:]):
+    if names.search(folded[start:]) and not generic.search(folded) and _names_a_project(block.text, start):
         return block.text[start:].strip()
     return ""
 
@@ -1149,14 +1149,15 @@ def _heading_number_end(text: str, folded: str) -> int:
     return 0 if end and any(q.start < end for q in find_quantities(text)) else end
 
 
-def _names_a_project(name: str) -> bool:
-    """What follows a project label is a name, not facts ("Project 1: 1,200 tCO2e a year"); a name may
-    hold the plant's power ("Introduction of 2.5 MW Solar Power System")."""
-    quantities = find_quantities(name)
+def _names_a_project(text: str, start: int) -> bool:
+    """The text from `start`, after a project label or a heading's number, is a name, not facts ("Project
+    1: 1,200 tCO2e a year"); a name may hold the plant's power ("Introduction of 2.5 MW Solar Power
+    System"). The whole text's quantities are asked for: the same look-up reads it as prose next."""
+    quantities = [q for q in find_quantities(text) if q.start >= start]
     if not all(q.unit_class == "power" for q in quantities):
         return False
     # "Project" is a cue (of project counts) that every name may hold; another cue states a fact.
-    return not (quantities and any(cue.topic != "projects" for cue in find_cues(fold(name))))
+    return not (quantities and any(cue.topic != "projects" for cue in find_cues(fold(text)[start:])))
 
 
 def _with_heading_subjects(drafts: list[_Draft], headings: dict[int, str]) -> list[_Draft]:
