@@ -431,30 +431,26 @@ def _names_a_kind(folded: str, end: int, cues: Sequence[Cue]) -> bool:
 
 def _totals(
     folded: str, segments: Sequence[_Segment], quantities: Sequence[Quantity], cues: Sequence[Cue]
-) -> set[int]:
-    """Indices of quantities stated as totals: the first non-count quantity after a total word in a clause."""
+) -> tuple[set[int], set[int]]:
+    """Indices of quantities stated as totals: the first amount after a total word in a clause, or one
+    followed by "in total"; and likewise of counts. Counts are kept apart: a document states counts of
+    projects in many contexts, which the sum check must not add up, but a counted total is no item's."""
     before, after, _ = _total_patterns()
-    marked: set[int] = set()
+    amounts: set[int] = set()
+    counts: set[int] = set()
     for match in before.finditer(folded):
         if _overlaps_cue(match.start(), match.end(), cues) or _names_a_kind(folded, match.end(), cues):
             continue
         clause_end = next(segment.end for segment in segments if segment.end > match.start())
         limit = min(clause_end, match.end() + _WINDOW)
-        following = [
-            index
-            for index, quantity in enumerate(quantities)
-            if quantity.unit_class != "count" and match.end() <= quantity.start < limit
-        ]
-        marked.update(following[:1])
+        following = [i for i, quantity in enumerate(quantities) if match.end() <= quantity.start < limit]
+        for marked, is_count in ((amounts, False), (counts, True)):
+            marked.update([i for i in following if (quantities[i].unit_class == "count") == is_count][:1])
     for index, quantity in enumerate(quantities):
         suffix = after.match(folded, quantity.end)
-        if (
-            quantity.unit_class != "count"
-            and suffix
-            and not _overlaps_cue(suffix.start(), suffix.end(), cues)
-        ):
-            marked.add(index)
-    return marked
+        if suffix and not _overlaps_cue(suffix.start(), suffix.end(), cues):
+            (counts if quantity.unit_class == "count" else amounts).add(index)
+    return amounts, counts
 
 
 # --- subjects and periods ----------------------------------------------------------------------
@@ -603,7 +599,8 @@ class _Prose:
     quantities: list[Quantity]
     cues: list[Cue]
     segments: list[_Segment]
-    totals: set[int]
+    totals: set[int]  # amounts stated as totals
+    counted_totals: set[int]  # counts stated as totals
     periods: list[_Mention]
     rates: list[_Rate]
     countries: list[_Mention]
@@ -625,13 +622,15 @@ def _read_prose(block: Block) -> _Prose | None:
         return None
     segments = _segments(folded)
     cues = marks.jcm_cues
+    totals, counted_totals = _totals(folded, segments, quantities, cues)
     return _Prose(
         block=block,
         folded=folded,
         quantities=quantities,
         cues=cues,
         segments=segments,
-        totals=_totals(folded, segments, quantities, cues),
+        totals=totals,
+        counted_totals=counted_totals,
         periods=_periods(block.text),
         rates=rates,
         countries=country_mentions(folded),
@@ -692,10 +691,17 @@ def _segment_drafts(prose: _Prose, segment: _Segment, carried: tuple[str, ...]) 
         if kind is None or not _has_context(quantity.context, scope.all_topics):
             continue
         # most blocks state no total: no search for the quantity's index
-        is_total = bool(prose.totals) and _index_of(prose.quantities, quantity) in prose.totals
-        if is_total:  # a total closes the list: the item's project does not own it or what follows
+        index = _index_of(prose.quantities, quantity) if prose.totals or prose.counted_totals else -1
+        is_total = index in prose.totals
+        if is_total or index in prose.counted_totals:  # most often neither
+            # A total closes the list: the item's project does not own it or what follows, nor does the
+            # country of an item before it ("Indonesia 3 and Thailand 2, 5 in total").
             item_project = None
-        drafts.append(_prose_draft(prose, segment, scope, quantity, kind, is_total, item_project))
+        draft = _prose_draft(prose, segment, scope, quantity, kind, is_total, item_project)
+        summed = index in prose.totals or index in prose.counted_totals
+        if summed and draft.subject and any(e.subject == draft.subject and e.kind == kind for e in drafts):
+            draft = replace(draft, subject=None)
+        drafts.append(draft)
     drafts += _side_share_drafts(prose, segment, drafts)
     return sorted(drafts, key=lambda draft: draft.evidence.start)
 

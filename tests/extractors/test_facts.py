@@ -534,3 +534,26 @@ def test_an_amount_is_what_its_name_says_not_what_it_is_for(sentence: str, kind:
 ])
 def test_currencies_of_partner_countries(sentence: str, language: str, expected: tuple) -> None:
     assert triples(facts_of([sentence], language)) == [expected]
+
+
+@pytest.mark.parametrize(("sentence", "language", "kind"), [
+    ("Emission reductions: Indonesia 3,000 tCO2, Thailand 2,000 tCO2, in total 5,000 tCO2.", "en",
+     "emission_reduction"),
+    ("排出削減量はインドネシア3,000 tCO2、タイ2,000 tCO2、合計5,000 tCO2である。", "ja",
+     "emission_reduction"),
+    ("採択案件は、インドネシア3,000件、タイ2,000件の計5,000件である。", "ja", "project_count"),
+    ("โครงการที่ได้รับคัดเลือก ได้แก่ อินโดนีเซีย 3,000 โครงการ ไทย 2,000 โครงการ รวมทั้งสิ้น 5,000 โครงการ", "th",
+     "project_count"),
+])
+def test_a_total_after_items_by_country_belongs_to_none_of_them(
+    sentence: str, language: str, kind: str
+) -> None:
+    facts = facts_of([sentence], language)
+    assert [(fact.kind, fact.value, fact.subject) for fact in facts] == [
+        (kind, 3000, "Indonesia"), (kind, 2000, "Thailand"), (kind, 5000, None),
+    ]
+
+
+def test_a_total_in_one_country_keeps_it() -> None:
+    [fact] = facts_of(["In Thailand, a total of 5 projects were selected."])
+    assert (fact.kind, fact.value, fact.subject) == ("project_count", 5, "Thailand")
