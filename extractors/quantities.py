@@ -79,7 +79,8 @@ def _named_alternation(patterns: Iterable[str]) -> str:
 @cache
 def _after_units() -> tuple[re.Pattern[str], list[UnitRule]]:
     rules = _rules("after")
-    pattern = re.compile(r"\s{0,3}(?:" + _named_alternation(p for _, p in rules) + ")", re.I)
+    # The JCM monitoring spreadsheets put units in brackets: "1,225 [tCO2]".
+    pattern = re.compile(r"\s{0,3}(?:\[\s?)?(?:" + _named_alternation(p for _, p in rules) + ")", re.I)
     return pattern, [rule for rule, _ in rules]
 
 

@@ -557,3 +557,18 @@ def test_a_total_after_items_by_country_belongs_to_none_of_them(
 def test_a_total_in_one_country_keeps_it() -> None:
     [fact] = facts_of(["In Thailand, a total of 5 projects were selected."])
     assert (fact.kind, fact.value, fact.subject) == ("project_count", 5, "Thailand")
+
+
+@pytest.mark.parametrize(("lines", "expected"), [
+    (["Emission reductions during the period (ERp): 1,225 [tCO2]"], [("emission_reduction", 1225, "tCO2e")]),
+    (["Reference emissions: 2,345 [tCO2/p]"], [("reference_emissions", 2345, "tCO2e")]),  # per period
+    (["Estimated emission reductions: 1,850 [tCO2/y]"], [("emission_reduction", 1850, "tCO2e/yr")]),
+    ([["Parameter", "Reference emissions [tCO2/p]", "Project emissions [tCO2/p]"],
+      ["Value", "2,345", "1,120"]],
+     [("reference_emissions", 2345, "tCO2e"), ("project_emissions", 1120, "tCO2e")]),
+    (["การปล่อยก๊าซอ้างอิง 2,345 ตันคาร์บอนไดออกไซด์ การปล่อยก๊าซจากโครงการ 1,120 ตันคาร์บอนไดออกไซด์"],
+     [("reference_emissions", 2345, "tCO2e"), ("project_emissions", 1120, "tCO2e")]),
+])
+def test_the_monitoring_spreadsheets_units_in_brackets_and_per_period(lines: list, expected: list) -> None:
+    language = "th" if "ก" in str(lines) else "en"
+    assert triples(facts_of(lines, language)) == expected
