@@ -92,3 +92,19 @@ def test_a_cap_the_document_states_wins_over_the_default():
     assert warning.expected == 40 and "the cap the document states" in warning.message
     within = [money("project_cost", 100e6, 1), money("subsidy_amount", 45e6, 2), share(50, 3, "at_most")]
     assert run_checks(within) == []
+
+
+def test_a_monitoring_spreadsheets_rows_per_period_are_read_and_checked():
+    rows = [["Parameters", "Description of data", "Values", "Units"],
+            ["REp", "Reference emissions during the period p", "2,345", "tCO2/p"],
+            ["PEp", "Project emissions during the period p", "1,120", "tCO2/p"],
+            ["ERp", "Emission reductions during the period p", "1,225", "tCO2/p"]]
+    facts = year_table(rows)
+    assert [(f.kind, f.value, f.unit) for f in facts] == [
+        ("reference_emissions", 2345, "tCO2e"), ("project_emissions", 1120, "tCO2e"),
+        ("emission_reduction", 1225, "tCO2e"),
+    ]
+    assert run_checks(facts) == []
+    rows[3][2] = "1,300"
+    [warning] = run_checks(year_table(rows))
+    assert (warning.rule, warning.expected, warning.found) == ("reference_minus_project", 1300, 1225)
