@@ -35,7 +35,7 @@ def test_each_table_row_is_checked_against_its_own_project():
     assert warning.facts[-1].subject == "Project B"
 
 
-def year_table(rows: list[list[str]]) -> list:
+def sheet_facts(rows: list[list[str]]) -> list:
     """Facts of a monitoring sheet's table, through the real reading of its rows."""
     header = rows[0]
     blocks = place_blocks([
@@ -48,9 +48,9 @@ def year_table(rows: list[list[str]]) -> list:
 def test_each_year_of_a_table_is_checked_against_its_own_row():
     header = ["Year", "Reference emissions (tCO2)", "Project emissions (tCO2)", "Emission reductions (tCO2)"]
     rows = [header, ["2022", "1,000", "300", "700"], ["2023", "1,100", "320", "780"]]
-    assert run_checks(year_table(rows)) == []
+    assert run_checks(sheet_facts(rows)) == []
     rows[2][3] = "850"
-    [warning] = run_checks(year_table(rows))
+    [warning] = run_checks(sheet_facts(rows))
     assert (warning.rule, warning.expected, warning.found) == ("reference_minus_project", 850, 780)
     assert {fact.period for fact in warning.facts} == {"2023"}
 
@@ -99,12 +99,12 @@ def test_a_monitoring_spreadsheets_rows_per_period_are_read_and_checked():
             ["REp", "Reference emissions during the period p", "2,345", "tCO2/p"],
             ["PEp", "Project emissions during the period p", "1,120", "tCO2/p"],
             ["ERp", "Emission reductions during the period p", "1,225", "tCO2/p"]]
-    facts = year_table(rows)
+    facts = sheet_facts(rows)
     assert [(f.kind, f.value, f.unit) for f in facts] == [
         ("reference_emissions", 2345, "tCO2e"), ("project_emissions", 1120, "tCO2e"),
         ("emission_reduction", 1225, "tCO2e"),
     ]
     assert run_checks(facts) == []
     rows[3][2] = "1,300"
-    [warning] = run_checks(year_table(rows))
+    [warning] = run_checks(sheet_facts(rows))
     assert (warning.rule, warning.expected, warning.found) == ("reference_minus_project", 1300, 1225)
