@@ -10,16 +10,25 @@ NAME = "sum_of_parts"
 
 
 def parts_of(total: Fact, facts: Sequence[Fact]) -> list[Fact]:
-    """The facts of the same kind and unit stated after the previous such total and before this one."""
+    """The facts of the same kind and unit stated after the previous such total and before this one; for
+    counts, only those of the total's own sentence: a document counts projects in many contexts ("12
+    selected in 2023", "250 since 2013") that no total adds up."""
     same = [
         f
         for f in facts
-        if f.kind == total.kind and f.unit == total.unit and f.evidence.start < total.evidence.start
+        if f.kind == total.kind
+        and f.unit == total.unit
+        and f.evidence.start < total.evidence.start
+        and (total.unit != "count" or _same_sentence(f, total))
     ]
     earlier_totals = [f.evidence.start for f in same if f.is_total]
     since = max(earlier_totals, default=-1)
     parts = [f for f in same if not f.is_total and f.evidence.start > since]
     return _distinct(parts)
+
+
+def _same_sentence(fact: Fact, other: Fact) -> bool:
+    return fact.evidence.block == other.evidence.block and fact.evidence.text == other.evidence.text
 
 
 def _distinct(parts: list[Fact]) -> list[Fact]:
@@ -44,8 +53,9 @@ def check_sums(facts: Sequence[Fact]) -> list[Warning]:
         allowed = tolerance(total)
         if abs(computed - total.value) <= allowed:
             continue
+        unit = "" if total.unit == "count" else f" {total.unit}"
         message = (
-            f"The {len(parts)} items listed add up to {fmt(computed)} {total.unit}, "
+            f"The {len(parts)} items listed add up to {fmt(computed)}{unit}, "
             f"but the total stated is {fmt(total.value)}."
         )
         warnings.append(make_warning(NAME, "error", [*parts, total], total.value, computed, allowed, message))

@@ -433,8 +433,8 @@ def _totals(
     folded: str, segments: Sequence[_Segment], quantities: Sequence[Quantity], cues: Sequence[Cue]
 ) -> tuple[set[int], set[int]]:
     """Indices of quantities stated as totals: the first amount after a total word in a clause, or one
-    followed by "in total"; and likewise of counts. Counts are kept apart: a document states counts of
-    projects in many contexts, which the sum check must not add up, but a counted total is no item's."""
+    followed by "in total"; and likewise of counts, kept apart because a count's total word ("a total of
+    12 projects and 3,000 tCO2") leaves the amount after it its own."""
     before, after, _ = _total_patterns()
     amounts: set[int] = set()
     counts: set[int] = set()
@@ -692,14 +692,13 @@ def _segment_drafts(prose: _Prose, segment: _Segment, carried: tuple[str, ...]) 
             continue
         # most blocks state no total: no search for the quantity's index
         index = _index_of(prose.quantities, quantity) if prose.totals or prose.counted_totals else -1
-        is_total = index in prose.totals
-        if is_total or index in prose.counted_totals:  # most often neither
+        is_total = index in prose.totals or index in prose.counted_totals
+        if is_total:  # most often not
             # A total closes the list: the item's project does not own it or what follows, nor does the
             # country of an item before it ("Indonesia 3 and Thailand 2, 5 in total").
             item_project = None
         draft = _prose_draft(prose, segment, scope, quantity, kind, is_total, item_project)
-        summed = index in prose.totals or index in prose.counted_totals
-        if summed and draft.subject and any(e.subject == draft.subject and e.kind == kind for e in drafts):
+        if is_total and draft.subject and any(e.subject == draft.subject and e.kind == kind for e in drafts):
             draft = replace(draft, subject=None)
         drafts.append(draft)
     drafts += _side_share_drafts(prose, segment, drafts)

@@ -34,3 +34,19 @@ def test_thai_items_without_a_unit_per_year_against_an_exact_total_in_thai_digit
     assert {f.unit for f in facts if f.kind == "emission_reduction"} == {"tCO2e/yr"}
     assert run_checks(facts) == []
     assert run_checks(facts_of(paragraph.replace("๘,๒๐๐", "๙,๒๐๐")))
+
+
+def test_projects_counted_by_country_must_add_up_to_the_total_of_their_sentence():
+    listed = "採択案件は、インドネシア3件、タイ2件、ベトナム1件の計{}件である。"
+    assert run_checks(facts_of(listed.format(6))) == []
+    [warning] = run_checks(facts_of(listed.format(7)))
+    assert (warning.rule, warning.expected, warning.found) == ("sum_of_parts", 7, 6)
+    assert warning.message == "The 3 items listed add up to 6, but the total stated is 7."
+    english = "The selected projects: Indonesia 3 projects, Thailand 2 projects, 9 projects in total."
+    assert [w.found for w in run_checks(facts_of(english))] == [5]
+
+
+def test_counts_of_other_sentences_are_no_parts_of_a_total():
+    paragraph = ("12 projects were selected in 2023 and 15 projects in 2024. "
+                 "Since 2013, a total of 250 projects have been implemented.")
+    assert run_checks(facts_of(paragraph)) == []
