@@ -171,11 +171,24 @@ def same_project(first: Signature, second: Signature) -> bool:
         return False
     if first.methodologies and second.methodologies and not first.methodologies & second.methodologies:
         return False
+    if _names(first) & _names(second):  # the same project name, whatever technology it is about
+        return True
     shared = first.concepts & second.concepts
     if first.methodologies & second.methodologies and shared:
         return True
     union = first.concepts | second.concepts
     return len(shared) >= MIN_SHARED_CONCEPTS and len(shared) / len(union) >= MIN_CONCEPT_OVERLAP
+
+
+def _names(found: Signature) -> set[str]:
+    """The project's names, compared without case, spacing or punctuation; a short name ("Energy
+    saving") may be two projects' and names none."""
+    names = {_NOT_A_LETTER.sub("", name.casefold()) for name in found.projects_named}
+    return {name for name in names if len(name) >= MIN_NAME_CHARACTERS}
+
+
+_NOT_A_LETTER = re.compile(r"[\W_]+")
+MIN_NAME_CHARACTERS = 16
 
 
 def project_pairs(

@@ -103,3 +103,22 @@ def test_monitored_reductions_below_the_estimate_are_at_most_info(language):
     assert [w.severity for w in checked(pdd, below)] == ["info"]
     within = document(MONITORING[language], language, "1,195", "report")
     assert checked(pdd, within) == []
+
+
+def named(name: str, lines: list[str], document_name: str) -> tuple[list, dict]:
+    return document([f"Project title: {name}", "Host country: Thailand", *lines], "en", "", document_name)
+
+
+def test_documents_naming_the_same_project_are_compared_whatever_its_technology():
+    name = "Energy Saving by Introduction of Regenerative Burners in an Aluminium Plant"
+    pdd = named(name, ["Estimated emission reductions in each year: 1,850 tCO2e"], "pdd")
+    report = named(name.upper(), ["Monitoring period: 01/01/2023 - 31/12/2023",
+                                  "Emission reductions during the period (ERp): 2,300 [tCO2]"], "report")
+    [warning] = checked(pdd, report)
+    assert (warning.rule, warning.expected, warning.found) == ("monitored_vs_ex_ante", 1850, 2300)
+
+
+def test_a_short_name_two_projects_may_share_pairs_nothing():
+    first = named("Energy saving", ["Emission reductions: 1,850 tCO2e per year."], "first")
+    second = named("Energy saving", ["Emission reductions: 900 tCO2e per year."], "second")
+    assert checked(first, second) == []
