@@ -30,6 +30,9 @@ _FULL_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 # How much of the named words two documents must share to be the same project.
 MIN_SHARED_CONCEPTS = 2
 MIN_CONCEPT_OVERLAP = 0.5
+# A project name this long (letters and digits) is one project's, whatever it is about.
+MIN_NAME_CHARACTERS = 16
+_NOT_A_LETTER = re.compile(r"[\W_]+")
 
 
 @dataclass(frozen=True)
@@ -186,9 +189,6 @@ def _names(found: Signature) -> set[str]:
     names = {_NOT_A_LETTER.sub("", name.casefold()) for name in found.projects_named}
     return {name for name in names if len(name) >= MIN_NAME_CHARACTERS}
 
-
-_NOT_A_LETTER = re.compile(r"[\W_]+")
-MIN_NAME_CHARACTERS = 16
 
 
 def project_pairs(
