@@ -12,7 +12,10 @@ from extractors.numbers import fold
 NAME = "count_vs_items"
 COUNT_KINDS = ("partner_country_count", "project_count")
 
-_GROUP = re.compile(r"[(（]([^()（）]{3,400})[)）]|[:：]\s*([^。.;；\n()（）]{3,400})")
+# A list in brackets, after a colon, or after a word that introduces one ("namely", ได้แก่).
+_GROUP = re.compile(
+    r"[(（]([^()（）]{3,400})[)）]|(?:[:：]|\bnamely\b|ได้แก่|すなわち)\s*([^。.;；\n()（）]{3,400})", re.I
+)
 # A list introduced or closed by these words names examples, not every item.
 _PARTIAL = re.compile(
     r"\b(?:including|includes|include|such\s+as|e\.g\.?|for\s+example|among\s+them|etc\.?|and\s+others)\b"

@@ -54,3 +54,13 @@ def test_items_are_told_apart_where_names_hold_a_conjunction(sentence, kind, ite
 
 def test_thai_project_names_separated_only_by_spaces_are_not_judged():
     assert item_list("ได้คัดเลือก 3 โครงการ (โครงการ ก โครงการ ข และโครงการ ค)", "project_count") is None
+
+
+@pytest.mark.parametrize("introduced", [
+    "The mechanism now counts {} partner countries, namely Kenya, Chile and Viet Nam.",
+    "กลไกนี้มีประเทศคู่ร่วมมือ {} ประเทศ ได้แก่ เคนยา ชิลี และเวียดนาม",
+])
+def test_a_list_introduced_by_namely_or_dai_kae_is_counted_too(introduced: str):
+    assert run_checks(facts_of(introduced.format(3))) == []
+    [warning] = run_checks(facts_of(introduced.format(4)))
+    assert (warning.rule, warning.expected, warning.found) == ("count_vs_items", 4, 3)
