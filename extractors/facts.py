@@ -310,9 +310,11 @@ class _Scope:
     cues: list[Cue]
     topics: tuple[str, ...] = ()
     all_topics: frozenset[str] = field(init=False)
+    splits: list[tuple[int, int]] = field(init=False)  # where "of which", うち... stand
 
     def __post_init__(self) -> None:
         self.all_topics = frozenset([cue.topic for cue in self.cues] + list(self.topics))
+        self.splits = [m.span() for m in split_marker().finditer(self.folded, self.start, self.end)]
 
 
 def _cue_distance(scope: _Scope, cue: Cue, quantity: Quantity) -> int | None:
@@ -362,13 +364,22 @@ def _labels_next(scope: _Scope, cue: Cue, quantity: Quantity) -> bool:
 def _nearest_cue_kind(scope: _Scope, quantity: Quantity) -> str | None:
     counts = _other_counts(scope, quantity)
     scored = [
-        (distance, cue.start, kind)
+        (distance, cue.start, kind, cue)
         for cue in scope.cues
         if (kind := _kind_for(cue.topic, quantity.unit_class))
         and not (counts and any(start <= cue.start < end for start, end in counts))  # mostly no counts
         and (distance := _cue_distance(scope, cue, quantity)) is not None
     ]
-    return min(scored)[2] if scored else None
+    if scope.splits:
+        # "a cost of JPY 500 million, of which JPY 200 million is covered by the subsidy": the part is
+        # what the words after it name, when they name anything, not the whole before "of which".
+        own = [entry for entry in scored if not _names_the_whole(scope, entry[3], quantity)]
+        scored = own or scored
+    return min(scored, key=lambda entry: entry[:2])[2] if scored else None
+
+
+def _names_the_whole(scope: _Scope, cue: Cue, quantity: Quantity) -> bool:
+    return any(cue.end <= start and end <= quantity.start for start, end in scope.splits)
 
 
 def _equation_kind(scope: _Scope, quantity: Quantity) -> str | None:
@@ -752,9 +763,16 @@ def _prose_subject(
         return project
     if kind == "partner_country_count":  # the countries listed are what is counted, not the subject
         return None
-    if kind == "credits_issued" and split_marker().match(prose.folded, quantity.end):
+    if kind == "credits_issued" and _split_after(prose, quantity):
         return None  # the amount split between the sides belongs to neither
     return _nearest(_within(prose.countries, segment.start, segment.end), quantity.number.start)
+
+
+def _split_after(prose: _Prose, quantity: Quantity) -> bool:
+    """Whether "of which", うち... follows the quantity before the next one: "1,000 credits were issued,
+    of which 600 to Japan"."""
+    following = [other.start for other in prose.quantities if other.start >= quantity.end]
+    return bool(split_marker().search(prose.folded, quantity.end, min(following, default=len(prose.folded))))
 
 
 _SIDE_AFTER_GAP = re.compile(

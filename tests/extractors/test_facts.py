@@ -577,3 +577,19 @@ def test_the_monitoring_spreadsheets_units_in_brackets_and_per_period(
     lines: list, language: str, expected: list
 ) -> None:
     assert triples(facts_of(lines, language)) == expected
+
+
+@pytest.mark.parametrize(("sentence", "language", "expected"), [
+    ("The project cost is JPY 500 million, of which JPY 200 million (40%) is covered by the subsidy.", "en",
+     [("project_cost", 5e8, None), ("subsidy_amount", 2e8, None), ("subsidy_share", 40, None)]),
+    ("総事業費5億円のうち、2億円を補助金で賄う。", "ja",
+     [("project_cost", 5e8, None), ("subsidy_amount", 2e8, None)]),
+    ("Emission reductions of 2,000 tCO2, of which 1,200 tCO2 come from boilers.", "en",
+     [("emission_reduction", 2000, None), ("emission_reduction", 1200, None)]),  # nothing else named
+    ("1,000 credits were issued, of which 600 to Japan and 400 to Thailand.", "en",
+     [("credits_issued", 1000, None), ("credits_issued", 600, "Japan"), ("credits_issued", 400, "Thailand")]),
+])
+def test_a_part_after_of_which_is_what_the_words_after_it_name(
+    sentence: str, language: str, expected: list
+) -> None:
+    assert [(f.kind, f.value, f.subject) for f in facts_of([sentence], language)] == expected
