@@ -295,6 +295,12 @@ def _within(items: Sequence[Any], start: int, end: int) -> list[Any]:
 # --- reading a clause: kind, context, per-year, totals -----------------------------------------
 
 
+@cache
+def _split_words() -> re.Pattern[str]:
+    """ "of which", うち...: where a whole's parts start (split_marker with what may precede them)."""
+    return compile_guarded("|".join(_cues()["split_markers"]), re.I)
+
+
 @dataclass(slots=True)  # not frozen: one per clause, and a frozen one costs several times as much to build
 class _Scope:
     """The clause a quantity is read in: a list item or sentence, or one table cell.
@@ -314,7 +320,7 @@ class _Scope:
 
     def __post_init__(self) -> None:
         self.all_topics = frozenset([cue.topic for cue in self.cues] + list(self.topics))
-        self.splits = [m.span() for m in split_marker().finditer(self.folded, self.start, self.end)]
+        self.splits = [m.span() for m in _split_words().finditer(self.folded, self.start, self.end)]
 
 
 def _cue_distance(scope: _Scope, cue: Cue, quantity: Quantity) -> int | None:
@@ -364,7 +370,7 @@ def _labels_next(scope: _Scope, cue: Cue, quantity: Quantity) -> bool:
 def _nearest_cue_kind(scope: _Scope, quantity: Quantity) -> str | None:
     counts = _other_counts(scope, quantity)
     scored = [
-        (distance, cue.start, kind, cue)
+        (distance, cue.start, kind)
         for cue in scope.cues
         if (kind := _kind_for(cue.topic, quantity.unit_class))
         and not (counts and any(start <= cue.start < end for start, end in counts))  # mostly no counts
@@ -373,13 +379,13 @@ def _nearest_cue_kind(scope: _Scope, quantity: Quantity) -> str | None:
     if scope.splits:
         # "a cost of JPY 500 million, of which JPY 200 million is covered by the subsidy": the part is
         # what the words after it name, when they name anything, not the whole before "of which".
-        own = [entry for entry in scored if not _names_the_whole(scope, entry[3], quantity)]
+        own = [entry for entry in scored if not _names_the_whole(scope, entry[1], quantity)]
         scored = own or scored
-    return min(scored, key=lambda entry: entry[:2])[2] if scored else None
+    return min(scored)[2] if scored else None
 
 
-def _names_the_whole(scope: _Scope, cue: Cue, quantity: Quantity) -> bool:
-    return any(cue.end <= start and end <= quantity.start for start, end in scope.splits)
+def _names_the_whole(scope: _Scope, cue_start: int, quantity: Quantity) -> bool:
+    return any(cue_start < start and end <= quantity.start for start, end in scope.splits)
 
 
 def _equation_kind(scope: _Scope, quantity: Quantity) -> str | None:
