@@ -190,7 +190,6 @@ def _names(found: Signature) -> set[str]:
     return {name for name in names if len(name) >= MIN_NAME_CHARACTERS}
 
 
-
 def project_pairs(
     signatures: Mapping[str, Signature], involving: Collection[str] | None = None
 ) -> list[tuple[str, str]]:

@@ -36,7 +36,7 @@ from extractors.quantities import (
     per_year_before,
     qualifier_around,
     scaled,
-    split_marker,
+    split_words,
 )
 
 _WINDOW = 80  # characters a per-year or total word may stand before its number
@@ -295,12 +295,6 @@ def _within(items: Sequence[Any], start: int, end: int) -> list[Any]:
 # --- reading a clause: kind, context, per-year, totals -----------------------------------------
 
 
-@cache
-def _split_words() -> re.Pattern[str]:
-    """ "of which", うち...: where a whole's parts start (split_marker with what may precede them)."""
-    return compile_guarded("|".join(_cues()["split_markers"]), re.I)
-
-
 @dataclass(slots=True)  # not frozen: one per clause, and a frozen one costs several times as much to build
 class _Scope:
     """The clause a quantity is read in: a list item or sentence, or one table cell.
@@ -320,7 +314,7 @@ class _Scope:
 
     def __post_init__(self) -> None:
         self.all_topics = frozenset([cue.topic for cue in self.cues] + list(self.topics))
-        self.splits = [m.span() for m in _split_words().finditer(self.folded, self.start, self.end)]
+        self.splits = [m.span() for m in split_words().finditer(self.folded, self.start, self.end)]
 
 
 def _cue_distance(scope: _Scope, cue: Cue, quantity: Quantity) -> int | None:
@@ -448,26 +442,25 @@ def _names_a_kind(folded: str, end: int, cues: Sequence[Cue]) -> bool:
 
 def _totals(
     folded: str, segments: Sequence[_Segment], quantities: Sequence[Quantity], cues: Sequence[Cue]
-) -> tuple[set[int], set[int]]:
-    """Indices of quantities stated as totals: the first amount after a total word in a clause, or one
-    followed by "in total"; and likewise of counts, kept apart because a count's total word ("a total of
-    12 projects and 3,000 tCO2") leaves the amount after it its own."""
+) -> set[int]:
+    """Indices of quantities stated as totals: the first amount and the first count after a total word in
+    a clause ("a total of 12 projects and 3,000 tCO2" states both), and any followed by "in total"."""
     before, after, _ = _total_patterns()
-    amounts: set[int] = set()
-    counts: set[int] = set()
+    marked: set[int] = set()
     for match in before.finditer(folded):
         if _overlaps_cue(match.start(), match.end(), cues) or _names_a_kind(folded, match.end(), cues):
             continue
         clause_end = next(segment.end for segment in segments if segment.end > match.start())
         limit = min(clause_end, match.end() + _WINDOW)
         following = [i for i, quantity in enumerate(quantities) if match.end() <= quantity.start < limit]
-        for marked, is_count in ((amounts, False), (counts, True)):
-            marked.update([i for i in following if (quantities[i].unit_class == "count") == is_count][:1])
+        amounts = [i for i in following if quantities[i].unit_class != "count"]
+        counts = [i for i in following if quantities[i].unit_class == "count"]
+        marked.update(amounts[:1] + counts[:1])
     for index, quantity in enumerate(quantities):
         suffix = after.match(folded, quantity.end)
         if suffix and not _overlaps_cue(suffix.start(), suffix.end(), cues):
-            (counts if quantity.unit_class == "count" else amounts).add(index)
-    return amounts, counts
+            marked.add(index)
+    return marked
 
 
 # --- subjects and periods ----------------------------------------------------------------------
@@ -616,8 +609,7 @@ class _Prose:
     quantities: list[Quantity]
     cues: list[Cue]
     segments: list[_Segment]
-    totals: set[int]  # amounts stated as totals
-    counted_totals: set[int]  # counts stated as totals
+    totals: set[int]
     periods: list[_Mention]
     rates: list[_Rate]
     countries: list[_Mention]
@@ -639,15 +631,13 @@ def _read_prose(block: Block) -> _Prose | None:
         return None
     segments = _segments(folded)
     cues = marks.jcm_cues
-    totals, counted_totals = _totals(folded, segments, quantities, cues)
     return _Prose(
         block=block,
         folded=folded,
         quantities=quantities,
         cues=cues,
         segments=segments,
-        totals=totals,
-        counted_totals=counted_totals,
+        totals=_totals(folded, segments, quantities, cues),
         periods=_periods(block.text),
         rates=rates,
         countries=country_mentions(folded),
@@ -708,9 +698,8 @@ def _segment_drafts(prose: _Prose, segment: _Segment, carried: tuple[str, ...]) 
         if kind is None or not _has_context(quantity.context, scope.all_topics):
             continue
         # most blocks state no total: no search for the quantity's index
-        index = _index_of(prose.quantities, quantity) if prose.totals or prose.counted_totals else -1
-        is_total = index in prose.totals or index in prose.counted_totals
-        if is_total:  # most often not
+        is_total = bool(prose.totals) and _index_of(prose.quantities, quantity) in prose.totals
+        if is_total:
             # A total closes the list: the item's project does not own it or what follows, nor does the
             # country of an item before it ("Indonesia 3 and Thailand 2, 5 in total").
             item_project = None
@@ -778,7 +767,7 @@ def _split_after(prose: _Prose, quantity: Quantity) -> bool:
     """Whether "of which", うち... follows the quantity before the next one: "1,000 credits were issued,
     of which 600 to Japan"."""
     following = [other.start for other in prose.quantities if other.start >= quantity.end]
-    return bool(split_marker().search(prose.folded, quantity.end, min(following, default=len(prose.folded))))
+    return bool(split_words().search(prose.folded, quantity.end, min(following, default=len(prose.folded))))
 
 
 _SIDE_AFTER_GAP = re.compile(
@@ -938,7 +927,7 @@ def _read_row(block: Block) -> _Row:
     )
 
 
-_BARE_YEAR = re.compile(r"\s*(?:FY\s*)?(?P<year>[0-9]{4})\s*", re.I)
+_BARE_YEAR = re.compile(r"\s*(?P<year>[0-9]{4})\s*")  # "FY2023" and the like are periods already
 
 
 def _row_period(cells: Sequence[str], columns: Sequence[_Column]) -> str | None:

@@ -468,6 +468,12 @@ def split_marker() -> re.Pattern[str]:
     return re.compile(rf"\s*[,，、(（]?\s*(?:{markers})", re.I)
 
 
+@cache
+def split_words() -> re.Pattern[str]:
+    """The split markers alone, to search a clause for where a whole's parts start."""
+    return compile_guarded("|".join(read_json("fact_cues.json")["split_markers"]), re.I)
+
+
 _SPLIT_END = re.compile(r"[.。;；\n]")
 
 
