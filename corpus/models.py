@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StringConstraints, field_validator
 
 Language = Literal["th", "en", "ja", "und"]
 BlockKind = Literal["paragraph", "table_row", "heading"]
@@ -16,6 +16,22 @@ DocumentStatus = Literal["ingested", "failed"]
 TextSource = Literal["text", "repaired", "ocr", "none"]
 
 BBox = tuple[float, float, float, float]
+
+# The fact contract: extend these, never rename them.
+FactKind = Literal[
+    "emission_reduction", "reference_emissions", "project_emissions", "project_cost", "subsidy_amount",
+    "subsidy_share", "budget", "credits_issued", "project_count", "partner_country_count", "capacity",
+    "energy", "crediting_period", "exchange_rate", "other",
+]
+FactUnit = Literal[
+    "tCO2e", "tCO2e/yr", "JPY", "THB", "USD", "EUR", "IDR", "VND", "MNT", "PHP", "AUD", "NZD", "SGD", "HKD",
+    "CAD", "FJD", "TWD", "BND", "%", "count", "kW", "MWh", "MWh/yr", "year",
+]
+# An exchange rate's unit: the quote currency per base currency, "JPY/USD".
+RATE_UNIT = r"^[A-Z]{3}/[A-Z]{3}$"
+# Kinds and units of facts stored by releases before the contract was exact: their numbers had a unit
+# but no stated role.
+_LEGACY_KINDS = {"emissions": "other", "amount": "other", "share": "other"}
 
 
 class RawBlock(BaseModel):
@@ -96,17 +112,20 @@ class Evidence(BaseModel):
 class Fact(BaseModel):
     id: str = Field(default="", description="stable id of the fact within its document", examples=["f-0007"])
     document: DocumentRef = Field(description="the document that states the number")
-    kind: str = Field(
+    kind: FactKind = Field(
         description="what the number is: emission_reduction, reference_emissions, project_emissions, "
         "project_cost, subsidy_amount, subsidy_share, budget, credits_issued, project_count, "
-        "partner_country_count, capacity or crediting_period",
+        "partner_country_count, capacity (power), energy (electricity generated or saved), "
+        "crediting_period, exchange_rate, or other: a number of a known dimension whose role the text "
+        "does not state",
         examples=["emission_reduction"],
     )
     value: float = Field(
         description="the number, normalized (万, 億, ล้าน, million resolved)", examples=[1200.0]
     )
-    unit: str = Field(
-        description="canonical unit: tCO2e, tCO2e/yr, JPY, THB, USD, %, count, kW or year",
+    unit: FactUnit | Annotated[str, StringConstraints(pattern=RATE_UNIT)] = Field(
+        description="canonical unit: tCO2e, tCO2e/yr, an ISO 4217 currency code, %, count, kW, MWh, MWh/yr "
+        "or year; an exchange rate's is quote/base (JPY/USD)",
         examples=["tCO2e/yr"],
     )
     qualifier: Qualifier = Field(
@@ -132,6 +151,16 @@ class Fact(BaseModel):
         examples=[100.0],
     )
     evidence: Evidence = Field(description="where the document states it: page, sentence or row, span")
+
+    @field_validator("kind", mode="before")
+    @classmethod
+    def _legacy_kind(cls, kind: object) -> object:
+        return _LEGACY_KINDS.get(kind, kind) if isinstance(kind, str) else kind
+
+    @field_validator("unit", mode="before")
+    @classmethod
+    def _legacy_unit(cls, unit: object) -> object:
+        return "USD" if unit == "$" else unit
 
 
 class Warning(BaseModel):

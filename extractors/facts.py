@@ -160,8 +160,9 @@ def _side_names() -> list[str]:
 
 
 @cache
-def _dollar_is_usd() -> re.Pattern[str]:
-    return re.compile(_alternation(_cues()["dollar_is_usd"]), re.I)
+def _dollar_names() -> dict[str, re.Pattern[str]]:
+    dollars = {code: words for code, words in _cues()["dollars"].items() if not code.startswith("_")}
+    return {code: re.compile(_alternation(words), re.I) for code, words in dollars.items()}
 
 
 @cache
@@ -208,6 +209,15 @@ def _kind_for(topic: str | None, unit_class: str) -> str | None:
 
 def _fallback_kind(unit_class: str) -> str | None:
     return _cues()["fallback_kind"].get(unit_class)
+
+
+# What kind_by_topic gives a number that a cue marks as outside the JCM facts: a loan, a national
+# target, an efficiency.
+_NOT_A_FACT = "none"
+
+
+def _as_fact_kind(kind: str | None) -> str | None:
+    return None if kind == _NOT_A_FACT else kind
 
 
 # --- cues ----------------------------------------------------------------------------------------
@@ -397,7 +407,7 @@ def _kind(scope: _Scope, quantity: Quantity) -> str | None:
     if quantity.topic:
         return _kind_for(quantity.topic, quantity.unit_class)
     from_topics = (kind for topic in scope.topics if (kind := _kind_for(topic, quantity.unit_class)))
-    return (
+    return _as_fact_kind(
         _equation_kind(scope, quantity)
         or _nearest_cue_kind(scope, quantity)
         or next(from_topics, None)
@@ -419,11 +429,22 @@ def _per_year(scope: _Scope, quantity: Quantity) -> bool:
     if not markers:
         return False
     between = _within(scope.quantities, markers[-1].end(), quantity.start)
-    return not [other for other in between if other is not quantity]
+    cumulative = _cumulative().search(scope.folded, markers[-1].end(), quantity.start)
+    return not cumulative and not [other for other in between if other is not quantity]
+
+
+@cache
+def _cumulative() -> re.Pattern[str]:
+    """ "毎年度の予算で…累積で5,000万t": a cumulative word after a per-year one makes the amount a total."""
+    return re.compile(_alternation(_cues()["cumulative"]), re.I)
+
+
+# The unit per year of the amounts that have one.
+_RATE_UNITS = {"emission": "tCO2e/yr", "energy": "MWh/yr"}
 
 
 def _unit(quantity: Quantity, per_year: bool) -> str:
-    return "tCO2e/yr" if quantity.unit_class == "emission" and per_year else quantity.unit
+    return _RATE_UNITS.get(quantity.unit_class, quantity.unit) if per_year else quantity.unit
 
 
 def _overlaps_cue(start: int, end: int, cues: Sequence[Cue]) -> bool:
@@ -656,14 +677,21 @@ def _prose_drafts(block: Block, previous: Block | None) -> list[_Draft]:
 
 
 def _carried_topics(prose: _Prose, segment: _Segment, previous: Block | None) -> tuple[str, ...]:
-    """Cue topics of an unfinished line before the block, when its first clause has none of its own."""
+    """Cue topics of the block before, for the numbers of the first clause that its own cues leave
+    without a kind: those of an unfinished line or a label ("Grants" / "$31.5 million"), or all of the
+    block's when the clause refers back to it ("Of that, Japan received 27 tons")."""
     if previous is None or previous.page != prose.block.page:
         return ()
-    quantities = _within(prose.quantities, segment.start, segment.end)
-    cues = _within(prose.cues, segment.start, segment.end)
-    if any(_kind_for(cue.topic, quantity.unit_class) for cue in cues for quantity in quantities):
+    if not _within(prose.quantities, segment.start, segment.end):
         return ()
-    return _open_topics(previous) if quantities else ()
+    if _back_reference().match(prose.folded, segment.start):
+        return tuple(cue.topic for cue in reversed(find_cues(fold(previous.text))))
+    return _open_topics(previous)
+
+
+@cache
+def _back_reference() -> re.Pattern[str]:
+    return re.compile(rf"\s*(?:{_alternation(_cues()['back_references'])})", re.I)
 
 
 _CLAUSE_END = re.compile(r"[.。!?！？:：;；)）]\s*\Z")
@@ -760,7 +788,35 @@ def _prose_subject(
         return None
     if kind == "credits_issued" and _split_after(prose, quantity):
         return None  # the amount split between the sides belongs to neither
-    return _nearest(_within(prose.countries, segment.start, segment.end), quantity.number.start)
+    return _nearest(_subject_countries(prose, segment, quantity), quantity.number.start)
+
+
+# Between two countries of one list: "Kenya and Chile", "タイ、ベトナム", "ไทย และเวียดนาม".
+_LIST_GAP = re.compile(r"[\s,、・/]*(?:and|or|&|及び|および|と|や|และ|หรือ)?[\s,、・/]*", re.I)
+
+
+@cache
+def _part_markers() -> re.Pattern[str]:
+    markers = _cues()["subjects"]["part_markers"]
+    return compile_guarded(_english_aware({k: v for k, v in markers.items() if k != "_about"}), re.I)
+
+
+def _subject_countries(prose: _Prose, segment: _Segment, quantity: Quantity) -> list[_Mention]:
+    """The countries that may be a number's subject: not one of a list of countries (the number is about
+    them all), nor one named after it as an example or a part ("6 projects, including one in Kenya")."""
+    mentions = _within(prose.countries, segment.start, segment.end)
+    listed = {
+        index
+        for index, (first, second) in enumerate(zip(mentions, mentions[1:], strict=False))
+        if first.value != second.value and _LIST_GAP.fullmatch(prose.folded, first.end, second.start)
+        for index in (index, index + 1)
+    }
+    marker = _part_markers().search(prose.folded, quantity.end, segment.end)
+    return [
+        mention
+        for index, mention in enumerate(mentions)
+        if index not in listed and not (marker and mention.start >= marker.end())
+    ]
 
 
 def _split_after(prose: _Prose, quantity: Quantity) -> bool:
@@ -1015,15 +1071,15 @@ def _bare_cell_draft(row: _Row, index: int, number: ParsedNumber, spec: UnitSpec
     if not _has_context(spec.context, topics):
         return None
     kind = next((kind for topic in topics if (kind := _kind_for(topic, spec.unit_class))), None)
-    kind = kind or _fallback_kind(spec.unit_class)
+    kind = _as_fact_kind(kind or _fallback_kind(spec.unit_class))
     if kind is None:
         return None
     value, precision = scaled(number, spec.factor)
-    per_year = spec.unit_class == "emission" and (spec.per_year or column.per_year or row.per_year)
+    per_year = spec.unit_class in _RATE_UNITS and (spec.per_year or column.per_year or row.per_year)
     quantity = Quantity(
         number=number,
         value=value,
-        unit="tCO2e/yr" if per_year else spec.unit,
+        unit=_RATE_UNITS[spec.unit_class] if per_year else spec.unit,
         unit_class=spec.unit_class,
         start=number.start,
         end=number.end,
@@ -1167,6 +1223,11 @@ def _heading_number_end(text: str, folded: str) -> int:
     return 0 if end and any(q.start < end for q in find_quantities(text)) else end
 
 
+# Cues a project's name may hold: "Project" (of project counts) and what the plant does ("Solar Power
+# Generation", 太陽光発電); another cue states a fact.
+_NAME_TOPICS = frozenset({"projects", "energy"})
+
+
 def _names_a_project(text: str, start: int) -> bool:
     """The text from `start`, after a project label or a heading's number, is a name, not facts ("Project
     1: 1,200 tCO2e a year"); a name may hold the plant's power ("Introduction of 2.5 MW Solar Power
@@ -1174,8 +1235,7 @@ def _names_a_project(text: str, start: int) -> bool:
     quantities = [q for q in find_quantities(text) if q.start >= start]
     if not all(q.unit_class == "power" for q in quantities):
         return False
-    # "Project" is a cue (of project counts) that every name may hold; another cue states a fact.
-    return not (quantities and any(cue.topic != "projects" for cue in find_cues(fold(text)[start:])))
+    return not (quantities and any(cue.topic not in _NAME_TOPICS for cue in find_cues(fold(text)[start:])))
 
 
 def _with_heading_subjects(drafts: list[_Draft], headings: dict[int, str]) -> list[_Draft]:
@@ -1216,12 +1276,16 @@ def _with_document_period(drafts: list[_Draft], period: str | None) -> list[_Dra
 
 
 def _with_dollars_resolved(drafts: list[_Draft], blocks: Sequence[Block]) -> list[_Draft]:
-    """A bare "$" is USD only where the document says its dollars are US dollars."""
+    """A bare "$" is the dollar the document names when it names only one, else the US dollar."""
     if not any(draft.unit == "$" for draft in drafts):
         return drafts
-    if not any(_dollar_is_usd().search(fold(block.text)) for block in blocks):
-        return drafts
-    return [replace(draft, unit="USD") if draft.unit == "$" else draft for draft in drafts]
+    named = {
+        code
+        for code, pattern in _dollar_names().items()
+        if any(pattern.search(fold(block.text)) for block in blocks)
+    }
+    dollar = named.pop() if len(named) == 1 else "USD"
+    return [replace(draft, unit=dollar) if draft.unit == "$" else draft for draft in drafts]
 
 
 def extract_facts(blocks: Sequence[Block], document: DocumentRef) -> list[Fact]:

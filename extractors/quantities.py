@@ -79,8 +79,11 @@ def _named_alternation(patterns: Iterable[str]) -> str:
 @cache
 def _after_units() -> tuple[re.Pattern[str], list[UnitRule]]:
     rules = _rules("after")
-    # The JCM monitoring spreadsheets put units in brackets: "1,225 [tCO2]".
-    pattern = re.compile(r"\s{0,3}(?:\[\s?)?(?:" + _named_alternation(p for _, p in rules) + ")", re.I)
+    # The JCM monitoring spreadsheets put units in brackets: "1,225 [tCO2]"; a compound adjective
+    # hyphenates a spelled-out unit: "a 5-megawatt plant", "a 10-year period".
+    pattern = re.compile(
+        r"(?:\s{0,3}\[\s?|\s{0,3}|-(?=[A-Za-z]))(?:" + _named_alternation(p for _, p in rules) + ")", re.I
+    )
     return pattern, [rule for rule, _ in rules]
 
 
@@ -141,9 +144,14 @@ def count_labels() -> re.Pattern[str]:
     return compile_guarded(_count_label_groups(), re.I)
 
 
+# What joins a count's label to its number in prose: "the number of JCM projects reached 219".
+_COUNT_LABEL_VERBS = ("to", "is", "was", "at", "reach", "reaches", "reached", "totals", "totalled")
+
+
 @cache
 def _count_label_before() -> re.Pattern[str]:
-    return compile_guarded(rf"(?:{_count_label_groups()})\s*[:：=]\s*\Z", re.I)
+    verbs = "|".join(_COUNT_LABEL_VERBS)
+    return compile_guarded(rf"(?:{_count_label_groups()})(?:\s*[:：=]|\s+(?:{verbs}))\s*\Z", re.I)
 
 
 @cache
@@ -180,7 +188,7 @@ def _qualifier_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
 
 _LOOKBEHIND = 24  # characters before a number searched for a currency sign or a qualifier
 _FRACTION_AS_SHARE = UnitRule("percent", "%", Decimal(100), "")
-_AMOUNTS = ("emission", "money")  # classes whose "per <unit>" makes a rate
+_AMOUNTS = ("emission", "money", "energy")  # classes whose "per <unit>" makes a rate
 
 
 def _rule_at(match: re.Match[str] | None, rules: list[UnitRule]) -> UnitRule | None:
@@ -258,16 +266,31 @@ _LABEL_ENDS = (")", "）", "]", ":", "：", "=")  # what both label patterns end
 def _labelled_unit(folded: str, number: ParsedNumber) -> UnitSpec | None:
     """A label right before the number naming its unit: "Emission reductions (tCO2e/y): 1,234", "国数:29"."""
     low = max(0, number.start - 2 * _LOOKBEHIND)
-    if not folded[low : number.start].rstrip().endswith(_LABEL_ENDS):
+    head = folded[low : number.start].rstrip()
+    ends_a_label = head.endswith(_LABEL_ENDS)
+    if not ends_a_label and head.rpartition(" ")[2].lower() not in _COUNT_LABEL_VERBS:
         return None  # most numbers: no label ends right before them, and the scans below cost more
-    if match := _LABELLED.search(folded, low, number.start):
+    if ends_a_label and (match := _LABELLED.search(folded, low, number.start)):
         return parse_unit_label(match.group(1))
     if match := _count_label_before().search(folded, low, number.start):
         return UnitSpec("count", "count", Decimal(1), topic=match.lastgroup)
     return None
 
 
+# An ordinal numbers one thing rather than counting or measuring: "the 17th country", 第3回, 16カ国目,
+# ประเทศที่ 17.
+_ORDINAL_AFTER = re.compile(r"(?:st|nd|rd|th)(?![A-Za-z])|番目|(?:件|カ国|か国|ヶ国|ケ国|国)目", re.I)
+_ORDINAL_BEFORE = re.compile(r"(?:第|ที่\s?)\Z")
+
+
+def _is_ordinal(folded: str, number: ParsedNumber) -> bool:
+    before = _ORDINAL_BEFORE.search(folded, max(0, number.start - 4), number.start)
+    return bool(before or _ORDINAL_AFTER.match(folded, number.end))
+
+
 def _quantity(folded: str, number: ParsedNumber) -> Quantity | None:
+    if _is_ordinal(folded, number):
+        return None
     found = _unit_of(folded, number)
     if found is None:
         spec = _labelled_unit(folded, number)
@@ -275,7 +298,7 @@ def _quantity(folded: str, number: ParsedNumber) -> Quantity | None:
     rule, start, end = found
     per_year = False
     if rule.unit_class in _AMOUNTS and (marker := _per_year_after().match(folded, end)):
-        per_year, end = rule.unit_class == "emission", marker.end()
+        per_year, end = rule.unit_class in ("emission", "energy"), marker.end()
     elif rule.unit_class in _AMOUNTS and _per_unit().match(folded, end):
         return None
     value, precision = scaled(number, rule.factor)
@@ -546,7 +569,8 @@ def _label_spec(text: str) -> UnitSpec | None:
     for scale in scales.findall(text):
         factor *= _LABEL_SCALES[scale.lower().rstrip("s")]
     per_year = bool(
-        rule.unit_class == "emission" and (_per_year_after().search(text) or per_year_before().search(text))
+        rule.unit_class in ("emission", "energy")
+        and (_per_year_after().search(text) or per_year_before().search(text))
     )
     return UnitSpec(rule.unit_class, rule.unit, factor, per_year, rule.context)
 

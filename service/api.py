@@ -17,7 +17,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from corpus.models import Document, Fact, Job, PageInfo, SearchResults, Warning
+from corpus.models import Document, Fact, FactKind, Job, PageInfo, SearchResults, Warning
 from indices import SearchBackendError
 from service import formats, web
 from service.access import Role, Viewer, create_key, require
@@ -292,7 +292,7 @@ def install_fact_routes(app: FastAPI, archive: Archive, Limit: Any, Offset: Any)
     def fact_query(
         viewer: Reader,
         kind: Annotated[
-            str | None, Query(description="e.g. emission_reduction", examples=["project_cost"])
+            FactKind | None, Query(description="what the number is", examples=["project_cost"])
         ] = None,
         unit: Annotated[str | None, Query(description="canonical unit", examples=["tCO2e/yr"])] = None,
         document: Annotated[str | None, Query(description="document id or file name")] = None,

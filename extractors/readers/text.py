@@ -212,7 +212,7 @@ def split_tables(lines: list[str]) -> Iterator[tuple[str, list[str]]]:
             if text:
                 yield "text", text
                 text = []
-            yield "table", [row for row in rows if not is_rule_row(row)]
+            yield "table", unwrapped_rows([row for row in rows if not is_rule_row(row)])
             index += len(rows)
         else:
             # A single line holding a separator is prose, not a table.
@@ -227,9 +227,36 @@ def table_run(lines: list[str], start: int) -> list[str]:
     if separator is None:
         return []
     end = start + 1
-    while end < len(lines) and (table_separator(lines[end]) == separator or is_rule_row(lines[end])):
+    while end < len(lines) and (
+        table_separator(lines[end]) == separator
+        or is_rule_row(lines[end])
+        or continues_row(lines[end], separator)
+    ):
         end += 1
     return lines[start:end]
+
+
+def continues_row(line: str, separator: str) -> bool:
+    """The rest of a wrapped Markdown row: a cell or two closed by the separator ("52,156 |")."""
+    stripped = line.strip()
+    return separator == "|" and (stripped.endswith("|") or stripped.startswith("|"))
+
+
+def unwrapped_rows(rows: list[str]) -> list[str]:
+    """Rows with the cells a wrapped line carried joined back: a row with fewer cells than the header
+    takes the following lines while they fill it."""
+    if not rows or table_separator(rows[0]) != "|":
+        return rows
+    width = len(split_cells(rows[0]))
+    joined: list[str] = []
+    for row in rows:
+        cells = len(split_cells(joined[-1])) if joined else width
+        if cells < width and cells + len(split_cells(row)) <= width:
+            head, tail = joined[-1].strip().removesuffix("|").rstrip(), row.strip().removeprefix("|").lstrip()
+            joined[-1] = f"{head} | {tail}"
+        else:
+            joined.append(row)
+    return joined
 
 
 def statements(lines: list[str]) -> Iterator[tuple[str, str]]:

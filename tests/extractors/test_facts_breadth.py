@@ -101,11 +101,15 @@ def test_a_rate_beside_amounts_leaves_the_amounts() -> None:
 # --- dollars -----------------------------------------------------------------------------------
 
 
-def test_a_dollar_sign_is_usd_only_where_the_document_says_so() -> None:
+def test_a_dollar_sign_is_usd_unless_the_document_names_another_dollar() -> None:
     unsaid = facts_of(["The investment cost is $ 4 million."])
     said = facts_of(["All amounts are in US dollars.", "The investment cost is $ 4 million."])
-    assert [fact.unit for fact in unsaid] == ["$"]
+    fijian = facts_of(["Amounts are in Fiji dollars.", "The investment cost is $ 4 million."])
+    both = facts_of(["Figures in US$ and A$.", "The investment cost is $ 4 million."])
+    assert [fact.unit for fact in unsaid] == ["USD"]
     assert [fact.unit for fact in said] == ["USD"]
+    assert [fact.unit for fact in fijian] == ["FJD"]
+    assert [fact.unit for fact in both] == ["USD"]
 
 
 # --- totals, budgets, costs and subsidies ------------------------------------------------------

@@ -1,5 +1,6 @@
 import csv
 import io
+import json
 
 import pytest
 
@@ -111,6 +112,18 @@ def test_health_and_openapi(client):
     assert client.get("/health", None).json()["status"] == "ok"
     spec = client.get("/openapi.json").json()
     assert {"/documents", "/search", "/facts", "/warnings", "/health"} <= set(spec["paths"])
+
+
+def test_openapi_states_the_fact_kinds_and_units_as_enums(client):
+    spec = client.get("/openapi.json").json()
+    fact = spec["components"]["schemas"]["Fact"]["properties"]
+    assert {"emission_reduction", "energy", "other", "exchange_rate"} <= set(fact["kind"]["enum"])
+    assert not {"amount", "share", "emissions"} & set(fact["kind"]["enum"])
+    units = next(choice["enum"] for choice in fact["unit"]["anyOf"] if "enum" in choice)
+    assert {"tCO2e", "tCO2e/yr", "USD", "MWh", "MWh/yr", "kW", "count", "%"} <= set(units)
+    assert "$" not in units
+    kind_filter = next(p for p in spec["paths"]["/facts"]["get"]["parameters"] if p["name"] == "kind")
+    assert "energy" in json.dumps(kind_filter["schema"])
 
 
 def test_search_on_an_unreachable_elasticsearch_is_a_503_without_its_address(tmp_path):

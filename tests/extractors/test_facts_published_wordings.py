@@ -1,0 +1,190 @@
+"""Facts in the structures real JCM publications use (press releases, selection tables, fund reports,
+news), written in our own words with the figures such documents state. Each group is one cause of a
+lost or wrong fact found by measuring on published documents."""
+
+from __future__ import annotations
+
+import pytest
+
+from corpus.models import DocumentRef, Fact
+from extractors.blocks import place_blocks
+from extractors.facts import extract_facts
+from extractors.readers.text import read_text
+from tests.extractors.test_facts import facts_of, triples
+
+Triple = tuple[str, float, str]
+
+
+def text_facts(text: str) -> list[Fact]:
+    """Facts of a plain-text document read as `jcm ingest` reads it."""
+    reading = read_text(text.encode("utf-8"))
+    return extract_facts(place_blocks(reading.blocks), DocumentRef(id="d", filename="d.txt"))
+
+
+# --- a bare "t" after a number in a sentence about emissions ------------------------------------
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    ("この設備の導入で年間491tのCO2排出を削減する。", [("emission_reduction", 491, "tCO2e/yr")]),
+    ("期間中の排出削減量は3万6390tとなった。", [("emission_reduction", 36390, "tCO2e")]),
+    ("累計で5000万t~1億t程度の排出削減を目指す。",
+     [("emission_reduction", 5e7, "tCO2e"), ("emission_reduction", 1e8, "tCO2e")]),
+])
+def test_a_t_after_a_number_is_tonnes_of_co2_where_the_sentence_is_about_emissions(
+    sentence: str, expected: list[Triple]
+) -> None:
+    assert triples(facts_of([sentence], "ja")) == expected
+
+
+def test_a_t_is_no_unit_outside_a_sentence_about_emissions() -> None:
+    assert facts_of(["ボイラーの蒸気量は毎時10tである。"], "ja") == []
+
+
+# --- tables: a unit stated once in the header, cells wrapped onto the next line ------------------
+
+
+def test_a_markdown_table_row_wrapped_over_lines_keeps_its_cells() -> None:
+    facts = text_facts(
+        "年度 | 国 | 事業者 | 事業名 | 削減見込量 (tCO2/年) |\n"
+        "---|---|---|---|---|\n"
+        "2020 | タイ | 甲社 | 食品工場における廃熱回収設備の導入 |\n"
+        "31,208 |\n"
+        "2021 | ベトナム | 乙社 |\n"
+        "工業団地への屋根置き太陽光の導入 |\n"
+        "4,566 |\n"
+    )
+    assert [(fact.kind, fact.value, fact.unit, fact.subject) for fact in facts] == [
+        ("emission_reduction", 31208, "tCO2e/yr", "食品工場における廃熱回収設備の導入"),
+        ("emission_reduction", 4566, "tCO2e/yr", "工業団地への屋根置き太陽光の導入"),
+    ]
+
+
+# --- only the contract's kinds and canonical units ----------------------------------------------
+
+
+@pytest.mark.parametrize(("lines", "language", "expected"), [
+    (["The programme gives financial support of up to 1/2 of the initial investment."], "en",
+     [("subsidy_share", 50, "%")]),
+    (["Cumulative contributions committed to the fund stand at $97.1 million."], "en",
+     [("budget", 97.1e6, "USD")]),
+    (["Grants", "$31.5 million for 5 projects"], "en",
+     [("subsidy_amount", 31.5e6, "USD"), ("project_count", 5, "count")]),
+    (["ญี่ปุ่นให้การสนับสนุนไม่เกินร้อยละ ๕๐ ของเงินลงทุนเริ่มต้น"], "th", [("subsidy_share", 50, "%")]),
+])
+def test_kinds_come_from_the_vocabulary_and_a_bare_dollar_is_usd(
+    lines: list[str], language: str, expected: list[Triple]
+) -> None:
+    facts = facts_of(lines, language)
+    assert triples(facts) == expected
+    assert {fact.qualifier for fact in facts if fact.kind == "subsidy_share"} <= {"at_most"}
+
+
+@pytest.mark.parametrize(("sentence", "language"), [
+    ("The energy sector produces 70% of national emissions.", "en"),
+    ("Solar modules reach an efficiency of 22.8%.", "en"),
+    ("The bank lent $200 million for a highway upgrade.", "en"),
+    ("The country intends to cut emissions by 30% under its NDC.", "en"),
+    ("再生可能エネルギーの比率を30%に高める。", "ja"),
+    ("ธนาคารอนุมัติเงินกู้ 500 ล้านบาท สำหรับถนน", "th"),
+    ("แผงมีประสิทธิภาพ 21%", "th"),
+])
+def test_numbers_outside_the_jcm_facts_are_no_facts(sentence: str, language: str) -> None:
+    assert facts_of([sentence], language) == []
+
+
+def test_a_number_of_a_known_dimension_without_a_role_is_other() -> None:
+    assert triples(facts_of(["The plant stores 5,000 tonnes of CO2 on site."])) == [("other", 5000, "tCO2e")]
+
+
+# --- credits ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("lines", "expected"), [
+    (["The two plants led to the issuance of 40 tons of credits."], [("credits_issued", 40, "tCO2e")]),
+    (["Japan will acquire 251 tonnes of credits from the projects."], [("credits_issued", 251, "tCO2e")]),
+    (["The project was issued 1,200 credits.", "Of these, the Japanese government received 600 tonnes."],
+     [("credits_issued", 1200, "tCO2e"), ("credits_issued", 600, "tCO2e")]),
+])
+def test_credit_wordings(lines: list[str], expected: list[Triple]) -> None:
+    assert triples(facts_of(lines)) == expected
+
+
+def test_a_share_after_a_back_reference_takes_the_kind_of_the_paragraph_before() -> None:
+    facts = facts_of(["初回のクレジットとして300tが発行された。", "このうち日本政府は150tを取得した。"], "ja")
+    assert triples(facts) == [("credits_issued", 300, "tCO2e"), ("credits_issued", 150, "tCO2e")]
+
+
+# --- counts only where something is counted -----------------------------------------------------
+
+
+@pytest.mark.parametrize(("sentence", "language"), [
+    ("この事業は同国で19件目のJCMプロジェクトである。", "ja"),
+    ("フィリピンは16カ国目のパートナー国となった。", "ja"),
+    ("The country became the 17th partner country of the JCM.", "en"),
+    ("ประเทศไทยเป็นประเทศที่ 2 ที่ร่วมลงนาม", "th"),
+])
+def test_an_ordinal_is_no_count(sentence: str, language: str) -> None:
+    assert [fact for fact in facts_of([sentence], language) if fact.unit == "count"] == []
+
+
+def test_per_project_is_no_count_of_one() -> None:
+    facts = facts_of(["1件当たりの補助額の上限は20億円とする。"], "ja")
+    assert triples(facts) == [("subsidy_amount", 2e9, "JPY")]
+
+
+@pytest.mark.parametrize(("sentence", "language", "expected"), [
+    ("今年度は計8件を採択した。", "ja", [("project_count", 8, "count")]),
+    ("同省は既に25のプロジェクトを採択している。", "ja", [("project_count", 25, "count")]),
+    ("The new registrations bring the total number of JCM projects to 219.", "en",
+     [("project_count", 219, "count")]),
+    ("会議には3件の議題があった。", "ja", []),
+])
+def test_counts_name_what_they_count(sentence: str, language: str, expected: list[Triple]) -> None:
+    assert triples(facts_of([sentence], language)) == expected
+
+
+# --- energy is not power ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("sentence", "language", "expected"), [
+    ("The hybrid system adds a 2-megawatt array and a 3.6 megawatt-hour battery.", "en",
+     [("capacity", 2000, "kW"), ("energy", 3.6, "MWh")]),
+    ("It will generate about 8.8 million kWh of electricity per year.", "en", [("energy", 8800, "MWh/yr")]),
+    ("発電量は年間1,250MWhを見込む。", "ja", [("energy", 1250, "MWh/yr")]),
+    ("ผลิตไฟฟ้าได้ ๒,๐๐๐,๐๐๐ กิโลวัตต์ชั่วโมงต่อปี", "th", [("energy", 2000, "MWh/yr")]),
+])
+def test_electricity_is_energy_in_mwh(sentence: str, language: str, expected: list[Triple]) -> None:
+    assert triples(facts_of([sentence], language)) == expected
+
+
+# --- subjects -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("sentence", "language"), [
+    ("The JCM aims at 100 million tCO2 of reductions by 2030 with partners such as Kenya and Chile.", "en"),
+    ("5 projects were selected this year, including one in Kenya.", "en"),
+    ("タイ、ベトナム、インドネシアで合わせて年間3万tの削減を見込む。", "ja"),
+    ("โครงการ 6 โครงการ เช่น ในเคนยา", "th"),
+])
+def test_a_country_listed_or_given_as_an_example_is_not_the_subject(sentence: str, language: str) -> None:
+    facts = facts_of([sentence], language)
+    assert facts and {fact.subject for fact in facts} == {None}
+
+
+def test_a_single_country_stays_the_subject() -> None:
+    [fact] = facts_of(["The plant in Mongolia will reduce 1,200 tCO2 per year."])
+    assert fact.subject == "Mongolia"
+
+
+# --- smaller causes ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("sentence", "language", "expected"), [
+    ("ลดก๊าซเรือนกระจกได้ 2.62 แสนตันคาร์บอนต่อปี", "th", [("emission_reduction", 262000, "tCO2e/yr")]),
+    ("การลงทุนร่วมในโครงการมากกว่า 9,806 ล้านบาท", "th", [("project_cost", 9806e6, "THB")]),
+    ("The firm will build a 5-megawatt plant.", "en", [("capacity", 5000, "kW")]),
+    ("毎年度の予算の範囲内で、2030年度までの累積で1億t-CO2の削減を見込む。", "ja",
+     [("emission_reduction", 1e8, "tCO2e")]),
+])
+def test_smaller_wordings(sentence: str, language: str, expected: list[Triple]) -> None:
+    assert triples(facts_of([sentence], language)) == expected
