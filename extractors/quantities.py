@@ -278,13 +278,13 @@ def _labelled_unit(folded: str, number: ParsedNumber) -> UnitSpec | None:
 
 
 # An ordinal numbers one thing rather than counting or measuring: "the 17th country", 第3回, 16カ国目,
-# ประเทศที่ 17.
+# ประเทศที่ 17. A Thai ที่ is an ordinal only after what it numbers: "อยู่ที่ 1,000 ตัน" is "stands at".
 _ORDINAL_AFTER = re.compile(r"(?:st|nd|rd|th)(?![A-Za-z])|番目|(?:件|カ国|か国|ヶ国|ケ国|国)目", re.I)
-_ORDINAL_BEFORE = re.compile(r"(?:第|ที่\s?)\Z")
+_ORDINAL_BEFORE = re.compile(r"(?:第|(?:ประเทศ|โครงการ|ลำดับ|อันดับ|ครั้ง)\s?ที่\s?)\Z")
 
 
 def _is_ordinal(folded: str, number: ParsedNumber) -> bool:
-    before = _ORDINAL_BEFORE.search(folded, max(0, number.start - 4), number.start)
+    before = _ORDINAL_BEFORE.search(folded, max(0, number.start - 12), number.start)
     return bool(before or _ORDINAL_AFTER.match(folded, number.end))
 
 

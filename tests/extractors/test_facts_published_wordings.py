@@ -127,6 +127,11 @@ def test_an_ordinal_is_no_count(sentence: str, language: str) -> None:
     assert [fact for fact in facts_of([sentence], language) if fact.unit == "count"] == []
 
 
+def test_a_thai_amount_that_stands_at_a_figure_is_no_ordinal() -> None:
+    facts = facts_of(["ปริมาณการลดก๊าซเรือนกระจกอยู่ที่ 1,000 ตันต่อปี"], "th")
+    assert triples(facts) == [("emission_reduction", 1000, "tCO2e/yr")]
+
+
 def test_per_project_is_no_count_of_one() -> None:
     facts = facts_of(["1件当たりの補助額の上限は20億円とする。"], "ja")
     assert triples(facts) == [("subsidy_amount", 2e9, "JPY")]
