@@ -29,6 +29,7 @@ from extractors.numbers import (
     read_tsv,
 )
 from extractors.quantities import (
+    RATE_UNITS,
     Quantity,
     UnitSpec,
     find_quantities,
@@ -439,12 +440,8 @@ def _cumulative() -> re.Pattern[str]:
     return re.compile(_alternation(_cues()["cumulative"]), re.I)
 
 
-# The unit per year of the amounts that have one.
-_RATE_UNITS = {"emission": "tCO2e/yr", "energy": "MWh/yr"}
-
-
 def _unit(quantity: Quantity, per_year: bool) -> str:
-    return _RATE_UNITS.get(quantity.unit_class, quantity.unit) if per_year else quantity.unit
+    return RATE_UNITS.get(quantity.unit_class, quantity.unit) if per_year else quantity.unit
 
 
 def _overlaps_cue(start: int, end: int, cues: Sequence[Cue]) -> bool:
@@ -1075,11 +1072,11 @@ def _bare_cell_draft(row: _Row, index: int, number: ParsedNumber, spec: UnitSpec
     if kind is None:
         return None
     value, precision = scaled(number, spec.factor)
-    per_year = spec.unit_class in _RATE_UNITS and (spec.per_year or column.per_year or row.per_year)
+    per_year = spec.unit_class in RATE_UNITS and (spec.per_year or column.per_year or row.per_year)
     quantity = Quantity(
         number=number,
         value=value,
-        unit=_RATE_UNITS[spec.unit_class] if per_year else spec.unit,
+        unit=RATE_UNITS[spec.unit_class] if per_year else spec.unit,
         unit_class=spec.unit_class,
         start=number.start,
         end=number.end,

@@ -189,6 +189,8 @@ def _qualifier_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
 _LOOKBEHIND = 24  # characters before a number searched for a currency sign or a qualifier
 _FRACTION_AS_SHARE = UnitRule("percent", "%", Decimal(100), "")
 _AMOUNTS = ("emission", "money", "energy")  # classes whose "per <unit>" makes a rate
+# The unit per year of the amounts that have one: tonnes of CO2 and electricity.
+RATE_UNITS = {"emission": "tCO2e/yr", "energy": "MWh/yr"}
 
 
 def _rule_at(match: re.Match[str] | None, rules: list[UnitRule]) -> UnitRule | None:
@@ -298,7 +300,7 @@ def _quantity(folded: str, number: ParsedNumber) -> Quantity | None:
     rule, start, end = found
     per_year = False
     if rule.unit_class in _AMOUNTS and (marker := _per_year_after().match(folded, end)):
-        per_year, end = rule.unit_class in ("emission", "energy"), marker.end()
+        per_year, end = rule.unit_class in RATE_UNITS, marker.end()
     elif rule.unit_class in _AMOUNTS and _per_unit().match(folded, end):
         return None
     value, precision = scaled(number, rule.factor)
@@ -569,8 +571,7 @@ def _label_spec(text: str) -> UnitSpec | None:
     for scale in scales.findall(text):
         factor *= _LABEL_SCALES[scale.lower().rstrip("s")]
     per_year = bool(
-        rule.unit_class in ("emission", "energy")
-        and (_per_year_after().search(text) or per_year_before().search(text))
+        rule.unit_class in RATE_UNITS and (_per_year_after().search(text) or per_year_before().search(text))
     )
     return UnitSpec(rule.unit_class, rule.unit, factor, per_year, rule.context)
 
