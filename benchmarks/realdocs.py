@@ -10,7 +10,8 @@ are ingested with the `jcm` command line into a throw-away data folder, as a use
 Recall: labelled facts (not optional) that a fact of the same kind, value and unit matches. Precision:
 emitted facts that match a labelled fact (optional ones included) of the same kind, value and unit.
 Warnings: labelled inconsistencies found (both values named in one warning about their documents), and
-warnings of severity warning or error about documents labelled clean.
+false ones: warnings of severity warning or error that match no labelled inconsistency. Labelled files
+missing from `--texts` are left out of every count.
 """
 
 from __future__ import annotations
@@ -59,17 +60,21 @@ def _warning_found(label: dict[str, Any], warnings: list[dict[str, Any]]) -> boo
 Record = dict[str, Any]
 
 
-def measure(language: str, labels: Record, facts: list[Record], warnings: list[Record], verbose: bool) -> str:
-    documents = set(labels["sources"])
-    required = [_labelled(entry) for entry in labels["facts"] if not entry.get("optional")]
+def measure(
+    language: str, labels: Record, present: set[str], facts: list[Record], warnings: list[Record],
+    verbose: bool,
+) -> str:
+    documents = set(labels["sources"]) & present
+    required = [_labelled(e) for e in labels["facts"] if not e.get("optional") and e["doc"] in documents]
     every = [_labelled(entry) for entry in labels["facts"]]
     emitted = [_emitted(fact) for fact in facts if fact["document"]["filename"] in documents]
     found = [label for label in required if any(_matches(fact, label) for fact in emitted)]
     right = [fact for fact in emitted if any(_matches(fact, label) for label in every)]
-    serious = [w for w in warnings if w["severity"] in ("warning", "error")]
-    clean = set(labels["clean_docs"])
-    false = [w for w in serious if {d["filename"] for d in w["documents"]} <= clean]
-    true = [label for label in labels["warnings"] if _warning_found(label, serious)]
+    serious = [w for w in warnings if w["severity"] in ("warning", "error")
+               and {d["filename"] for d in w["documents"]} <= documents]
+    labelled = [label for label in labels["warnings"] if set(label["docs"]) <= documents]
+    false = [w for w in serious if not any(_warning_found(label, [w]) for label in labelled)]
+    true = [label for label in labelled if _warning_found(label, serious)]
     if verbose:
         for label in required:
             if label not in found:
@@ -84,7 +89,7 @@ def measure(language: str, labels: Record, facts: list[Record], warnings: list[R
     return (
         f"{language}: {len(documents)} excerpts | recall {len(found)}/{len(required)} = {recall:.2f} | "
         f"precision {len(right)}/{len(emitted)} = {precision:.2f} | "
-        f"warnings {len(true)}/{len(labels['warnings'])} false={len(false)}"
+        f"warnings {len(true)}/{len(labelled)} false={len(false)}"
     )
 
 
@@ -95,6 +100,7 @@ def main() -> None:
     parser.add_argument("--jcm", default=".venv/bin/jcm")
     parser.add_argument("--verbose", action="store_true")
     options = parser.parse_args()
+    present = {path.name for path in options.texts.iterdir()}
     by_language = {path.stem.split("_", 1)[1]: json.loads(path.read_text(encoding="utf-8"))
                    for path in sorted(options.labels.glob("labels_*.json"))}
     with tempfile.TemporaryDirectory() as folder:
@@ -102,9 +108,10 @@ def main() -> None:
         _jcm(options.jcm, data, "ingest", str(options.texts))
         facts = _jcm(options.jcm, data, "facts", "--format", "json")
         warnings = _jcm(options.jcm, data, "warnings", "--format", "json")
-    lines = [measure(name, labels, facts, warnings, options.verbose) for name, labels in by_language.items()]
+    lines = [measure(name, labels, present, facts, warnings, options.verbose)
+             for name, labels in by_language.items()]
     print("\n".join(lines))
-    print(measure("all", _merged(list(by_language.values())), facts, warnings, False))
+    print(measure("all", _merged(list(by_language.values())), present, facts, warnings, False))
 
 
 def _merged(labels: list[dict[str, Any]]) -> dict[str, Any]:

@@ -6,7 +6,7 @@ from collections.abc import Collection, Mapping, Sequence
 
 from checks import arithmetic, counts, credits, crossdoc, cumulative, currency, shares, sums
 from checks.base import Rule
-from checks.projects import DocumentProfile, Signature
+from checks.projects import Decisions, DocumentProfile, Signature
 from corpus.models import Fact, Warning
 
 DOCUMENT_RULES: list[Rule] = [
@@ -43,12 +43,14 @@ def run_cross_document_checks(
     profiles: Mapping[str, DocumentProfile] | None = None,
     involving: Collection[str] | None = None,
     signatures: Mapping[str, Signature] | None = None,
+    decisions: Decisions | None = None,
 ) -> list[Warning]:
     """Rules comparing documents about the same project; `profiles` adds what a document says beyond its
     numbers (title, host country, monitoring period), keyed by document id. With `involving`, only the
     pairs of documents that hold one of those; `signatures`, the project signatures kept with the
-    profiles, spare computing them again from every fact."""
-    return crossdoc.check_across_documents(facts, profiles or {}, involving, signatures)
+    profiles, spare computing them again from every fact; `decisions`, the reviewers' on which documents
+    are one project, outweigh the evidence."""
+    return crossdoc.check_across_documents(facts, profiles or {}, involving, signatures, decisions)
 
 
 __all__ = [

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -14,6 +15,10 @@ RuleCheck = Callable[[Sequence[Fact]], list[Warning]]
 # "10,000" next to 9,600 is a discrepancy, not rounding.
 MAX_EXACT_TOLERANCE = 0.01
 MAX_APPROX_TOLERANCE = 0.05
+# Things counted one by one (credits are issued by the tonne): a small count is not rounded, whatever its
+# trailing zero suggests, so 150 credits against 151 is a discrepancy.
+COUNTED_KINDS = frozenset({"credits_issued", "project_count", "partner_country_count"})
+UNROUNDED_COUNT_BELOW = 1000
 
 
 @dataclass(frozen=True)
@@ -25,9 +30,12 @@ class Rule:
 
 def implied_precision(fact: Fact) -> float:
     """The rounding unit of a stated number: what the text showed, else the value's trailing zeros."""
+    value = abs(fact.value)
+    counted = fact.kind in COUNTED_KINDS and fact.unit != "%" and value == int(value)
+    if counted and value < UNROUNDED_COUNT_BELOW:
+        return 1.0
     if fact.precision:
         return fact.precision
-    value = abs(fact.value)
     if value != int(value) or value == 0:
         return 0.0
     unit = 1.0
@@ -77,3 +85,13 @@ def warning_id(rule: str, documents: Sequence[DocumentRef], kind: str, expected:
 def fmt(value: float) -> str:
     """A number as a reviewer reads it: thousands separators, no float noise."""
     return f"{value:,.0f}" if value == int(value) else f"{value:,.4g}"
+
+
+# The period of an amount stated over N years (a lifetime, a crediting period): an ISO 8601 duration.
+_SPAN = re.compile(r"P(?P<years>[0-9]+(?:\.[0-9]+)?)Y")
+
+
+def span_years(fact: Fact) -> float | None:
+    """The years an amount is stated over ("18,000 t over its 15-year lifetime" -> 15), if it says."""
+    match = _SPAN.fullmatch(fact.period or "")
+    return float(match["years"]) if match else None

@@ -1,9 +1,11 @@
 """Which documents speak about the same project, whatever their language.
 
-A document is reduced to a signature: its host country (from the country gazetteer, or implied by a
-place it names), the methodology ids it cites and the technologies, buildings and places it names (from
-a small table of equivalent words in English, Japanese and Thai). Two documents are the same project
-only when the signatures agree strongly; documents about several projects are never matched.
+A document is reduced to a signature of what it says about its project: host country (from the country
+gazetteer, or implied by a place or a JCM project id it names), JCM project and methodology ids, the
+project's name, its capacity, the technologies, buildings, places and events it names (from a table of
+equivalent words in English, Japanese and Thai) and its year. Two documents are one project only when
+that evidence agrees and nothing contradicts it; each resolution says why. A reviewer's decision, where
+there is one, outweighs the evidence.
 """
 from __future__ import annotations
 
@@ -17,11 +19,15 @@ from functools import cache
 from itertools import combinations
 from pathlib import Path
 
-from corpus.models import DocumentRef, Fact
-from extractors.facts import country_mentions
+from corpus.models import DocumentRef, Fact, ProfileRow, ProjectLink
+from extractors.facts import country_mentions, side_names
 from extractors.numbers import compile_guarded, find_periods, fold
 
-TERMS_FILE = Path(__file__).parent / "data" / "project_terms.tsv"
+DATA = Path(__file__).parent / "data"
+TERMS_FILE = DATA / "project_terms.tsv"
+PROJECT_IDS_FILE = DATA / "project_ids.tsv"
+# Bumped when a signature gains evidence: profiles stored under an older version are computed again.
+PROFILE_VERSION = 2
 _METHODOLOGY = re.compile(r"(?<![A-Za-z])[A-Z]{2}_AM\d{3}(?!\d)")
 _LETTERS = re.compile(r"[^\W\d_]")
 MIN_NAME_LETTERS = 4
@@ -33,23 +39,38 @@ MIN_CONCEPT_OVERLAP = 0.5
 # A project name this long (letters and digits) is one project's, whatever it is about.
 MIN_NAME_CHARACTERS = 16
 _NOT_A_LETTER = re.compile(r"[\W_]+")
+# Capacities as loosely stated as news states them ("a 16 MW plant" for 16.4 MW) are the same plant.
+SAME_CAPACITY = 0.1
+# An issuance of fewer credits than this is too common a figure to tell one project's from another's.
+MIN_ISSUANCE = 50
+# News of one event (the first credits of a country) is of one project within a year of it.
+EVENT_YEARS = 1
+Decisions = Mapping[tuple[str, str], bool]  # (first id, second id) in sorted order -> one project or not
 
 
 @dataclass(frozen=True)
 class DocumentProfile:
-    """What a document says beyond its numbers: its opening text and the monitoring period it covers."""
+    """What a document says beyond its numbers: its opening text, the monitoring period it covers and
+    the year it is of."""
 
     document: DocumentRef
     text: str = ""
     monitoring_period: str | None = None
+    year: int | None = None
 
 
 @dataclass(frozen=True)
 class Signature:
     countries: frozenset[str]
     methodologies: frozenset[str]
-    concepts: frozenset[str]
+    concepts: frozenset[str]  # technologies and buildings
     projects_named: frozenset[str] = field(default_factory=frozenset)
+    places: frozenset[str] = field(default_factory=frozenset)
+    project_ids: frozenset[str] = field(default_factory=frozenset)
+    capacities: frozenset[float] = field(default_factory=frozenset)  # kW
+    events: frozenset[str] = field(default_factory=frozenset)
+    issuances: frozenset[float] = field(default_factory=frozenset)  # tCO2e of credits issued in all
+    year: int | None = None
 
     @property
     def host_country(self) -> str | None:
@@ -57,12 +78,24 @@ class Signature:
 
     @property
     def single_project(self) -> bool:
-        return len(self.projects_named) <= 1 and self.host_country is not None
+        """About one project: one name, one id, at most one host country, and something that tells it."""
+        one = len(self.projects_named) <= 1 and len(self.project_ids) <= 1 and len(self.countries) <= 1
+        return one and bool(identity_keys(self))
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """Whether two documents are one project, and why (what agrees, or what tells them apart)."""
+
+    same: bool
+    reasons: tuple[str, ...]
+    decided_by: str = "evidence"  # or "reviewer"
 
 
 @dataclass(frozen=True)
 class _Concept:
     name: str
+    kind: str  # technology, building, place or event
     pattern: re.Pattern[str]
     country: str | None
     # The case-folded literal start of each of its names: a text holding none of them cannot name the
@@ -74,11 +107,14 @@ class _Concept:
         return any(start in folded for start in self.starts) and self.pattern.search(text) is not None
 
 
+def _rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8") as handle:
+        return list(csv.DictReader((line for line in handle if not line.startswith("#")), delimiter="\t"))
+
+
 @cache
 def _concepts() -> tuple[_Concept, ...]:
-    with TERMS_FILE.open(encoding="utf-8") as handle:
-        rows = csv.DictReader((line for line in handle if not line.startswith("#")), delimiter="\t")
-        return tuple(_concept(row) for row in rows)
+    return tuple(_concept(row) for row in _rows(TERMS_FILE))
 
 
 def _concept(row: dict[str, str]) -> _Concept:
@@ -87,7 +123,15 @@ def _concept(row: dict[str, str]) -> _Concept:
     others = [name for language in ("ja", "th") for name in alternatives(row[language]) if name]
     pattern = compile_guarded("|".join(english + others), re.I)  # the guard skips text no name starts
     starts = tuple(literal_start(name).casefold() for name in names + others)
-    return _Concept(row["concept"], pattern, row.get("country") or None, starts)
+    return _Concept(row["concept"], row["kind"], pattern, row.get("country") or None, starts)
+
+
+@cache
+def _project_ids() -> tuple[re.Pattern[str], dict[str, str]]:
+    """JCM project reference numbers (TH003, MN-002) and the host country each prefix names."""
+    countries = {row["prefix"]: row["country"] for row in _rows(PROJECT_IDS_FILE)}
+    prefixes = "|".join(sorted(countries))
+    return re.compile(rf"(?<![A-Za-z0-9_])({prefixes})-?(\d{{3}})(?![\d_])"), countries
 
 
 def alternatives(pattern: str) -> list[str]:
@@ -120,14 +164,16 @@ def literal_start(name: str) -> str:
     return run
 
 
-def profile_of(document: DocumentRef, texts: Iterable[str], limit: int = 4000) -> DocumentProfile:
+def profile_of(
+    document: DocumentRef, texts: Iterable[str], limit: int = 4000, year: int | None = None
+) -> DocumentProfile:
     """A document's profile from its opening texts (title, host country, monitoring period)."""
     opening = ""
     for text in texts:
         if len(opening) >= limit:
             break
         opening += text + "\n"
-    return DocumentProfile(document, opening, monitoring_period(opening))
+    return DocumentProfile(document, opening, monitoring_period(opening), year)
 
 
 def monitoring_period(text: str) -> str | None:
@@ -144,20 +190,53 @@ def monitoring_period(text: str) -> str | None:
     return None
 
 
+# ---------------------------------------------------------------- signatures
+
+
 def signature(facts: Sequence[Fact], profile: DocumentProfile | None) -> Signature:
     texts = [profile.text if profile else ""] + [f.evidence.text for f in facts]
     text = fold("\n".join(dict.fromkeys(texts)))
     folded = text.casefold()
     named = [c for c in _concepts() if c.named_in(text, folded)]
-    countries = {m.value for m in country_mentions(text)} | {c.country for c in named if c.country}
+    id_pattern, id_countries = _project_ids()
+    ids = {f"{prefix}{number}" for prefix, number in id_pattern.findall(text)}
+    countries = (
+        {m.value for m in country_mentions(text)}
+        | {c.country for c in named if c.country}
+        | {id_countries[i[:2]] for i in ids}
+    )
     known = {m.value for f in facts if f.subject for m in country_mentions(fold(f.subject))}
+    known |= set(side_names())  # the side a share of credits went to names no project
     projects = {f.subject for f in facts if f.subject and f.subject not in known and _is_name(f.subject)}
     return Signature(
         countries=frozenset(countries),
         methodologies=frozenset(_METHODOLOGY.findall(text)),
-        concepts=frozenset(c.name for c in named),
+        concepts=frozenset(c.name for c in named if c.kind in ("technology", "building")),
         projects_named=frozenset(projects),
+        places=frozenset(c.name for c in named if c.kind == "place"),
+        project_ids=frozenset(ids),
+        capacities=frozenset(_capacities(facts)),
+        events=frozenset(c.name for c in named if c.kind == "event"),
+        issuances=frozenset(_issuances(facts)),
+        year=profile.year if profile else None,
     )
+
+
+def _capacities(facts: Sequence[Fact]) -> set[float]:
+    return {
+        f.value for f in facts
+        if f.kind == "capacity" and f.unit == "kW" and not f.is_total and f.qualifier in ("exact", "approx")
+    }
+
+
+def _issuances(facts: Sequence[Fact]) -> set[float]:
+    """Credits issued in all (not one side's share): with its country, what identifies an issuance."""
+    sides = set(side_names())
+    return {
+        f.value for f in facts
+        if f.kind == "credits_issued" and f.unit == "tCO2e" and f.subject not in sides
+        and f.qualifier == "exact" and f.value >= MIN_ISSUANCE
+    }
 
 
 def _is_name(subject: str) -> bool:
@@ -168,21 +247,6 @@ def _is_name(subject: str) -> bool:
     return len(_LETTERS.findall(rest)) >= MIN_NAME_LETTERS
 
 
-def same_project(first: Signature, second: Signature) -> bool:
-    """Conservative: the same single host country, no conflicting methodology, the same things named."""
-    if not (first.single_project and second.single_project) or first.host_country != second.host_country:
-        return False
-    if first.methodologies and second.methodologies and not first.methodologies & second.methodologies:
-        return False
-    if _names(first) & _names(second):  # the same project name, whatever technology it is about
-        return True
-    shared = first.concepts & second.concepts
-    if first.methodologies & second.methodologies and shared:
-        return True
-    union = first.concepts | second.concepts
-    return len(shared) >= MIN_SHARED_CONCEPTS and len(shared) / len(union) >= MIN_CONCEPT_OVERLAP
-
-
 def _names(found: Signature) -> set[str]:
     """The project's names, compared without case, spacing or punctuation; a short name ("Energy
     saving") may be two projects' and names none."""
@@ -190,76 +254,267 @@ def _names(found: Signature) -> set[str]:
     return {name for name in names if len(name) >= MIN_NAME_CHARACTERS}
 
 
-def project_pairs(
-    signatures: Mapping[str, Signature], involving: Collection[str] | None = None
-) -> list[tuple[str, str]]:
-    """Pairs of documents (ids in sorted order) that speak about the same single project; with
-    `involving`, only the pairs with at least one of those documents."""
-    by_country: dict[str, list[str]] = defaultdict(list)
+def identity_keys(found: Signature) -> frozenset[str]:
+    """What another document must share with this one to be a candidate for the same project: its host
+    country, JCM project id or name. A document with none of them is paired by a reviewer only."""
+    keys = {f"country:{c}" for c in found.countries if len(found.countries) == 1}
+    keys |= {f"id:{i}" for i in found.project_ids} | {f"name:{n}" for n in _names(found)}
+    return frozenset(keys)
+
+
+# ---------------------------------------------------------------- resolution
+
+
+def resolve(first: Signature, second: Signature) -> Resolution:
+    """Whether two documents speak about one project: only when their evidence agrees and nothing
+    contradicts it. A shared project id or name outweighs a different site or capacity, which then
+    is an inconsistency to warn about rather than another project."""
+    if not (first.single_project and second.single_project):
+        return Resolution(False, ("a document speaks about several projects",))
+    conflicts = _conflicts(first, second)
+    if conflicts:
+        return Resolution(False, conflicts)
+    identifiers = _identifiers(first, second)
+    if identifiers:
+        return Resolution(True, identifiers + _agreements(first, second))
+    apart = _site_conflicts(first, second)
+    if apart:
+        return Resolution(False, apart)
+    if not (first.host_country and second.host_country):
+        return Resolution(False, ("no shared project id or name, and a host country is not stated",))
+    agreements = _agreements(first, second)
+    if _enough(first, second):
+        return Resolution(True, agreements)
+    return Resolution(False, ("too little in common: " + ("; ".join(agreements) or "nothing"),))
+
+
+def _conflicts(first: Signature, second: Signature) -> tuple[str, ...]:
+    found = []
+    if first.host_country and second.host_country and first.host_country != second.host_country:
+        found.append(f"different host countries: {first.host_country}, {second.host_country}")
+    for label, one, other in (
+        ("JCM project ids", first.project_ids, second.project_ids),
+        ("methodologies", first.methodologies, second.methodologies),
+    ):
+        if one and other and not one & other:
+            found.append(f"different {label}: {_listed(one)}; {_listed(other)}")
+    return tuple(found)
+
+
+def _identifiers(first: Signature, second: Signature) -> tuple[str, ...]:
+    found = []
+    if first.project_ids & second.project_ids:
+        found.append(f"same JCM project id: {_listed(first.project_ids & second.project_ids)}")
+    if _names(first) & _names(second):
+        common = _names(second)
+        shared = sorted(n for n in first.projects_named if _NOT_A_LETTER.sub("", n.casefold()) in common)
+        found.append(f"same project name: {shared[0] if shared else _listed(_names(first) & _names(second))}")
+    return tuple(found)
+
+
+def _site_conflicts(first: Signature, second: Signature) -> tuple[str, ...]:
+    """Another site, capacity or technology: the same company and technology elsewhere is another
+    project, and so is another technology in the same country."""
+    found = []
+    one, other = _technologies(first.concepts), _technologies(second.concepts)
+    if one and other and not one & other:
+        found.append(f"different technologies: {_listed(one)}; {_listed(other)}")
+    if first.places and second.places and not first.places & second.places:
+        found.append(f"different sites: {_listed(first.places)}; {_listed(second.places)}")
+    if first.capacities and second.capacities and not _capacity_in_common(first, second):
+        found.append(
+            f"different capacities: {_listed(_kw(first.capacities))}; {_listed(_kw(second.capacities))}"
+        )
+    return tuple(found)
+
+
+def _capacity_in_common(first: Signature, second: Signature) -> bool:
+    return any(
+        abs(one - other) <= SAME_CAPACITY * max(one, other)
+        for one in first.capacities for other in second.capacities
+    )
+
+
+def _agreements(first: Signature, second: Signature) -> tuple[str, ...]:
+    found = []
+    if first.host_country and first.host_country == second.host_country:
+        found.append(f"same host country: {first.host_country}")
+    for label, one, other in (
+        ("methodology", first.methodologies, second.methodologies),
+        ("site", first.places, second.places),
+        ("technology or building", first.concepts, second.concepts),
+        ("event", first.events, second.events),
+    ):
+        if one & other:
+            found.append(f"same {label}: {_listed(one & other)}")
+    if _capacity_in_common(first, second):
+        found.append("same capacity")
+    issued = first.issuances & second.issuances
+    if issued:
+        found.append(f"same credit issuance: {_listed(f'{v:,.0f} tCO2e' for v in issued)}")
+    return tuple(found)
+
+
+def _enough(first: Signature, second: Signature) -> bool:
+    """In one host country: a shared methodology or site with a shared technology or building, an event
+    of the same year with a shared technology, the same credit issuance, or most of what both name."""
+    things = first.concepts & second.concepts
+    if things and (first.methodologies & second.methodologies or first.places & second.places):
+        return True
+    if _technologies(things) and first.events & second.events and _close_years(first, second):
+        return True
+    if first.issuances & second.issuances:
+        return True
+    shared = (first.concepts | first.places) & (second.concepts | second.places)
+    union = first.concepts | first.places | second.concepts | second.places
+    return len(shared) >= MIN_SHARED_CONCEPTS and len(shared) / len(union) >= MIN_CONCEPT_OVERLAP
+
+
+def _technologies(concepts: Iterable[str]) -> set[str]:
+    kinds = {c.name: c.kind for c in _concepts()}
+    return {name for name in concepts if kinds.get(name) == "technology"}
+
+
+def _close_years(first: Signature, second: Signature) -> bool:
+    return first.year is None or second.year is None or abs(first.year - second.year) <= EVENT_YEARS
+
+
+def _listed(values: Iterable[object]) -> str:
+    return ", ".join(sorted(str(v) for v in values))
+
+
+def _kw(values: Iterable[float]) -> list[str]:
+    return [f"{v:,.0f} kW" for v in values]
+
+
+def same_project(first: Signature, second: Signature) -> bool:
+    return resolve(first, second).same
+
+
+# ---------------------------------------------------------------- pairs and groups
+
+
+def decided(first: str, second: str, decisions: Decisions) -> Resolution | None:
+    """A reviewer's decision on the pair, if there is one."""
+    same = decisions.get((min(first, second), max(first, second)))
+    if same is None:
+        return None
+    return Resolution(same, ("a reviewer linked them" if same else "a reviewer separated them",), "reviewer")
+
+
+def resolve_pair(
+    first: str, second: str, signatures: Mapping[str, Signature], decisions: Decisions
+) -> Resolution:
+    return decided(first, second, decisions) or resolve(signatures[first], signatures[second])
+
+
+def candidate_pairs(
+    signatures: Mapping[str, Signature], decisions: Decisions, involving: Collection[str] | None = None
+) -> set[tuple[str, str]]:
+    """Pairs (ids in sorted order) that share an identity key or a reviewer's decision; with
+    `involving`, only those holding one of these documents."""
+    by_key: dict[str, list[str]] = defaultdict(list)
     for document_id, found in sorted(signatures.items()):
-        if found.single_project and found.host_country:
-            by_country[found.host_country].append(document_id)
-    return [
-        (first, second)
-        for group in by_country.values()
-        for first, second in (combinations(group, 2) if involving is None else _pairs_with(group, involving))
-        if same_project(signatures[first], signatures[second])
-    ]
+        if found.single_project:
+            for key in identity_keys(found):
+                by_key[key].append(document_id)
+    pairs = {pair for group in by_key.values() for pair in _pairs_in(group, involving)}
+    pairs |= {(a, b) for a, b in decisions if a in signatures and b in signatures}
+    if involving is not None:
+        pairs = {(a, b) for a, b in pairs if a in involving or b in involving}
+    return pairs
 
 
-def _pairs_with(group: list[str], involving: Collection[str]) -> list[tuple[str, str]]:
-    """The pairs of a group that hold one of `involving`: as many as the group is long, not its square."""
+def _pairs_in(group: list[str], involving: Collection[str] | None) -> Iterable[tuple[str, str]]:
+    """The pairs of a group, or those holding one of `involving`: as many as the group is long, not its
+    square."""
+    if involving is None:
+        return combinations(group, 2)
     members = set(group)
-    found = {
+    return {
         (min(one, other), max(one, other))
         for one in involving if one in members
         for other in group if other != one
     }
-    return sorted(found)
 
 
-def stored_profile(profile: DocumentProfile, facts: Sequence[Fact]) -> tuple[str | None, str]:
-    """What is kept of a document for the checks across documents: the host country within which it can
-    be paired with others (None: a document without facts, or about several projects, never is), and its
-    profile and signature (as `dump_profile` writes them)."""
+def project_pairs(
+    signatures: Mapping[str, Signature],
+    involving: Collection[str] | None = None,
+    decisions: Decisions | None = None,
+) -> list[tuple[str, str]]:
+    """Pairs of documents (ids in sorted order) that speak about the same single project, by the
+    evidence or a reviewer's decision; with `involving`, only the pairs with one of those documents."""
+    decisions = decisions or {}
+    return sorted(
+        (first, second)
+        for first, second in candidate_pairs(signatures, decisions, involving)
+        if resolve_pair(first, second, signatures, decisions).same
+    )
+
+
+def group_projects(
+    signatures: Mapping[str, Signature], decisions: Decisions | None = None
+) -> list[tuple[list[str], list[ProjectLink]]]:
+    """Documents grouped by project, each group with the links that joined it and their reasons: the
+    reviewers' links first, then the evidence's, never joining documents a reviewer separated. A
+    single-project document that matches no other is a project of its own."""
+    decisions = decisions or {}
+    members = {d: {d} for d, found in signatures.items() if found.single_project}
+    members |= {d: {d} for pair in decisions for d in pair if d in signatures}
+    apart = {pair for pair, same in decisions.items() if not same}
+    links: list[ProjectLink] = []
+    reviewed = sorted(p for p, same in decisions.items() if same and p[0] in members and p[1] in members)
+    for first, second in reviewed + project_pairs(signatures, None, decisions):
+        if members[first] is members[second] or _separated(members[first], members[second], apart):
+            continue
+        resolution = resolve_pair(first, second, signatures, decisions)
+        links.append(ProjectLink(documents=[first, second], decided_by=resolution.decided_by,
+                                 reasons=list(resolution.reasons)))
+        joined = members[first] | members[second]
+        for document_id in joined:
+            members[document_id] = joined
+    groups = {min(group): sorted(group) for group in members.values()}
+    ordered = [group for _, group in sorted(groups.items())]
+    return [(group, [link for link in links if link.documents[0] in group]) for group in ordered]
+
+
+def _separated(one: set[str], other: set[str], apart: set[tuple[str, str]]) -> bool:
+    return any((min(a, b), max(a, b)) in apart for a in one for b in other)
+
+
+# ---------------------------------------------------------------- storage
+
+
+def stored_profile(profile: DocumentProfile, facts: Sequence[Fact]) -> ProfileRow:
+    """What is kept of a document for the checks across documents: its host country, the keys by which
+    other documents about its project are found (none for a document without facts, or about several
+    projects) and its profile and signature (as `dump_profile` writes them)."""
     found = signature(sorted(facts, key=lambda f: f.evidence.start), profile)
-    host = found.host_country if facts and found.single_project else None
-    return host, dump_profile(profile, found)
+    keys = tuple(sorted(identity_keys(found))) if facts and found.single_project else ()
+    return ProfileRow(found.host_country, dump_profile(profile, found), keys)
 
 
 def dump_profile(profile: DocumentProfile, found: Signature) -> str:
     """A document's profile and signature as stored beside it: both depend on that document only."""
     return json.dumps({
+        "version": PROFILE_VERSION,
         "text": profile.text,
         "monitoring_period": profile.monitoring_period,
-        "countries": sorted(found.countries),
-        "methodologies": sorted(found.methodologies),
-        "concepts": sorted(found.concepts),
-        "projects_named": sorted(found.projects_named),
+        "year": profile.year,
+        **{name: sorted(getattr(found, name)) for name in _SET_FIELDS},
     }, ensure_ascii=False)
+
+
+_SET_FIELDS = (
+    "countries", "methodologies", "concepts", "projects_named", "places", "project_ids", "capacities",
+    "events", "issuances",
+)
 
 
 def load_profile(document: DocumentRef, stored: str) -> tuple[DocumentProfile, Signature]:
     data = json.loads(stored)
-    fields = ("countries", "methodologies", "concepts", "projects_named")
-    found = Signature(*(frozenset(data[field]) for field in fields))
-    return DocumentProfile(document, data["text"], data["monitoring_period"]), found
-
-
-def group_projects(signatures: Mapping[str, Signature]) -> list[list[str]]:
-    """Documents grouped by project: the same-project pairs joined; a single-project document that
-    matches no other is a project of its own. Documents about several projects belong to none."""
-    parent = {d: d for d, found in signatures.items() if found.single_project}
-
-    def root(document_id: str) -> str:
-        while parent[document_id] != document_id:
-            parent[document_id] = parent[parent[document_id]]
-            document_id = parent[document_id]
-        return document_id
-
-    for first, second in project_pairs(signatures):
-        parent[max(root(first), root(second))] = min(root(first), root(second))
-    groups: dict[str, list[str]] = defaultdict(list)
-    for document_id in sorted(parent):
-        groups[root(document_id)].append(document_id)
-    return sorted(groups.values())
+    year = data.get("year")
+    sets = {name: frozenset(data.get(name, ())) for name in _SET_FIELDS}
+    found = Signature(**sets, year=year)  # type: ignore[arg-type]
+    return DocumentProfile(document, data["text"], data["monitoring_period"], year), found

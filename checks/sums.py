@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from checks.base import Rule, fmt, make_warning, tolerance
+from checks.base import Rule, fmt, make_warning, span_years, tolerance
 from corpus.models import Fact, Warning
 
 NAME = "sum_of_parts"
@@ -12,7 +12,8 @@ NAME = "sum_of_parts"
 def parts_of(total: Fact, facts: Sequence[Fact]) -> list[Fact]:
     """The facts of the same kind and unit stated after the previous such total and before this one; for
     counts, only those of the total's own sentence: a document counts projects in many contexts ("12
-    selected in 2023", "250 since 2013") that no total adds up."""
+    selected in 2023", "250 since 2013") that no total adds up; for a total over the years of a lifetime
+    or crediting period, only amounts over years of their own, not those of a year or a monitoring period."""
     same = [
         f
         for f in facts
@@ -20,6 +21,7 @@ def parts_of(total: Fact, facts: Sequence[Fact]) -> list[Fact]:
         and f.unit == total.unit
         and f.evidence.start < total.evidence.start
         and (total.unit != "count" or _same_sentence(f, total))
+        and (span_years(total) is None or span_years(f) is not None)
     ]
     earlier_totals = [f.evidence.start for f in same if f.is_total]
     since = max(earlier_totals, default=-1)
@@ -45,7 +47,8 @@ def _distinct(parts: list[Fact]) -> list[Fact]:
 
 def check_sums(facts: Sequence[Fact]) -> list[Warning]:
     warnings = []
-    for total in (f for f in facts if f.is_total):
+    # A bound ("a minimum of 21 MWp", "up to 100") states no sum to check the items against.
+    for total in (f for f in facts if f.is_total and f.qualifier in ("exact", "approx")):
         parts = parts_of(total, facts)
         if len(parts) < 2:
             continue

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Literal, NamedTuple
 
 from pydantic import BaseModel, Field, StringConstraints, field_validator
 
@@ -139,7 +139,8 @@ class Fact(BaseModel):
     period: str | None = Field(
         default=None,
         description="the period the number covers: a year (2023), a month (2023-04), a date or a range "
-        "of them separated by / (2023-04-01/2024-03-31)",
+        "of them separated by / (2023-04-01/2024-03-31), or the years of a lifetime or crediting period an "
+        "amount is stated over, as an ISO 8601 duration (P15Y)",
         examples=["2023-04-01/2024-03-31"],
     )
     language: Language = Field(default="und", description="language of the evidence: th, en, ja or und")
@@ -291,3 +292,74 @@ class Job(BaseModel):
                                examples=["interrupted"])
     created_at: datetime = Field(description="when it was uploaded")
     updated_at: datetime = Field(description="when its status last changed")
+
+
+# ---------------------------------------------------------------- projects
+
+
+class ProfileRow(NamedTuple):
+    """What is kept of a document for the checks across documents: its host country, the keys by which
+    documents about the same project are found, and its profile and project signature as JSON."""
+
+    host_country: str | None
+    data: str
+    keys: tuple[str, ...] = ()
+
+
+class ProjectLink(BaseModel):
+    """Two documents joined into one project, by the evidence they share or by a reviewer."""
+
+    documents: list[str] = Field(
+        description="the two document ids", examples=[["3f2a9c0d51e7b846", "9b1e0c2d4f6a8357"]]
+    )
+    decided_by: Literal["evidence", "reviewer"] = Field(description="who joined them", examples=["evidence"])
+    reasons: list[str] = Field(
+        description="what agrees (or the reviewer's decision)",
+        examples=[["same JCM project id: MN003", "same host country: Mongolia"]],
+    )
+
+
+class ProjectDecision(BaseModel):
+    """A reviewer's decision that two documents are, or are not, about one project: it outweighs the
+    evidence and outlives re-ingestion."""
+
+    documents: list[str] = Field(
+        min_length=2, max_length=2, description="the two document ids, in sorted order"
+    )
+    same: bool = Field(description="true: one project; false: different projects")
+    note: str | None = Field(
+        default=None, max_length=2000, description="why", examples=["same plant, renamed"]
+    )
+    decided_at: datetime | None = Field(default=None, description="when it was decided")
+
+
+class ProjectDocument(BaseModel):
+    document: DocumentRef = Field(description="a document about the project")
+    doc_type: str | None = Field(default=None, description="its type", examples=["pdd"])
+    year: int | None = Field(default=None, description="its year", examples=[2023])
+    facts: list[Fact] = Field(description="the facts this document states")
+
+
+class Project(BaseModel):
+    """One project as the documents about it describe it, whatever their language."""
+
+    id: str = Field(description="stable while the same documents describe it", examples=["p-1d9e0c27a4b1"])
+    name: str | None = Field(
+        default=None,
+        description="the name the documents give it most often",
+        examples=["Installation of heat pumps at a hospital in Ulaanbaatar"],
+    )
+    country: str | None = Field(default=None, description="host country", examples=["Mongolia"])
+    methodologies: list[str] = Field(default=[], description="methodology ids cited", examples=[["MN_AM003"]])
+    concepts: list[str] = Field(
+        default=[], description="technologies and buildings named", examples=[["heat_pump", "hospital"]]
+    )
+    places: list[str] = Field(
+        default=[], description="provinces and cities named", examples=[["ulaanbaatar"]]
+    )
+    project_ids: list[str] = Field(default=[], description="JCM project ids cited", examples=[["MN003"]])
+    documents: list[ProjectDocument] = Field(description="the documents, each with its facts")
+    links: list[ProjectLink] = Field(
+        default=[],
+        description="why its documents are one project: each pair that joined them, with its reasons",
+    )

@@ -13,7 +13,17 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from corpus.models import Block, Document, DocumentRef, Fact, Job, PageInfo, Warning
+from corpus.models import (
+    Block,
+    Document,
+    DocumentRef,
+    Fact,
+    Job,
+    PageInfo,
+    ProfileRow,
+    ProjectDecision,
+    Warning,
+)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
@@ -76,6 +86,22 @@ CREATE TABLE IF NOT EXISTS profiles (
     data TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS profiles_country ON profiles(host_country);
+-- The keys by which documents about the same project find each other (host country, JCM project id,
+-- project name): a changed document is compared only with those sharing one of its keys.
+CREATE TABLE IF NOT EXISTS profile_keys (
+    document_id TEXT NOT NULL,
+    key TEXT NOT NULL,
+    PRIMARY KEY (document_id, key)
+);
+CREATE INDEX IF NOT EXISTS profile_keys_key ON profile_keys(key);
+-- Reviewers' decisions that two documents are, or are not, one project. Keyed by document ids, which a
+-- file keeps across versions: a decision outlives re-ingestion.
+CREATE TABLE IF NOT EXISTS project_decisions (
+    first_id TEXT NOT NULL,
+    second_id TEXT NOT NULL,
+    data TEXT NOT NULL,
+    PRIMARY KEY (first_id, second_id)
+);
 -- Documents whose warnings and search index entries may lag behind their rows here: marked in the
 -- transaction that changes them, cleared once the index holds them, so an interrupted run is finished
 -- by the next one.
@@ -121,7 +147,7 @@ CONFIDENTIAL_WARNINGS = (
 # are extracted, it crosses from a worker to the catalog as strings, far cheaper to pickle than models.
 FactRow = tuple[str, str, str, float, str]
 Flags = tuple[set[str], set[str]]  # documents with warnings, and with warnings a public viewer may see
-DOCUMENT_TABLES = ("pages", "blocks", "facts", "profiles")
+DOCUMENT_TABLES = ("pages", "blocks", "facts", "profiles", "profile_keys")
 _STATUS = "json_extract(d.data, '$.status')"
 ORPHAN_QUERIES = {
     **{
@@ -253,7 +279,7 @@ class Catalog:
         pages: Sequence[PageInfo],
         blocks: Sequence[Block],
         facts: Sequence[FactRow],
-        profile: tuple[str | None, str] | None = None,
+        profile: ProfileRow | None = None,
         warnings: Sequence[Warning] = (),
     ) -> None:
         """Replace everything known about the document in one transaction: all of it or none of it.
@@ -287,7 +313,7 @@ class Catalog:
             rows = ((document.id, *row) for row in facts)
             db.executemany("INSERT OR REPLACE INTO facts VALUES (?, ?, ?, ?, ?, ?)", rows)
             if profile is not None:
-                db.execute("INSERT INTO profiles VALUES (?, ?, ?)", (document.id, *profile))
+                _insert_profile(db, document.id, profile)
             _insert_warnings(db, warnings)
             _mark_flag_changes(db, flags_before)
 
@@ -458,39 +484,67 @@ class Catalog:
 
     # profiles --------------------------------------------------------------
 
-    def save_profile(self, document_id: str, host_country: str | None, data: str) -> None:
-        """Keep a document's profile (replaced, with its other rows, when the document changes); a
-        document removed meanwhile gets none."""
+    def save_profile(self, document_id: str, profile: ProfileRow) -> None:
+        """Keep a document's profile and keys (replaced, with its other rows, when the document changes);
+        a document removed meanwhile gets none."""
         with self._transaction() as db:
-            db.execute(
-                "INSERT OR REPLACE INTO profiles SELECT ?, ?, ? "
-                "WHERE EXISTS (SELECT 1 FROM documents WHERE id = ?)",
-                (document_id, host_country, data, document_id),
-            )
+            if db.execute("SELECT 1 FROM documents WHERE id = ?", (document_id,)).fetchone():
+                _insert_profile(db, document_id, profile)
 
     def profiles(
-        self, document_ids: Iterable[str] = (), *, host_countries: Iterable[str] = ()
+        self, document_ids: Iterable[str] = (), *, keys: Iterable[str] = ()
     ) -> dict[str, tuple[DocumentRef, str | None, str]]:
         """The stored profiles (document, host country, profile) of these documents and of every document
-        about one of these host countries."""
-        ids, countries = list(dict.fromkeys(document_ids)), list(dict.fromkeys(host_countries))
+        holding one of these keys."""
+        ids, wanted = list(dict.fromkeys(document_ids)), list(dict.fromkeys(keys))
         sql = (
             "SELECT d.id, d.filename, p.host_country, p.data FROM profiles p "
             "JOIN documents d ON d.id = p.document_id "
-            f"WHERE p.document_id IN ({_marks(ids)}) OR p.host_country IN ({_marks(countries)})"
+            f"WHERE p.document_id IN ({_marks(ids)}) OR p.document_id IN "
+            f"(SELECT document_id FROM profile_keys WHERE key IN ({_marks(wanted)}))"
         )
         with self._connect() as db:
-            rows = db.execute(sql, (*ids, *countries)).fetchall()
+            rows = db.execute(sql, (*ids, *wanted)).fetchall()
         return {r[0]: (DocumentRef(id=r[0], filename=r[1]), r[2], r[3]) for r in rows}
 
-    def documents_without_profile(self) -> list[str]:
-        """Ingested documents without a stored profile: new ones, or all in a catalog older than profiles."""
+    def profile_keys(self, document_ids: Iterable[str]) -> set[str]:
+        ids = list(dict.fromkeys(document_ids))
+        sql = f"SELECT DISTINCT key FROM profile_keys WHERE document_id IN ({_marks(ids)})"
+        with self._connect() as db:
+            return {r[0] for r in db.execute(sql, ids)}
+
+    def documents_without_profile(self, version: int) -> list[str]:
+        """Ingested documents without a profile of this version: new ones, or all in an older catalog."""
         sql = (
-            f"SELECT d.id FROM documents d WHERE {_STATUS} = 'ingested' "
-            "AND NOT EXISTS (SELECT 1 FROM profiles p WHERE p.document_id = d.id) ORDER BY d.id"
+            f"SELECT d.id FROM documents d WHERE {_STATUS} = 'ingested' AND NOT EXISTS (SELECT 1 FROM "
+            "profiles p WHERE p.document_id = d.id AND json_extract(p.data, '$.version') = ?) ORDER BY d.id"
         )
         with self._connect() as db:
-            return [r[0] for r in db.execute(sql)]
+            return [r[0] for r in db.execute(sql, (version,))]
+
+    # project decisions -----------------------------------------------------
+
+    def save_decision(self, decision: ProjectDecision) -> None:
+        first, second = sorted(decision.documents)
+        with self._transaction() as db:
+            db.execute("INSERT OR REPLACE INTO project_decisions VALUES (?, ?, ?)",
+                       (first, second, decision.model_dump_json()))
+
+    def delete_decision(self, first: str, second: str) -> bool:
+        with self._transaction() as db:
+            pair = sorted((first, second))
+            sql = "DELETE FROM project_decisions WHERE first_id = ? AND second_id = ?"
+            return db.execute(sql, pair).rowcount > 0
+
+    def decisions(self, *, include_confidential: bool) -> list[ProjectDecision]:
+        """The reviewers' decisions; without include_confidential, none that involves a confidential
+        document."""
+        sql = "SELECT data FROM project_decisions"
+        if not include_confidential:
+            sql += f" WHERE first_id IN ({PUBLIC_DOCUMENTS}) AND second_id IN ({PUBLIC_DOCUMENTS})"
+        with self._connect() as db:
+            rows = db.execute(sql + " ORDER BY first_id, second_id").fetchall()
+        return [ProjectDecision.model_validate_json(r[0]) for r in rows]
 
     # warnings --------------------------------------------------------------
 
@@ -610,6 +664,13 @@ class Catalog:
         with self._connect() as db:
             rows = db.execute(f"SELECT data FROM jobs {where} ORDER BY created_at, id", params).fetchall()
         return [Job.model_validate_json(r[0]) for r in rows]
+
+
+def _insert_profile(db: sqlite3.Connection, document_id: str, profile: ProfileRow) -> None:
+    row = (document_id, profile.host_country, profile.data)
+    db.execute("INSERT OR REPLACE INTO profiles VALUES (?, ?, ?)", row)
+    db.execute("DELETE FROM profile_keys WHERE document_id = ?", (document_id,))
+    db.executemany("INSERT INTO profile_keys VALUES (?, ?)", ((document_id, key) for key in profile.keys))
 
 
 def _migrate(db: sqlite3.Connection) -> None:

@@ -33,6 +33,7 @@ from extractors.quantities import (
     Quantity,
     UnitSpec,
     find_quantities,
+    list_gap,
     parse_unit_label,
     per_year_before,
     qualifier_around,
@@ -156,7 +157,8 @@ def _credit_sides() -> re.Pattern[str]:
     return compile_guarded(_alternation(groups), re.I)
 
 
-def _side_names() -> list[str]:
+def side_names() -> list[str]:
+    """The sides issued credits go to ("Japan", "partner country"), as facts name them in `subject`."""
     return [side for side in _cues()["credit_sides"] if not side.startswith("_")]
 
 
@@ -416,22 +418,71 @@ def _kind(scope: _Scope, quantity: Quantity) -> str | None:
     )
 
 
+def _clause_kinds(scope: _Scope) -> list[str | None]:
+    """The kind of each quantity of a clause; an amount no cue names shares that of the next amount of
+    its unit when no cue stands between them: the items of one list whose cue comes after the last of
+    them ("A事業で1,000トン、B事業で2,000トンを削減", "1,000 t and 2,000 t of reductions")."""
+    kinds = [_kind(scope, quantity) for quantity in scope.quantities]
+    for index in range(len(kinds) - 2, -1, -1):  # back to front: a kind passes along a whole list
+        quantity = scope.quantities[index]
+        # Only a fallback kind is shared over: no kind may mean a cue said "no JCM fact" (a loan).
+        if quantity.topic or kinds[index] is None or kinds[index] != _fallback_kind(quantity.unit_class):
+            continue
+        later = range(index + 1, len(kinds))
+        following = next((j for j in later if scope.quantities[j].unit_class == quantity.unit_class), None)
+        if (
+            following is not None
+            and kinds[following] not in (None, kinds[index])
+            and not _naming_cue_between(scope, quantity, scope.quantities[following])
+        ):
+            kinds[index] = kinds[following]
+    return kinds
+
+
+def _naming_cue_between(scope: _Scope, first: Quantity, second: Quantity) -> bool:
+    return any(
+        _kind_for(cue.topic, first.unit_class)
+        for cue in scope.cues
+        if first.end <= cue.start and cue.end <= second.start
+    )
+
+
 def _has_context(unit_context: str, topics: frozenset[str] | Sequence[str]) -> bool:
     """Bare "tons" count as CO2 only in a clause about emissions."""
     return unit_context != "emission" or bool(set(topics) & set(_cues()["emission_context_topics"]))
 
 
-def _per_year(scope: _Scope, quantity: Quantity) -> bool:
-    """A per-year unit, or a per-year word before the number in its clause: "annual reduction of 300 t"."""
+def _per_year(scope: _Scope, quantity: Quantity, through_lists: bool = True) -> bool:
+    """A per-year unit, or a per-year word before the number in its clause: "annual reduction of 300 t";
+    `through_lists`, also one before the first item of its list: "年間1,000トン、2,000トン"."""
     if quantity.per_year:
         return True
     low = max(scope.start, quantity.start - _WINDOW)
-    markers = list(per_year_before().finditer(scope.folded, low, quantity.start))
+    markers = [
+        marker
+        for marker in per_year_before().finditer(scope.folded, low, quantity.start)
+        if not _inside_other(scope, quantity, marker.start())
+    ]
     if not markers:
         return False
-    between = _within(scope.quantities, markers[-1].end(), quantity.start)
+    marked = _within(scope.quantities, markers[-1].end(), quantity.start)
+    between = [other for other in marked if other is not quantity]
     cumulative = _cumulative().search(scope.folded, markers[-1].end(), quantity.start)
-    return not cumulative and not [other for other in between if other is not quantity]
+    return not cumulative and (not between or (through_lists and _one_list(scope, [*between, quantity])))
+
+
+def _one_list(scope: _Scope, quantities: Sequence[Quantity]) -> bool:
+    """Quantities of one unit with nothing but commas and list words between them."""
+    return all(
+        first.unit_class == second.unit_class and list_gap().fullmatch(scope.folded, first.end, second.start)
+        for first, second in zip(quantities, quantities[1:], strict=False)
+    )
+
+
+def _inside_other(scope: _Scope, quantity: Quantity, position: int) -> bool:
+    """ "1,200 tCO2e per year, or 18,000 tCO2e over its lifetime": a per-year word that ends another
+    quantity is that one's unit, not a word before this one."""
+    return any(other.start <= position < other.end for other in scope.quantities if other is not quantity)
 
 
 @cache
@@ -458,6 +509,16 @@ def _names_a_kind(folded: str, end: int, cues: Sequence[Cue]) -> bool:
     return any(cue.start == gap_end and cue.topic in _KIND_NAMING_TOPICS for cue in cues)
 
 
+_DIGIT = re.compile(r"\d")
+
+
+def _totals_another_number(folded: str, start: int, limit: int, quantities: Sequence[Quantity]) -> bool:
+    """Whether the first number after a total word is no quantity of ours ("合計約15カ月分" totals months):
+    the word is about that number, not the amount after it."""
+    digit = _DIGIT.search(folded, start, limit)
+    return digit is not None and not any(q.start <= digit.start() < q.end for q in quantities)
+
+
 def _totals(
     folded: str, segments: Sequence[_Segment], quantities: Sequence[Quantity], cues: Sequence[Cue]
 ) -> set[int]:
@@ -470,6 +531,8 @@ def _totals(
             continue
         clause_end = next(segment.end for segment in segments if segment.end > match.start())
         limit = min(clause_end, match.end() + _WINDOW)
+        if _totals_another_number(folded, match.end(), limit, quantities):
+            continue
         following = [i for i, quantity in enumerate(quantities) if match.end() <= quantity.start < limit]
         amounts = [i for i in following if quantities[i].unit_class != "count"]
         counts = [i for i in following if quantities[i].unit_class == "count"]
@@ -479,6 +542,117 @@ def _totals(
         if suffix and not _overlaps_cue(suffix.start(), suffix.end(), cues):
             marked.add(index)
     return marked
+
+
+# --- spans: amounts stated over an N-year lifetime, useful life or crediting period -------------
+
+
+class _Span(NamedTuple):
+    """ "over its 15-year lifetime", "法定耐用年数17年間で": where it is stated, its years, and whether an
+    'over' word states it (else only its name or a weak word does: "อายุโครงการ 15 ปี", "for 10 years")."""
+
+    start: int
+    end: int
+    years: float
+    stated_over: bool
+
+
+class _Years(NamedTuple):
+    """A number of years a clause states: a duration ("15-year", "17年間") or a bare "15年" after a span's
+    name."""
+
+    start: int
+    end: int
+    value: float
+
+
+@cache
+def _span_patterns() -> dict[str, re.Pattern[str]]:
+    spans = _cues()["spans"]
+    names, over = _english_aware(spans["names"]), _english_aware(spans["over"])
+    joins, determiners = _alternation(spans["name_joins"]), _alternation(spans["determiners"])
+    named = rf"(?:{names})\s*(?:(?:{joins})\s*)?"
+    weak = rf"(?:{_english_aware(spans['over_weak'])})\s*(?:(?:{determiners})\s+)*"
+    of_the = rf"(?:(?:of|の)\s*(?:(?:{determiners})\s+)*)?"
+    year_words = _alternation(spans["named_year_words"])
+    return {
+        "over_before": compile_guarded(rf"(?:{over})\s*(?:(?:{determiners})\s+)*(?:{named})?\Z", re.I),
+        "name_before": compile_guarded(rf"(?:{named}|{weak})\Z", re.I),
+        "name_after": re.compile(rf"[\s)）]*{of_the}(?:{names})", re.I),
+        "over_after": re.compile(rf"[\s)）]*(?:{_english_aware(spans['over_after'])})", re.I),
+        "not_span": re.compile(rf"[\s)）]*(?:{_alternation(spans['not_spans'])})", re.I),
+        "named_years": compile_guarded(rf"{named}(?P<n>[0-9]+(?:\.[0-9]+)?)\s*(?:{year_words})", re.I),
+    }
+
+
+def _stated_years(scope: _Scope) -> list[_Years]:
+    """Durations, and the bare years a span's name states: "耐用年数は15年" (a bare 15年 elsewhere may be
+    a year of an era, 平成15年)."""
+    years = [_Years(q.start, q.end, q.value) for q in scope.quantities if q.unit_class == "duration"]
+    for match in _span_patterns()["named_years"].finditer(scope.folded, scope.start, scope.end):
+        if not any(other.start <= match.start("n") < other.end for other in years):
+            years.append(_Years(match.start("n"), match.end(), float(match["n"])))
+    return years
+
+
+def _spans(scope: _Scope) -> list[_Span]:
+    """The spans of years a clause states amounts over."""
+    patterns = _span_patterns()
+    spans = []
+    for years in _stated_years(scope):
+        if patterns["not_span"].match(scope.folded, years.end):
+            continue
+        low = max(scope.start, years.start - _WINDOW)
+        over = patterns["over_before"].search(scope.folded, low, years.start)
+        before = over or patterns["name_before"].search(scope.folded, low, years.start)
+        after = patterns["name_after"].match(scope.folded, years.end, scope.end)
+        end = after.end() if after else years.end
+        over_after = patterns["over_after"].match(scope.folded, end, scope.end)
+        if before or after or over_after:
+            start = before.start() if before else years.start
+            end = over_after.end() if over_after else end
+            spans.append(_Span(start, end, years.value, bool(over or over_after)))
+    return spans
+
+
+def _spanned_amounts(scope: _Scope, totals: frozenset[int]) -> dict[int, str]:
+    """The amount each span of the clause is stated for, by the quantity's start, with the span as an ISO
+    8601 duration ("P15Y"); `totals` are the starts of the quantities stated as totals."""
+    spanned: dict[int, str] = {}
+    for span in _spans(scope):
+        target = _span_target(scope, span, totals)
+        if target is not None:
+            spanned.setdefault(target.start, f"P{span.years:g}Y")
+    return spanned
+
+
+def _span_target(scope: _Scope, span: _Span, totals: frozenset[int]) -> Quantity | None:
+    """The nearest amount within reach that no per-year word of its own makes annual ("1,200 t per year
+    over its lifetime" is annual still)."""
+    reached = [
+        (distance, index)
+        for index, quantity in enumerate(scope.quantities)
+        if quantity.unit_class in RATE_UNITS
+        and (distance := _span_distance(scope, span, quantity, totals)) is not None
+        and distance <= _WINDOW
+        and not _per_year(scope, quantity, through_lists=False)
+    ]
+    return scope.quantities[min(reached)[1]] if reached else None
+
+
+def _span_distance(scope: _Scope, span: _Span, quantity: Quantity, totals: frozenset[int]) -> int | None:
+    """How far an amount stands from a span that may be stated for it: on either side of one an 'over'
+    word states, only after one its name alone states, and then a total or cumulative amount
+    ("อายุโครงการ 15 ปี รวม 19,000 ตัน")."""
+    if quantity.end <= span.start and span.stated_over:
+        return span.start - quantity.end
+    if quantity.start >= span.end and (span.stated_over or _stated_whole(scope, span, quantity, totals)):
+        return quantity.start - span.end
+    return None
+
+
+def _stated_whole(scope: _Scope, span: _Span, quantity: Quantity, totals: frozenset[int]) -> bool:
+    return quantity.start in totals or bool(_cumulative().search(scope.folded, span.start, quantity.start))
 
 
 # --- subjects and periods ----------------------------------------------------------------------
@@ -670,7 +844,90 @@ def _prose_drafts(block: Block, previous: Block | None) -> list[_Draft]:
     for segment in prose.segments:
         carried = _carried_topics(prose, segment, previous) if segment.start == 0 else ()
         drafts += _segment_drafts(prose, segment, carried)
-    return drafts
+    if not prose.totals:  # most blocks state no total
+        return drafts
+    return _annualise_sentence_parts(prose, _totals_named_by_parts(drafts))
+
+
+# --- totals of a block's items -----------------------------------------------------------------
+
+
+def _totals_named_by_parts(drafts: list[_Draft]) -> list[_Draft]:
+    """ "...reduce 1,000, 2,000 and 3,000 tCO2e; taken together, 6,500 tCO2e": a total whose own clause
+    names no kind is the sum of the item just before it, and of its kind."""
+    result = list(drafts)
+    for position, total in enumerate(drafts):
+        if not total.is_total or total.kind != _fallback_kind(total.unit_class):
+            continue
+        before = [draft for draft in result[:position] if draft.unit_class == total.unit_class]
+        if before and not before[-1].is_total:
+            result[position] = replace(total, kind=before[-1].kind)
+    return result
+
+
+def _annualise_sentence_parts(prose: _Prose, drafts: list[_Draft]) -> list[_Draft]:
+    """ "1,000トン、2,000トン、3,000トンで、合わせて年間6,500トン", "1,000, 2,000 and 3,000 t; together
+    6,500 t a year": the items a sentence lists before a total stated per year are per-year amounts too,
+    unless a period of their own sets them apart (a year, the years of a lifetime); and the total of
+    items all stated per year is per year."""
+    result = list(drafts)
+    for position, total in enumerate(drafts):
+        if not total.is_total or total.unit_class not in RATE_UNITS:
+            continue
+        parts = _sentence_parts(prose, result, position)
+        if len(parts) < 2:  # one amount before a total is no list of its parts
+            continue
+        annual = RATE_UNITS[total.unit_class]
+        if total.unit == annual:
+            for index in parts:
+                result[index] = replace(result[index], unit=annual)
+        elif all(result[index].unit == annual for index in parts) and not _cumulative_between(
+            prose, result[parts[0]], total
+        ):
+            # "A事業は年間1,000トン、B事業は年間2,000トン、あわせて3,000トン": the sum of annual amounts is
+            # annual, unless the text calls it cumulative.
+            result[position] = replace(total, unit=annual)
+    return result
+
+
+def _cumulative_between(prose: _Prose, first: _Draft, last: _Draft) -> bool:
+    offset = prose.block.start
+    return bool(_cumulative().search(prose.folded, first.evidence.end - offset, last.evidence.start - offset))
+
+
+def _sentence_parts(prose: _Prose, drafts: list[_Draft], position: int) -> list[int]:
+    """Indices of the drafts of the total's kind listed before it in its sentence, back to an earlier
+    total or an item of another period."""
+    total, starts = drafts[position], _sentence_starts(prose)
+    sentence = bisect_right(starts, total.evidence.start - prose.block.start)
+    parts = []
+    for index in range(position - 1, -1, -1):
+        draft = drafts[index]
+        if draft.unit_class != total.unit_class or draft.kind != total.kind:
+            continue
+        if (
+            draft.is_total
+            or draft.period != total.period
+            or bisect_right(starts, draft.evidence.start - prose.block.start) != sentence
+        ):
+            break
+        parts.append(index)
+    return parts
+
+
+_CLAUSE_JOIN = (";", "；")  # a clause after these goes on with the sentence before it
+
+
+def _sentence_starts(prose: _Prose) -> list[int]:
+    """Where the block's sentences start: its segments, but for clauses after a semicolon."""
+    starts: list[int] = []
+    previous: _Segment | None = None
+    for segment in prose.segments:
+        joined = previous and prose.folded[previous.start : previous.end].rstrip().endswith(_CLAUSE_JOIN)
+        if not joined or segment.head is not None:
+            starts.append(segment.start)
+        previous = segment
+    return starts
 
 
 def _carried_topics(prose: _Prose, segment: _Segment, previous: Block | None) -> tuple[str, ...]:
@@ -718,8 +975,8 @@ def _segment_drafts(prose: _Prose, segment: _Segment, carried: tuple[str, ...]) 
     )
     item_project = _item_project(prose.block.text, prose.folded, segment)
     drafts = [_rate_draft(prose, segment, rate) for rate in _within(prose.rates, segment.start, segment.end)]
-    for quantity in scope.quantities:
-        kind = _kind(scope, quantity)
+    spanned = _spanned_amounts(scope, _total_starts(prose)) if _states_amounts(scope) else {}
+    for quantity, kind in zip(scope.quantities, _clause_kinds(scope), strict=True):
         if kind is None or not _has_context(quantity.context, scope.all_topics):
             continue
         # most blocks state no total: no search for the quantity's index
@@ -729,11 +986,23 @@ def _segment_drafts(prose: _Prose, segment: _Segment, carried: tuple[str, ...]) 
             # country of an item before it ("Indonesia 3 and Thailand 2, 5 in total").
             item_project = None
         draft = _prose_draft(prose, segment, scope, quantity, kind, is_total, item_project)
+        if span := spanned.get(quantity.start):
+            # Over N years, not a year it names; and not annual for a per-year word before its list.
+            draft = replace(draft, unit=quantity.unit, period=span)
         if is_total and draft.subject and any(e.subject == draft.subject and e.kind == kind for e in drafts):
             draft = replace(draft, subject=None)
         drafts.append(draft)
     drafts += _side_share_drafts(prose, segment, drafts)
     return sorted(drafts, key=lambda draft: draft.evidence.start)
+
+
+def _states_amounts(scope: _Scope) -> bool:
+    """Whether a clause states an amount that a span of years may be stated for."""
+    return any(quantity.unit_class in RATE_UNITS for quantity in scope.quantities)
+
+
+def _total_starts(prose: _Prose) -> frozenset[int]:
+    return frozenset(prose.quantities[index].start for index in prose.totals)
 
 
 def _side_share_drafts(prose: _Prose, segment: _Segment, drafts: Sequence[_Draft]) -> list[_Draft]:
@@ -830,7 +1099,7 @@ _SIDE_BEFORE_GAP = 16  # characters between a side named before a share and the 
 
 
 def _side_mentions(folded: str, countries: Sequence[_Mention], start: int, end: int) -> list[_Mention]:
-    names = _side_names()
+    names = side_names()
     sides = [
         _Mention(match.start(), match.end(), names[int((match.lastgroup or "s0")[1:])])
         for match in _credit_sides().finditer(folded, start, end)

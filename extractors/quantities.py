@@ -12,7 +12,15 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import cache, lru_cache
 
-from extractors.numbers import ParsedNumber, compile_guarded, find_numbers, fold, read_json, read_tsv
+from extractors.numbers import (
+    ParsedNumber,
+    compile_guarded,
+    find_numbers,
+    fold,
+    gregorian_year,
+    read_json,
+    read_tsv,
+)
 
 Qualifier = str  # exact | approx | at_most | at_least
 
@@ -158,7 +166,8 @@ def _count_label_before() -> re.Pattern[str]:
 def _per_year_after() -> re.Pattern[str]:
     markers = read_json("fact_cues.json")["per_year"]
     filler = "|".join(markers["filler"])
-    return re.compile(rf"(?:\s*(?:{filler}))?\s*(?:{'|'.join(markers['after'])})", re.I)
+    # "tonnes of carbon dioxide (CO2) emissions yearly": a few words may restate what the unit counts.
+    return re.compile(rf"(?:\s*(?:{filler})){{0,3}}\s*(?:{'|'.join(markers['after'])})", re.I)
 
 
 @cache
@@ -198,7 +207,10 @@ def _rule_at(match: re.Match[str] | None, rules: list[UnitRule]) -> UnitRule | N
 
 
 def _looks_like_year(number: ParsedNumber) -> bool:
-    return number.text.isdigit() and len(number.text) == 4 and 1900 <= number.value <= 2100
+    """A four-digit year, Gregorian or Buddhist Era (Thai documents write 2566 for 2023)."""
+    if not (number.text.isdigit() and len(number.text) == 4):
+        return False
+    return 1900 <= gregorian_year(int(number.value)) <= 2100
 
 
 def _counts_words(rule: UnitRule) -> bool:
@@ -358,9 +370,10 @@ def _text_quantities(text: str) -> tuple[Quantity, ...]:
 
 def _quantities(text: str, numbers: Sequence[ParsedNumber]) -> list[Quantity]:
     folded = fold(text)
-    found = _shared_scales(folded, list(numbers))
+    links = _links(folded, numbers)
+    found = _shared_scales(folded, list(numbers), links)
     by_start = {number.start: quantity for number in found if (quantity := _quantity(folded, number))}
-    _share_units(folded, found, by_start)
+    _share_units(folded, found, by_start, links)
     _split_units(folded, found, by_start)
     return [by_start[number.start] for number in found if number.start in by_start]
 
@@ -369,22 +382,51 @@ def _quantities(text: str, numbers: Sequence[ParsedNumber]) -> list[Quantity]:
 
 
 @cache
-def _joiners() -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """What may stand between two numbers of one list or range, and what marks a range's start."""
+def _joiners() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """What may stand between two numbers of one list or range, what marks a range's start, and what
+    separates the items of a list before its last joining word (a comma, 、, a space)."""
     joins = read_json("fact_cues.json")["number_joins"]
     join = re.compile(rf"\s*(?:(?P<range>{'|'.join(joins['range'])})|{'|'.join(joins['list'])})\s*", re.I)
     range_start = re.compile(rf"(?:{'|'.join(joins['range_start'])})\s*\Z", re.I)
-    return join, range_start
+    separator = re.compile(rf"\s*(?:{'|'.join(joins['separators'])})\s*", re.I)
+    return join, range_start, separator
 
 
-def _joined(folded: str, first: ParsedNumber, second: ParsedNumber) -> re.Match[str] | None:
-    return _joiners()[0].fullmatch(folded, first.end, second.start)
+@cache
+def list_gap() -> re.Pattern[str]:
+    """What stands between two items of one list: "1,000トン、2,000トン", "1,000 t and 2,000 t"; not an
+    alternative ("1,200 t a year, or 18,000 t over its lifetime" states one amount two ways)."""
+    joins = read_json("fact_cues.json")["number_joins"]
+    words = [word for word in joins["list"] if word not in joins["alternatives"]]
+    return re.compile(rf"\s*(?:{'|'.join(joins['separators'])})?\s*(?:{'|'.join(words)})?\s*", re.I)
+
+
+# How each number is joined to the next, by the first one's start: True for a range, False for a list.
+Links = dict[int, bool]
+
+
+def _links(folded: str, numbers: Sequence[ParsedNumber]) -> Links:
+    """The joins between neighbouring numbers: a list or range word ("3 and 5", "3 to 5"), or a bare
+    separator ("1,000, 2,000 and 3,000", "1,000 2,000 และ 3,000") in a list that goes on to close with a
+    list word. A separator alone joins nothing: "In 2023, 1,200 t" or "Of 12, 3" are no lists."""
+    join, _, separator = _joiners()
+    links: Links = {}
+    closes = False  # whether the pair after the current one belongs to a list closed by a list word
+    for first, second in reversed(list(zip(numbers, numbers[1:], strict=False))):
+        if word := join.fullmatch(folded, first.end, second.start):
+            links[first.start] = bool(word["range"])
+            closes = not word["range"]
+        elif closes and separator.fullmatch(folded, first.end, second.start):
+            links[first.start] = False
+        else:
+            closes = False
+    return links
 
 
 _BARE_DIGITS = re.compile(r"[0-9]{1,3}(?:\.[0-9]+)?")
 
 
-def _shared_scales(folded: str, numbers: list[ParsedNumber]) -> list[ParsedNumber]:
+def _shared_scales(folded: str, numbers: list[ParsedNumber], links: Links) -> list[ParsedNumber]:
     """ "3 and 5 million", "3～5億": a bare number before a scaled one it is joined to takes its scale."""
     shared = list(numbers)
     for index in range(len(shared) - 2, -1, -1):
@@ -393,7 +435,7 @@ def _shared_scales(folded: str, numbers: list[ParsedNumber]) -> list[ParsedNumbe
             following.scale > 1
             and number.scale == 1
             and _BARE_DIGITS.fullmatch(folded, number.start, number.end)
-            and _joined(folded, number, following)
+            and number.start in links
         ):
             value, precision = scaled(number, Decimal(repr(following.scale)))
             shared[index] = replace(number, value=value, precision=precision, scale=following.scale)
@@ -403,7 +445,9 @@ def _shared_scales(folded: str, numbers: list[ParsedNumber]) -> list[ParsedNumbe
 _JOIN_GAP = 16  # characters a joiner may take between two numbers: " and ", " ถึง ", "から"
 
 
-def _share_units(folded: str, numbers: list[ParsedNumber], by_start: dict[int, Quantity]) -> None:
+def _share_units(
+    folded: str, numbers: list[ParsedNumber], by_start: dict[int, Quantity], links: Links
+) -> None:
     """Joined numbers share the unit one of them has: forward from a prefix unit, back from a suffix."""
     pairs = [
         (first, second)
@@ -412,14 +456,14 @@ def _share_units(folded: str, numbers: list[ParsedNumber], by_start: dict[int, Q
     ]
     pairs = [pair for pair in pairs if not any(_looks_like_year(number) for number in pair)]
     pairs = [(first, second) for first, second in pairs if not _is_label_number(folded, first)]
-    _lend_units(folded, pairs, by_start, forward=False)
-    _lend_units(folded, pairs, by_start, forward=True)
+    _lend_units(folded, pairs, by_start, links, forward=False)
+    _lend_units(folded, pairs, by_start, links, forward=True)
     for first, second in pairs:  # a range stated with units on both ends: "10 MW to 20 MW"
         both = first.start in by_start and second.start in by_start
         join = _joiners()[0].fullmatch(folded, by_start[first.start].end, second.start) if both else None
         if (
             join
-            and _range_bound(folded, first, join, "at_least")
+            and _range_bound(folded, first, bool(join["range"]), "at_least")
             and by_start[first.start].unit == by_start[second.start].unit
         ):
             by_start[first.start] = replace(by_start[first.start], qualifier="at_least")
@@ -430,6 +474,7 @@ def _lend_units(
     folded: str,
     pairs: Sequence[tuple[ParsedNumber, ParsedNumber]],
     by_start: dict[int, Quantity],
+    links: Links,
     forward: bool,
 ) -> None:
     """A number without a unit takes that of the number it is joined to: the one before it when going
@@ -443,10 +488,10 @@ def _lend_units(
         if (
             lender.start in by_start
             and borrower.start not in by_start
-            and (join := _joined(folded, first, second))
+            and (is_range := links.get(first.start)) is not None
         ):
             by_start[borrower.start] = _like(
-                by_start[lender.start], borrower, _range_bound(folded, first, join, bound)
+                by_start[lender.start], borrower, _range_bound(folded, first, is_range, bound)
             )
 
 
@@ -461,10 +506,10 @@ def _is_label_number(folded: str, number: ParsedNumber) -> bool:
     return bool(_label_before().search(folded, max(0, number.start - 12), number.start))
 
 
-def _range_bound(folded: str, first: ParsedNumber, join: re.Match[str], bound: Qualifier) -> Qualifier | None:
+def _range_bound(folded: str, first: ParsedNumber, is_range: bool, bound: Qualifier) -> Qualifier | None:
     """`bound` when the numbers joined make a range ("3 to 5", "between 3 and 5"), else None."""
     range_start = _joiners()[1].search(folded, max(0, first.start - _LOOKBEHIND), first.start)
-    return bound if join["range"] or range_start else None
+    return bound if is_range or range_start else None
 
 
 def _like(model: Quantity, number: ParsedNumber, qualifier: Qualifier | None) -> Quantity:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 
 from checks import run_checks
 from checks.projects import profile_of, stored_profile
-from corpus.models import Block, DocumentRef, Fact, PageInfo, Warning
+from corpus.models import Block, DocumentRef, Fact, PageInfo, ProfileRow, Warning
 from corpus.store import FactRow, fact_rows
 from extractors.blocks import place_blocks
 from extractors.facts import extract_facts
@@ -24,9 +24,9 @@ class Analysis:
     blocks: list[Block]
     facts: list[Fact]
     metadata: DocumentMetadata
-    # Host country and profile as the checks across documents keep them: computed here, on the worker's
-    # core, rather than read back from the catalog by the parent.
-    profile: tuple[str | None, str]
+    # Host country, keys and profile as the checks across documents keep them: computed here, on the
+    # worker's core, rather than read back from the catalog by the parent.
+    profile: ProfileRow
     warnings: list[Warning]  # those of the document's own facts; the ones across documents need the archive
     fact_rows: list[FactRow]  # the facts as the catalog stores them
 
@@ -41,8 +41,8 @@ def analyse(data: bytes, filename: str, document: DocumentRef, progress: Progres
     reading = read_document(data, filename, progress)
     blocks = place_blocks(reading.blocks)
     facts = extract_facts(blocks, document)
-    profile = stored_profile(profile_of(document, (b.text for b in blocks)), facts)
     metadata, warnings, rows = describe(filename, blocks, facts), run_checks(facts), fact_rows(facts)
+    profile = stored_profile(profile_of(document, (b.text for b in blocks), year=metadata.year), facts)
     return Analysis(reading.media_type, reading.pages, blocks, facts, metadata, profile, warnings, rows)
 
 

@@ -17,7 +17,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from corpus.models import Document, Fact, FactKind, Job, PageInfo, SearchResults, Warning
+from corpus.models import Document, Fact, FactKind, Job, PageInfo, ProjectDecision, SearchResults, Warning
 from indices import SearchBackendError
 from service import formats, web
 from service.access import Role, Viewer, create_key, require
@@ -64,6 +64,17 @@ class Review(BaseModel):
         description="the reviewer's decision", examples=["acknowledged"]
     )
     note: str | None = Field(default=None, description="why", examples=["the summary rounds to hundreds"])
+
+
+class DecisionRequest(BaseModel):
+    documents: list[str] = Field(
+        min_length=2, max_length=2, description="two document ids or file names",
+        examples=[["en_mn_solar_pdd.pdf", "ja_mn_solar_news.html"]],
+    )
+    same: bool = Field(description="true: one project; false: different projects", examples=[False])
+    note: str | None = Field(
+        default=None, max_length=2000, description="why", examples=["another plant of the same company"]
+    )
 
 
 class KeyInfo(BaseModel):
@@ -369,6 +380,36 @@ def install_fact_routes(app: FastAPI, archive: Archive, Limit: Any, Offset: Any)
         if country:
             found = [p for p in found if (p.country or "").casefold() == country.casefold()]
         return _page(found, limit, offset)
+
+    @app.get("/projects/decisions", response_model=list[ProjectDecision], tags=["facts"])
+    def list_decisions(viewer: Reader) -> list[ProjectDecision]:
+        """Reviewers' decisions on which documents are one project; a public key sees none that involves
+        a confidential document."""
+        return archive.catalog.decisions(include_confidential=viewer.sees_confidential)
+
+    @app.post("/projects/decisions", response_model=ProjectDecision, tags=["facts"])
+    def decide(
+        request: DecisionRequest, viewer: Annotated[Viewer, Depends(require("review"))]
+    ) -> ProjectDecision:
+        """Link two documents as one project, or mark them as different projects, with a note (reviewer,
+        admin). It outweighs the evidence, outlives re-ingestion, and the warnings follow it at once."""
+        first, second = (_document_or_404(archive, d, viewer).id for d in request.documents)
+        if first == second:
+            raise HTTPException(422, "a decision needs two different documents")
+        decision = ProjectDecision(documents=[first, second], same=request.same, note=request.note)
+        with archive.writing:
+            return archive.decide(decision)
+
+    @app.delete("/projects/decisions/{first}/{second}", status_code=204, tags=["facts"])
+    def undecide(
+        first: DocumentId, second: DocumentId, viewer: Annotated[Viewer, Depends(require("review"))]
+    ) -> Response:
+        """Withdraw a decision: the evidence decides the pair again (reviewer, admin)."""
+        ids = [_document_or_404(archive, d, viewer).id for d in (first, second)]
+        with archive.writing:
+            if not archive.undecide(*ids):
+                raise HTTPException(404, "no decision on these documents")
+        return Response(status_code=204)
 
 
 # ---------------------------------------------------------------- warnings

@@ -11,8 +11,26 @@ from pathlib import Path, PurePath
 from typing import Literal
 
 from checks import CROSS_DOCUMENT_KINDS, CROSS_DOCUMENT_RULE_NAMES, run_checks, run_cross_document_checks
-from checks.projects import load_profile, profile_of, same_project, stored_profile
-from corpus.models import Block, Document, DocumentRef, Fact, Passage, SearchResults, Warning
+from checks.projects import (
+    PROFILE_VERSION,
+    Decisions,
+    DocumentProfile,
+    load_profile,
+    profile_of,
+    project_pairs,
+    stored_profile,
+)
+from corpus.models import (
+    Block,
+    Document,
+    DocumentRef,
+    Fact,
+    Passage,
+    ProfileRow,
+    ProjectDecision,
+    SearchResults,
+    Warning,
+)
 from corpus.store import Catalog, Flags, document_id_for, document_ref, sha256_of
 from extractors.readers import SUPPORTED_EXTENSIONS
 from indices import IndexSchemaError, SearchIndex, open_index
@@ -287,46 +305,72 @@ class Archive:
         self.catalog.clear_pending(pending)
 
     def _store_missing_profiles(self) -> None:
-        """Profiles of documents stored without one: all of a catalog older than profiles, once."""
-        for document_id in self.catalog.documents_without_profile():
+        """Profiles of documents stored without one of this version: all of an older catalog, once."""
+        for document_id in self.catalog.documents_without_profile(PROFILE_VERSION):
             document = self.catalog.get_document(document_id, include_confidential=True)
             if document is None:
                 continue
-            profile = profile_of(document_ref(document), self.catalog.block_texts(document_id))
             facts = self.catalog.facts(document_id, include_confidential=True)
-            self.catalog.save_profile(document_id, *stored_profile(profile, facts))
+            self.catalog.save_profile(document_id, stored_profile(self._profile(document), facts))
+
+    def _profile(self, document: Document) -> DocumentProfile:
+        texts = self.catalog.block_texts(document.id)
+        return profile_of(document_ref(document), texts, year=document.year)
+
+    def decisions(self) -> Decisions:
+        """The reviewers' decisions on which documents are one project, by pair of document ids."""
+        found = self.catalog.decisions(include_confidential=True)
+        return {(d.documents[0], d.documents[1]): d.same for d in found}
+
+    def decide(self, decision: ProjectDecision) -> ProjectDecision:
+        """Keep a reviewer's decision that two documents are (not) one project; their warnings across
+        documents follow it at once."""
+        update = {"documents": sorted(decision.documents), "decided_at": datetime.now(UTC)}
+        kept = decision.model_copy(update=update)
+        self.catalog.save_decision(kept)
+        self.refresh(set(kept.documents))
+        return kept
+
+    def undecide(self, first: str, second: str) -> bool:
+        """Withdraw a reviewer's decision: the evidence decides the pair again."""
+        removed = self.catalog.delete_decision(first, second)
+        if removed:
+            self.refresh({first, second})
+        return removed
 
     def _warnings_across(self, changed: set[str]) -> list[Warning]:
         """The warnings across documents of every pair holding a changed document: a pair of unchanged
-        documents warns as before. Only a document with a host country stored can be paired (one with
-        facts about a single project), and only with one about the same project."""
-        stored = self.catalog.profiles(changed)
-        mine = {d: load_profile(ref, data) for d, (ref, host, data) in stored.items() if host}
-        hosts = {stored[d][1] for d in mine}
-        candidates = {d: load_profile(ref, data) for d, (ref, _, data)
-                      in self.catalog.profiles(host_countries=hosts).items()} | mine
-        pairs = [(m, d) for m, (_, mine_found) in mine.items() for d, (_, found) in candidates.items()
-                 if m != d and same_project(mine_found, found)]
+        documents warns as before. A changed document is compared with those sharing one of its keys
+        (host country, project id, name) or a reviewer's decision, and warns with those found to be the
+        same project."""
+        decisions = self.decisions()
+        partners = {d for pair in decisions for d in pair if changed & set(pair)}
+        keys = self.catalog.profile_keys(changed)
+        candidates = {d: load_profile(ref, data)
+                      for d, (ref, _, data) in self.catalog.profiles(changed | partners, keys=keys).items()}
+        signatures = {d: found for d, (_, found) in candidates.items()}
+        pairs = project_pairs(signatures, changed, decisions)
         if not pairs:
             return []
-        involved = {d: candidates[d] for pair in pairs for d in pair}
+        involved = {d for pair in pairs for d in pair}
         # The stored signatures stand for all the facts: the rules compare only facts of these kinds.
         every = {"include_confidential": True, "kinds": CROSS_DOCUMENT_KINDS}
         facts = [f for d in sorted(involved) for f in self.catalog.facts(d, **every)]
-        profiles = {d: profile for d, (profile, _) in involved.items()}
-        signatures = {d: found for d, (_, found) in involved.items()}
-        return run_cross_document_checks(facts, profiles, changed, signatures)
+        profiles = {d: candidates[d][0] for d in involved}
+        kept = {d: signatures[d] for d in involved}
+        return run_cross_document_checks(facts, profiles, changed, kept, decisions)
 
     def recheck_all(self) -> None:
         """Recompute every profile and warning from scratch and store them (reviews stay by warning id)."""
         warnings, profiles = self.recomputed()
-        for document_id, (host, data) in profiles.items():
-            self.catalog.save_profile(document_id, host, data)
+        for document_id, profile in profiles.items():
+            self.catalog.save_profile(document_id, profile)
         self.catalog.replace_warnings(warnings)
 
-    def recomputed(self) -> tuple[list[Warning], dict[str, tuple[str | None, str]]]:
+    def recomputed(self) -> tuple[list[Warning], dict[str, ProfileRow]]:
         """Every warning, and every ingested document's profile as stored, computed from the catalog's facts
-        and texts alone, reading nothing kept: what refresh keeps up to date change by change."""
+        and texts alone, reading nothing kept but the reviewers' decisions: what refresh keeps up to date
+        change by change."""
         every = {"include_confidential": True}
         facts = self.catalog.facts(**every)
         by_document: dict[str, list[Fact]] = {}
@@ -335,10 +379,10 @@ class Archive:
         profiles, stored = {}, {}
         for document in self.catalog.list_documents(**every):
             if document.status == "ingested":
-                profile = profile_of(document_ref(document), self.catalog.block_texts(document.id))
-                profiles[document.id] = profile
-                stored[document.id] = stored_profile(profile, by_document.get(document.id, []))
-        return run_checks(facts) + run_cross_document_checks(facts, profiles), stored
+                profiles[document.id] = self._profile(document)
+                stored[document.id] = stored_profile(profiles[document.id], by_document.get(document.id, []))
+        across = run_cross_document_checks(facts, profiles, decisions=self.decisions())
+        return run_checks(facts) + across, stored
 
     def reindex(self, document_ids: Iterable[str] | None = None) -> int:
         """Rebuild the index entries of these documents (all when None) from the catalog, and commit."""

@@ -10,12 +10,13 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from corpus.models import ProjectDecision
 from corpus.store import Catalog
 from indices import SearchBackendError, warm_up
 from service import formats
 from service.access import Role, create_key
 from service.archive import Archive, IngestOutcome, files_to_ingest
-from service.queries import FactQuery, select_facts
+from service.queries import FactQuery, ProjectResolver, select_facts
 from service.settings import Settings
 from service.verify import render_report, verify_archive
 
@@ -47,6 +48,16 @@ def build_parser() -> argparse.ArgumentParser:
         sub = review.add_parser(action, help=f"{action} a warning")
         sub.add_argument("warning_id")
         sub.add_argument("--note", default=None)
+
+    projects = commands.add_parser("projects", help="list projects and why their documents are one; decide")
+    projects.add_argument("--format", choices=["json", "table"], default="table")
+    decide = projects.add_subparsers(dest="decision")
+    for action, meaning in (("link", "are one project"), ("separate", "are different projects"),
+                            ("undecide", "are decided by the evidence again")):
+        sub = decide.add_parser(action, help=f"two documents {meaning}")
+        sub.add_argument("documents", nargs=2, help="document ids or file names")
+        if action != "undecide":
+            sub.add_argument("--note", default=None)
 
     search = commands.add_parser("search", help="full-text search in Thai, English and Japanese")
     search.add_argument("query")
@@ -161,6 +172,30 @@ def warnings(archive: Archive, args: argparse.Namespace) -> int:
     return 0
 
 
+def projects(archive: Archive, args: argparse.Namespace) -> int:
+    if args.decision:
+        return _decide_projects(archive, args)
+    found = ProjectResolver(archive.catalog).projects(**EVERYTHING)
+    print(formats.to_json(found) if args.format == "json" else formats.projects_table(found))
+    return 0
+
+
+def _decide_projects(archive: Archive, args: argparse.Namespace) -> int:
+    documents = [archive.catalog.find_document(d, **EVERYTHING) for d in args.documents]
+    if None in documents or documents[0] == documents[1]:
+        print("jcm: name two different documents of the catalog", file=sys.stderr)
+        return 2
+    ids = [d.id for d in documents if d]
+    if args.decision == "undecide":
+        if not archive.undecide(*ids):
+            print("jcm: no decision on these documents", file=sys.stderr)
+            return 2
+    else:
+        archive.decide(ProjectDecision(documents=ids, same=args.decision == "link", note=args.note))
+    print(f"{' '.join(args.documents)}: {args.decision}")
+    return 0
+
+
 def _add_backend_arguments(command: argparse.ArgumentParser) -> None:
     command.add_argument("--backend", choices=["embedded", "elasticsearch"], default=None,
                          help="search backend (default: $JCM_SEARCH_BACKEND or embedded)")
@@ -271,7 +306,7 @@ def serve(settings: Settings, host: str | None, port: int | None) -> int:
 
 
 COMMANDS = {
-    "ingest": ingest, "facts": facts, "warnings": warnings, "search": search,
+    "ingest": ingest, "facts": facts, "warnings": warnings, "search": search, "projects": projects,
     "reindex": reindex, "documents": documents, "verify": verify,
 }
 

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from pydantic import BaseModel
 
 from checks.base import fmt
-from corpus.models import Fact, SearchHit, Warning
+from corpus.models import Fact, Project, SearchHit, Warning
 
 FACT_COLUMNS = [
     "document_id", "filename", "kind", "value", "unit", "qualifier", "subject", "period",
@@ -101,6 +101,15 @@ def warnings_table(warnings: Sequence[Warning]) -> str:
         for w in warnings
     ]
     return table(rows, ["id", "severity", "rule", "status", "documents", "message"], max_width=90)
+
+
+def projects_table(projects: Sequence[Project]) -> str:
+    rows = [
+        [p.id, p.country or "", p.name or "", ", ".join(d.document.filename for d in p.documents),
+         " | ".join(f"{link.decided_by}: {'; '.join(link.reasons)}" for link in p.links)]
+        for p in projects
+    ]
+    return table(rows, ["id", "country", "name", "documents", "why one project"], max_width=70)
 
 
 def hits_table(hits: Sequence[SearchHit]) -> str:

@@ -14,10 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from pydantic import BaseModel, Field
-
-from checks.projects import Signature, group_projects, load_profile, profile_of, stored_profile
-from corpus.models import Document, DocumentRef, Fact, Warning
+from checks.projects import Decisions, Signature, group_projects, load_profile, profile_of, stored_profile
+from corpus.models import Document, DocumentRef, Fact, Project, ProjectDocument, ProjectLink, Warning
 from corpus.store import Catalog, document_ref
 
 
@@ -134,32 +132,6 @@ def overlaps(period: str | None, wanted: tuple[date, date]) -> bool:
 # ---------------------------------------------------------------- projects
 
 
-class ProjectDocument(BaseModel):
-    document: DocumentRef = Field(description="a document about the project")
-    doc_type: str | None = Field(default=None, description="its type", examples=["pdd"])
-    year: int | None = Field(default=None, description="its year", examples=[2023])
-    facts: list[Fact] = Field(description="the facts this document states")
-
-
-class Project(BaseModel):
-    """One project as the documents about it describe it, whatever their language."""
-
-    id: str = Field(description="stable while the same documents describe it", examples=["p-1d9e0c27a4b1"])
-    name: str | None = Field(
-        default=None,
-        description="the name the documents give it most often",
-        examples=["Installation of heat pumps at a hospital in Ulaanbaatar"],
-    )
-    country: str | None = Field(default=None, description="host country", examples=["Mongolia"])
-    methodologies: list[str] = Field(default=[], description="methodology ids cited", examples=[["MN_AM003"]])
-    concepts: list[str] = Field(
-        default=[],
-        description="technologies, buildings and places named",
-        examples=[["heat_pump", "hospital"]],
-    )
-    documents: list[ProjectDocument] = Field(description="the documents, each with its facts")
-
-
 class ProjectResolver:
     """Projects across the documents a viewer may see, resolved with checks.projects and cached until
     the documents change."""
@@ -175,17 +147,22 @@ class ProjectResolver:
             for d in self.catalog.list_documents(include_confidential=include_confidential)
             if d.status == "ingested"
         ]
-        key = tuple((d.id, d.sha256, d.version) for d in documents)
+        decisions = self.catalog.decisions(include_confidential=include_confidential)
+        versions = tuple((d.id, d.sha256, d.version) for d in documents)
+        key = (versions, tuple(d.model_dump_json() for d in decisions))
         with self._lock:
             cached = self._cache.get(include_confidential)
             if cached is None or cached[0] != key:
+                decided = {(d.documents[0], d.documents[1]): d.same for d in decisions}
                 cached = self._cache[include_confidential] = (
                     key,
-                    self._resolve(documents, include_confidential),
+                    self._resolve(documents, include_confidential, decided),
                 )
         return cached[1]
 
-    def _resolve(self, documents: list[Document], include_confidential: bool) -> list[Project]:
+    def _resolve(
+        self, documents: list[Document], include_confidential: bool, decisions: Decisions
+    ) -> list[Project]:
         every = self.catalog.facts(include_confidential=include_confidential)
         by_document: dict[str, list[Fact]] = {d.id: [] for d in documents}
         for fact in every:
@@ -193,8 +170,10 @@ class ProjectResolver:
         kept = self.catalog.profiles([d.id for d in documents])
         signatures = {d.id: self._signature(d, kept.get(d.id), by_document[d.id]) for d in documents}
         known = {d.id: d for d in documents}
-        return [_project(group, known, by_document, signatures) for group in group_projects(signatures)]
-
+        return [
+            _project(group, links, known, by_document, signatures)
+            for group, links in group_projects(signatures, decisions)
+        ]
 
     def _signature(
         self, document: Document, kept: tuple[DocumentRef, str | None, str] | None, facts: list[Fact]
@@ -204,19 +183,23 @@ class ProjectResolver:
         ref = document_ref(document)
         if kept is not None:
             return load_profile(ref, kept[2])[1]
-        profile = profile_of(ref, self.catalog.block_texts(document.id))
-        return load_profile(ref, stored_profile(profile, facts)[1])[1]
+        profile = profile_of(ref, self.catalog.block_texts(document.id), year=document.year)
+        return load_profile(ref, stored_profile(profile, facts).data)[1]
 
 
-def _project(group: list[str], documents: dict, facts: dict, signatures: dict) -> Project:
+def _project(
+    group: list[str], links: list[ProjectLink], documents: dict, facts: dict, signatures: dict
+) -> Project:
     names = Counter(name for d in group for name in signatures[d].projects_named)
-    first = signatures[group[0]]
+    countries = Counter(signatures[d].host_country for d in group if signatures[d].host_country)
     return Project(
         id="p-" + hashlib.sha256("\n".join(group).encode()).hexdigest()[:12],
         name=names.most_common(1)[0][0] if names else None,
-        country=first.host_country,
+        country=countries.most_common(1)[0][0] if countries else None,
         methodologies=sorted(set().union(*(signatures[d].methodologies for d in group))),
         concepts=sorted(set().union(*(signatures[d].concepts for d in group))),
+        places=sorted(set().union(*(signatures[d].places for d in group))),
+        project_ids=sorted(set().union(*(signatures[d].project_ids for d in group))),
         documents=[
             ProjectDocument(
                 document=document_ref(documents[d]),
@@ -226,4 +209,5 @@ def _project(group: list[str], documents: dict, facts: dict, signatures: dict) -
             )
             for d in group
         ],
+        links=links,
     )

@@ -1,4 +1,4 @@
-"""The web pages: search, a document with its facts, the reviewers' warnings, upload, login.
+"""The web pages: search, a document with its facts, the reviewers' warnings, projects, upload, login.
 
 Server-rendered Jinja2 templates; the only script is the upload page's progress. Every read and write
 goes through `Reader`, built for one viewer, so what a viewer may see is decided in one place.
@@ -18,12 +18,22 @@ from fastapi.routing import APIRouter
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
-from corpus.models import Block, Document, Fact, Job, PageInfo, SearchResults, Warning
+from corpus.models import (
+    Block,
+    Document,
+    Fact,
+    Job,
+    PageInfo,
+    Project,
+    ProjectDecision,
+    SearchResults,
+    Warning,
+)
 from service import access
 from service.access import Viewer
 from service.archive import Archive
 from service.jobs import JobRunner, UploadRefused, checked_upload
-from service.queries import matching_warnings
+from service.queries import ProjectResolver, matching_warnings
 from service.settings import Settings
 
 HERE = Path(__file__).parent
@@ -46,6 +56,7 @@ class WebContext:
     archive: Archive
     settings: Settings
     jobs: JobRunner  # uploads from the pages queue beside the API's
+    projects: ProjectResolver
 
 
 class LoginRequired(Exception):
@@ -61,7 +72,7 @@ class PageError(Exception):
 
 def install(app: FastAPI, archive: Archive, settings: Settings, jobs: JobRunner) -> None:
     """Mount the pages and their static files on the API's app."""
-    app.state.web = WebContext(archive, settings, jobs)
+    app.state.web = WebContext(archive, settings, jobs, ProjectResolver(archive.catalog))
     app.include_router(router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
@@ -85,6 +96,7 @@ class Reader:
         self.archive = context.archive
         self.settings = context.settings
         self.jobs = context.jobs
+        self.resolver = context.projects
         self.viewer = viewer
         self.confidential = viewer.sees_confidential
 
@@ -121,6 +133,29 @@ class Reader:
         if not self.viewer.may("review"):
             raise PageError(*refusal(self.viewer, "review warnings"))
         return self.archive.catalog.review_warning(warning_id, status, note)
+
+    def projects(self) -> list[Project]:
+        return self.resolver.projects(include_confidential=self.confidential)
+
+    def decisions(self) -> list[ProjectDecision]:
+        return self.archive.catalog.decisions(include_confidential=self.confidential)
+
+    def decide(self, first: str, second: str, same: bool, note: str | None) -> None:
+        """A reviewer's decision on two documents this viewer may see (else 404, as if absent)."""
+        if not self.viewer.may("review"):
+            raise PageError(*refusal(self.viewer, "link or separate projects"))
+        ids = [_document_or_404(self, d).id for d in (first, second)]
+        if ids[0] == ids[1]:
+            raise PageError(400, "A decision needs two different documents.")
+        with self.archive.writing:
+            self.archive.decide(ProjectDecision(documents=ids, same=same, note=note))
+
+    def undecide(self, first: str, second: str) -> bool:
+        if not self.viewer.may("review"):
+            raise PageError(*refusal(self.viewer, "link or separate projects"))
+        ids = [_document_or_404(self, d).id for d in (first, second)]
+        with self.archive.writing:
+            return self.archive.undecide(*ids)
 
     def upload(self, data: bytes, filename: str, confidential: bool) -> Job:
         if not self.viewer.may("upload"):
@@ -430,6 +465,58 @@ def review(request: Request, read: ReaderDep, warning_id: str, status: Annotated
     # back is the dashboard's own query string: the reviewer returns to the list as it was filtered
     query = urlencode([(k, v) for k, v in parse_qsl(back) if k in ("severity", "rule", "status")])
     return RedirectResponse(f"/ui/warnings?{query}#w-{warning_id}", status_code=303)
+
+
+# --- projects ---------------------------------------------------------------------------------
+
+
+@router.get("/ui/projects", response_class=HTMLResponse)
+def projects_page(request: Request, read: ReaderDep, country: str = "") -> Response:
+    """Projects with their documents, their facts side by side per kind, their warnings and why their
+    documents were joined; a reviewer links or separates documents here."""
+    every = read.projects()
+    shown = [p for p in every if not country or (p.country or "").casefold() == country.casefold()]
+    shown.sort(key=lambda p: (-len(p.documents), p.country or "", p.name or ""))
+    warnings = read.warnings()
+    names = {d.id: d.filename for d in read.documents()}
+    context = {
+        "projects": [(p, side_by_side(p), project_warnings(p, warnings)) for p in shown],
+        "total": len(every), "country": country, "documents": sorted(names.items(), key=lambda i: i[1]),
+        "names": names, "decisions": read.decisions(), "may_review": read.viewer.may("review"),
+        "countries": Counter(p.country for p in every if p.country),
+    }
+    return render(request, "projects.html", context)
+
+
+def side_by_side(project: Project) -> list[tuple[str, list[list[Fact]]]]:
+    """Per kind and unit, each document's facts of that kind, in the order of the project's documents."""
+    rows: dict[str, list[list[Fact]]] = defaultdict(lambda: [[] for _ in project.documents])
+    for column, described in enumerate(project.documents):
+        for fact in described.facts:
+            rows[f"{fact.kind.replace('_', ' ')} ({fact.unit})"][column].append(fact)
+    return sorted(rows.items())
+
+
+def project_warnings(project: Project, warnings: list[Warning]) -> list[Warning]:
+    """The warnings that involve only the project's documents, those across them first."""
+    members = {d.document.id for d in project.documents}
+    mine = [w for w in warnings if {d.id for d in w.documents} <= members]
+    return sorted(mine, key=lambda w: (len(w.documents) == 1, SEVERITIES.index(w.severity), w.rule))
+
+
+@router.post("/ui/projects/decisions")
+def decide(request: Request, read: ReaderDep, first: Annotated[str, Form()], second: Annotated[str, Form()],
+           decision: Annotated[str, Form()], note: Annotated[str, Form()] = "",
+           csrf: Annotated[str, Form()] = "") -> Response:
+    check_form(request, csrf)
+    if decision not in ("same", "different", "withdraw"):
+        raise PageError(400, f"A decision is same, different or withdraw, not {decision!r}.")
+    if decision == "withdraw":
+        if not read.undecide(first, second):
+            raise PageError(404, "There is no decision on these documents.")
+    else:
+        read.decide(first, second, decision == "same", note.strip() or None)
+    return RedirectResponse("/ui/projects", status_code=303)
 
 
 # --- upload -----------------------------------------------------------------------------------

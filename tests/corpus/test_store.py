@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 import pytest
 
 from checks import run_checks
-from corpus.models import Block, Document, DocumentRef, Evidence, Fact, PageInfo
+from corpus.models import Block, Document, DocumentRef, Evidence, Fact, PageInfo, ProfileRow
 from corpus.store import Catalog, document_id_for, fact_rows, sha256_of
 
 
@@ -149,14 +149,14 @@ def test_a_documents_own_warnings_are_stored_with_it_and_go_with_its_next_versio
     facts = [make_fact(document, 1, 1), make_fact(document, 2, 2), make_fact(document, 9, 3, total=True)]
     own = run_checks(facts)
     assert own, "the parts (1 + 2) do not make the total (9)"
-    catalog.save_document(document, [], [], fact_rows(facts), ("Mongolia", "{}"), own)
+    catalog.save_document(document, [], [], fact_rows(facts), ProfileRow("Mongolia", "{}"), own)
     assert [w.id for w in catalog.warnings(document.id)] == [w.id for w in own]
     assert catalog.documents_with_warnings() == {document.id}
     catalog.clear_pending([document.id])
 
     fixed = [make_fact(document, 1, 1), make_fact(document, 2, 2), make_fact(document, 3, 3, total=True)]
     second = make_document("a.txt", b"abd", version=2)
-    catalog.save_document(second, [], [], fact_rows(fixed), ("Mongolia", "{}"), [])
+    catalog.save_document(second, [], [], fact_rows(fixed), ProfileRow("Mongolia", "{}"), [])
     assert catalog.warnings() == [] and catalog.documents_with_warnings() == set()
     assert catalog.pending_refresh() == {document.id}
 

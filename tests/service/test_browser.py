@@ -6,6 +6,9 @@ import httpx
 import pytest
 
 from corpus.store import Catalog
+from service.archive import Archive
+from service.settings import Settings
+from tests.conftest import MONGOLIA_PDD, MONGOLIA_SUMMARY
 from tests.service.web_corpus import BROWSER, BROWSER_ARGS, build_archive, docx_of, keys_for, log_in, serving
 
 pytestmark = pytest.mark.skipif(
@@ -96,3 +99,38 @@ def test_search_document_review_and_upload_in_chromium(site, page, tmp_path):
     page.click("#job-status a")
     expect(page.locator("h1")).to_have_text("th_notice.docx")
     expect(page.locator("article.text mark.fact")).to_have_count(1)
+
+
+def test_a_reviewer_separates_two_documents_on_the_projects_page(tmp_path, page):
+    """Two documents the evidence takes for one project, their facts side by side and the warning
+    between them; the reviewer marks them as different projects and the warning goes at once."""
+    data_dir = tmp_path / "data"
+    archive = Archive(Settings(data_dir=data_dir, workers=1))
+    try:
+        for name, text in (("pdd_en.txt", MONGOLIA_PDD.format(reduction="1,200")),
+                           ("summary_ja.txt", MONGOLIA_SUMMARY.format(reduction="1,500"))):
+            assert archive.ingest_bytes(text.encode(), name).status == "ingested"
+        archive.refresh({d.id for d in archive.catalog.list_documents()})
+    finally:
+        archive.close()
+    keys = keys_for(data_dir, "reviewer")
+    expect = sync_api.expect
+    with serving(data_dir) as base:
+        log_in(page, base, keys["reviewer"])
+        page.click("nav >> text=Projects")
+        project = page.locator("article.project").first
+        row = project.locator("tr", has_text="emission reduction (tCO2e/yr)")
+        expect(row.locator("td")).to_have_count(2)
+        expect(row).to_contain_text("1,200")
+        expect(row).to_contain_text("1,500")
+        expect(project.locator(".links")).to_contain_text("same host country: Mongolia")
+        expect(project.locator(".doc-warnings")).to_contain_text("same project values")
+
+        form = page.locator("form.decide")
+        form.locator("select[name=first]").select_option(label="pdd_en.txt")
+        form.locator("select[name=second]").select_option(label="summary_ja.txt")
+        form.locator("input[name=note]").fill("two hospitals of one operator")
+        form.locator("button[value=different]").click()
+        expect(page.locator("tr.decision")).to_contain_text("two hospitals of one operator")
+        expect(page.locator("article.project .doc-warnings")).to_have_count(0)
+        expect(page.locator("article.project")).to_have_count(2)

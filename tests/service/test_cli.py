@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from service.cli import main
-from tests.conftest import THAI_SUMMARY
+from tests.conftest import MONGOLIA_PDD, MONGOLIA_SUMMARY, THAI_SUMMARY
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
@@ -152,3 +152,22 @@ def test_an_unusable_search_backend_is_a_one_line_error(tmp_path, capsys, monkey
     error = capsys.readouterr().err
     assert code == 2 and error.startswith("jcm: ") and message in error
     assert "Traceback" not in error
+
+
+def test_projects_show_why_documents_are_one_and_an_operator_separates_them(tmp_path, capsys):
+    folder, data = tmp_path / "files", tmp_path / "data"
+    folder.mkdir()
+    (folder / "pdd_en.txt").write_text(MONGOLIA_PDD.format(reduction="1,200"), encoding="utf-8")
+    (folder / "summary_ja.txt").write_text(MONGOLIA_SUMMARY.format(reduction="1,500"), encoding="utf-8")
+    assert run(capsys, "--data-dir", str(data), "ingest", str(folder))[0] == 0
+    [project] = as_json(capsys, data, "projects")
+    assert "same host country: Mongolia" in project["links"][0]["reasons"]
+    assert [w["rule"] for w in as_json(capsys, data, "warnings")] == ["same_project_values"]
+
+    code, _ = run(capsys, "--data-dir", str(data), "projects", "separate", "pdd_en.txt", "summary_ja.txt",
+                  "--note", "two hospitals")
+    assert code == 0
+    assert len(as_json(capsys, data, "projects")) == 2
+    assert as_json(capsys, data, "warnings") == []
+    code, _ = run(capsys, "--data-dir", str(data), "projects", "link", "pdd_en.txt", "missing.txt")
+    assert code == 2

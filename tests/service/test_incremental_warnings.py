@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from checks.projects import PROFILE_VERSION
 from service.archive import Archive, Upload
 from service.settings import Settings
 from service.verify import verify_archive
@@ -110,10 +111,10 @@ def test_a_catalog_without_stored_profiles_gets_them_and_still_pairs_its_documen
     ingest(archive, upload("mn_pdd_en.txt", MONGOLIA_PDD, "1,200"), upload("school.txt", SCHOOL, "900"))
     with sqlite3.connect(archive.catalog.path) as db:
         db.execute("DELETE FROM profiles")  # as a catalog written before profiles were kept
-    assert len(archive.catalog.documents_without_profile()) == 2
+    assert len(archive.catalog.documents_without_profile(PROFILE_VERSION)) == 2
 
     ingest(archive, upload("mn_summary_ja.txt", MONGOLIA_SUMMARY, "1,500"))
-    assert archive.catalog.documents_without_profile() == []
+    assert archive.catalog.documents_without_profile(PROFILE_VERSION) == []
     [warning] = [w for w in archive.catalog.warnings() if w.rule == "same_project_values"]
     assert {d.filename for d in warning.documents} == {"mn_pdd_en.txt", "mn_summary_ja.txt"}
     assert_same_as_full_recomputation(archive)

@@ -39,7 +39,10 @@ SECRET_PDD = """プロジェクト名:ウランバートル市の病院におけ
 The initial investment of 731,942 USD under clause WALLABYNEBULA is not disclosed.
 """
 SECRET_NAME = "ja_hospital_heatpump_pdd_confidential.txt"
-MARKERS = ["QUOKKAZEBRA", "WALLABYNEBULA", "731942", "731,942", "4873", "4,873", "ja_hospital_heatpump_pdd"]
+MARKERS = [
+    "QUOKKAZEBRA", "WALLABYNEBULA", "NUMBATORBIT", "731942", "731,942", "4873", "4,873",
+    "ja_hospital_heatpump_pdd",
+]
 OPEN_PATHS = {"/health", "/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"}
 OPEN_MOUNTS = {"/static"}  # the pages' style sheet and script: files of the code, no data
 MODES = ["public key", "anonymous, read on", "anonymous, read off"]
@@ -68,6 +71,9 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Corpus]:
         upload = service.upload(SECRET_NAME, SECRET_PDD.encode(), confidential=True)
         secret = service.wait(upload.json()["id"])
         assert secret["status"] == "done" and public["status"] == "done"
+        # a reviewer's decision on the confidential document, with a note of its own
+        decision = {"documents": [SECRET_NAME, "th_summary.txt"], "same": False, "note": "NUMBATORBIT"}
+        assert service.post("/projects/decisions", "reviewer", json=decision).status_code == 200
         yield _corpus(service, secret, public["document_id"])
 
 
@@ -140,11 +146,17 @@ BODIES: dict[tuple[str, str], dict] = {
     },
     ("POST", "/warnings/{warning_id}/review"): {"json": {"status": "acknowledged", "note": "probe"}},
     ("POST", "/keys"): {"json": {"role": "admin"}},
+    ("POST", "/projects/decisions"): {
+        "json": {"documents": ["en_hospital_heatpump_pdd.txt", "th_summary.txt"], "same": True, "note": "x"}
+    },
     # the pages' forms, each with the browser's form token so that it is read past the token check
     ("POST", "/ui/login"): {"data": {"key": "jcm_probe_not_a_key", "csrf": "{csrf}"}},
     ("POST", "/ui/logout"): {"data": {"csrf": "{csrf}"}},
     ("POST", "/ui/warnings/{warning_id}/review"): {
         "data": {"status": "acknowledged", "note": "probe", "back": "", "csrf": "{csrf}"}
+    },
+    ("POST", "/ui/projects/decisions"): {
+        "data": {"first": "probe-a", "second": "probe-b", "decision": "same", "note": "x", "csrf": "{csrf}"}
     },
     ("POST", "/ui/upload"): {
         "files": {"file": ("probe.txt", b"Emission reductions: 5 tCO2e.")},
@@ -324,13 +336,13 @@ def _shows(visible: str, secret: str) -> bool:
 
 def test_the_pages_alone_show_the_confidential_content_to_an_insider(corpus: Corpus):
     """The pages' part of the check can fail too: logged in with a secretariat key (the cookie only, no
-    API header), the pages show every secret but those only the API writes: the project's id (no page
-    lists projects), the job's id (a page shows a job only to whoever asks for it by its id) and numbers
-    without separators (pages write 4,873, as the documents do)."""
+    API header), the pages show every secret but those only the API writes: the job's id (a page shows a
+    job only to whoever asks for it by its id) and numbers without separators (pages write 4,873, as the
+    documents do)."""
     shown: set[str] = set()
     for _, leaked, _ in _leaks(corpus, browser(corpus, "secretariat"), {}, pages_only=True):
         shown |= leaked
-    api_only = {corpus.project_id, corpus.secret_job} | {s for s in corpus.secrets if s.isdigit()}
+    api_only = {corpus.secret_job} | {s for s in corpus.secrets if s.isdigit()}
     assert shown == corpus.secrets - api_only
 
 
