@@ -338,6 +338,8 @@ def _cue_distance(scope: _Scope, cue: Cue, quantity: Quantity) -> int | None:
     if cue.end <= quantity.start:
         gap, low, high = quantity.start - cue.end, cue.end, quantity.start
     elif cue.start >= quantity.end:
+        if _source_link().fullmatch(scope.folded, quantity.end, cue.start):
+            return 0  # "$6 million from the Japan Fund for the JCM": the source names what it is
         if _names_base(scope, cue, quantity) or _labels_next(scope, cue, quantity):
             return None
         gap, low, high = 2 * (cue.start - quantity.end) + 10, quantity.end, cue.start
@@ -349,6 +351,11 @@ def _cue_distance(scope: _Scope, cue: Cue, quantity: Quantity) -> int | None:
         if low <= other.start and other.end <= high and other is not quantity
     ]
     return gap + 1000 * len(crossed)
+
+
+@cache
+def _source_link() -> re.Pattern[str]:
+    return re.compile(_alternation(_cues()["source_links"]), re.I)
 
 
 def _other_counts(scope: _Scope, quantity: Quantity) -> list[tuple[int, int]]:
@@ -841,8 +848,13 @@ def _prose_drafts(block: Block, previous: Block | None) -> list[_Draft]:
     if prose is None:
         return []
     drafts: list[_Draft] = []
+    lead = 0  # where the text that introduces the current items starts
     for segment in prose.segments:
         carried = _carried_topics(prose, segment, previous) if segment.start == 0 else ()
+        if segment.head is None:
+            lead = segment.start
+        else:  # an item goes on with what introduced the list: "削減量は (1) 36,597t (2) 815"
+            carried += tuple(cue.topic for cue in reversed(_within(prose.cues, lead, segment.start)))
         drafts += _segment_drafts(prose, segment, carried)
     if not prose.totals:  # most blocks state no total
         return drafts
@@ -1554,11 +1566,21 @@ def _with_dollars_resolved(drafts: list[_Draft], blocks: Sequence[Block]) -> lis
     return [replace(draft, unit=dollar) if draft.unit == "$" else draft for draft in drafts]
 
 
+def _label_above(previous: Block | None, before: Block | None) -> Block | None:
+    """The block whose topics a value may take: the one before it, or the label above a note without
+    numbers between them ("Fund Size" / "net of cancellations, revalued at reporting date." / "$97.1
+    million")."""
+    if previous is None or before is None or _DIGIT.search(previous.text) or _open_topics(previous):
+        return previous
+    return before if _open_topics(before) else previous
+
+
 def extract_facts(blocks: Sequence[Block], document: DocumentRef) -> list[Fact]:
     """The facts the blocks state, in document order. Pure and deterministic."""
     drafts: list[_Draft] = []
     headings: dict[int, str] = {}
     previous: Block | None = None
+    before: Block | None = None
     for block in blocks:
         heading = _heading_project(block)
         if heading is not None:
@@ -1567,8 +1589,8 @@ def extract_facts(blocks: Sequence[Block], document: DocumentRef) -> list[Fact]:
             if block.kind == "table_row" and block.cells:
                 drafts += _table_row_drafts(block)
             else:
-                drafts += _prose_drafts(block, previous)
-        previous = block
+                drafts += _prose_drafts(block, _label_above(previous, before))
+        previous, before = block, previous
     drafts = _with_heading_subjects(_annualise_list_parts(drafts), headings)
     drafts = _with_dollars_resolved(_with_document_period(drafts, _document_period(blocks)), blocks)
     return [_fact(draft, document) for draft in drafts]

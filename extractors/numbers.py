@@ -304,6 +304,7 @@ def _number_pattern() -> re.Pattern[str]:
         rf"|(?P<plain>{_ATOM})(?:\s?(?P<thai>(?:{thai})+)|\s?(?P<english>(?i:{english}))(?![A-Za-z]))?"
         rf"|(?P<kanji_digits>[{_KANJI_DIGITS}]+)"
         rf"|(?P<word>(?i:\b(?:(?:{tens})-(?:{units})|{all_words})\b))"
+        rf"(?:\s+(?P<word_scale>(?i:{english}))(?![A-Za-z]))?"
         r")"
     )
 
@@ -386,8 +387,9 @@ def _resolve(match: re.Match[str]) -> tuple[Decimal, Decimal]:
         return _fraction_words()[re.sub(r"[\s-]+", " ", match["fraction_word"].lower())], Decimal(0)
     if group in ("kanji", "kanji_digits"):
         return _kanji_number(match.group(group))
-    if group == "word":
-        return _word_number(match["word"]), Decimal(1)
+    if group in ("word", "word_scale"):  # "three", "one trillion"
+        factor = _scale_words(match["word_scale"], "english") if match["word_scale"] else Decimal(1)
+        return _word_number(match["word"]) * factor, factor
     value, precision = _atom(match["plain"])
     scale_text, script = (match["thai"], "thai") if match["thai"] else (match["english"], "english")
     factor = _scale_words(scale_text, script) if scale_text else Decimal(1)
@@ -421,8 +423,8 @@ def _scale_of(match: re.Match[str]) -> float:
     """The factor of the scale word a number ends with, which a bare number joined to it may share."""
     if match["thai"]:
         return float(_scale_words(match["thai"], "thai"))
-    if match["english"]:
-        return float(_scale_words(match["english"], "english"))
+    if match["english"] or match["word_scale"]:
+        return float(_scale_words(match["english"] or match["word_scale"], "english"))
     kanji = match["kanji"]
     if kanji and _scaled_atom().fullmatch(kanji):
         return float(_scales()["kanji"][kanji[-1]])

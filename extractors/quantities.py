@@ -113,7 +113,8 @@ def _count_noun_rules() -> list[tuple[UnitRule, str]]:
         for language, nouns in by_language.items():
             nouns_pattern = "|".join(nouns)
             if language == "en":
-                rules.append((rule, rf"{modifiers}(?:{nouns_pattern})\b"))
+                # a footnote's digit may touch the noun: "in 29 partner countries1"
+                rules.append((rule, rf"{modifiers}(?:{nouns_pattern})(?![A-Za-z])"))
             else:
                 rules.append((rule, rf"(?:กว่า\s*)?(?:{nouns_pattern})"))
     return rules
@@ -218,11 +219,22 @@ def _counts_words(rule: UnitRule) -> bool:
     return rule.unit_class in ("count", "duration") or rule.topic is not None
 
 
+# The scales money is abbreviated with after a currency ("$6m", "EUR 10.7m", "$1.2bn"): only there,
+# where "m" cannot be metres.
+_MONEY_SCALES = {"k": Decimal(10**3), "m": Decimal(10**6), "mn": Decimal(10**6), "mln": Decimal(10**6),
+                 "b": Decimal(10**9), "bn": Decimal(10**9)}
+_MONEY_SCALE = re.compile(r"\s?(k|m|mn|mln|b|bn)(?![A-Za-z0-9])", re.I)
+
+
 def _unit_of(folded: str, number: ParsedNumber) -> tuple[UnitRule, int, int] | None:
     """The unit written around the number: (rule, quantity start, unit end)."""
     before_pattern, before_rules = _before_units()
     prefix = before_pattern.search(folded, max(0, number.start - _LOOKBEHIND), number.start)
     if prefix_rule := _rule_at(prefix, before_rules):
+        abbreviated = _MONEY_SCALE.match(folded, number.end) if prefix_rule.unit_class == "money" else None
+        if abbreviated and number.scale == 1:
+            factor = prefix_rule.factor * _MONEY_SCALES[abbreviated.group(1).lower()]
+            return replace(prefix_rule, factor=factor), prefix.start(), abbreviated.end()
         return prefix_rule, prefix.start(), number.end
     after_pattern, after_rules = _after_units()
     suffix = after_pattern.match(folded, number.end)
@@ -374,8 +386,50 @@ def _quantities(text: str, numbers: Sequence[ParsedNumber]) -> list[Quantity]:
     found = _shared_scales(folded, list(numbers), links)
     by_start = {number.start: quantity for number in found if (quantity := _quantity(folded, number))}
     _share_units(folded, found, by_start, links)
+    _item_units(folded, found, by_start)
     _split_units(folded, found, by_start)
     return [by_start[number.start] for number in found if number.start in by_start]
+
+
+# An enumerated item's mark and what may stand between it and the item's number: "(2)は815",
+# "(1)が最も多く36,597t", "② 815", "(2) 815"; or after the number: "815 for (2)".
+_ITEM_BEFORE = re.compile(r"(?:[(（]\s*[0-9a-z]{1,2}\s*[)）]|[①-⑳])[^0-9、,;；。()（）]{0,8}\Z", re.I)
+_ITEM_AFTER = re.compile(r"\s*(?:for|in)\s+[(（]\s*[0-9a-z]{1,2}\s*[)）]", re.I)
+_SENTENCE_END = re.compile(r"[。！？!?]|\.\s")
+
+
+def _item_units(folded: str, numbers: Sequence[ParsedNumber], by_start: dict[int, Quantity]) -> None:
+    """The numbered items of one sentence state one measure: a bare item takes the unit of the nearest
+    item that states it, before it else after it ("(1)が36,597tCO2/年、(2)は815、(3)は2,121")."""
+    ends = {n.start: by_start[n.start].end if n.start in by_start else n.end for n in numbers}
+    items = [n for n in numbers if _is_item(folded, n, ends[n.start])]
+    for group in _sentence_groups(folded, items):
+        stated = [n for n in group if n.start in by_start]
+        if not stated or len(stated) == len(group):
+            continue
+        for number in group:
+            if number.start not in by_start:
+                before = [n for n in stated if n.start < number.start]
+                model = by_start[(before[-1] if before else stated[0]).start]
+                by_start[number.start] = _like(model, number, None)
+
+
+def _is_item(folded: str, number: ParsedNumber, end: int) -> bool:
+    """Whether the number (its quantity ending at `end`) is an enumerated item's."""
+    if folded[number.start - 1 : number.start] in "(（" and folded[number.end : number.end + 1] in ")）":
+        return False  # the item's mark itself
+    mark = _ITEM_BEFORE.search(folded, max(0, number.start - 16), number.start)
+    return bool(mark or _ITEM_AFTER.match(folded, end))
+
+
+def _sentence_groups(folded: str, items: list[ParsedNumber]) -> list[list[ParsedNumber]]:
+    groups: list[list[ParsedNumber]] = []
+    for number in items:
+        if groups and not _SENTENCE_END.search(folded, groups[-1][-1].end, number.start):
+            groups[-1].append(number)
+        else:
+            groups.append([number])
+    return [group for group in groups if len(group) >= 2]
 
 
 # --- lists, ranges and splits of numbers -------------------------------------------------------

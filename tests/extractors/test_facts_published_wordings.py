@@ -193,3 +193,119 @@ def test_a_single_country_stays_the_subject() -> None:
 ])
 def test_smaller_wordings(sentence: str, language: str, expected: list[Triple]) -> None:
     assert triples(facts_of([sentence], language)) == expected
+
+
+# --- money abbreviated after its currency, and amounts tied to the fund they come from ----------
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    ("The fund will add $6m from the Japan Fund for the Joint Crediting Mechanism.",
+     [("subsidy_amount", 6e6, "USD")]),
+    ("A grant of EUR 10.7m and a grant of $1.2bn were approved.",
+     [("subsidy_amount", 10.7e6, "EUR"), ("subsidy_amount", 1.2e9, "USD")]),
+])
+def test_money_abbreviated_after_its_currency_is_scaled(sentence: str, expected: list[Triple]) -> None:
+    assert triples(facts_of([sentence], "en")) == expected
+
+
+def test_an_m_after_a_number_without_a_currency_is_no_million() -> None:
+    found = triples(facts_of(["The 15m mast carries 2 MW of turbines."], "en"))
+    assert found == [("capacity", 2000, "kW")]
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    # the source after the amount says what it is, nearer than a loan or another fund named before it
+    ("The $30m bank loan is topped up by $10.5m from the Green Climate Fund and $4m from the Japan Fund "
+     "for the Joint Crediting Mechanism.", [("subsidy_amount", 4e6, "USD")]),
+    ("The grant included $18.2 million from the Strategic Climate Fund and $3 million from the Japan Fund "
+     "for the JCM.", [("subsidy_amount", 3e6, "USD")]),
+])
+def test_an_amount_takes_the_role_of_the_fund_it_comes_from(sentence: str, expected: list[Triple]) -> None:
+    assert triples(facts_of([sentence], "en")) == expected
+
+
+# --- a value under its label, with a note between them ------------------------------------------
+
+
+@pytest.mark.parametrize(("lines", "expected"), [
+    (["Fund Size", "", "$85.4 million", "", "Co-financing Requirement"], [("budget", 85.4e6, "USD")]),
+    (["Cumulative Contributions Committed", "", "Amounts are net of cancellations and revalued at the "
+      "reporting date.", "", "$64.3 million"], [("budget", 64.3e6, "USD")]),
+    (["拠出額の累計", "", "取消分を除き、報告日の為替で換算している。", "", "5,600万ドル"],
+     [("budget", 56e6, "USD")]),
+    (["ยอดเงินสมทบสะสม", "", "หักรายการที่ยกเลิกแล้ว คิดตามอัตราแลกเปลี่ยน ณ วันที่รายงาน", "", "1,250 ล้านบาท"],
+     [("budget", 1.25e9, "THB")]),
+])
+def test_a_value_takes_its_label_across_a_note_without_numbers(
+    lines: list[str], expected: list[Triple]
+) -> None:
+    assert triples(text_facts("\n".join(lines))) == expected
+
+
+# --- what a fund receives is its budget; the size of projects is a cost; saved tonnes are a reduction --
+
+
+@pytest.mark.parametrize(("sentence", "language", "expected"), [
+    ("The bank set up a trust fund which receives a grant of 2.4 billion JPY from Japan.", "en",
+     [("budget", 2.4e9, "JPY")]),
+    ("This year's funding for the Joint Crediting Mechanism rises to about ¥12.1 billion.", "en",
+     [("budget", 12.1e9, "JPY")]),
+    ("The initiative targets a project size of about 2 trillion yen.", "en", [("project_cost", 2e12, "JPY")]),
+    ("The plant will save 8,450 tonnes of CO2 emissions yearly.", "en",
+     [("emission_reduction", 8450, "tCO2e/yr")]),
+])
+def test_roles_published_wordings_state(sentence: str, language: str, expected: list[Triple]) -> None:
+    assert triples(facts_of([sentence], language)) == expected
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    ("The ministry has 43 other projects that will apply.", [("project_count", 43, "count")]),
+    ("By 2025, 212 JCM projects were under way in 30 partner countries2.",
+     [("project_count", 212, "count"), ("partner_country_count", 30, "count")]),
+])
+def test_a_count_noun_after_other_or_before_a_footnote_mark(sentence: str, expected: list[Triple]) -> None:
+    assert triples(facts_of([sentence], "en")) == expected
+
+
+# --- numbered items that restate one measure, the unit written once -----------------------------
+
+
+@pytest.mark.parametrize(("sentence", "language"), [
+    ("想定削減量は(1)が最も多く12,400tCO2/年、(2)は615、(3)は3,050と見込まれる。", "ja"),
+    ("The expected reductions are 12,400 tCO2/year for (1), 615 for (2) and 3,050 for (3).", "en"),
+    ("ปริมาณที่คาดว่าจะลดได้ (1) 12,400 tCO2/ปี (2) 615 และ (3) 3,050", "th"),
+])
+def test_numbered_items_share_the_unit_their_list_states_once(sentence: str, language: str) -> None:
+    assert triples(facts_of([sentence], language)) == [
+        ("emission_reduction", value, "tCO2e/yr") for value in (12400, 615, 3050)
+    ]
+
+
+def test_numbered_items_of_different_measures_keep_their_own_units() -> None:
+    sentence = "The projects are (1) a 48 MW wind farm and (2) a 1.8 MW rooftop solar system."
+    assert [(kind, value) for kind, value, _ in triples(facts_of([sentence], "en"))] == [
+        ("capacity", 48000), ("capacity", 1800),
+    ]
+
+
+@pytest.mark.parametrize("sentence", [
+    "JCMを構築している 21 のパートナー国における事業を優先する。",
+    "アジア以外の地域もあわせると合計で21国がパートナーとなっている。",
+])
+def test_japanese_partner_countries_counted_without_a_counter(sentence: str) -> None:
+    assert [(kind, value) for kind, value, _ in triples(facts_of([sentence], "ja"))] == [
+        ("partner_country_count", 21)
+    ]
+
+
+def test_bilateral_is_no_count_of_two_countries() -> None:
+    assert facts_of(["日本は2国間クレジット制度を通じて2国間の協力を進める。"], "ja") == []
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    ("Total project cost is estimated at up to one trillion yen.", [("project_cost", 1e12, "JPY")]),
+    ("Two million tonnes of CO2 will be reduced by 2030.", [("emission_reduction", 2e6, "tCO2e")]),
+    ("The programme aims at reductions of 50 Mt CO2e by 2030.", [("emission_reduction", 5e7, "tCO2e")]),
+])
+def test_number_words_with_a_scale_and_spaced_megatonnes(sentence: str, expected: list[Triple]) -> None:
+    assert triples(facts_of([sentence], "en")) == expected
