@@ -27,29 +27,37 @@ def check_cumulative(facts: Sequence[Fact]) -> list[Warning]:
     years = Candidates([f for f in facts if f.kind in YEARS_KINDS and f.unit == "year"])
     for annual_unit, cumulative_unit in ANNUAL_UNITS.items():
         annuals = Candidates(of_kind(facts, KIND, annual_unit))
+        by_block = _by_block([f for f in facts if f.kind == KIND and f.unit == annual_unit])
         for cumulative in (f for f in facts if f.kind == KIND and f.unit == cumulative_unit):
             nearest = annuals.partner(cumulative)
             if nearest is None:
                 continue
-            readings = _readings(cumulative, nearest, [f for f in facts if f.unit == annual_unit])
+            readings = _readings(cumulative, nearest, by_block)
             warning = _check_readings(readings, cumulative, years)
             if warning:
                 warnings.append(warning)
     return warnings
 
 
-def _readings(cumulative: Fact, nearest: Fact, annual_facts: Sequence[Fact]) -> list[_Annual]:
+def _by_block(facts: Sequence[Fact]) -> dict[int, list[Fact]]:
+    grouped: dict[int, list[Fact]] = {}
+    for fact in facts:
+        grouped.setdefault(fact.evidence.block, []).append(fact)
+    return grouped
+
+
+def _readings(cumulative: Fact, nearest: Fact, annual_by_block: dict[int, list[Fact]]) -> list[_Annual]:
     """The annual amounts a cumulative one may be stated for, the likeliest first: the one nearest it; for
     a cumulative total ("together, 45,000 t over 15 years"), the annual total stated before it in its
     passage, else the sum of the annual amounts listed there."""
     readings = [_Annual([nearest])]
     if not cumulative.is_total:
         return readings
-    before = [
-        f
-        for f in annual_facts
-        if f.kind == KIND and f.evidence.start < cumulative.evidence.start and _same_passage(f, cumulative)
-    ]
+    block = cumulative.evidence.block
+    passage = [f for b in (block - 1, block, block + 1) for f in annual_by_block.get(b, ())]
+    before = sorted(
+        (f for f in passage if f.evidence.start < cumulative.evidence.start), key=lambda f: f.evidence.start
+    )
     totals = [f for f in before if f.is_total]
     if totals:
         return [_Annual([totals[-1]]), *readings]

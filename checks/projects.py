@@ -39,6 +39,8 @@ MIN_CONCEPT_OVERLAP = 0.5
 # A project name this long (letters and digits) is one project's, whatever it is about.
 MIN_NAME_CHARACTERS = 16
 _NOT_A_LETTER = re.compile(r"[\W_]+")
+# How much of the sentences stating numbers a signature reads, beside the opening text.
+MAX_EVIDENCE_CHARACTERS = 20_000
 # Capacities as loosely stated as news states them ("a 16 MW plant" for 16.4 MW) are the same plant.
 SAME_CAPACITY = 0.1
 # An issuance of fewer credits than this is too common a figure to tell one project's from another's.
@@ -194,8 +196,7 @@ def monitoring_period(text: str) -> str | None:
 
 
 def signature(facts: Sequence[Fact], profile: DocumentProfile | None) -> Signature:
-    texts = [profile.text if profile else ""] + [f.evidence.text for f in facts]
-    text = fold("\n".join(dict.fromkeys(texts)))
+    text = fold(_signature_text(facts, profile))
     folded = text.casefold()
     named = [c for c in _concepts() if c.named_in(text, folded)]
     id_pattern, id_countries = _project_ids()
@@ -220,6 +221,18 @@ def signature(facts: Sequence[Fact], profile: DocumentProfile | None) -> Signatu
         issuances=frozenset(_issuances(facts)),
         year=profile.year if profile else None,
     )
+
+
+def _signature_text(facts: Sequence[Fact], profile: DocumentProfile | None) -> str:
+    """The opening text and the sentences stating numbers, up to a bound: what tells a project is said
+    early, and a long report's thousandth sentence would only cost time."""
+    texts, size = [profile.text if profile else ""], 0
+    for sentence in dict.fromkeys(f.evidence.text for f in facts):
+        if size >= MAX_EVIDENCE_CHARACTERS:
+            break
+        texts.append(sentence)
+        size += len(sentence)
+    return "\n".join(texts)
 
 
 def _capacities(facts: Sequence[Fact]) -> set[float]:
