@@ -1105,7 +1105,8 @@ def _split_after(prose: _Prose, quantity: Quantity) -> bool:
 
 
 _SIDE_AFTER_GAP = re.compile(
-    r"[\s,]*(?:(?:[A-Za-z]+\s+){0,2}?(?:to|for)\s+|を|が|は|ให้(?:แก่|กับ)?|แก่|สำหรับ)?\s*", re.I
+    r"[\s,]*(?:(?:[A-Za-z]+\s+){0,2}?(?:to|for)\s+(?:the\s+)?(?:(?:government|account)\s+of\s+(?:the\s+)?)?"
+    r"|を|が|は|ให้(?:แก่|กับ)?(?:รัฐบาล)?|แก่(?:รัฐบาล)?|สำหรับ)?\s*", re.I
 )
 _SIDE_BEFORE_GAP = 16  # characters between a side named before a share and the share
 

@@ -599,13 +599,21 @@ def split_words() -> re.Pattern[str]:
 
 
 _SPLIT_END = re.compile(r"[.。;；\n]")
+_SPLIT_REACH = 40  # characters between an amount and the split of it: "300 credits were issued, of which"
+
+
+def _split_after(folded: str, whole: Quantity, following: Sequence[ParsedNumber]) -> re.Match[str] | None:
+    """The split word after the amount, right after it or later in its clause before the next number."""
+    limit = min(following[0].start if following else len(folded), whole.end + _SPLIT_REACH)
+    stop = _SPLIT_END.search(folded, whole.end, limit)
+    return split_words().search(folded, whole.end, stop.start() if stop else limit)
 
 
 def _split_units(folded: str, numbers: list[ParsedNumber], by_start: dict[int, Quantity]) -> None:
     """ "1,000 tCO2, of which 600 to Japan and 400 to ...": the parts take the unit of the amount split."""
     for index, number in enumerate(numbers):
         whole = by_start.get(number.start)
-        marker = split_marker().match(folded, whole.end) if whole else None
+        marker = _split_after(folded, whole, numbers[index + 1 : index + 2]) if whole else None
         if whole is None or marker is None:
             continue
         stop = _SPLIT_END.search(folded, marker.end())

@@ -157,3 +157,26 @@ def test_a_bound_is_no_sum_to_check_the_items_against(language):
     facts = facts_of(BOUND[language])
     assert sorted(f.value for f in facts if f.kind == "capacity") == [7500, 11600, 21000]
     assert run_checks(facts) == []
+
+
+# Credits split between the sides, the split stated later in the clause or the side named after the share.
+CREDIT_SPLITS = [
+    "A total of 420 credits were issued, of which 210 went to the Government of Japan and 220 to Mongolia.",
+    "Of the 420 tCO2 of credits issued, the Japanese government received 210 tCO2 and the partner country "
+    "220 tCO2.",
+    "発行されたクレジット420トンのうち、日本政府に210トン、モンゴル政府に220トンが配分された。",
+    "มีการออกคาร์บอนเครดิต 420 ตัน โดยรัฐบาลญี่ปุ่นได้รับ 210 ตัน และมองโกเลียได้รับ 220 ตัน",
+]
+
+
+@pytest.mark.parametrize("sentence", CREDIT_SPLITS)
+def test_shares_of_credits_that_do_not_add_up_are_found(sentence):
+    [warning] = run_checks(facts_of(sentence))
+    assert (warning.rule, warning.expected, warning.found) == ("credit_shares", 420, 430)
+    japan = [f for f in warning.facts if f.subject == "Japan"]
+    assert [f.value for f in japan] == [210]
+
+
+@pytest.mark.parametrize("sentence", CREDIT_SPLITS)
+def test_shares_of_credits_that_add_up_raise_nothing(sentence):
+    assert run_checks(facts_of(sentence.replace("220", "210"))) == []
