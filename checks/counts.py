@@ -67,10 +67,23 @@ def item_list(evidence_text: str, kind: str) -> list[str] | None:
     """The one complete list of names a sentence gives, or None when there is none or it is partial."""
     if _PARTIAL.search(evidence_text):
         return None
-    groups = [m.group(1) or m.group(2) for m in _GROUP.finditer(evidence_text)]
+    matches = list(_GROUP.finditer(evidence_text))
+    if matches and _unfinished(evidence_text, matches[-1]):
+        return None
+    groups = [m.group(1) or m.group(2) for m in matches]
     lists = [listed_items(g, kind) for g in groups if not _DIGIT.search(g)]
     complete = [items for items in lists if items is not None and len(items) >= 2]
     return complete[0] if len(complete) == 1 and len(complete) == len(lists) else None
+
+
+_SENTENCE_CLOSE = re.compile(r"[.。!?！？)）\]」\"”']\s*\Z")
+
+
+def _unfinished(text: str, last: re.Match[str]) -> bool:
+    """A list that runs to the end of a sentence left unfinished (a cut page or excerpt: "namely Mongolia,
+    Bangladesh, Ke") may go on. Thai writes no full stop, so only other scripts are judged so."""
+    runs_to_end = not text[last.end() :].strip()
+    return runs_to_end and not _THAI.search(text) and not _SENTENCE_CLOSE.search(text)
 
 
 def check_counts(facts: Sequence[Fact]) -> list[Warning]:

@@ -5,7 +5,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 from checks.base import Rule, fmt, make_warning, tolerance
-from corpus.models import Fact, Warning
+from corpus.models import Fact, Severity, Warning
 
 NAME = "credit_shares"
 KIND = "credits_issued"
@@ -39,13 +39,20 @@ def check_credit_shares(facts: Sequence[Fact]) -> list[Warning]:
         allowed = max(tolerance(whole), sum(tolerance(f) for f in shares))
         if abs(computed - whole.value) <= allowed:
             continue
-        message = (
-            f"The {len(shares)} shares of credits add up to {fmt(computed)} {whole.unit}, "
-            f"but {fmt(whole.value)} were issued."
-        )
+        severity, message = _finding(len(shares), computed, whole)
         involved = [*shares, whole]
-        warnings.append(make_warning(NAME, "error", involved, whole.value, computed, allowed, message))
+        warnings.append(make_warning(NAME, severity, involved, whole.value, computed, allowed, message))
     return warnings
+
+
+def _finding(count: int, computed: float, whole: Fact) -> tuple[Severity, str]:
+    """More shared than issued is an error; less may be right, the rest going to project participants
+    that the text does not name, so it is only noted."""
+    stated = f"The {count} shares of credits add up to {fmt(computed)} {whole.unit}, but {fmt(whole.value)}"
+    stated += " were issued"
+    if computed > whole.value:
+        return "error", stated + "."
+    return "info", stated + ": the rest may go to project participants the text does not name."
 
 
 RULE = Rule(NAME, "Credit shares add up to the credits issued.", check_credit_shares)

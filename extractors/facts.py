@@ -417,12 +417,15 @@ def _kind(scope: _Scope, quantity: Quantity) -> str | None:
     if quantity.topic:
         return _kind_for(quantity.topic, quantity.unit_class)
     from_topics = (kind for topic in scope.topics if (kind := _kind_for(topic, quantity.unit_class)))
-    return _as_fact_kind(
+    kind = _as_fact_kind(
         _equation_kind(scope, quantity)
         or _nearest_cue_kind(scope, quantity)
         or next(from_topics, None)
         or _fallback_kind(quantity.unit_class)
     )
+    # A counter of cases (件) near a word for countries counts projects per country, never countries:
+    # "対象国の内訳は、モンゴル:3件".
+    return "project_count" if kind == "partner_country_count" else kind
 
 
 def _clause_kinds(scope: _Scope) -> list[str | None]:

@@ -64,3 +64,18 @@ def test_a_list_introduced_by_namely_or_dai_kae_is_counted_too(introduced: str):
     assert run_checks(facts_of(introduced.format(3))) == []
     [warning] = run_checks(facts_of(introduced.format(4)))
     assert (warning.rule, warning.expected, warning.found) == ("count_vs_items", 4, 3)
+
+
+@pytest.mark.parametrize("text", [
+    "Japan has signed the JCM with 11 countries, namely Mongolia, Bangladesh, Ethiopia, Ke",
+    "日本はこれまでに11か国、すなわちモンゴル、バングラデシュ、エチオピア、ケ",
+])
+def test_a_list_cut_off_mid_sentence_may_go_on(text):
+    """An excerpt or a page that ends mid-list says nothing of the items after the cut."""
+    assert [w for w in run_checks(facts_of(text)) if w.rule == "count_vs_items"] == []
+
+
+def test_a_finished_list_that_names_too_few_still_warns():
+    text = "Japan has signed the JCM with 5 countries, namely Mongolia, Bangladesh, Ethiopia and Kenya."
+    [warning] = run_checks(facts_of(text))
+    assert (warning.rule, warning.expected, warning.found) == ("count_vs_items", 5, 4)

@@ -11,10 +11,19 @@ TEXTS = {
 
 
 @pytest.mark.parametrize("language", ["en", "th", "ja"])
-def test_credit_shares_that_do_not_add_up_to_the_credits_issued_are_an_error(language):
-    [warning] = run_checks(facts_of(TEXTS[language].format(japan="500")))
+def test_more_credits_shared_than_issued_are_an_error(language):
+    [warning] = run_checks(facts_of(TEXTS[language].format(japan="700")))
     assert warning.rule == "credit_shares" and warning.severity == "error"
+    assert (warning.expected, warning.found) == (1000, 1100)
+
+
+@pytest.mark.parametrize("language", ["en", "th", "ja"])
+def test_fewer_credits_shared_than_issued_are_only_noted(language):
+    """The governments' shares need not add up to the issuance: project participants get the rest."""
+    [warning] = run_checks(facts_of(TEXTS[language].format(japan="500")))
+    assert (warning.rule, warning.severity) == ("credit_shares", "info")
     assert (warning.expected, warning.found) == (1000, 900)
+    assert "project participants" in warning.message
 
 
 @pytest.mark.parametrize("language", ["en", "th", "ja"])

@@ -309,3 +309,18 @@ def test_bilateral_is_no_count_of_two_countries() -> None:
 ])
 def test_number_words_with_a_scale_and_spaced_megatonnes(sentence: str, expected: list[Triple]) -> None:
     assert triples(facts_of([sentence], "en")) == expected
+
+
+def test_cases_counted_per_country_are_projects_not_countries() -> None:
+    sentence = "対象国別の内訳は、インドネシア:5件、モンゴル:3件、タイ:2件である。"
+    assert {kind for kind, _, _ in triples(facts_of([sentence], "ja"))} == {"project_count"}
+
+
+@pytest.mark.parametrize(("sentence", "language"), [
+    ("発行が決定されたクレジット量は264(tCO2)、このうち日本政府の獲得分は132となる。", "ja"),
+    ("The credits issued amounted to 264 (tCO2), of which Japan received 132.", "en"),
+])
+def test_a_unit_in_brackets_after_the_number(sentence: str, language: str) -> None:
+    assert triples(facts_of([sentence], language)) == [
+        ("credits_issued", 264, "tCO2e"), ("credits_issued", 132, "tCO2e"),
+    ]
