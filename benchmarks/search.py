@@ -29,7 +29,7 @@ import httpx
 
 from corpus.models import Block, Document, DocumentRef, Evidence, Fact, PageInfo, Passage
 from corpus.store import Catalog, fact_rows
-from indices import EmbeddedIndex, warm_up
+from indices import SearchIndex, open_index, warm_up
 from service.access import Role, create_key
 from service.archive import passages_of
 
@@ -120,10 +120,11 @@ def documents(count: int, seed: int = 7) -> Iterator[tuple[Document, list[Block]
         yield document, blocks, facts, passages
 
 
-def build(data_dir: Path, passages: int) -> tuple[EmbeddedIndex, float]:
-    """The catalog (documents, blocks, facts) and the index of the generated passages; seconds to index."""
+def build(data_dir: Path, passages: int) -> tuple[SearchIndex, float]:
+    """The catalog (documents, blocks, facts) and the index of the generated passages, as the service
+    opens it (with the public passages' index); seconds to index."""
     catalog = Catalog(data_dir)
-    index = EmbeddedIndex(data_dir / "index")
+    index = open_index("embedded", path=data_dir / "index")
     indexing = 0.0
     batch: list[Passage] = []
     for number, (document, blocks, facts, document_passages) in enumerate(documents(passages), start=1):

@@ -186,9 +186,15 @@ class Warning(BaseModel):
 
 
 class Document(BaseModel):
-    id: str = Field(description="document id: derived from the file name", examples=["3f2a9c0d51e7b846"])
-    filename: str = Field(description="the name the document is known by; a changed file with the same name "
-                          "is a new version", examples=["ja_indonesia_heatpump_pdd.txt"])
+    id: str = Field(
+        description="document id: derived from the file name and whether the document is confidential",
+        examples=["3f2a9c0d51e7b846"],
+    )
+    filename: str = Field(
+        description="the name the document is known by; a changed file with the same name and "
+        "confidentiality is a new version, a confidential file of a public document's name another "
+        "document beside it", examples=["ja_indonesia_heatpump_pdd.txt"],
+    )
     sha256: str = Field(description="SHA-256 of the current version's bytes",
                         examples=["9b74c9897bac770ffc029102a200c5de" "9b74c9897bac770ffc029102a200c5de"])
     version: int = Field(default=1, description="1 for the first file, then one more per changed file")
@@ -210,7 +216,7 @@ class Document(BaseModel):
     confidential: bool = Field(
         default=False,
         description="a confidential version (e.g. of a PDD): only secretariat, reviewer and admin keys see "
-        "it, its facts, passages and warnings",
+        "it, its facts, passages and warnings; part of the document's identity, so it never changes",
     )
 
 
@@ -262,6 +268,11 @@ class SearchResults(BaseModel):
         examples=[{"language": {"en": 9, "ja": 5}, "has_warnings": {"false": 12, "true": 2}}],
     )
     also_searched: list[str] = Field(default=[], description="glossary terms the query was expanded with")
+    facts: list[Fact] = Field(
+        default=[],
+        description="facts the query asks for, when it names a kind of fact (with the country and year it "
+        "names): 'subsidy rate Thailand', '補助率', 'ปริมาณการลดก๊าซ เวียดนาม 2023'; on the first page only",
+    )
 
 
 JobStatus = Literal["queued", "running", "done", "failed"]

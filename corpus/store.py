@@ -25,13 +25,19 @@ from corpus.models import (
     Warning,
 )
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS documents (
+# A document is known by its file name and its confidentiality: a confidential version of a file (JCM
+# rules let participants file one beside the public PDD, often under the same name) is another document.
+DOCUMENTS_TABLE = """
+CREATE TABLE IF NOT EXISTS {name} (
     id TEXT PRIMARY KEY,
-    filename TEXT NOT NULL UNIQUE,
+    filename TEXT NOT NULL,
     sha256 TEXT NOT NULL,
-    data TEXT NOT NULL
+    data TEXT NOT NULL,
+    confidential INTEGER NOT NULL DEFAULT 0,
+    UNIQUE (filename, confidential)
 );
+"""
+SCHEMA = DOCUMENTS_TABLE.format(name="documents") + """
 CREATE INDEX IF NOT EXISTS documents_sha ON documents(sha256);
 CREATE TABLE IF NOT EXISTS versions (
     document_id TEXT NOT NULL,
@@ -104,9 +110,11 @@ CREATE TABLE IF NOT EXISTS project_decisions (
 );
 -- Documents whose warnings and search index entries may lag behind their rows here: marked in the
 -- transaction that changes them, cleared once the index holds them, so an interrupted run is finished
--- by the next one.
+-- by the next one. public is 0 when only what insiders see changed (a warning involving a confidential
+-- document came or went): the index of public passages is then left as it is (indices.visibility).
 CREATE TABLE IF NOT EXISTS pending_refresh (
-    document_id TEXT PRIMARY KEY
+    document_id TEXT PRIMARY KEY,
+    public INTEGER NOT NULL DEFAULT 1
 );
 -- Reviews are kept apart from warnings: warnings are recomputed, a reviewer's decision is not.
 CREATE TABLE IF NOT EXISTS reviews (
@@ -135,7 +143,22 @@ CREATE TABLE IF NOT EXISTS jobs (
 # Columns added after the first release, with the statement that adds them to an older catalog.
 MIGRATIONS = {
     ("documents", "confidential"): "ALTER TABLE documents ADD COLUMN confidential INTEGER NOT NULL DEFAULT 0",
+    ("pending_refresh", "public"): "ALTER TABLE pending_refresh ADD COLUMN public INTEGER NOT NULL DEFAULT 1",
 }
+# An older catalog's documents table, whose file names were unique on their own, rebuilt as the new one:
+# SQLite cannot drop a UNIQUE constraint in place. Ids and rows are kept as they are.
+REBUILD_DOCUMENTS = (
+    DOCUMENTS_TABLE.format(name="documents_rebuilt"),
+    "INSERT INTO documents_rebuilt (id, filename, sha256, data, confidential) "
+    "SELECT id, filename, sha256, data, confidential FROM documents",
+    "DROP TABLE documents",
+    "ALTER TABLE documents_rebuilt RENAME TO documents",
+    "CREATE INDEX IF NOT EXISTS documents_sha ON documents(sha256)",
+)
+MARK_PENDING = (
+    "INSERT INTO pending_refresh VALUES (?, ?) "
+    "ON CONFLICT (document_id) DO UPDATE SET public = max(public, excluded.public)"
+)
 # Documents a viewer who may not see confidential ones is allowed to see.
 PUBLIC_DOCUMENTS = "SELECT id FROM documents WHERE confidential = 0"
 CONFIDENTIAL_WARNINGS = (
@@ -168,15 +191,31 @@ ORPHAN_QUERIES = {
 }
 # A file being written to the store; one left behind by a killed process is never referenced.
 PARTIAL_PREFIX = ".partial-"
+# What a confidential document's id is hashed from besides its name; NUL never occurs in a file name.
+CONFIDENTIAL_ID_PREFIX = "confidential\0"
 
 
 def sha256_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def document_id_for(filename: str) -> str:
-    """A document is identified by its file name: a changed file is a new version of the same document."""
-    return hashlib.sha256(filename.encode("utf-8")).hexdigest()[:16]
+def document_id_for(filename: str, confidential: bool = False) -> str:
+    """A document is identified by its file name and its confidentiality: a changed file is a new version
+    of the same document, a confidential file of the same name another document. A public document's id
+    is the hash of its name alone, as before confidentiality was part of the identity, so the ids that
+    reviews, project decisions and warnings are kept by stay valid."""
+    key = CONFIDENTIAL_ID_PREFIX + filename if confidential else filename
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+
+
+def _next_candidate(document_id: str) -> str:
+    """Another id when a document stored before identities included confidentiality holds the natural
+    one (a confidential document keeps the id of its name alone): the same in every process."""
+    return hashlib.sha256(f"taken\0{document_id}".encode()).hexdigest()[:16]
+
+
+class IdentityConflict(ValueError):
+    """A write that would turn a stored document into another one (another name or confidentiality)."""
 
 
 class FileStore:
@@ -284,13 +323,16 @@ class Catalog:
     ) -> None:
         """Replace everything known about the document in one transaction: all of it or none of it.
         ``profile`` is its host country and profile as the checks across documents keep them, ``warnings``
-        those of its own facts; the warnings it shared with other documents go, to be recomputed."""
+        those of its own facts; the warnings it shared with other documents go, to be recomputed.
+        IdentityConflict when the id is another document's (another name or confidentiality): checked in
+        the same transaction as the write, so no concurrent upload can turn a document into another."""
         with self._transaction() as db:
+            _check_identity(db, document)
             flags_before = _flags(db)
             for table in DOCUMENT_TABLES:
                 db.execute(f"DELETE FROM {table} WHERE document_id = ?", (document.id,))
             _delete_warnings_of(db, document.id)
-            db.execute("INSERT OR IGNORE INTO pending_refresh VALUES (?)", (document.id,))
+            _mark_pending(db, [document.id], public=True)
             db.execute(
                 "INSERT OR REPLACE INTO documents (id, filename, sha256, data, confidential) "
                 "VALUES (?, ?, ?, ?, ?)",
@@ -333,7 +375,7 @@ class Catalog:
             _mark_flag_changes(db, flags_before)
             db.execute("DELETE FROM versions WHERE document_id = ?", (document_id,))
             db.execute("DELETE FROM documents WHERE id = ?", (document_id,))
-            db.execute("INSERT OR IGNORE INTO pending_refresh VALUES (?)", (document_id,))
+            _mark_pending(db, [document_id], public=True)
             still_used = (
                 "SELECT 1 FROM versions WHERE sha256 = ? UNION ALL SELECT 1 FROM documents WHERE sha256 = ?"
             )
@@ -357,10 +399,13 @@ class Catalog:
                     problems.append(f"document {document_id}: its row and its data disagree")
         return problems
 
-    def pending_refresh(self) -> set[str]:
-        """Documents whose warnings and index entries may not yet reflect their catalog rows."""
+    def pending_refresh(self, *, public: bool = False) -> set[str]:
+        """Documents whose warnings and index entries may not yet reflect their catalog rows; with
+        ``public``, only those whose public view (their content, or the warnings a public viewer may see)
+        may have changed."""
+        sql = "SELECT document_id FROM pending_refresh" + (" WHERE public = 1" if public else "")
         with self._connect() as db:
-            return {r[0] for r in db.execute("SELECT document_id FROM pending_refresh")}
+            return {r[0] for r in db.execute(sql)}
 
     def clear_pending(self, document_ids: Iterable[str]) -> None:
         with self._transaction() as db:
@@ -371,9 +416,37 @@ class Catalog:
     def get_document(self, document_id: str, *, include_confidential: bool = False) -> Document | None:
         return self._one_document("id = ?", (document_id,), include_confidential)
 
-    def find_document(self, id_or_filename: str, *, include_confidential: bool = False) -> Document | None:
+    def find_document(
+        self, id_or_filename: str, *, include_confidential: bool = False, confidential: bool | None = None
+    ) -> Document | None:
+        """The document with this id, else with this file name. A public and a confidential document
+        may share a name: the public one is the document the name stands for (everyone knows it by that
+        name), so it is chosen unless ``confidential`` says otherwise; the confidential one is named by
+        its id or with confidential=True, which still needs include_confidential."""
         where = "(id = ? OR filename = ?)"
-        return self._one_document(where, (id_or_filename, id_or_filename), include_confidential)
+        params: tuple = (id_or_filename, id_or_filename)
+        if confidential is not None:
+            where += " AND confidential = ?"
+            params += (int(confidential),)
+        # An exact id first, then the public document of the name.
+        order = ("ORDER BY id = ? DESC, confidential", (id_or_filename,))
+        return self._one_document(where, params, include_confidential, order)
+
+    def identify(self, filename: str, confidential: bool) -> str:
+        """The id of the document known by this name and confidentiality: the stored one, else its
+        natural id (document_id_for), else, when a document stored before identities included
+        confidentiality holds that id, one derived from it. Every process gets the same id for the same
+        name and confidentiality, so concurrent uploads of one are versions of one document, never of
+        another; save_document refuses any write that would still mix two."""
+        with self._connect() as db:
+            sql = "SELECT id FROM documents WHERE filename = ? AND confidential = ?"
+            stored = db.execute(sql, (filename, int(confidential))).fetchone()
+            if stored:
+                return stored[0]
+            candidate = document_id_for(filename, confidential)
+            while db.execute("SELECT 1 FROM documents WHERE id = ?", (candidate,)).fetchone():
+                candidate = _next_candidate(candidate)
+            return candidate
 
     def document_with_content(
         self, sha256: str, *, confidential: bool | None = None
@@ -383,10 +456,13 @@ class Catalog:
             return self._one_document("sha256 = ?", (sha256,), True)
         return self._one_document("sha256 = ? AND confidential = ?", (sha256, int(confidential)), True)
 
-    def _one_document(self, where: str, params: tuple, include_confidential: bool) -> Document | None:
+    def _one_document(
+        self, where: str, params: tuple, include_confidential: bool, order: tuple[str, tuple] = ("", ())
+    ) -> Document | None:
         visible = "" if include_confidential else " AND confidential = 0"
+        sql = f"SELECT data FROM documents WHERE {where}{visible} {order[0]} LIMIT 1"
         with self._connect() as db:
-            row = db.execute(f"SELECT data FROM documents WHERE {where}{visible}", params).fetchone()
+            row = db.execute(sql, (*params, *order[1])).fetchone()
         return Document.model_validate_json(row[0]) if row else None
 
     def list_documents(
@@ -674,11 +750,63 @@ def _insert_profile(db: sqlite3.Connection, document_id: str, profile: ProfileRo
 
 
 def _migrate(db: sqlite3.Connection) -> None:
-    """Add the columns an older catalog lacks."""
+    """Bring an older catalog to this schema, in one transaction (another process opening the same
+    catalog meanwhile waits, then finds nothing left to do): the columns it lacks, and a documents table
+    whose file names were unique without their confidentiality, rebuilt with its rows. A current
+    catalog is only read: opening it takes no lock."""
+    if not _migrations_due(db):
+        return
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        for statement in _migrations_due(db):
+            db.execute(statement)
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
+
+
+def _migrations_due(db: sqlite3.Connection) -> list[str]:
+    """The statements that bring this catalog to the schema, in order (none for a current one)."""
+    due = []
     for (table, column), statement in MIGRATIONS.items():
         columns = {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
         if column not in columns:
-            db.execute(statement)
+            due.append(statement)
+    return due + list(REBUILD_DOCUMENTS if _filename_alone_unique(db) else ())
+
+
+def _filename_alone_unique(db: sqlite3.Connection) -> bool:
+    """Whether the documents table still has the first release's UNIQUE (filename)."""
+    for _seq, name, unique, *_ in db.execute("PRAGMA index_list(documents)").fetchall():
+        columns = [row[2] for row in db.execute(f"PRAGMA index_info('{name}')")]
+        if unique and columns == ["filename"]:
+            return True
+    return False
+
+
+def _check_identity(db: sqlite3.Connection, document: Document) -> None:
+    """IdentityConflict unless the document's id is free or already this name and confidentiality, and no
+    other document is this name and confidentiality: INSERT OR REPLACE would otherwise silently delete
+    the other row, or change a stored document's confidentiality."""
+    sql = (
+        "SELECT id, filename, confidential FROM documents "
+        "WHERE id = ? OR (filename = ? AND confidential = ?)"
+    )
+    wanted = (document.id, document.filename, int(document.confidential))
+    for stored in db.execute(sql, wanted).fetchall():
+        if tuple(stored) != wanted:
+            kind = "confidential" if stored[2] else "public"
+            raise IdentityConflict(
+                f"{document.filename!r} cannot be stored as document {document.id}: document {stored[0]} is "
+                f"the {kind} {stored[1]!r}, and a document's name and confidentiality never change"
+            )
+
+
+def _mark_pending(db: sqlite3.Connection, document_ids: Iterable[str], *, public: bool) -> None:
+    """Mark documents whose index entries must follow (see pending_refresh); a mark that says the public
+    view changed is never weakened by a later one that says it did not."""
+    db.executemany(MARK_PENDING, [(d, int(public)) for d in document_ids])
 
 
 def _confidential_of(db: sqlite3.Connection, document_ids: set[str]) -> set[str]:
@@ -704,8 +832,9 @@ def _mark_flag_changes(db: sqlite3.Connection, flags_before: Flags) -> None:
     see) is searched by that flag: its index entries must follow, even if this process dies before it
     reindexes them."""
     now = _flags(db)
-    changed = (flags_before[0] ^ now[0]) | (flags_before[1] ^ now[1])
-    db.executemany("INSERT OR IGNORE INTO pending_refresh VALUES (?)", [(d,) for d in changed])
+    public = flags_before[1] ^ now[1]
+    _mark_pending(db, public, public=True)
+    _mark_pending(db, (flags_before[0] ^ now[0]) - public, public=False)
 
 
 def _delete_warnings_of(

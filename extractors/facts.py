@@ -210,6 +210,13 @@ def _kind_for(topic: str | None, unit_class: str) -> str | None:
     return _cues()["kind_by_topic"].get(topic or "", {}).get(unit_class)
 
 
+def kinds_of_topic(topic: str) -> tuple[str, ...]:
+    """The fact kinds a cue topic names, whatever the unit: "subsidy" names subsidy_amount and
+    subsidy_share. For reading a question ("subsidy rate Thailand"), where no number gives the unit."""
+    kinds = _cues()["kind_by_topic"].get(topic, {})
+    return tuple(dict.fromkeys(kind for kind in kinds.values() if kind != _NOT_A_FACT))
+
+
 def _fallback_kind(unit_class: str) -> str | None:
     return _cues()["fallback_kind"].get(unit_class)
 

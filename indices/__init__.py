@@ -3,14 +3,25 @@ Elasticsearch (indices.elasticsearch, imported only when used)."""
 
 from indices.analysis import Token, analyze, analyze_streams, highlight, warm_up
 from indices.backends import BACKENDS, open_index
-from indices.base import IndexLockedError, IndexSchemaError, SearchBackendError, SearchIndex
+from indices.base import (
+    IndexDamagedError,
+    IndexLockedError,
+    IndexRebuildingError,
+    IndexSchemaError,
+    IndexUnavailableError,
+    SearchBackendError,
+    SearchIndex,
+)
 from indices.embedded import EmbeddedIndex
 
 __all__ = [
     "BACKENDS",
     "EmbeddedIndex",
+    "IndexDamagedError",
     "IndexLockedError",
+    "IndexRebuildingError",
     "IndexSchemaError",
+    "IndexUnavailableError",
     "SearchBackendError",
     "SearchIndex",
     "Token",

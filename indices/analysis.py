@@ -22,6 +22,7 @@ import re
 import threading
 import unicodedata
 from collections.abc import Iterator, Sequence, Set
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from html import escape
@@ -116,7 +117,35 @@ def _holds_any(run: str, grams: frozenset[str]) -> bool:
     return any(gram in folded for gram in grams)
 
 
+# The analyses this thread keeps while inside reused_analyses(), by text; None outside.
+_reused = threading.local()
+
+
+@contextmanager
+def reused_analyses() -> Iterator[None]:
+    """Within it, this thread analyses each text once however often it is asked for: the index of
+    public passages is given the same passages as the full index (indices.visibility), and analysis is
+    most of what indexing costs. What is kept goes when the outermost block ends."""
+    outer = getattr(_reused, "table", None)
+    _reused.table = {} if outer is None else outer
+    try:
+        yield
+    finally:
+        _reused.table = outer
+
+
 def _raw_streams(text: str) -> tuple[list[_Raw], list[_Raw], list[_Raw]]:
+    """The three streams of ``text``; callers copy them, never change them, so a kept one is shared."""
+    table: dict[str, tuple[list[_Raw], list[_Raw], list[_Raw]]] | None = getattr(_reused, "table", None)
+    if table is None:
+        return _analysed(text)
+    found = table.get(text)
+    if found is None:
+        found = table[text] = _analysed(text)
+    return found
+
+
+def _analysed(text: str) -> tuple[list[_Raw], list[_Raw], list[_Raw]]:
     folded = text.translate(_THAI_DIGITS)
     words: list[_Raw] = []
     parts: list[_Raw] = []

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from indices.base import SearchBackendError, SearchIndex
-from indices.embedded import EmbeddedIndex
+from indices.visibility import open_elasticsearch, open_embedded
 
 BACKENDS = ("embedded", "elasticsearch")
 DEFAULT_ES_INDEX = "jcm-passages"
@@ -14,11 +14,10 @@ DEFAULT_ES_INDEX = "jcm-passages"
 def open_index(
     backend: str, *, path: Path, es_url: str | None = None, es_index: str = DEFAULT_ES_INDEX
 ) -> SearchIndex:
-    """The embedded index in ``path``, or the Elasticsearch index ``es_index`` at ``es_url``."""
+    """The embedded index in ``path``, or the Elasticsearch index ``es_index`` at ``es_url``; each with
+    its index of public passages, where a public caller's searches run (indices.visibility)."""
     if backend == "embedded":
-        return EmbeddedIndex(path)
+        return open_embedded(path)
     if backend == "elasticsearch":
-        from indices.elasticsearch import ElasticsearchIndex  # the client loads only when used
-
-        return ElasticsearchIndex(es_url, index_name=es_index)
+        return open_elasticsearch(es_url, es_index)
     raise SearchBackendError(f"unknown search backend {backend!r}; known: {', '.join(BACKENDS)}")

@@ -23,6 +23,21 @@ class IndexSchemaError(RuntimeError):
     """The index on disk was built by an incompatible version; rebuild it from the catalog."""
 
 
+class IndexUnavailableError(RuntimeError):
+    """The index cannot answer searches now; the message says why and what repairs it."""
+
+
+class IndexDamagedError(IndexSchemaError, IndexUnavailableError):
+    """A file of the index is missing, truncated or overwritten: the index must be rebuilt from the
+    catalog. An IndexSchemaError too, so that whatever rebuilds an index of another version rebuilds a
+    damaged one."""
+
+
+class IndexRebuildingError(IndexUnavailableError):
+    """The index is being rebuilt from the catalog (or its rebuild was interrupted): until the rebuild
+    commits, it holds only part of the passages."""
+
+
 @runtime_checkable
 class SearchIndex(Protocol):
     def add_passages(self, passages: Sequence[Passage]) -> None:

@@ -125,6 +125,7 @@ class ElasticsearchIndex:
         self._client = client or Elasticsearch(url, request_timeout=request_timeout)
         self._pending = _Pending()
         self._closed = False
+        self.created = False  # whether opening created the index (it did not exist)
         try:
             self._ensure_index()
         except TransportError as error:  # nothing answers there: say so, not a stack of transport errors
@@ -146,6 +147,7 @@ class ElasticsearchIndex:
                 "index %s gets only the text.thai sub-field", self.index_name
             )
             self._client.indices.create(index=self.index_name, **index_body({"thai": _NATIVE_FIELDS["thai"]}))
+        self.created = True
 
     def drop(self) -> None:
         """Delete the whole Elasticsearch index (mapping included)."""
@@ -209,6 +211,11 @@ class ElasticsearchIndex:
     def count(self) -> int:
         self._check_open()
         return self._client.count(index=self.index_name, query={"term": {"is_page": False}})["count"]
+
+    def holds_document(self, document_id: str) -> bool:
+        """Whether a commit made passages of the document searchable (writes since are not seen)."""
+        self._check_open()
+        return self._client.count(index=self.index_name, query={"term": {"doc_id": document_id}})["count"] > 0
 
     def passage_keys(self) -> list[tuple[str, int]]:
         self._check_open()

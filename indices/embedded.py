@@ -13,11 +13,20 @@ matches is walked (enough for the page asked for); when every match fits in it, 
 facets are exact, otherwise the total is estimated from the window and the facets are tantivy
 aggregations over the matching blocks, run in another thread while the ranked search and the snippets
 run. Each passage keeps its word and part offsets, so a hit's snippet needs no segmentation.
+
+A damaged index never takes the process down: its files are checked before tantivy maps them and before
+every use (indices.integrity), and a damaged one raises IndexDamagedError. While the index is cleared
+and refilled (a rebuild), a marker file in its folder makes searches of every process raise
+IndexRebuildingError rather than answer from part of the passages; a marker left by a rebuild that was
+killed says the index is incomplete.
 """
 
 from __future__ import annotations
 
 import json
+import logging
+import os
+import shutil
 import threading
 import time
 from collections import Counter
@@ -31,7 +40,16 @@ from tantivy import Occur, Query
 
 from corpus.models import DocumentRef, Passage, SearchHit, SearchResults
 from indices.analysis import Streams, analyze_with_offsets, highlight, highlight_terms
-from indices.base import PAGE_BLOCK, Filters, IndexLockedError, IndexSchemaError, parse_filters
+from indices.base import (
+    PAGE_BLOCK,
+    Filters,
+    IndexDamagedError,
+    IndexLockedError,
+    IndexRebuildingError,
+    IndexSchemaError,
+    parse_filters,
+)
+from indices.integrity import FileGuard
 from indices.query import ParsedQuery, QueryClause, QueryUnit, parse_query
 from indices.walk import (
     FACETS,
@@ -52,10 +70,12 @@ from indices.walk import (
     warnings_field,
 )
 
+log = logging.getLogger(__name__)
 SCHEMA_VERSION = 3
 RELOAD_SECONDS = 1.0
 FACET_THREADS = 4  # facet aggregations running beside searches; more concurrent searches queue for one
 MARKER_FILE = "jcm-search-index.json"
+REBUILDING_FILE = "jcm-rebuilding.json"  # present from clear() (or discard_index) to the commit after it
 WRITER_HEAP_BYTES = 64_000_000
 LANGUAGE_CODES = {"und": 0, "th": 1, "en": 2, "ja": 3}
 LANGUAGES = {code: language for language, code in LANGUAGE_CODES.items()}
@@ -83,16 +103,81 @@ def _build_schema() -> tantivy.Schema:
     return builder.build()
 
 
-def _open_index(path: Path, schema: tantivy.Schema) -> tantivy.Index:
+def _open_index(path: Path, schema: tantivy.Schema, guard: FileGuard) -> tantivy.Index:
     marker = path / MARKER_FILE
     if tantivy.Index.exists(str(path)) and not _marker_matches(marker):
         raise IndexSchemaError(f"the search index in {path} was built by another version; rebuild it")
+    guard.admit()  # opening maps the segment files: a damaged one is refused before
     try:
         index = tantivy.Index(schema, path=str(path), reuse=True)
     except ValueError as error:
         raise IndexSchemaError(f"cannot open the search index in {path}: {error}; rebuild it") from error
+    except BaseException as error:
+        if _is_panic(error):
+            raise IndexDamagedError(f"cannot open the search index in {path}: {error}; rebuild it") from None
+        raise
+    # By default a thread of tantivy's watches meta.json and reloads, re-reading every segment file, on
+    # any change: unchecked reads, in a thread no error reaches. Reloads happen in _verified() only.
+    index.config_reader(reload_policy="manual")
     marker.write_text(json.dumps({"schema_version": SCHEMA_VERSION}))
     return index
+
+
+def embedded_parts(index: object) -> list[EmbeddedIndex]:
+    """The embedded indices behind a search index: itself, or those it combines (the full index and the
+    public passages' index of indices.visibility); none for Elasticsearch."""
+    candidates = (index, getattr(index, "full", None), getattr(index, "public", None))
+    return [candidate for candidate in candidates if isinstance(candidate, EmbeddedIndex)]
+
+
+def discard_index(path: Path) -> None:
+    """Remove an index's files without reading them, and mark the empty index as to be rebuilt by this
+    process: what the service does at start with an index it cannot use, so it can serve meanwhile."""
+    path.mkdir(parents=True, exist_ok=True)
+    _remove_contents(path, folders=True)
+    _mark_rebuilding(path)
+
+
+def _remove_contents(path: Path, *, folders: bool) -> None:
+    """Every file in ``path``; with ``folders``, the folders in it too (an index kept inside another's
+    folder, such as the public passages' index, goes with it)."""
+    for entry in path.iterdir():
+        if entry.is_dir() and not entry.is_symlink():
+            if folders:
+                shutil.rmtree(entry)
+        else:
+            entry.unlink(missing_ok=True)
+
+
+def _mark_rebuilding(path: Path) -> None:
+    (path / REBUILDING_FILE).write_text(json.dumps({"pid": os.getpid()}))
+
+
+def _rebuilder(path: Path) -> int | None:
+    """The process that marked the index as being rebuilt (0 when the marker cannot be read), or None."""
+    try:
+        return int(json.loads((path / REBUILDING_FILE).read_text()).get("pid", 0))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, TypeError, AttributeError):
+        return 0
+
+
+def _alive(pid: int) -> bool:
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's process
+    return True
+
+
+def _is_panic(error: BaseException) -> bool:
+    """tantivy's Rust panics reach Python as pyo3's PanicException, a BaseException."""
+    return type(error).__name__ == "PanicException"
 
 
 def _stamp(meta: Path) -> tuple[int, int, int] | None:
@@ -133,12 +218,18 @@ class EmbeddedIndex:
         self.path = Path(path)
         self.path.mkdir(parents=True, exist_ok=True)
         self._schema = _build_schema()
-        self._index = _open_index(self.path, self._schema)
+        self._guard = FileGuard(self.path)
+        self._index = _open_index(self.path, self._schema, self._guard)
         self._lock_timeout = lock_timeout
         self._batch_size = batch_size
         self._writer: tantivy.IndexWriter | None = None
         self._uncommitted = 0
         self._write_lock = threading.RLock()
+        # The reader, its file checks and a reset; taken after _write_lock when both are.
+        self._state = threading.RLock()
+        self._damage: str | None = None  # the damage last found, logged once
+        self._clearing = False  # clear() marked the index as rebuilding; the next commit() unmarks it
+        self._held = False  # reset(): searches are refused until a clear() is committed (the rebuild)
         self._metadata: dict[int, tuple[str | None, list[str]]] = {}
         self._stamp: tuple[int, int, int] | None = None
         self._reloaded_at = 0.0
@@ -177,13 +268,34 @@ class EmbeddedIndex:
         """Make changes visible and release the writer lock so another process may write."""
         with self._write_lock:
             self._release_writer()
-            self._index.reload()
+            self._reload_soon()
+            if self._clearing:
+                self._clearing = self._held = False
+                (self.path / REBUILDING_FILE).unlink(missing_ok=True)
 
     def clear(self) -> None:
+        """Remove every passage; until the next commit() the index counts as being rebuilt: searches of
+        other processes are refused rather than answered from part of the passages."""
         with self._write_lock:
+            _mark_rebuilding(self.path)
+            self._clearing = True
             self._open_writer().delete_all_documents()
             self._release_writer()
-            self._index.reload()
+            self._reload_soon()
+
+    def reset(self) -> None:
+        """Start afresh, empty and marked as being rebuilt, after damage: the damaged files are let go
+        and removed without being read again. Searches are refused until a clear() (the rebuild from
+        the catalog) is committed."""
+        with self._write_lock, self._state:
+            self._check_open()
+            self._drop_writer()
+            _remove_contents(self.path, folders=False)  # another index may live in a folder inside
+            _mark_rebuilding(self.path)
+            self._guard = FileGuard(self.path)
+            self._index = _open_index(self.path, self._schema, self._guard)
+            self._stamp, self._damage, self._metadata = None, None, {}
+            self._clearing, self._held = False, True
 
     def close(self) -> None:
         """Commit what is pending and release the writer; the index cannot be used afterwards."""
@@ -196,14 +308,36 @@ class EmbeddedIndex:
     def _count_write(self) -> None:
         self._uncommitted += 1
         if self._uncommitted >= self._batch_size and self._writer is not None:
-            self._writer.commit()
+            self._commit_writer(self._writer)
             self._uncommitted = 0
 
     def _open_writer(self) -> tantivy.IndexWriter:
         self._check_open()
         if self._writer is None:
+            self._verified()  # a writer merges and applies deletes by reading the segment files
             self._writer = self._acquire_writer()
         return self._writer
+
+    def _commit_writer(self, writer: tantivy.IndexWriter) -> None:
+        """Commit, unless a segment file the commit may read (deletes, merges) was damaged meanwhile:
+        then the writer's changes are dropped and IndexDamagedError raised."""
+        try:
+            self._verified()
+        except IndexDamagedError:
+            self._drop_writer()
+            raise
+        writer.commit()
+
+    def _drop_writer(self) -> None:
+        if self._writer is None:
+            return
+        writer, self._writer = self._writer, None
+        self._uncommitted = 0
+        try:
+            writer.rollback()
+            writer.wait_merging_threads()  # frees the directory lock
+        except ValueError:
+            log.warning("the search index writer in %s could not be closed cleanly", self.path)
 
     def _acquire_writer(self) -> tantivy.IndexWriter:
         deadline = time.monotonic() + self._lock_timeout
@@ -223,8 +357,9 @@ class EmbeddedIndex:
     def _release_writer(self) -> None:
         if self._writer is None:
             return
-        writer, self._writer = self._writer, None
-        writer.commit()
+        writer = self._writer
+        self._commit_writer(writer)
+        self._writer = None
         writer.wait_merging_threads()  # consumes the writer, which frees the directory lock
         self._uncommitted = 0
 
@@ -238,6 +373,12 @@ class EmbeddedIndex:
         self._check_open()
         searcher = self._searcher()
         return searcher.search(Query.term_query(self._schema, "is_page", False), limit=1, count=True).count
+
+    def holds_document(self, document_id: str) -> bool:
+        """Whether a commit made passages of the document searchable (writes since are not seen)."""
+        self._check_open()
+        document = Query.term_query(self._schema, "doc_id", document_id)
+        return self._searcher().search(document, limit=1, count=True).count > 0
 
     def passage_keys(self) -> list[tuple[str, int]]:
         self._check_open()
@@ -269,7 +410,24 @@ class EmbeddedIndex:
         parsed = parse_query(query, expand=expand)
         if parsed.is_empty or limit <= 0:
             return SearchResults(query=query, total=0, hits=[])
-        start = max(offset, 0)
+        if self.rebuilding:
+            raise IndexRebuildingError(
+                f"the search index in {self.path} is being rebuilt from the catalog; search again when it "
+                "is done"
+            )
+        try:
+            return self._search(query, parsed, conditions, limit, max(offset, 0))
+        except ValueError as error:  # tantivy's input/output errors
+            self._raise_if_damaged(error)
+            raise
+        except BaseException as error:
+            if _is_panic(error):
+                self._raise_if_damaged(error)
+            raise
+
+    def _search(
+        self, query: str, parsed: ParsedQuery, conditions: Filters, limit: int, start: int
+    ) -> SearchResults:
         searcher = self._searcher()
         match = self._all_units(parsed)
         aggregation = self._aggregate_facets(searcher, match, conditions)
@@ -305,14 +463,77 @@ class EmbeddedIndex:
             window = min(window * 4, WALK_LIMIT)
 
     def _searcher(self) -> tantivy.Searcher:
-        """A searcher that sees every commit, including other processes': reloading costs more than
-        the rest of a small search, so it happens when the index's meta file changed (and at least
-        every RELOAD_SECONDS, in case a file system keeps too coarse a time for two quick commits)."""
-        stamp = _stamp(self.path / "meta.json")
-        if stamp != self._stamp or time.monotonic() - self._reloaded_at > RELOAD_SECONDS:
+        """A searcher that sees every commit, including other processes', over files checked intact."""
+        with self._state:
+            self._verified()
+            return self._index.searcher()
+
+    def _verified(self) -> None:
+        """Reload when the index's meta file changed (and at least every RELOAD_SECONDS, in case a file
+        system keeps too coarse a time for two quick commits): reloading costs more than the rest of a
+        small search. The files a reload maps are admitted first (new ones read through); between
+        reloads each mapped file is stat'ed. IndexDamagedError, logged once, when one is damaged."""
+        with self._state:
+            try:
+                stamp = _stamp(self.path / "meta.json")
+                if stamp != self._stamp or time.monotonic() - self._reloaded_at > RELOAD_SECONDS:
+                    self._guard.admit()
+                    self._reload()
+                    self._stamp, self._reloaded_at = stamp, time.monotonic()
+                else:
+                    self._guard.recheck()
+            except IndexDamagedError as error:
+                self._note_damage(str(error))
+                raise
+            self._note_damage(None)
+
+    def _reload(self) -> None:
+        try:
             self._index.reload()
-            self._stamp, self._reloaded_at = stamp, time.monotonic()
-        return self._index.searcher()
+        except ValueError as error:  # meta.json or a segment file tantivy cannot read
+            raise IndexDamagedError(
+                f"the search index in {self.path} cannot be read: {error}; it must be rebuilt from the "
+                "catalog (`jcm reindex`)"
+            ) from error
+
+    def _reload_soon(self) -> None:
+        """After a commit: the next use admits the new files, then reloads."""
+        with self._state:
+            self._stamp = None
+
+    def _note_damage(self, damage: str | None) -> None:
+        if damage is not None and damage != self._damage:
+            log.error("%s; searches are refused until it is rebuilt", damage)
+        self._damage = damage
+
+    def _raise_if_damaged(self, error: BaseException) -> None:
+        """After tantivy failed: IndexDamagedError when a file is damaged (each read through again)."""
+        try:
+            with self._state:
+                self._guard.verify_whole()
+        except IndexDamagedError as damage:
+            self._note_damage(str(damage))
+            raise damage from error
+
+    @property
+    def rebuilding(self) -> bool:
+        """Whether searches must wait for a rebuild: this index was reset and not yet rebuilt, or another
+        process is rebuilding it (or was, and was killed). The writer that clears sees its own writes."""
+        return self._held or (not self._clearing and (self.path / REBUILDING_FILE).exists())
+
+    def damage(self) -> str | None:
+        """Why the index must be rebuilt, or None: a damaged file (checked as before a search), or a
+        rebuild that was interrupted. A rebuild running in another process is no damage."""
+        try:
+            self._verified()
+        except IndexDamagedError as error:
+            return str(error)
+        pid = _rebuilder(self.path)
+        if pid is None or (pid != os.getpid() and _alive(pid)):
+            return None
+        if pid == os.getpid():
+            return f"the search index in {self.path} is empty, to be rebuilt from the catalog"
+        return f"the search index in {self.path} is incomplete: its rebuild from the catalog was interrupted"
 
     def _ranked(self, searcher: tantivy.Searcher, match: Query, conditions: Filters, window: int) -> _Matches:
         result = searcher.search(self._filtered(match, conditions), limit=window, count=True)

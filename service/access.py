@@ -5,16 +5,26 @@ so a leaked catalog reveals no key. A request names its key as ``Authorization: 
 Without a key a request is refused (401), unless settings allow anonymous reading of public
 documents. What a viewer may see is decided below HTTP: catalog and index queries take
 ``include_confidential`` (``viewer.sees_confidential``), so every way out goes through it.
+
+The web pages log a browser in with a session (``Sessions``): a signed token that names the key by its
+id, never the key itself, and ends when it expires, when the browser logs out or when the key is revoked.
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import hmac
+import os
 import secrets
+import sqlite3
+import time
 from collections.abc import Callable
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
@@ -140,3 +150,107 @@ def require(action: str) -> Callable[[Viewer], Viewer]:
         raise HTTPException(403, f"the {viewer.role.value} role may not {doing}")
 
     return allowed
+
+
+# ---------------------------------------------------------------- web sessions
+
+SESSION_SECRET_FILE = "session-secret"
+ENDED_SESSIONS_FILE = "sessions.sqlite3"
+SESSION_VERSION = "s1"
+SECRET_BYTES = 32
+
+
+def active_key(catalog: Catalog, key_id: str) -> KeyRecord | None:
+    """The key with this id while it is not revoked: a session lives no longer than its key."""
+    return next((r for r in catalog.api_keys() if r.id == key_id and r.revoked_at is None), None)
+
+
+def session_secret(path: Path) -> bytes:
+    """The secret that signs sessions, made on first use and readable by the service's user only.
+
+    Written to a private temporary file and linked into place, so two processes starting at once agree
+    on one secret and none ever reads a half-written one."""
+    if not path.exists():
+        partial = path.with_name(f".{path.name}.{secrets.token_hex(6)}")
+        descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "wb") as out:
+            out.write(secrets.token_bytes(SECRET_BYTES))
+            out.flush()
+            os.fsync(out.fileno())
+        try:
+            os.link(partial, path)
+        except FileExistsError:
+            pass  # another process made it first: theirs is the one
+        finally:
+            partial.unlink()
+    if path.stat().st_mode & 0o077:
+        path.chmod(0o600)  # copied in with looser permissions: whoever reads it can forge a login
+    secret = path.read_bytes()
+    if len(secret) < SECRET_BYTES:
+        raise ValueError(f"{path} is damaged (too short); delete it (every browser logs in again)")
+    return secret
+
+
+@dataclass(frozen=True)
+class SessionClaims:
+    key_id: str
+    expires: int  # Unix time
+    nonce: str  # tells one login apart from another of the same key, so a logout ends only itself
+
+
+class Sessions:
+    """Logins of the web pages. The cookie holds ``s1.KEY_ID.EXPIRES.NONCE.MAC``, with an HMAC-SHA256 over
+    the rest under a secret kept in the data folder: it names the key, never holds it, and cannot be
+    forged or extended. Logging out records the nonce as ended (in a small SQLite file beside the
+    catalog, so that a restart does not revive it); revoking the key ends all its sessions."""
+
+    def __init__(self, data_dir: Path, lifetime_seconds: int) -> None:
+        self.secret = session_secret(data_dir / SESSION_SECRET_FILE)
+        self.lifetime = lifetime_seconds
+        self.ended_path = data_dir / ENDED_SESSIONS_FILE
+        with closing(self._connect()) as db, db:
+            db.execute("CREATE TABLE IF NOT EXISTS ended (nonce TEXT PRIMARY KEY, expires INTEGER NOT NULL)")
+
+    def start(self, key_id: str) -> str:
+        """A new session of this key: the token the login cookie holds."""
+        body = f"{SESSION_VERSION}.{key_id}.{int(time.time()) + self.lifetime}.{secrets.token_urlsafe(16)}"
+        return f"{body}.{self._mac(body)}"
+
+    def viewer(self, catalog: Catalog, token: str) -> Viewer | None:
+        """The viewer of a session; None when the token is forged, expired or ended, or its key revoked."""
+        claims = self.claims(token)
+        if claims is None or self._ended(claims.nonce):
+            return None
+        record = active_key(catalog, claims.key_id)
+        return Viewer(Role(record.role), record.id) if record else None
+
+    def end(self, token: str) -> None:
+        """Log out: the token no longer opens anything, even if a copy of it was kept."""
+        claims = self.claims(token)
+        if claims is None:
+            return
+        with closing(self._connect()) as db, db:
+            db.execute("DELETE FROM ended WHERE expires < ?", (int(time.time()),))  # expired ones end anyway
+            db.execute("INSERT OR IGNORE INTO ended VALUES (?, ?)", (claims.nonce, claims.expires))
+
+    def claims(self, token: str) -> SessionClaims | None:
+        """What a genuine, unexpired token says; None for anything else."""
+        body, _, mac = token.rpartition(".")
+        parts = body.split(".")
+        if len(parts) != 4 or parts[0] != SESSION_VERSION or not parts[2].isdigit():
+            return None
+        if not hmac.compare_digest(mac.encode(), self._mac(body).encode()):
+            return None
+        claims = SessionClaims(parts[1], int(parts[2]), parts[3])
+        return claims if claims.expires > time.time() else None
+
+    def _mac(self, body: str) -> str:
+        digest = hmac.new(self.secret, body.encode(), hashlib.sha256).digest()
+        return base64.urlsafe_b64encode(digest).decode().rstrip("=")
+
+    def _ended(self, nonce: str) -> bool:
+        with closing(self._connect()) as db:
+            return db.execute("SELECT 1 FROM ended WHERE nonce = ?", (nonce,)).fetchone() is not None
+
+    def _connect(self) -> sqlite3.Connection:
+        return sqlite3.connect(self.ended_path, timeout=30)

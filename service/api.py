@@ -18,7 +18,7 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from corpus.models import Document, Fact, FactKind, Job, PageInfo, ProjectDecision, SearchResults, Warning
-from indices import SearchBackendError
+from indices import IndexRebuildingError, IndexUnavailableError, SearchBackendError
 from service import formats, web
 from service.access import Role, Viewer, create_key, require
 from service.archive import Archive
@@ -170,6 +170,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.archive = archive
     app.state.settings = settings
     app.state.jobs = runner
+    # Security headers on every response: pages, API, static files, errors; FastAPI's documentation
+    # pages get a policy of their own that lets them load Swagger UI and ReDoc.
+    docs_paths = (app.docs_url, app.redoc_url, app.swagger_ui_oauth2_redirect_url)
+    app.add_middleware(web.SecurityHeaders, docs_paths=[path for path in docs_paths if path])
     install_error_handlers(app)
     web.install(app, archive, settings, runner)
     Limit = Annotated[int, Query(ge=1, le=settings.max_page_size, description="results per page")]
@@ -274,10 +278,11 @@ def install_document_routes(
         "/documents/{document_id}/file",
         response_class=Response,
         tags=["documents"],
-        responses={200: {"content": {"application/octet-stream": {}}, "description": "the file"}},
+        responses={200: {"content": {"application/octet-stream": {}}, "description": "the file, a download"}},
     )
     def get_file(document_id: DocumentId, viewer: Reader) -> Response:
-        """The original file."""
+        """The original file, always as a download (attachment, nosniff, a sandbox): PDF, DOCX and XLSX
+        keep their type, any other file is application/octet-stream."""
         document = _document_or_404(archive, document_id, viewer)
         return web.file_response(document, archive.catalog.files.get(document.sha256))
 
@@ -466,7 +471,9 @@ def install_warning_routes(app: FastAPI, archive: Archive, Limit: Any, Offset: A
 
 
 def install_search_route(app: FastAPI, archive: Archive) -> None:
-    @app.get("/search", response_model=SearchResults, tags=["search"])
+    unavailable: dict[int | str, dict[str, Any]] = {503: {"model": ErrorResponse}}
+
+    @app.get("/search", response_model=SearchResults, tags=["search"], responses=unavailable)
     def search(
         viewer: Reader,
         q: Annotated[str, Query(min_length=1, max_length=500, description='words, or a "quoted phrase"')],
@@ -495,15 +502,34 @@ def install_search_route(app: FastAPI, archive: Archive) -> None:
             }.items()
             if v is not None
         }
-        results = archive.search(
-            q,
-            limit=limit,
-            offset=offset,
-            filters=filters,
-            expand=expand,
-            include_confidential=viewer.sees_confidential,
-        )
+        try:
+            results = archive.search(
+                q,
+                limit=limit,
+                offset=offset,
+                filters=filters,
+                expand=expand,
+                include_confidential=viewer.sees_confidential,
+            )
+        except IndexUnavailableError as error:
+            raise _search_unavailable(error) from None
         return _with_facts(archive, results, viewer)
+
+
+SEARCH_RETRY_SECONDS = 30
+
+
+def _search_unavailable(error: IndexUnavailableError) -> HTTPException:
+    """503 for a search the index cannot answer now. The index logged which file is damaged and that it
+    must be rebuilt (the service rebuilds it); paths and file names are for the operator, not callers."""
+    if isinstance(error, IndexRebuildingError):
+        message = "search is unavailable while the search index is rebuilt from the catalog; try again soon"
+    else:
+        message = (
+            "search is unavailable: the search index is damaged and must be rebuilt from the catalog "
+            "(the service is rebuilding it); try again shortly"
+        )
+    return HTTPException(503, message, headers={"Retry-After": str(SEARCH_RETRY_SECONDS)})
 
 
 def _with_facts(archive: Archive, results: SearchResults, viewer: Viewer) -> SearchResults:

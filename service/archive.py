@@ -4,7 +4,7 @@ from __future__ import annotations
 import shutil
 import threading
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path, PurePath
@@ -31,17 +31,22 @@ from corpus.models import (
     SearchResults,
     Warning,
 )
-from corpus.store import Catalog, Flags, document_id_for, document_ref, sha256_of
+from corpus.store import Catalog, Flags, IdentityConflict, document_ref, sha256_of
 from extractors.readers import SUPPORTED_EXTENSIONS
 from indices import IndexSchemaError, SearchIndex, open_index
 from indices import warm_up as warm_up_index
+from indices.visibility import insiders_of
 from service.analysis import Analysis
+from service.answers import fact_answers
 from service.settings import Settings
 from service.workers import Job, Limits, WorkerPool
 
 OutcomeStatus = Literal["ingested", "unchanged", "failed"]
 PASSAGE_BATCH = 500  # blocks handed to the index at once: memory stays flat on documents of any length
 Stage = Callable[[str], None]
+# Format characters (bidirectional overrides, zero-width characters), line and paragraph separators and
+# surrogates: invisible or misleading in a file name.
+INVISIBLE_CATEGORIES = frozenset({"Cf", "Zl", "Zp", "Cs"})
 
 
 @dataclass(frozen=True)
@@ -70,9 +75,19 @@ OnFilePages = Callable[[int, int, int], None]
 
 def clean_filename(name: str) -> str:
     """The name a document is known by, or ValueError: a name that climbs out of its folder or holds
-    control characters is refused rather than silently rewritten into another document's name."""
+    control or invisible format characters is refused rather than silently rewritten into another
+    document's name."""
     if any(unicodedata.category(ch) == "Cc" for ch in name):
         raise ValueError(f"unusable file name {name!r}: it contains control characters")
+    hidden = [ch for ch in name if unicodedata.category(ch) in INVISIBLE_CATEGORIES]
+    if hidden:
+        # U+202E RIGHT-TO-LEFT OVERRIDE shows "report\u202efdp.exe" as "reportexe.pdf": a name must read
+        # as what it is.
+        named = ", ".join(f"U+{ord(ch):04X} {unicodedata.name(ch, '')}".strip() for ch in sorted(set(hidden)))
+        raise ValueError(
+            f"unusable file name {name!r}: it contains invisible format characters ({named}) that can make "
+            "it show as another name"
+        )
     parts = PurePath(name.replace("\\", "/")).parts
     if ".." in parts:
         raise ValueError(f"unusable file name {name!r}: it climbs out of its folder (..)")
@@ -207,18 +222,23 @@ class Archive:
         if same is not None and same.status == "ingested":
             reason = None if same.filename == name else f"same content as {same.filename}"
             return IngestOutcome(name, "unchanged", same.id, reason, same.pages)
-        return Job(data, name, DocumentRef(id=document_id_for(name), filename=name), digest, confidential)
+        # A document is its name and confidentiality: a confidential file never replaces a public one.
+        ref = DocumentRef(id=self.catalog.identify(name, confidential), filename=name)
+        return Job(data, name, ref, digest, confidential)
 
     def _store(self, job: Job, result: Analysis | str) -> IngestOutcome:
-        previous = self.catalog.find_document(job.filename, include_confidential=True)
-        if isinstance(result, str):
-            return self._record_failure(job, previous, result)
-        self.catalog.files.put(job.data)
-        document = self._document(job.document, previous, job.sha256, job.data, result)
-        document = document.model_copy(update={"confidential": job.confidential})
-        self.catalog.save_document(
-            document, result.pages, result.blocks, result.fact_rows, result.profile, result.warnings
-        )
+        previous = self.catalog.get_document(job.document.id, include_confidential=True)
+        try:
+            if isinstance(result, str):
+                return self._record_failure(job, previous, result)
+            self.catalog.files.put(job.data)
+            document = self._document(job.document, previous, job.sha256, job.data, result)
+            document = document.model_copy(update={"confidential": job.confidential})
+            self.catalog.save_document(
+                document, result.pages, result.blocks, result.fact_rows, result.profile, result.warnings
+            )
+        except IdentityConflict as error:  # the catalog refused to turn a document into another
+            return IngestOutcome(job.filename, "failed", reason=str(error))
         return IngestOutcome(job.filename, "ingested", document.id, pages=document.pages)
 
     def _document(
@@ -301,7 +321,9 @@ class Archive:
         flags = self.catalog.warning_flags()
         indexed, self._indexed_as_stored = self._indexed_as_stored, {}
         current = {d for d in pending if d in indexed and indexed[d] == _marks(d, flags)}
-        self.reindex(pending - current)
+        public_stale = self.catalog.pending_refresh(public=True)
+        public_current = {d for d in pending if _public_current(d, indexed, flags, public_stale)}
+        self.reindex(pending - current, public_unchanged=public_current)
         self.catalog.clear_pending(pending)
 
     def _store_missing_profiles(self) -> None:
@@ -384,22 +406,40 @@ class Archive:
         across = run_cross_document_checks(facts, profiles, decisions=self.decisions())
         return run_checks(facts) + across, stored
 
-    def reindex(self, document_ids: Iterable[str] | None = None) -> int:
-        """Rebuild the index entries of these documents (all when None) from the catalog, and commit."""
+    def reindex(
+        self,
+        document_ids: Iterable[str] | None = None,
+        *,
+        public_unchanged: Collection[str] = (),
+        progress: Callable[[int, int], None] | None = None,
+    ) -> int:
+        """Rebuild the index entries of these documents (all when None) from the catalog, and commit.
+        Documents in ``public_unchanged`` are rewritten in the insiders' index only: what a public caller
+        searches moves only when something public does (indices.visibility). ``progress`` hears the
+        documents done and the documents in all after each document."""
         if document_ids is None:
             self.index.clear()
             ids = [d.id for d in self.catalog.list_documents(include_confidential=True)]
         else:
             ids = sorted(document_ids)
         flags = self.catalog.warning_flags()
-        passages = sum(self._index_document(d, self.catalog.blocks(d), flags) for d in ids)
+        passages = 0
+        for done, d in enumerate(ids, 1):
+            public = d not in public_unchanged
+            passages += self._index_document(d, self.catalog.blocks(d), flags, public=public)
+            if progress is not None:
+                progress(done, len(ids))
         self.index.commit()
         return passages
 
-    def _index_document(self, document_id: str, blocks: Sequence[Block], flags: Flags) -> int:
+    def _index_document(
+        self, document_id: str, blocks: Sequence[Block], flags: Flags, *, public: bool = True
+    ) -> int:
         """Replace the document's index entries (uncommitted) with these blocks' passages, flagged as the
-        catalog's warnings stand; a document removed or failed meanwhile is only removed."""
-        self.index.delete_document(document_id)
+        catalog's warnings stand; a document removed or failed meanwhile is only removed. Without
+        ``public``, the public index is left as it is."""
+        index = self.index if public else insiders_of(self.index)
+        index.delete_document(document_id)
         document = self.catalog.get_document(document_id, include_confidential=True)
         if document is None or document.status != "ingested":
             return 0
@@ -407,7 +447,7 @@ class Archive:
         passages = 0
         for batch in page_batches(blocks):
             entries = passages_of(document, batch, *marks)
-            self.index.add_passages(entries)
+            index.add_passages(entries)
             passages += len(entries)
         return passages
 
@@ -426,7 +466,12 @@ class Archive:
         """Search; without include_confidential the index leaves confidential passages out inside the
         query, so totals and facets count only what the viewer may see."""
         conditions = {**(filters or {}), "public_only": not include_confidential}
-        return self.index.search(query, limit=limit, offset=offset, filters=conditions, expand=expand)
+        results = self.index.search(query, limit=limit, offset=offset, filters=conditions, expand=expand)
+        if offset > 0:
+            return results
+        wanted = {"country": (filters or {}).get("country"), "year": (filters or {}).get("year")}
+        answers = fact_answers(self.catalog, query, include_confidential=include_confidential, **wanted)
+        return results.model_copy(update={"facts": answers})
 
 
 def open_search_index(settings: Settings) -> SearchIndex:
@@ -443,6 +488,17 @@ def _marks(document_id: str, flags: Flags) -> tuple[bool, bool]:
     """Whether the document has warnings, and warnings a public viewer may see (see Catalog.warning_flags)."""
     flagged, public_flagged = flags
     return document_id in flagged, document_id in public_flagged
+
+
+def _public_current(
+    document_id: str, indexed: dict[str, tuple[bool, bool]], flags: Flags, public_stale: set[str]
+) -> bool:
+    """Whether the public index already holds the document as a public viewer sees it: indexed during
+    this ingest with the public warnings flag it still has, or not marked as changed for public viewers
+    (only a warning involving a confidential document came or went)."""
+    if document_id in indexed:
+        return indexed[document_id][1] == _marks(document_id, flags)[1]
+    return document_id not in public_stale
 
 
 def _ignore(stage: str) -> None:

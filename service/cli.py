@@ -12,7 +12,7 @@ from tqdm import tqdm
 
 from corpus.models import ProjectDecision
 from corpus.store import Catalog
-from indices import SearchBackendError, warm_up
+from indices import IndexUnavailableError, SearchBackendError, warm_up
 from service import formats
 from service.access import Role, create_key
 from service.archive import Archive, IngestOutcome, files_to_ingest
@@ -104,10 +104,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         return serve(settings, args.host, args.port)
     if args.command == "keys":
         return keys(Catalog(settings.data_dir), args)
-    archive = Archive(settings)
+    if args.command == "reindex":
+        from service.serving import prepare_index
+
+        prepare_index(settings)  # a damaged index is emptied first: reindex is what rebuilds it
+    try:
+        archive = Archive(settings)
+    except IndexUnavailableError as error:
+        print(f"jcm: {error}; `jcm reindex` rebuilds the search index from the catalog", file=sys.stderr)
+        return 2
     try:
         return COMMANDS[args.command](archive, args)
-    except SearchBackendError as error:
+    except (SearchBackendError, IndexUnavailableError) as error:
         print(f"jcm: {error}", file=sys.stderr)
         return 2
     finally:
@@ -225,6 +233,9 @@ def search(archive: Archive, args: argparse.Namespace) -> int:
         return 0
     if results.also_searched:
         print(f"also searched: {', '.join(results.also_searched)}")
+    if results.facts:
+        print(formats.facts_table(results.facts))
+        print()
     print(formats.hits_table(results.hits))
     return 0
 
@@ -292,7 +303,11 @@ def serve(settings: Settings, host: str | None, port: int | None) -> int:
     import uvicorn
 
     from service.api import create_app
+    from service.serving import KEEP_ALIVE_SECONDS, configure_logging, deadline_protocol, prepare_index
 
+    configure_logging()
+    # A damaged index is emptied now and rebuilt in the background: the port opens without waiting.
+    prepare_index(settings)
     app = create_app(settings)
     hint = first_run_hint(app.state.archive.catalog, settings)
     if hint:
@@ -301,7 +316,16 @@ def serve(settings: Settings, host: str | None, port: int | None) -> int:
     # What start-up built lives as long as the service: keep it out of the collections that would
     # otherwise walk it again and again while requests wait.
     gc.freeze()
-    uvicorn.run(app, host=host or settings.host, port=port or settings.port)
+    uvicorn.run(
+        app,
+        host=host or settings.host,
+        port=port or settings.port,
+        http=deadline_protocol(settings),  # deadlines on reading each request's headers and body
+        timeout_keep_alive=KEEP_ALIVE_SECONDS,
+        # X-Forwarded-* is trusted from JCM_TRUSTED_PROXIES only, by the app; uvicorn's own default
+        # would trust it from any local address.
+        proxy_headers=False,
+    )
     return 0
 
 

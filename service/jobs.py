@@ -1,30 +1,51 @@
 """Uploads ingested in the background: a queue, one ingest thread, and job records in the catalog.
 
-An upload is spooled to disk and recorded as a queued job before the request returns, so neither the
-file nor its job is lost when the service stops. The ingest thread takes the jobs waiting (a batch,
-analysed in parallel by the worker pool), stores them, recomputes warnings and the index once for
-the batch, then marks each job done or failed. Searches never wait for it: only writers take the
-archive's writing lock. On start, a job left running by a stopped service is marked failed
-("interrupted"); queued jobs whose spooled file is there are run.
+An upload is spooled to disk (written under a temporary name, synced, then renamed) and recorded as a
+queued job before the request returns, so neither the file nor its job is lost when the service stops.
+The ingest thread takes the jobs waiting (a batch, analysed in parallel by the worker pool), stores
+them, recomputes warnings and the index once for the batch, then marks each job done or failed; a job's
+spooled file goes when the job ends. Searches never wait for it: only writers take the archive's
+writing lock.
+
+After a stop or a crash, start() removes the spooled files no waiting or running job will read (a crash
+between spooling and recording the job; they may hold a confidential document's bytes). The ingest
+thread then repairs the search index (an embedded index that is damaged, or whose rebuild was
+interrupted, is rebuilt from the catalog with its progress logged, while the service answers and
+searches get 503), finishes the catalog's pending updates, and settles the jobs left: one that was
+running is done with its document when its upload was stored, runs again from its spooled file once
+(a second interruption fails it), or fails ("interrupted"); a queued one runs; a job failed by an
+interruption or an internal error whose document was stored is done with it. While it waits for
+uploads, the thread checks the index every INDEX_CHECK_SECONDS and rebuilds a damaged one.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import queue
 import secrets
 import threading
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
 
-from corpus.models import Job
+from corpus.models import Document, Job
+from corpus.store import Catalog, sha256_of
 from extractors.readers import SUPPORTED_EXTENSIONS
+from indices.base import IndexUnavailableError
+from indices.embedded import embedded_parts
 from service.archive import Archive, IngestOutcome, Upload, clean_filename
 
 log = logging.getLogger(__name__)
 INTERRUPTED = "interrupted"
+RESUMED = "resumed after an interruption"  # a job's reason while it runs again after a crash
+INTERNAL_ERROR = "internal error"
 MIN_BATCH = 8
+INDEX_CHECK_SECONDS = 2.0  # how often the idle ingest thread looks for a damaged index
+REBUILD_RETRY_SECONDS = 60.0  # after a failed rebuild, before the next attempt
+PROGRESS_SECONDS = 5.0  # between log lines of a rebuild's progress
+PARTIAL_SUFFIX = ".part"  # an upload being spooled
 
 
 class UploadRefused(ValueError):
@@ -61,6 +82,14 @@ def checked_upload(stream: BinaryIO, name: str, max_bytes: int) -> bytes:
     return data
 
 
+def orphan_spool_files(catalog: Catalog, spool: Path) -> list[Path]:
+    """Spooled files that no queued or running job will read: left by a crash, or by a job that ended."""
+    if not spool.is_dir():
+        return []
+    waiting = {job.id for status in ("queued", "running") for job in catalog.jobs(status)}
+    return sorted(path for path in spool.iterdir() if path.is_file() and path.name not in waiting)
+
+
 class JobRunner:
     def __init__(self, archive: Archive) -> None:
         self.archive = archive
@@ -71,12 +100,13 @@ class JobRunner:
         self._queue: queue.Queue[str | None] = queue.Queue()
         self._records = threading.Lock()  # job records change from the request and ingest threads
         self._thread: threading.Thread | None = None
+        self._rebuild_after = 0.0  # monotonic time before which a failed rebuild is not tried again
 
     # ------------------------------------------------------------ lifecycle
 
     def start(self) -> None:
         self.spool.mkdir(parents=True, exist_ok=True)
-        self.recover()
+        self.remove_orphans()  # before any upload is taken: a file being spooled is no orphan
         self._thread = threading.Thread(target=self._run, name="jcm-ingest", daemon=True)
         self._thread.start()
 
@@ -86,15 +116,42 @@ class JobRunner:
             self._thread.join(timeout)
             self._thread = None
 
+    def remove_orphans(self) -> int:
+        orphans = orphan_spool_files(self.catalog, self.spool)
+        for path in orphans:
+            path.unlink(missing_ok=True)
+        if orphans:
+            log.warning("removed %d spooled uploads no waiting job will read (left by a crash)", len(orphans))
+        return len(orphans)
+
     def recover(self) -> None:
-        """After a restart: a job that was running is failed ("interrupted"), a queued one runs again."""
+        """After a restart: settle the jobs a stopped service left queued, running, or failed by its
+        interruption (see the module's documentation)."""
+        queued = self.catalog.jobs("queued")  # before running ones are queued again
         for job in self.catalog.jobs("running"):
-            self._finish(job, "failed", reason=INTERRUPTED)
-        for job in self.catalog.jobs("queued"):
+            self._settle_running(job)
+        for job in queued:
             if self._spooled(job.id).exists():
                 self._queue.put(job.id)
             else:
                 self._finish(job, "failed", reason=f"{INTERRUPTED}: the uploaded file was lost")
+        for job in self.catalog.jobs("failed"):
+            if job.document_id is None and (job.reason or "").startswith((INTERRUPTED, INTERNAL_ERROR)):
+                document = self._stored_document(job, until=job.updated_at)
+                if document is not None:
+                    self._done_with(job, document)
+
+    def _settle_running(self, job: Job) -> None:
+        document = self._stored_document(job, until=datetime.now(UTC))
+        if document is not None:
+            self._done_with(job, document)
+        elif not self._spooled(job.id).exists():
+            self._finish(job, "failed", reason=INTERRUPTED)
+        elif job.reason == RESUMED:  # interrupted again: it may be what stops the service
+            self._finish(job, "failed", reason=f"{INTERRUPTED} twice; upload it again")
+        else:
+            self._update(job.id, status="queued", stage=None, pages_done=0, reason=RESUMED)
+            self._queue.put(job.id)
 
     # ------------------------------------------------------------ submitting
 
@@ -111,12 +168,21 @@ class JobRunner:
             created_at=now,
             updated_at=now,
         )
-        path = self._spooled(job.id)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
+        self._spool(job.id, data)
         self.catalog.save_job(job)
         self._queue.put(job.id)
         return job
+
+    def _spool(self, job_id: str, data: bytes) -> None:
+        """Write-then-rename: a crash leaves a whole file or a partial one that no job names."""
+        path = self._spooled(job_id)
+        partial = path.with_name(path.name + PARTIAL_SUFFIX)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with partial.open("wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())  # an upload answered 202 survives a power cut
+        os.replace(partial, path)
 
     def _spooled(self, job_id: str) -> Path:
         return self.spool / job_id
@@ -124,8 +190,15 @@ class JobRunner:
     # ------------------------------------------------------------ running
 
     def _run(self) -> None:
+        self._mend_index()
+        self._finish_pending()
+        self.recover()
         while True:
-            first = self._queue.get()
+            try:
+                first = self._queue.get(timeout=INDEX_CHECK_SECONDS)
+            except queue.Empty:
+                self._mend_index()
+                continue
             if first is None:
                 return
             batch = [first]
@@ -141,18 +214,33 @@ class JobRunner:
             self._run_batch(batch)
 
     def _run_batch(self, ids: list[str]) -> None:
-        jobs = [job for job in (self.catalog.get_job(i) for i in ids) if job and job.status == "queued"]
+        found = (self.catalog.get_job(i) for i in dict.fromkeys(ids))
+        jobs = [job for job in found if job and job.status == "queued"]
         try:
             self._ingest(jobs)
+        except IndexUnavailableError as error:  # the index was damaged while the batch was written
+            log.error("ingest of %d uploads stopped: %s", len(jobs), error)
+            usable = self._mend_index()  # the documents stored meanwhile are indexed with the rest
+            for job in jobs:
+                self._cut_short(job, "the search index was damaged; upload it again", retry=usable)
         except Exception as error:  # the service goes on; the batch fails with the reason
             log.exception("ingest of %d uploads failed", len(jobs))
             for job in jobs:
-                current = self.catalog.get_job(job.id)
-                if current is not None and current.status in ("queued", "running"):
-                    self._finish(current, "failed", reason=f"internal error: {type(error).__name__}")
-        finally:
-            for job in jobs:
-                self._spooled(job.id).unlink(missing_ok=True)
+                self._cut_short(job, f"{INTERNAL_ERROR}: {type(error).__name__}", retry=False)
+
+    def _cut_short(self, job: Job, reason: str, *, retry: bool) -> None:
+        """A job whose batch broke off: done when its upload was stored, else queued again or failed."""
+        current = self.catalog.get_job(job.id)
+        if current is None or current.status not in ("queued", "running"):
+            return
+        document = self._stored_document(current, until=datetime.now(UTC))
+        if document is not None:
+            self._done_with(current, document)
+        elif retry and self._spooled(job.id).exists():
+            self._update(job.id, status="queued", stage=None, pages_done=0)
+            self._queue.put(job.id)
+        else:
+            self._finish(current, "failed", reason=reason)
 
     def _ingest(self, jobs: list[Job]) -> None:
         uploads = [Upload(self._spooled(j.id).read_bytes(), j.filename, j.confidential) for j in jobs]
@@ -169,8 +257,28 @@ class JobRunner:
             changed = {o.document_id for o in outcomes if o.status == "ingested" and o.document_id}
             if changed:
                 self.archive.refresh(changed, stage=lambda stage: self._stage(jobs, outcomes, stage))
-        for job, outcome in zip(jobs, outcomes, strict=True):
+        for job, outcome in zip(jobs, self._with_duplicates(uploads, outcomes), strict=True):
             self._conclude(job, outcome)
+
+    def _with_duplicates(self, uploads: list[Upload], outcomes: list[IngestOutcome]) -> list[IngestOutcome]:
+        """Each upload that repeats an earlier one of its batch gets that one's document (or failure):
+        the archive only says "same content as" the earlier upload's name."""
+        first: dict[tuple[str, bool], int] = {}
+        resolved = list(outcomes)
+        for position, (upload, outcome) in enumerate(zip(uploads, outcomes, strict=True)):
+            earlier = first.setdefault((sha256_of(upload.data), upload.confidential), position)
+            if earlier != position and outcome.status == "unchanged" and outcome.document_id is None:
+                resolved[position] = self._duplicate_of(outcome, resolved[earlier])
+        return resolved
+
+    def _duplicate_of(self, outcome: IngestOutcome, earlier: IngestOutcome) -> IngestOutcome:
+        if earlier.status == "failed" or earlier.document_id is None:
+            reason = f"same content as {earlier.filename}, which failed: {earlier.reason}"
+            return IngestOutcome(outcome.filename, "failed", reason=reason)
+        stored = self.catalog.get_document(earlier.document_id, include_confidential=True)
+        name = stored.filename if stored else earlier.filename
+        reason = None if name == outcome.filename else f"same content as {name}"
+        return IngestOutcome(outcome.filename, "unchanged", earlier.document_id, reason, earlier.pages)
 
     def _stored(self, job: Job, outcome: IngestOutcome) -> None:
         if outcome.status != "failed":
@@ -201,6 +309,87 @@ class JobRunner:
                 pages_done=outcome.pages,
             )
 
+    # ------------------------------------------------------------ the index and the catalog after a crash
+
+    def _mend_index(self) -> bool:
+        """Rebuild the embedded index from the catalog when it is damaged or its rebuild was interrupted;
+        whether it is usable now."""
+        try:
+            parts = embedded_parts(self.archive.index)
+            problem = next((found for found in (part.damage() for part in parts) if found), None)
+        except Exception:  # the index cannot even be opened: `jcm reindex` is for the operator
+            log.exception("the search index cannot be checked")
+            return False
+        if problem is None:
+            return True
+        if time.monotonic() < self._rebuild_after:
+            return False
+        log.warning("%s; rebuilding it now, searches answer 503 until it is done", problem)
+        try:
+            with self.archive.writing:
+                for part in parts:
+                    part.reset()
+                self._rebuild()
+        except Exception:
+            self._rebuild_after = time.monotonic() + REBUILD_RETRY_SECONDS
+            log.exception("rebuilding the search index failed; trying again in %.0f s", REBUILD_RETRY_SECONDS)
+            return False
+        return True
+
+    def _rebuild(self) -> None:
+        started = time.monotonic()
+        self.archive.refresh(set())  # what an interrupted ingest left pending, into the empty index
+        passages = self.archive.reindex(progress=_ProgressLog(started))
+        seconds = time.monotonic() - started
+        log.info("search index rebuilt from the catalog: %d passages in %.1f s", passages, seconds)
+
+    def _finish_pending(self) -> None:
+        """Documents stored by an ingest that was stopped before its index update: searchable now."""
+        if not self.catalog.pending_refresh():
+            return
+        try:
+            with self.archive.writing:
+                self.archive.refresh(set())
+        except Exception:
+            log.exception("bringing the index up to date with the catalog failed")
+
+    def _stored_document(self, job: Job, *, until: datetime) -> Document | None:
+        """The document the job's upload became, if it was stored: the one holding the spooled bytes
+        (another document's name when they repeat it), or, the file gone, the document of the job's
+        name and confidentiality stored while the job ran (from its upload to ``until``)."""
+        spooled = self._spooled(job.id)
+        if spooled.exists():
+            digest = sha256_of(spooled.read_bytes())
+            found = self.catalog.document_with_content(digest, confidential=job.confidential)
+            return found if found is not None and found.status == "ingested" else None
+        try:
+            name = clean_filename(job.filename)
+        except ValueError:
+            return None
+        wanted = (name, job.confidential, "ingested")
+        for document in self.catalog.list_documents(include_confidential=True):
+            stored_at = document.ingested_at or datetime.min.replace(tzinfo=UTC)
+            if (document.filename, document.confidential, document.status) == wanted \
+                    and job.created_at <= stored_at <= until:
+                return document
+        return None
+
+    def _done_with(self, job: Job, document: Document) -> None:
+        fresh = document.ingested_at is not None and document.ingested_at >= job.created_at
+        try:
+            named = clean_filename(job.filename) == document.filename
+        except ValueError:
+            named = False
+        self._finish(
+            job,
+            "done",
+            outcome="ingested" if fresh else "unchanged",
+            document_id=document.id,
+            reason=None if named else f"same content as {document.filename}",
+            pages_total=document.pages,
+            pages_done=document.pages,
+        )
+
     # ------------------------------------------------------------ records
 
     def _update(self, job_id: str, **changes: object) -> None:
@@ -210,4 +399,21 @@ class JobRunner:
                 self.catalog.save_job(job.model_copy(update={**changes, "updated_at": datetime.now(UTC)}))
 
     def _finish(self, job: Job, status: str, **changes: object) -> None:
+        """A job ends: its record says how, and its spooled file goes (nothing will read it again)."""
         self._update(job.id, status=status, stage=None, **changes)
+        self._spooled(job.id).unlink(missing_ok=True)
+
+
+class _ProgressLog:
+    """Logs a rebuild's progress every PROGRESS_SECONDS, and when it is done."""
+
+    def __init__(self, started: float) -> None:
+        self.started = started
+        self.logged = started
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if now - self.logged >= PROGRESS_SECONDS or done == total:
+            self.logged = now
+            seconds = now - self.started
+            log.info("rebuilding the search index: %d of %d documents (%.0f s)", done, total, seconds)

@@ -1,6 +1,7 @@
 """Settings read from the environment, with defaults that serve one secretariat on one machine."""
 from __future__ import annotations
 
+import ipaddress
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,6 +16,16 @@ def _env_int(name: str, default: int) -> int:
 
 def _env_flag(name: str) -> bool:
     return os.environ.get(name, "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _env_networks(name: str) -> tuple[str, ...]:
+    """IP addresses or networks, separated by commas or spaces; a typo stops start-up rather than
+    silently trusting no one (or the wrong one)."""
+    entries = os.environ.get(name, "").replace(",", " ").split()
+    try:
+        return tuple(str(ipaddress.ip_network(entry, strict=False)) for entry in entries)
+    except ValueError as error:
+        raise ValueError(f"{name}: {error}") from None
 
 
 @dataclass(frozen=True)
@@ -35,5 +46,14 @@ class Settings:
     anonymous_read: bool = field(default_factory=lambda: _env_flag("JCM_ANONYMOUS_READ"))
     # Uploads waiting to be ingested at most; more are refused (503) until the queue drains.
     max_queued_jobs: int = field(default_factory=lambda: _env_int("JCM_MAX_QUEUED_JOBS", 1000))
+    # Reverse proxies whose X-Forwarded-Proto is believed (a request came over https when they say so);
+    # from anyone else the header is ignored. None by default: the service itself is the edge.
+    trusted_proxies: tuple[str, ...] = field(default_factory=lambda: _env_networks("JCM_TRUSTED_PROXIES"))
+    # A login on the web pages lasts this many hours; then the browser is asked for its key again.
+    session_hours: int = field(default_factory=lambda: _env_int("JCM_SESSION_HOURS", 12))
+    # `jcm serve` closes a connection whose request's headers take longer than this (from the connection's
+    # opening or the request's first byte), or whose body takes longer than body_timeout after them.
+    header_timeout: int = field(default_factory=lambda: _env_int("JCM_HEADER_TIMEOUT", 10))
+    body_timeout: int = field(default_factory=lambda: _env_int("JCM_BODY_TIMEOUT", 300))
     page_size: int = 50
     max_page_size: int = 1000

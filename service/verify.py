@@ -1,4 +1,5 @@
-"""`jcm verify`: the catalog, the file store and the search index checked against each other."""
+"""`jcm verify`: the catalog, the file store and the search index checked against each other, and the
+uploads spooled for the service."""
 from __future__ import annotations
 
 import hashlib
@@ -8,16 +9,21 @@ from dataclasses import dataclass, field
 from corpus.models import Block, Document
 from corpus.store import PARTIAL_PREFIX, Catalog
 from indices import IndexSchemaError
+from indices.embedded import embedded_parts
+from indices.integrity import index_problems as damaged_files
 from service.archive import Archive
+from service.jobs import orphan_spool_files
 
 SHOWN_PER_AREA = 20
 
 
 @dataclass
 class Report:
-    """Problems by area (catalog, files, index), and remarks that are not problems."""
+    """Problems by area (catalog, files, index, uploads), and remarks that are not problems."""
 
-    problems: dict[str, list[str]] = field(default_factory=lambda: {"catalog": [], "files": [], "index": []})
+    problems: dict[str, list[str]] = field(
+        default_factory=lambda: {"catalog": [], "files": [], "index": [], "uploads": []}
+    )
     remarks: list[str] = field(default_factory=list)
 
     @property
@@ -40,6 +46,7 @@ def verify_archive(archive: Archive) -> Report:
     if leftovers:
         report.remarks.append(f"{leftovers} partly written files left by interrupted runs (never referenced)")
     report.problems["index"] = index_problems(archive, documents, expected)
+    report.problems["uploads"] = upload_problems(archive)
     pending = catalog.pending_refresh()
     if not pending:
         report.problems["catalog"] += derived_problems(archive)
@@ -107,8 +114,12 @@ def file_problems(catalog: Catalog, documents: list[Document]) -> tuple[list[str
 def index_problems(
     archive: Archive, documents: list[Document], expected: Counter[tuple[str, int]]
 ) -> list[str]:
-    """The index holds exactly the expected passages: one per non-empty block of every ingested document."""
+    """The index's files are whole, and it holds exactly the expected passages: one per non-empty block of
+    every ingested document."""
     try:
+        damage = index_damage(archive)
+        if damage:
+            return damage
         indexed = Counter(archive.index.passage_keys())
     except IndexSchemaError as error:
         return [str(error)]
@@ -122,6 +133,31 @@ def index_problems(
         for d, n in by_document(extra)
     ]
     return problems
+
+
+def index_damage(archive: Archive) -> list[str]:
+    """Each file of the embedded index read through against the checksum tantivy wrote in it, and a
+    rebuild that was interrupted (or is running in another process, when a service rebuilds it)."""
+    problems = []
+    for part in embedded_parts(archive.index):
+        problems += [f"search index in {part.path}: {problem}" for problem in damaged_files(part.path)]
+        if part.rebuilding:
+            problems.append(
+                f"search index in {part.path}: incomplete: a rebuild from the catalog is running or was "
+                "interrupted"
+            )
+    return problems
+
+
+def upload_problems(archive: Archive) -> list[str]:
+    """Spooled uploads no job waiting or running will read: left by a crash, they may hold confidential
+    bytes. The service removes them when it starts."""
+    spool = archive.settings.data_dir / "uploads"
+    return [
+        f"spooled upload {path.name} belongs to no waiting job (left by a crash; `jcm serve` removes it "
+        "at start, or delete it)"
+        for path in orphan_spool_files(archive.catalog, spool)
+    ]
 
 
 def by_document(keys: Counter[tuple[str, int]]) -> list[tuple[str, int]]:

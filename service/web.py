@@ -1,13 +1,25 @@
 """The web pages: search, a document with its facts, the reviewers' warnings, projects, upload, login.
 
-Server-rendered Jinja2 templates; the only script is the upload page's progress. Every read and write
-goes through `Reader`, built for one viewer, so what a viewer may see is decided in one place.
+Server-rendered Jinja2 templates; the only script is the upload page's progress, a static file (the
+pages' Content-Security-Policy allows no inline script or style). Every read and write goes through
+`Reader`, built for one viewer, so what a viewer may see is decided in one place. A browser logs in with
+a session (`access.Sessions`): its cookie names the key, never holds it.
+
+Every response carries the security headers of `SecurityHeaders`; a stored original is always a
+download (`file_response`), never a page of our origin, whatever its bytes are.
 """
 from __future__ import annotations
 
+import base64
+import hashlib
+import ipaddress
+import re
 import secrets
+import unicodedata
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit
@@ -17,6 +29,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.routing import APIRouter
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from corpus.models import (
     Block,
@@ -29,6 +43,7 @@ from corpus.models import (
     SearchResults,
     Warning,
 )
+from indices import IndexUnavailableError
 from service import access
 from service.access import Viewer
 from service.archive import Archive
@@ -37,7 +52,9 @@ from service.queries import ProjectResolver, matching_warnings
 from service.settings import Settings
 
 HERE = Path(__file__).parent
-KEY_COOKIE = "jcm_key"
+SESSION_COOKIE = "jcm_session"
+KEY_COOKIE = SESSION_COOKIE  # the login cookie, by the name tests and tools knew it by
+LEGACY_KEY_COOKIE = "jcm_key"  # held the raw key before sessions: removed at login and logout
 CSRF_COOKIE = "jcm_csrf"
 SEVERITIES = ("error", "warning", "info")
 STATUSES = ("open", "acknowledged", "dismissed")
@@ -57,6 +74,7 @@ class WebContext:
     settings: Settings
     jobs: JobRunner  # uploads from the pages queue beside the API's
     projects: ProjectResolver
+    sessions: access.Sessions
 
 
 class LoginRequired(Exception):
@@ -72,7 +90,8 @@ class PageError(Exception):
 
 def install(app: FastAPI, archive: Archive, settings: Settings, jobs: JobRunner) -> None:
     """Mount the pages and their static files on the API's app."""
-    app.state.web = WebContext(archive, settings, jobs, ProjectResolver(archive.catalog))
+    sessions = access.Sessions(settings.data_dir, settings.session_hours * 3600)
+    app.state.web = WebContext(archive, settings, jobs, ProjectResolver(archive.catalog), sessions)
     app.include_router(router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
@@ -101,8 +120,12 @@ class Reader:
         self.confidential = viewer.sees_confidential
 
     def search(self, query: str, filters: dict[str, Any], offset: int, expand: bool) -> SearchResults:
-        return self.archive.search(query, limit=PAGE_SIZE, offset=offset, filters=filters, expand=expand,
-                                   include_confidential=self.confidential)
+        try:
+            return self.archive.search(query, limit=PAGE_SIZE, offset=offset, filters=filters, expand=expand,
+                                       include_confidential=self.confidential)
+        except IndexUnavailableError:  # the log names the damaged file; the page only says to come back
+            message = "Search is unavailable while the index is rebuilt; try again shortly."
+            raise PageError(503, message) from None
 
     def documents(self, limit: int | None = None) -> list[Document]:
         return self.archive.catalog.list_documents(limit, include_confidential=self.confidential)
@@ -173,16 +196,19 @@ def refusal(viewer: Viewer, doing: str) -> tuple[int, str]:
     return 403, f"Your key may not {doing}."
 
 
-def viewer_of(request: Request, key: str | None) -> Viewer | None:
-    """The viewer the cookie's key names, with the API's settings: anonymous reading is on or off for
-    pages and API alike."""
-    return access.viewer_of_key(request.app.state.archive.catalog, key, request.app.state.settings)
+def viewer_of(request: Request, token: str | None) -> Viewer | None:
+    """The viewer of the login cookie's session; without one, an anonymous reader when the API's settings
+    allow anonymous reading (on or off for pages and API alike). None for a session that is forged,
+    expired, ended or whose key was revoked: such a browser logs in again rather than reading anonymously."""
+    if not token:
+        return access.ANONYMOUS if request.app.state.settings.anonymous_read else None
+    return request.app.state.web.sessions.viewer(request.app.state.archive.catalog, token)
 
 
 def current_viewer(request: Request) -> Viewer:
-    """The cookie's key; without one, an anonymous reader when settings allow anonymous reading.
+    """The session's key; without one, an anonymous reader when settings allow anonymous reading.
     Only when neither is allowed does the browser go to the login form."""
-    viewer = viewer_of(request, request.cookies.get(KEY_COOKIE))
+    viewer = viewer_of(request, request.cookies.get(SESSION_COOKIE))
     if viewer is None:
         raise LoginRequired()
     request.state.viewer = viewer  # for the page header: log in or log out
@@ -226,9 +252,40 @@ def render(request: Request, template: str, context: dict[str, Any], status: int
     return response
 
 
-def _set_cookie(request: Request, response: Response, name: str, value: str) -> None:
-    response.set_cookie(name, value, httponly=True, samesite="strict", path="/",
-                        secure=request.url.scheme == "https")
+def _set_cookie(request: Request, response: Response, name: str, value: str,
+                max_age: int | None = None) -> None:
+    response.set_cookie(name, value, max_age=max_age, httponly=True, samesite="strict", path="/",
+                        secure=came_over_https(request))
+
+
+def _delete_cookie(request: Request, response: Response, name: str) -> None:
+    response.delete_cookie(name, path="/", httponly=True, samesite="strict", secure=came_over_https(request))
+
+
+def came_over_https(request: Request) -> bool:
+    """Whether the browser reached us over https: the connection's own scheme, or the last
+    X-Forwarded-Proto (the one the nearest proxy wrote) when that proxy is one the settings trust.
+    From anyone else the header is ignored: a client could claim https it does not have."""
+    forwarded = request.headers.get("x-forwarded-proto")
+    peer = request.client.host if request.client else None
+    if forwarded and is_trusted_proxy(peer, request.app.state.settings.trusted_proxies):
+        return forwarded.rsplit(",", 1)[-1].strip().lower() == "https"
+    return request.url.scheme == "https"
+
+
+def is_trusted_proxy(address: str | None, trusted: tuple[str, ...]) -> bool:
+    if not address or not trusted:
+        return False
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:  # not an IP (a Unix socket, a test client): not a proxy we know
+        return False
+    return any(ip in network for network in _networks(trusted))
+
+
+@lru_cache(maxsize=8)
+def _networks(entries: tuple[str, ...]) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    return tuple(ipaddress.ip_network(entry, strict=False) for entry in entries)
 
 
 def check_form(request: Request, token: str) -> None:
@@ -247,27 +304,41 @@ def check_form(request: Request, token: str) -> None:
 @router.get("/ui/login", response_class=HTMLResponse)
 def login_form(request: Request) -> Response:
     # A browser already logged in sees who it is (and may log out or in with another key).
-    request.state.viewer = viewer_of(request, request.cookies.get(KEY_COOKIE))
+    request.state.viewer = viewer_of(request, request.cookies.get(SESSION_COOKIE))
     return render(request, "login.html", {"error": None})
 
 
 @router.post("/ui/login", response_class=HTMLResponse)
 def login(request: Request, key: Annotated[str, Form()] = "", csrf: Annotated[str, Form()] = "") -> Response:
+    """Check the pasted key and start a session of it: the cookie names the key's id, signed, and
+    expires; the key itself is never sent back to the browser."""
     check_form(request, csrf)
     key = key.strip()
-    if not key or viewer_of(request, key) is None:
+    viewer = access.viewer_of_key(request.app.state.archive.catalog, key, request.app.state.settings)
+    if not key or viewer is None or viewer.key_id is None:
         return render(request, "login.html", {"error": "That key is not valid."}, status=401)
+    sessions = request.app.state.web.sessions
+    _end_session(request)  # logging in with another key ends the session this browser had
     response = RedirectResponse("/ui/search", status_code=303)
-    _set_cookie(request, response, KEY_COOKIE, key)
+    _set_cookie(request, response, SESSION_COOKIE, sessions.start(viewer.key_id), max_age=sessions.lifetime)
+    _delete_cookie(request, response, LEGACY_KEY_COOKIE)
     return response
 
 
 @router.post("/ui/logout")
 def logout(request: Request, csrf: Annotated[str, Form()] = "") -> Response:
     check_form(request, csrf)
+    _end_session(request)
     response = RedirectResponse("/ui/login", status_code=303)
-    response.delete_cookie(KEY_COOKIE, path="/")
+    _delete_cookie(request, response, SESSION_COOKIE)
+    _delete_cookie(request, response, LEGACY_KEY_COOKIE)
     return response
+
+
+def _end_session(request: Request) -> None:
+    token = request.cookies.get(SESSION_COOKIE)
+    if token:
+        request.app.state.web.sessions.end(token)
 
 
 # --- search -----------------------------------------------------------------------------------
@@ -373,19 +444,59 @@ def document_page(request: Request, read: ReaderDep, document_id: str) -> Respon
 
 @router.get("/ui/documents/{document_id}/file")
 def document_file(read: ReaderDep, document_id: str) -> Response:
-    """The original file, for the browser that holds a key cookie rather than an API header."""
+    """The original file, for the browser that holds a login cookie rather than an API header."""
     document = _document_or_404(read, document_id)
     return file_response(document, read.file(document))
 
 
+# The formats whose stored bytes keep their own type: no browser runs them as a page of our origin.
+# Everything else (HTML, XHTML, an SVG or HTML-looking text file, a file that failed) is opaque bytes.
+DOWNLOAD_TYPES = frozenset({
+    "application/pdf",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+})
+# An original that a browser renders anyway (a mistaken viewer, a future type) gets no scripts, no
+# origin of ours and no frame to sit in.
+FILE_POLICY = "sandbox; default-src 'none'; frame-ancestors 'none'"
+MAX_DOWNLOAD_NAME = 150
+
+
 def file_response(document: Document, data: bytes) -> Response:
-    """The original file, shown in the browser under its own base name."""
-    name = document.filename.rsplit("/", 1)[-1]
-    disposition = f"inline; filename*=UTF-8''{quote(name, safe='')}"
-    return Response(data, media_type=document.media_type, headers={"Content-Disposition": disposition})
+    """The original file as a download, never a page: an uploaded HTML, SVG or XHTML file (or a .txt
+    whose bytes look like HTML) shown inline on our origin would run its script with the reader's
+    cookie. So: attachment, a type no browser renders as a page, no sniffing, and a sandbox."""
+    media_type = document.media_type if document.media_type in DOWNLOAD_TYPES else "application/octet-stream"
+    headers = {"Content-Disposition": attachment(document.filename), "X-Content-Type-Options": "nosniff",
+               "Content-Security-Policy": FILE_POLICY}
+    return Response(data, media_type=media_type, headers=headers)
+
+
+def attachment(filename: str) -> str:
+    """Content-Disposition of a download saved under the file's base name, made safe (download_name),
+    with a plain ASCII name beside the UTF-8 one for clients that read only the first."""
+    name = download_name(filename)
+    fallback = "".join(ch if ch.isascii() and ch not in '"\\' else "_" for ch in name)
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
+
+
+def download_name(filename: str) -> str:
+    """The base name without folders, control or format characters (a U+202E would show
+    'report\u202efdp.exe' as 'reportexe.pdf') or odd spaces, at most MAX_DOWNLOAD_NAME characters with its
+    extension kept, never empty nor hidden."""
+    name = filename.replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(" " if unicodedata.category(ch).startswith("Z") else ch for ch in name
+                   if not unicodedata.category(ch).startswith("C"))
+    name = " ".join(name.split()).strip(". ")
+    if len(name) > MAX_DOWNLOAD_NAME:
+        stem, dot, extension = name.rpartition(".")
+        stem, extension = (stem, dot + extension[:20]) if dot else (name, "")
+        name = stem[: MAX_DOWNLOAD_NAME - len(extension)].rstrip(". ") + extension
+    return name or "download"
 
 
 def file_url(document: Document | None, page: int | None = None) -> str | None:
+    """The original's download; a PDF's carries the page (#page=N) for a viewer that honours it."""
     if document is None:
         return None
     url = f"/ui/documents/{document.id}/file"
@@ -557,3 +668,100 @@ def job_view(job: Job) -> dict:
     done = job.status == "done" and job.document_id
     return {**job.model_dump(mode="json"), "poll_url": f"/ui/jobs/{job.id}",
             "document_url": f"/ui/documents/{job.document_id}" if done else None}
+
+
+# --- security headers on every response -------------------------------------------------------
+
+# The pages hold no inline script, style or event handler (templates and static/ only), so this policy
+# costs them nothing and keeps a script that slipped into a page from running.
+PAGE_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+               "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+SECURITY_HEADERS = {"X-Frame-Options": "DENY", "X-Content-Type-Options": "nosniff",
+                    "Referrer-Policy": "same-origin"}
+# FastAPI's /docs and /redoc load Swagger UI and ReDoc from a CDN, start them with an inline script and
+# let ReDoc inject its styles: their policy allows exactly the scripts and style sheets the page names and
+# the hashes of its inline scripts (read from the page itself, so it stays true when FastAPI changes
+# them), styles inline, the fonts and images those tools load, and nothing else.
+DOCS_POLICY = ("default-src 'none'; script-src {scripts}; style-src {styles} 'unsafe-inline'; "
+               "font-src https://fonts.gstatic.com data:; img-src 'self' data: https://fastapi.tiangolo.com "
+               "https://cdn.jsdelivr.net https://cdn.redoc.ly; connect-src 'self'; worker-src blob:; "
+               "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+INLINE_SCRIPT = re.compile(rb"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", re.IGNORECASE | re.DOTALL)
+SCRIPT_SOURCE = re.compile(rb"<script[^>]*\bsrc=[\"']([^\"']+)[\"']", re.IGNORECASE)
+STYLE_SHEET = re.compile(rb"<link(?=[^>]*\brel=[\"']?stylesheet)[^>]*\bhref=[\"']([^\"']+)[\"']",
+                         re.IGNORECASE)
+
+
+def docs_policy(page: bytes) -> str:
+    """The Content-Security-Policy of one of FastAPI's documentation pages, from what the page loads."""
+    hashes = [f"'sha256-{base64.b64encode(hashlib.sha256(body).digest()).decode()}'"
+              for body in INLINE_SCRIPT.findall(page)]
+    scripts = [_source(url) for url in SCRIPT_SOURCE.findall(page)] + hashes
+    styles = [_source(url) for url in STYLE_SHEET.findall(page)]
+    return DOCS_POLICY.format(scripts=" ".join(scripts) or "'none'", styles=" ".join(["'self'", *styles]))
+
+
+def _source(url: bytes) -> str:
+    """A URL as a CSP source: our own paths are 'self'; another is its scheme, host and path (a source
+    takes no query; no ; , ' or space may pass into the policy)."""
+    parts = urlsplit(url.decode("ascii", errors="replace"))
+    if not parts.scheme and not parts.netloc:
+        return "'self'"
+    return re.sub(r"[;,\s']", "", f"{parts.scheme}://{parts.netloc}{parts.path}")
+
+
+class SecurityHeaders:
+    """ASGI middleware: every response gets the page policy, no framing, no sniffing and same-origin
+    referrers, unless it set its own (a stored file's sandbox keeps its policy); FastAPI's documentation
+    pages get theirs (docs_policy)."""
+
+    def __init__(self, app: ASGIApp, docs_paths: Iterable[str] = ()) -> None:
+        self.app = app
+        self.docs_paths = frozenset(docs_paths)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+        elif scope["path"] in self.docs_paths:
+            await self.app(scope, receive, _DocsPage(send))
+        else:
+            async def with_headers(message: Message) -> None:
+                if message["type"] == "http.response.start":
+                    _add_headers(message, {"Content-Security-Policy": PAGE_POLICY, **SECURITY_HEADERS})
+                await send(message)
+
+            await self.app(scope, receive, with_headers)
+
+
+def _add_headers(start: Message, headers: dict[str, str], replace: bool = False) -> None:
+    start["headers"] = list(start.get("headers", []))
+    present = MutableHeaders(scope=start)
+    for name, value in headers.items():
+        if replace:
+            present[name] = value
+        else:
+            present.setdefault(name, value)
+
+
+class _DocsPage:
+    """Holds a documentation page's response until its body is whole (a few KB), to read its policy."""
+
+    def __init__(self, send: Send) -> None:
+        self.send = send
+        self.start: Message | None = None
+        self.body = bytearray()
+
+    async def __call__(self, message: Message) -> None:
+        if message["type"] == "http.response.start":
+            self.start = message
+            return
+        if message["type"] != "http.response.body" or self.start is None:
+            await self.send(message)
+            return
+        self.body += message.get("body", b"")
+        if message.get("more_body"):
+            return
+        _add_headers(self.start, {"Content-Security-Policy": docs_policy(bytes(self.body))}, replace=True)
+        _add_headers(self.start, SECURITY_HEADERS)
+        await self.send(self.start)
+        await self.send({"type": "http.response.body", "body": bytes(self.body)})

@@ -28,12 +28,22 @@ def site(tmp_path):
 
 @pytest.fixture
 def page():
+    """A Chromium tab; whatever the test did in it, the pages' Content-Security-Policy refused nothing
+    (Chromium names the Content Security Policy on the console for each thing it blocks)."""
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=BROWSER, headless=True, args=BROWSER_ARGS)
         tab = browser.new_page()
         tab.set_default_timeout(20_000)
+        refused: list[str] = []
+
+        def heard(message) -> None:
+            if "Content Security Policy" in message.text:
+                refused.append(message.text)
+
+        tab.on("console", heard)
         yield tab
         browser.close()
+        assert not refused, f"the pages' policy blocked what they need: {refused}"
 
 
 def test_search_document_review_and_upload_in_chromium(site, page, tmp_path):

@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote, unquote
 
+import httpx
 import pytest
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
@@ -237,13 +238,13 @@ def _paths(corpus: Corpus, path: str, names: list[str]) -> Iterator[tuple[str, s
 
 def browser(corpus: Corpus, role: str | None) -> TestClient:
     """A client of the app as a browser is: logged in through the login form with this role's key (the
-    key cookie), or not logged in; either way holding the form token its first page handed it."""
+    session cookie), or not logged in; either way holding the form token its first page handed it."""
     client = TestClient(corpus.service.client.app)
     client.get("/ui/login")
     if role is not None:
         form = {"key": corpus.service.keys[role], "csrf": client.cookies[web.CSRF_COOKIE]}
         assert client.post("/ui/login", data=form, follow_redirects=False).status_code == 303
-        assert web.KEY_COOKIE in client.cookies
+        assert web.SESSION_COOKIE in client.cookies
     return client
 
 
@@ -256,6 +257,10 @@ class Caller:
     @property
     def headers(self) -> dict[str, str]:
         return self.corpus.service.headers("public") if self.mode == "public key" else {}
+
+    @property
+    def role(self) -> str | None:
+        return "public" if self.mode == "public key" else None
 
     def request(self, method: str, url: str, **arguments):
         return self.client.request(method, url, headers=self.headers, **arguments)
@@ -289,10 +294,11 @@ def _with_token(arguments: dict, token: str) -> dict:
     return {**arguments, "data": data}
 
 
-def _leaks(
-    corpus: Corpus, client: TestClient, headers: dict[str, str], pages_only: bool = False
-) -> Iterator[tuple[str, set[str], str]]:
-    """Every request the routes allow, with the secrets its response shows that it did not send."""
+def _responses(
+    corpus: Corpus, client: TestClient, headers: dict[str, str], role: str | None, pages_only: bool = False
+) -> Iterator[tuple[str, str, dict, set[str], httpx.Response]]:
+    """Every request the routes allow and its response; the browser is logged in with this role's key
+    (if any) for every request."""
     cookies = dict(client.cookies)
     for method, url, arguments, sent in _requests(corpus):
         if pages_only and not is_page(url):
@@ -302,8 +308,19 @@ def _leaks(
         # the logout probe drops the login cookie and the login probe may set one: every request is
         # made as the same browser
         client.cookies.clear()
+        if role is not None and url == "/ui/logout":
+            # logging out ended the session for good (a kept copy of its cookie opens nothing): a new one
+            cookies = dict(browser(corpus, role).cookies)
         client.cookies.update(cookies)
         assert response.status_code < 500, (method, url, arguments, response.text)
+        yield method, url, arguments, sent, response
+
+
+def _leaks(
+    corpus: Corpus, client: TestClient, headers: dict[str, str], role: str | None, pages_only: bool = False
+) -> Iterator[tuple[str, set[str], str]]:
+    """Every request the routes allow, with the secrets its response shows that it did not send."""
+    for method, url, arguments, sent, response in _responses(corpus, client, headers, role, pages_only):
         visible = _visible_text(response)
         leaked = {s for s in corpus.secrets if _shows(visible, s) and not any(s in value for value in sent)}
         yield f"{method} {url} {arguments.get('params') or ''}", leaked, visible
@@ -311,7 +328,7 @@ def _leaks(
 
 def test_no_endpoint_shows_confidential_content(caller: Caller):
     tried, pages = 0, 0
-    for request, leaked, visible in _leaks(caller.corpus, caller.client, caller.headers):
+    for request, leaked, visible in _leaks(caller.corpus, caller.client, caller.headers, caller.role):
         assert not leaked, f"{caller.mode}: {request}: {leaked} in {visible[:3000]}"
         tried += 1
         pages += is_page(request.split()[1])
@@ -321,7 +338,8 @@ def test_no_endpoint_shows_confidential_content(caller: Caller):
 def test_the_same_probe_finds_the_confidential_content_with_an_insider_key(corpus: Corpus):
     """The check above can fail: with a secretariat key, the same requests show every secret."""
     shown: set[str] = set()
-    for _, leaked, _ in _leaks(corpus, browser(corpus, "secretariat"), corpus.service.headers("secretariat")):
+    insider = browser(corpus, "secretariat")
+    for _, leaked, _ in _leaks(corpus, insider, corpus.service.headers("secretariat"), "secretariat"):
         shown |= leaked
     assert shown == corpus.secrets
 
@@ -340,7 +358,7 @@ def test_the_pages_alone_show_the_confidential_content_to_an_insider(corpus: Cor
     job only to whoever asks for it by its id) and numbers without separators (pages write 4,873, as the
     documents do)."""
     shown: set[str] = set()
-    for _, leaked, _ in _leaks(corpus, browser(corpus, "secretariat"), {}, pages_only=True):
+    for _, leaked, _ in _leaks(corpus, browser(corpus, "secretariat"), {}, "secretariat", pages_only=True):
         shown |= leaked
     api_only = {corpus.secret_job} | {s for s in corpus.secrets if s.isdigit()}
     assert shown == corpus.secrets - api_only
@@ -432,3 +450,27 @@ def test_keys_stored_hashed(corpus: Corpus, tmp_path: Path):
 
     stored = {record.key_hash for record in catalog.api_keys()}
     assert {hashlib.sha256(k.encode()).hexdigest() for k in corpus.service.keys.values()} <= stored
+
+
+def test_every_response_carries_the_security_headers(corpus: Corpus):
+    """Every route, as an insider (so stored files are served) and without a key: no framing, no
+    sniffing, same-origin referrers and a Content-Security-Policy; a stored original's policy is a
+    sandbox and it is a download; FastAPI's documentation pages have their own policy (test_security)."""
+    insider = (browser(corpus, "secretariat"), corpus.service.headers("secretariat"), "secretariat")
+    files = 0
+    for client, headers, role in (insider, (browser(corpus, None), {}, None)):
+        for method, url, _, _, response in _responses(corpus, client, headers, role):
+            where = f"{role}: {method} {url} {response.status_code}"
+            assert response.headers["x-frame-options"] == "DENY", where
+            assert response.headers["x-content-type-options"] == "nosniff", where
+            assert response.headers["referrer-policy"] == "same-origin", where
+            policy = response.headers["content-security-policy"]
+            assert "frame-ancestors 'none'" in policy, where
+            served = response.url.path  # where redirects (to the login form) ended
+            if served.endswith("/file") and response.status_code == 200:
+                files += 1
+                assert policy.split(";")[0] == "sandbox", where
+                assert response.headers["content-disposition"].startswith("attachment;"), where
+            elif served not in OPEN_PATHS:
+                assert policy == web.PAGE_POLICY, where
+    assert files >= 5  # both file routes by id, the API's by file name too

@@ -94,7 +94,7 @@ def test_the_projects_page_shows_facts_side_by_side_and_takes_a_decision(service
     service.ingest("summary_ja.txt", MONGOLIA_SUMMARY.format(reduction="1,500").encode())
     report = ingested(service, "plant_report.txt", PLANT_REPORT.format(reduction="1,450"))
     client = service.client
-    client.cookies.set("jcm_key", service.keys["reviewer"])
+    log_in(client, service.keys["reviewer"])
     page = client.get("/ui/projects")
     assert page.status_code == 200
     html = page.text
@@ -111,6 +111,13 @@ def test_the_projects_page_shows_facts_side_by_side_and_takes_a_decision(service
     assert (kept["same"], kept["note"]) == (False, "another site")
     assert "another site" in client.get("/ui/projects").text
 
-    client.cookies.set("jcm_key", service.keys["public"])
+    log_in(client, service.keys["public"])
     refused = client.post("/ui/projects/decisions", data={**form, "decision": "withdraw"})
     assert refused.status_code == 403
+
+
+def log_in(client, key: str) -> None:
+    """Log in through the pages' form, as a browser does (the cookie holds a session, not the key)."""
+    client.get("/ui/login")
+    form = {"key": key, "csrf": client.cookies["jcm_csrf"]}
+    assert client.post("/ui/login", data=form, follow_redirects=False).status_code == 303
