@@ -9,7 +9,6 @@ there is one, outweighs the evidence.
 """
 from __future__ import annotations
 
-import csv
 import json
 import re
 from collections import defaultdict
@@ -21,7 +20,8 @@ from pathlib import Path
 
 from corpus.models import DocumentRef, Fact, ProfileRow, ProjectLink
 from extractors.facts import country_mentions, side_names
-from extractors.numbers import compile_guarded, find_periods, fold
+from extractors.numbers import find_periods, fold
+from extractors.terms import Term, places, read_rows, read_terms
 
 DATA = Path(__file__).parent / "data"
 TERMS_FILE = DATA / "project_terms.tsv"
@@ -31,7 +31,6 @@ PROFILE_VERSION = 2
 _METHODOLOGY = re.compile(r"(?<![A-Za-z])[A-Z]{2}_AM\d{3}(?!\d)")
 _LETTERS = re.compile(r"[^\W\d_]")
 MIN_NAME_LETTERS = 4
-_LITERAL_RUN = re.compile(r"[^\\\[\](){}?*+|.^$]*")
 _FULL_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 # How much of the named words two documents must share to be the same project.
 MIN_SHARED_CONCEPTS = 2
@@ -94,76 +93,18 @@ class Resolution:
     decided_by: str = "evidence"  # or "reviewer"
 
 
-@dataclass(frozen=True)
-class _Concept:
-    name: str
-    kind: str  # technology, building, place or event
-    pattern: re.Pattern[str]
-    country: str | None
-    # The case-folded literal start of each of its names: a text holding none of them cannot name the
-    # concept, and is told so by a substring test far cheaper than the pattern's scan.
-    starts: tuple[str, ...]
-
-    def named_in(self, text: str, folded: str) -> bool:
-        """Whether the text names the concept; ``folded`` is text.casefold()."""
-        return any(start in folded for start in self.starts) and self.pattern.search(text) is not None
-
-
-def _rows(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8") as handle:
-        return list(csv.DictReader((line for line in handle if not line.startswith("#")), delimiter="\t"))
-
-
 @cache
-def _concepts() -> tuple[_Concept, ...]:
-    return tuple(_concept(row) for row in _rows(TERMS_FILE))
-
-
-def _concept(row: dict[str, str]) -> _Concept:
-    names = alternatives(row["en"])
-    english = [rf"(?<![A-Za-z])(?:{name})" for name in names]
-    others = [name for language in ("ja", "th") for name in alternatives(row[language]) if name]
-    pattern = compile_guarded("|".join(english + others), re.I)  # the guard skips text no name starts
-    starts = tuple(literal_start(name).casefold() for name in names + others)
-    return _Concept(row["concept"], row["kind"], pattern, row.get("country") or None, starts)
+def _concepts() -> tuple[Term, ...]:
+    """Technologies, buildings and events (this folder's table), and the places of the partner countries."""
+    return read_terms(TERMS_FILE) + places()
 
 
 @cache
 def _project_ids() -> tuple[re.Pattern[str], dict[str, str]]:
     """JCM project reference numbers (TH003, MN-002) and the host country each prefix names."""
-    countries = {row["prefix"]: row["country"] for row in _rows(PROJECT_IDS_FILE)}
+    countries = {row["prefix"]: row["country"] for row in read_rows(PROJECT_IDS_FILE)}
     prefixes = "|".join(sorted(countries))
     return re.compile(rf"(?<![A-Za-z0-9_])({prefixes})-?(\d{{3}})(?![\d_])"), countries
-
-
-def alternatives(pattern: str) -> list[str]:
-    """The pattern's alternatives: split at each "|" outside groups and classes, so that
-    "hydro(?:power|electric)?" stays one name."""
-    parts, start, depth, escaped, in_class = [], 0, 0, False, False
-    for index, char in enumerate(pattern):
-        if escaped:
-            escaped = False
-        elif char == "\\":
-            escaped = True
-        elif in_class:
-            in_class = char != "]"
-        elif char == "[":
-            in_class = True
-        elif char in "()":
-            depth += 1 if char == "(" else -1
-        elif char == "|" and depth == 0:
-            parts.append(pattern[start:index])
-            start = index + 1
-    return [*parts, pattern[start:]]
-
-
-def literal_start(name: str) -> str:
-    """The plain characters a name's pattern begins with ("boilers?" -> "boiler", "heat[- ]?pump" ->
-    "heat"): every text the pattern matches holds them."""
-    run = _LITERAL_RUN.match(name).group()  # type: ignore[union-attr]
-    if run and name[len(run) : len(run) + 1] in ("?", "*", "+", "{"):  # the quantifier takes the last one
-        run = run[:-1]
-    return run
 
 
 def profile_of(

@@ -10,8 +10,11 @@ from functools import cache
 from corpus.models import Block, Fact
 from extractors.facts import country_mentions
 from extractors.numbers import compile_guarded, find_periods, fold, read_json
+from extractors.terms import places_named
 
 TITLE_BLOCKS = 5
+# A document says where its project is early on; its places are read there only.
+PLACE_BLOCKS = 50
 YEARS = range(1990, 2100)
 
 
@@ -44,10 +47,13 @@ def document_type(filename: str, blocks: Sequence[Block]) -> str | None:
 
 
 def countries_of(blocks: Sequence[Block], facts: Sequence[Fact]) -> list[str]:
-    """Partner countries the document names, most mentioned first."""
+    """Partner countries the document names, most mentioned first; then those it names only through a
+    province or city (a plant in Darkhan is in Mongolia), searched and filtered as the others."""
     mentions = Counter(m.value for b in blocks for m in country_mentions(fold(b.text)))
     mentions.update(f.subject for f in facts if f.subject in mentions)
-    return [country for country, _ in mentions.most_common()]
+    named = [country for country, _ in mentions.most_common()]
+    implied = Counter(place.country for b in blocks[:PLACE_BLOCKS] for place in places_named(fold(b.text)))
+    return named + [country for country, _ in implied.most_common() if country not in mentions]
 
 
 def year_of(blocks: Sequence[Block]) -> int | None:

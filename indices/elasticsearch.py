@@ -24,6 +24,8 @@ from indices.base import PAGE_BLOCK, Filters, SearchBackendError, parse_filters
 from indices.query import ParsedQuery, QueryClause, QueryUnit, parse_query
 from indices.walk import (
     FACETS,
+    FULL_MATCH_BOOST,
+    METADATA_BOOST,
     STREAM_BOOSTS,
     SYNONYM_BOOST,
     WALK_LIMIT,
@@ -243,7 +245,7 @@ class ElasticsearchIndex:
         start = max(offset, 0)
         match = _all_units(parsed)
         window = self._walk(match, conditions, start + limit)
-        if not window.hits and len(parsed.units) > 1:
+        if len(window.kept) < start + limit and len(parsed.clauses) > 1:
             match = _any_unit(parsed)
             window = self._walk(match, conditions, start + limit)
         hits = [window.hits[row] for row in window.kept[start : start + limit]]
@@ -372,14 +374,20 @@ def _all_units(parsed: ParsedQuery) -> dict:
 
 
 def _any_unit(parsed: ParsedQuery) -> dict:
-    return {"bool": {"should": [_clause(clause) for clause in parsed.clauses], "minimum_should_match": 1}}
+    """Passages holding any of the query's words, those holding all of them far above."""
+    every = {"bool": {"must": [_all_units(parsed)], "boost": FULL_MATCH_BOOST}}
+    some = [_clause(clause) for clause in parsed.clauses]
+    return {"bool": {"should": [every, *some], "minimum_should_match": 1}}
 
 
 def _clause(clause: QueryClause) -> dict:
+    """As EmbeddedIndex._clause: the user's words, synonyms below them, the document's country below both."""
     options = [_all_of(units) for units in clause.alternatives]
-    if len(options) == 1:
-        return options[0]
     synonyms = [{"bool": {"must": [option], "boost": SYNONYM_BOOST}} for option in options[1:]]
+    if clause.country:
+        synonyms.append({"term": {"countries": {"value": clause.country, "boost": METADATA_BOOST}}})
+    if not synonyms:
+        return options[0]
     return {"dis_max": {"queries": [options[0], *synonyms], "tie_breaker": 0.1}}
 
 

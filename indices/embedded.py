@@ -53,6 +53,8 @@ from indices.integrity import FileGuard
 from indices.query import ParsedQuery, QueryClause, QueryUnit, parse_query
 from indices.walk import (
     FACETS,
+    FULL_MATCH_BOOST,
+    METADATA_BOOST,
     STREAM_BOOSTS,
     SYNONYM_BOOST,
     WALK_LIMIT,
@@ -432,7 +434,7 @@ class EmbeddedIndex:
         match = self._all_units(parsed)
         aggregation = self._aggregate_facets(searcher, match, conditions)
         matches, kept = self._walk(searcher, match, conditions, start + limit)
-        if not matches.hits and len(parsed.units) > 1:
+        if len(kept) < start + limit and len(parsed.clauses) > 1:
             match = self._any_unit(parsed)
             aggregation = self._aggregate_facets(searcher, match, conditions)
             matches, kept = self._walk(searcher, match, conditions, start + limit)
@@ -558,14 +560,21 @@ class EmbeddedIndex:
         return Query.boolean_query(clauses)
 
     def _any_unit(self, parsed: ParsedQuery) -> Query:
-        return Query.boolean_query([(Occur.Should, self._clause(clause)) for clause in parsed.clauses])
+        """Passages holding any of the query's words, those holding all of them far above."""
+        every = Query.boost_query(self._all_units(parsed), FULL_MATCH_BOOST)
+        some = [(Occur.Should, self._clause(clause)) for clause in parsed.clauses]
+        return Query.boolean_query([(Occur.Should, every), *some])
 
     def _clause(self, clause: QueryClause) -> Query:
-        """Any alternative, each needing all its units; the user's own words first, synonyms boosted down."""
+        """Any alternative, each needing all its units; the user's own words first, synonyms boosted down,
+        and a country the passage's document is about below both."""
         options = [self._all_of(units) for units in clause.alternatives]
-        if len(options) == 1:
-            return options[0]
         synonyms = [Query.boost_query(option, SYNONYM_BOOST) for option in options[1:]]
+        if clause.country:
+            about = Query.term_query(self._schema, "countries", clause.country)
+            synonyms.append(Query.boost_query(about, METADATA_BOOST))
+        if not synonyms:
+            return options[0]
         return Query.disjunction_max_query([options[0], *synonyms], tie_breaker=0.1)
 
     def _all_of(self, units: tuple[QueryUnit, ...]) -> Query:

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from extractors.facts import country_mentions
 from indices.analysis import Token, analyze
 from indices.glossary import Glossary, Match, default_glossary
 
@@ -36,9 +37,12 @@ class QueryUnit:
 
 @dataclass(frozen=True, slots=True)
 class QueryClause:
-    """What every match must hold: all units of at least one alternative."""
+    """What every match must hold: all units of at least one alternative. A clause naming a partner
+    country is also held, less strongly, by a passage of a document about that country that never
+    writes its name (a plant in Darkhan is in Mongolia)."""
 
     alternatives: tuple[tuple[QueryUnit, ...], ...]
+    country: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +81,13 @@ def parse_query(query: str, *, expand: bool = False) -> ParsedQuery:
 
 
 def _plain_clauses(units: tuple[QueryUnit, ...]) -> tuple[QueryClause, ...]:
-    return tuple(QueryClause(((unit,),)) for unit in units)
+    return tuple(QueryClause(((unit,),), _country((unit,))) for unit in units)
+
+
+def _country(units: tuple[QueryUnit, ...]) -> str | None:
+    """The partner country the units name, as documents' metadata names it."""
+    mentions = country_mentions(" ".join(word for unit in units for word in unit.words))
+    return mentions[0].value if len(mentions) == 1 else None
 
 
 def _expanded_clauses(
@@ -125,7 +135,7 @@ def _clause(
             alternatives.append((synonym,))
             terms.update(synonym_terms)
             also_searched[term.text] = None
-    return QueryClause(tuple(alternatives))
+    return QueryClause(tuple(alternatives), _country(units))
 
 
 @lru_cache(maxsize=4096)

@@ -26,10 +26,11 @@ def test_every_word_is_a_must_clause_and_a_phrase_is_a_match_phrase():
     assert must[1]["dis_max"]["queries"][0] == {"term": {"words": {"value": "kiln", "boost": 1.0}}}
 
 
-def test_the_fallback_needs_any_word():
+def test_the_fallback_needs_any_word_and_ranks_every_word_first():
     query = _any_unit(parse_query("kindergartens kiln"))
     assert query["bool"]["minimum_should_match"] == 1
-    assert len(query["bool"]["should"]) == 2
+    every, *some = query["bool"]["should"]
+    assert every["bool"]["boost"] > 1 and len(some) == 2
 
 
 def test_glossary_alternatives_are_a_dis_max():

@@ -107,8 +107,9 @@ def test_search_finds_japanese_and_english_with_page_numbers(tmp_path, corpus_di
     hits = as_json(capsys, data, "search", "チラー")
     assert hits[0]["document"]["filename"] == "ja_pdd_sjis.txt"
     hits = as_json(capsys, data, "search", "dairy factory Ulaanbaatar")
-    assert {h["document"]["filename"] for h in hits} == {"2024/en_monitoring.pdf"}
-    assert {h["page"] for h in hits} == {1, 2}
+    monitoring = [h for h in hits if h["document"]["filename"] == "2024/en_monitoring.pdf"]
+    assert hits[: len(monitoring)] == monitoring  # every word held ranks above some words held
+    assert {h["page"] for h in monitoring} == {1, 2}
 
 
 def test_ingest_confidential_files_which_the_cli_shows_and_public_reads_do_not(tmp_path, capsys):
