@@ -444,7 +444,10 @@ class Catalog:
             if stored:
                 return stored[0]
             candidate = document_id_for(filename, confidential)
-            while db.execute("SELECT 1 FROM documents WHERE id = ?", (candidate,)).fetchone():
+            sql = "SELECT filename, confidential FROM documents WHERE id = ?"
+            while holder := db.execute(sql, (candidate,)).fetchone():
+                if (holder[0], bool(holder[1])) == (filename, confidential):
+                    return candidate  # stored by another writer since the first look
                 candidate = _next_candidate(candidate)
             return candidate
 
