@@ -18,7 +18,7 @@ from functools import cache
 from itertools import combinations
 from pathlib import Path
 
-from corpus.models import DocumentRef, Fact, ProfileRow, ProjectLink
+from corpus.models import DocumentRef, Fact, ProfileRow, ProjectDecision, ProjectLink
 from extractors.facts import country_mentions, side_names
 from extractors.numbers import find_periods, fold
 from extractors.terms import Term, places, read_rows, read_terms
@@ -325,8 +325,13 @@ def _enough(first: Signature, second: Signature) -> bool:
 
 
 def _technologies(concepts: Iterable[str]) -> set[str]:
-    kinds = {c.name: c.kind for c in _concepts()}
-    return {name for name in concepts if kinds.get(name) == "technology"}
+    technologies = _technology_names()
+    return {name for name in concepts if name in technologies}
+
+
+@cache
+def _technology_names() -> frozenset[str]:
+    return frozenset(c.name for c in _concepts() if c.kind == "technology")
 
 
 def _close_years(first: Signature, second: Signature) -> bool:
@@ -399,12 +404,23 @@ def project_pairs(
 ) -> list[tuple[str, str]]:
     """Pairs of documents (ids in sorted order) that speak about the same single project, by the
     evidence or a reviewer's decision; with `involving`, only the pairs with one of those documents."""
-    decisions = decisions or {}
-    return sorted(
-        (first, second)
+    return [pair for pair, _ in _same_project_pairs(signatures, decisions or {}, involving)]
+
+
+def _same_project_pairs(
+    signatures: Mapping[str, Signature], decisions: Decisions, involving: Collection[str] | None
+) -> list[tuple[tuple[str, str], Resolution]]:
+    """The candidate pairs found to be one project, in sorted order, each with its resolution."""
+    resolved = (
+        ((first, second), resolve_pair(first, second, signatures, decisions))
         for first, second in candidate_pairs(signatures, decisions, involving)
-        if resolve_pair(first, second, signatures, decisions).same
     )
+    return sorted(((pair, found) for pair, found in resolved if found.same), key=lambda item: item[0])
+
+
+def decisions_by_pair(decisions: Iterable[ProjectDecision]) -> Decisions:
+    """Reviewers' decisions as the resolution reads them: one project or not, by pair of document ids."""
+    return {(d.documents[0], d.documents[1]): d.same for d in decisions}
 
 
 def group_projects(
@@ -418,11 +434,10 @@ def group_projects(
     members |= {d: {d} for pair in decisions for d in pair if d in signatures}
     apart = {pair for pair, same in decisions.items() if not same}
     links: list[ProjectLink] = []
-    reviewed = sorted(p for p, same in decisions.items() if same and p[0] in members and p[1] in members)
-    for first, second in reviewed + project_pairs(signatures, None, decisions):
+    same = _same_project_pairs(signatures, decisions, None)
+    for (first, second), resolution in sorted(same, key=lambda item: item[1].decided_by != "reviewer"):
         if members[first] is members[second] or _separated(members[first], members[second], apart):
             continue
-        resolution = resolve_pair(first, second, signatures, decisions)
         links.append(ProjectLink(documents=[first, second], decided_by=resolution.decided_by,
                                  reasons=list(resolution.reasons)))
         joined = members[first] | members[second]

@@ -396,11 +396,14 @@ def _quantities(text: str, numbers: Sequence[ParsedNumber]) -> list[Quantity]:
 _ITEM_BEFORE = re.compile(r"(?:[(（]\s*[0-9a-z]{1,2}\s*[)）]|[①-⑳])[^0-9、,;；。()（）]{0,8}\Z", re.I)
 _ITEM_AFTER = re.compile(r"\s*(?:for|in)\s+[(（]\s*[0-9a-z]{1,2}\s*[)）]", re.I)
 _SENTENCE_END = re.compile(r"[。！？!?]|\.\s")
+_ITEM_MARK = re.compile(r"[(（①-⑳]")
 
 
 def _item_units(folded: str, numbers: Sequence[ParsedNumber], by_start: dict[int, Quantity]) -> None:
     """The numbered items of one sentence state one measure: a bare item takes the unit of the nearest
     item that states it, before it else after it ("(1)が36,597tCO2/年、(2)は815、(3)は2,121")."""
+    if not _ITEM_MARK.search(folded):  # most blocks enumerate nothing
+        return
     ends = {n.start: by_start[n.start].end if n.start in by_start else n.end for n in numbers}
     items = [n for n in numbers if _is_item(folded, n, ends[n.start])]
     for group in _sentence_groups(folded, items):

@@ -8,11 +8,11 @@ import re
 from dataclasses import dataclass, replace
 from datetime import date
 
-from corpus.models import Fact
+from corpus.models import Document, Fact
 from corpus.store import Catalog
 from extractors.facts import country_mentions, find_cues, kinds_of_topic
 from extractors.numbers import find_periods, fold
-from service.queries import FactQuery, overlaps, select_facts
+from service.queries import about_country, overlaps
 
 MAX_ANSWERS = 5
 # Topics that name a kind only together with a number, never in a question: "emissions" alone asks for
@@ -71,25 +71,26 @@ def fact_answers(
     if question is None:
         return []
     question = replace(question, country=question.country or country, year=question.year or year)
-    years = _document_years(catalog, include_confidential)
+    # The documents are read once, for the country and the year of every kind's facts.
+    documents = {d.id: d for d in catalog.list_documents(include_confidential=include_confidential)}
+    years = {document_id: document.year for document_id, document in documents.items()}
     found = [
         fact
-        for kind in question.kinds
-        for fact in select_facts(
-            catalog, FactQuery(kind=kind, country=question.country), include_confidential=include_confidential
-        )
-        if question.year is None or _of_year(fact, question.year, years.get(fact.document.id))
+        for fact in catalog.facts(kinds=question.kinds, include_confidential=include_confidential)
+        if _answers(fact, question, documents.get(fact.document.id))
     ]
     found.sort(key=lambda f: (-(years.get(f.document.id) or 0), f.document.id, f.evidence.start))
     return found[:MAX_ANSWERS]
+
+
+def _answers(fact: Fact, question: FactQuestion, document: Document | None) -> bool:
+    """Whether the fact is of the country and the year the question names, if it names them."""
+    if question.country and not about_country(fact, question.country, document):
+        return False
+    return question.year is None or _of_year(fact, question.year, document.year if document else None)
 
 
 def _of_year(fact: Fact, year: int, document_year: int | None) -> bool:
     if fact.period:
         return overlaps(fact.period, (date(year, 1, 1), date(year, 12, 31)))
     return document_year == year
-
-
-def _document_years(catalog: Catalog, include_confidential: bool) -> dict[str, int | None]:
-    return {d.id: d.year for d in catalog.list_documents(include_confidential=include_confidential)}
-

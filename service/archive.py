@@ -15,6 +15,7 @@ from checks.projects import (
     PROFILE_VERSION,
     Decisions,
     DocumentProfile,
+    decisions_by_pair,
     load_profile,
     profile_of,
     project_pairs,
@@ -341,8 +342,7 @@ class Archive:
 
     def decisions(self) -> Decisions:
         """The reviewers' decisions on which documents are one project, by pair of document ids."""
-        found = self.catalog.decisions(include_confidential=True)
-        return {(d.documents[0], d.documents[1]): d.same for d in found}
+        return decisions_by_pair(self.catalog.decisions(include_confidential=True))
 
     def decide(self, decision: ProjectDecision) -> ProjectDecision:
         """Keep a reviewer's decision that two documents are (not) one project; their warnings across

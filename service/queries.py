@@ -14,7 +14,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from checks.projects import Decisions, Signature, group_projects, load_profile, profile_of, stored_profile
+from checks.projects import (
+    Decisions,
+    Signature,
+    decisions_by_pair,
+    group_projects,
+    load_profile,
+    profile_of,
+    stored_profile,
+)
 from corpus.models import Document, DocumentRef, Fact, Project, ProjectDocument, ProjectLink, Warning
 from corpus.store import Catalog, document_ref
 
@@ -153,10 +161,9 @@ class ProjectResolver:
         with self._lock:
             cached = self._cache.get(include_confidential)
             if cached is None or cached[0] != key:
-                decided = {(d.documents[0], d.documents[1]): d.same for d in decisions}
                 cached = self._cache[include_confidential] = (
                     key,
-                    self._resolve(documents, include_confidential, decided),
+                    self._resolve(documents, include_confidential, decisions_by_pair(decisions)),
                 )
         return cached[1]
 

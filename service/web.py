@@ -165,20 +165,22 @@ class Reader:
 
     def decide(self, first: str, second: str, same: bool, note: str | None) -> None:
         """A reviewer's decision on two documents this viewer may see (else 404, as if absent)."""
-        if not self.viewer.may("review"):
-            raise PageError(*refusal(self.viewer, "link or separate projects"))
-        ids = [_document_or_404(self, d).id for d in (first, second)]
+        ids = self._reviewable_pair(first, second)
         if ids[0] == ids[1]:
             raise PageError(400, "A decision needs two different documents.")
         with self.archive.writing:
             self.archive.decide(ProjectDecision(documents=ids, same=same, note=note))
 
     def undecide(self, first: str, second: str) -> bool:
-        if not self.viewer.may("review"):
-            raise PageError(*refusal(self.viewer, "link or separate projects"))
-        ids = [_document_or_404(self, d).id for d in (first, second)]
+        ids = self._reviewable_pair(first, second)
         with self.archive.writing:
             return self.archive.undecide(*ids)
+
+    def _reviewable_pair(self, first: str, second: str) -> list[str]:
+        """The two documents' ids, for a viewer who may review and see them both."""
+        if not self.viewer.may("review"):
+            raise PageError(*refusal(self.viewer, "link or separate projects"))
+        return [_document_or_404(self, d).id for d in (first, second)]
 
     def upload(self, data: bytes, filename: str, confidential: bool) -> Job:
         if not self.viewer.may("upload"):
