@@ -412,11 +412,6 @@ class EmbeddedIndex:
         parsed = parse_query(query, expand=expand)
         if parsed.is_empty or limit <= 0:
             return SearchResults(query=query, total=0, hits=[])
-        if self.rebuilding:
-            raise IndexRebuildingError(
-                f"the search index in {self.path} is being rebuilt from the catalog; search again when it "
-                "is done"
-            )
         try:
             return self._search(query, parsed, conditions, limit, max(offset, 0))
         except ValueError as error:  # tantivy's input/output errors
@@ -430,7 +425,7 @@ class EmbeddedIndex:
     def _search(
         self, query: str, parsed: ParsedQuery, conditions: Filters, limit: int, start: int
     ) -> SearchResults:
-        searcher = self._searcher()
+        searcher = self._searcher(answering=True)
         match = self._all_units(parsed)
         aggregation = self._aggregate_facets(searcher, match, conditions)
         matches, kept = self._walk(searcher, match, conditions, start + limit)
@@ -464,9 +459,16 @@ class EmbeddedIndex:
                 return matches, kept
             window = min(window * 4, WALK_LIMIT)
 
-    def _searcher(self) -> tantivy.Searcher:
-        """A searcher that sees every commit, including other processes', over files checked intact."""
+    def _searcher(self, *, answering: bool = False) -> tantivy.Searcher:
+        """A searcher that sees every commit, including other processes', over files checked intact.
+        When ``answering`` a caller, an index being rebuilt is refused, under the lock reset() holds: no
+        search that began on the damaged index is answered from the fresh, still empty one."""
         with self._state:
+            if answering and self.rebuilding:
+                raise IndexRebuildingError(
+                    f"the search index in {self.path} is being rebuilt from the catalog; search again when "
+                    "it is done"
+                )
             self._verified()
             return self._index.searcher()
 
