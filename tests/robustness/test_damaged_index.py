@@ -215,3 +215,30 @@ def test_a_damaged_file_is_refused_before_a_writer_reads_it(tmp_path):
     index.commit()
     assert not index.rebuilding and index.search("boiler").total >= 1 and index.count() == 2
     index.close()
+
+
+def test_a_search_waiting_while_the_index_is_reset_is_refused_not_answered_empty(tmp_path):
+    """A search that began on the damaged index and waited while the rebuild reset it: it is refused,
+    never answered from the fresh index, which holds nothing yet (a caller would read "no results")."""
+    import threading
+
+    index = EmbeddedIndex(tmp_path / "index")
+    index.add_passages(passages(5))
+    index.commit()
+    assert index.search("boiler").total  # the analysers loaded: the search below reaches the lock at once
+    outcome: list[object] = []
+
+    def search() -> None:
+        try:
+            outcome.append(index.search("boiler").total)
+        except IndexRebuildingError as error:
+            outcome.append(error)
+
+    with index._state:  # the lock reset() takes: the search waits on it, as behind a reset under way
+        waiting = threading.Thread(target=search)
+        waiting.start()
+        waiting.join(0.3)
+        index.reset()
+    waiting.join(10)
+    assert len(outcome) == 1 and isinstance(outcome[0], IndexRebuildingError), outcome
+    index.close()
