@@ -430,9 +430,32 @@ def _kind(scope: _Scope, quantity: Quantity) -> str | None:
         or next(from_topics, None)
         or _fallback_kind(quantity.unit_class)
     )
+    if kind == "credits_issued" and _is_target(scope, quantity):
+        return "emission_reduction"  # a goal of credits is reductions to reach, no credits issued
     # A counter of cases (件) near a word for countries counts projects per country, never countries:
     # "対象国の内訳は、モンゴル:3件".
     return "project_count" if kind == "partner_country_count" else kind
+
+
+@cache
+def _target_words() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    words = _cues()["targets"]
+    targets = {language: words[language] for language in ("en", "ja", "th")}
+    issued = {language: words["issued"][language] for language in ("en", "ja", "th")}
+    return compile_guarded(_english_aware(targets), re.I), re.compile(_english_aware(issued), re.I)
+
+
+def _is_target(scope: _Scope, quantity: Quantity) -> bool:
+    """ "targeting 100 Mt CO2e of JCM credits by 2030", "the 100 million tCO2e target", "1億トンのクレジット
+    獲得を目標": a target word with no other number between it and the amount, after it only with no word
+    of issuance in its clause."""
+    targets, issued = _target_words()
+    before = max([other.end for other in scope.quantities if other.end <= quantity.start] + [scope.start])
+    if targets.search(scope.folded, before, quantity.start):
+        return True
+    after = min([other.start for other in scope.quantities if other.start >= quantity.end] + [scope.end])
+    target = targets.search(scope.folded, quantity.end, after)
+    return bool(target) and not issued.search(scope.folded, before, target.start())
 
 
 def _clause_kinds(scope: _Scope) -> list[str | None]:
@@ -1065,6 +1088,61 @@ def _side_share_drafts(prose: _Prose, segment: _Segment, drafts: Sequence[_Draft
     return shares
 
 
+@cache
+def _credit_transfers() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    words = _cues()["credit_transfers"]
+    before = re.compile(rf"(?:{_english_aware(words['before'])})\Z", re.I)
+    return before, re.compile(_english_aware(words["after"]), re.I)
+
+
+# What may follow a bare number a transfer word hands over; a noun makes it a count of something else
+# ("received 2 awards").
+_BARE_END = re.compile(r"\s*(?:\Z|[^\sA-Za-z]|(?:of|into|to|for|and|while|but|as|in|from)(?![A-Za-z]))", re.I)
+_TRANSFER_REACH = 40  # characters a transfer word before a number may span: "issued the remaining"
+
+
+def _transfer_drafts(block: Block, whole: _Draft) -> list[_Draft]:
+    """ "Japan issued 31 credits, of which it keeps 27, while four went to the provider" / "Indonesia
+    issued the other nine": bare numbers (words too) that a transfer word hands over are parts of the
+    credits just stated, in the unit of the whole."""
+    before, after = _credit_transfers()
+    folded = fold(block.text)
+    with_units = {quantity.number.start for quantity in find_quantities(block.text)}  # read already
+    parts = []
+    for number in find_numbers(block.text):
+        if (
+            block.start + number.start <= whole.evidence.start
+            or number.start in with_units
+            or re.fullmatch(r"(?:19|20)[0-9]{2}", number.text)
+        ):
+            continue
+        reach = max(0, number.start - _TRANSFER_REACH)
+        handed_over = before.search(folded, reach, number.start) and _BARE_END.match(folded, number.end)
+        if not (handed_over or after.match(folded, number.end)):
+            continue
+        segment = next(seg for seg in _segments(folded) if seg.start <= number.start < seg.end)
+        parts.append(
+            replace(
+                whole,
+                value=number.value,
+                precision=number.precision,
+                qualifier=qualifier_around(folded, number.start, (number.end,)),
+                evidence=_evidence(block, block.text[segment.start : segment.end], number, 0),
+                subject=_side_after(folded, number.end, segment.end),
+                is_total=False,
+            )
+        )
+    return parts
+
+
+def _side_after(folded: str, start: int, end: int) -> str | None:
+    """The side a transfer names after its number: "27 went to Japan"."""
+    for side in _side_mentions(folded, country_mentions(folded), start, end):
+        if _SIDE_AFTER_GAP.fullmatch(folded, start, side.start):
+            return side.value
+    return None
+
+
 def _prose_subject(
     prose: _Prose, segment: _Segment, quantity: Quantity, kind: str, project: str | None
 ) -> str | None:
@@ -1586,6 +1664,14 @@ def _label_above(previous: Block | None, before: Block | None) -> Block | None:
     return before if _open_topics(before) else previous
 
 
+def _credits_stated(drafts: Sequence[_Draft], block_before: Block | None = None) -> _Draft | None:
+    """The last amount of credits issued among the drafts, when it is in the block before (if given)."""
+    whole = next((draft for draft in reversed(drafts) if draft.kind == "credits_issued"), None)
+    if whole is None or (block_before is not None and whole.evidence.block != block_before.index):
+        return None
+    return whole
+
+
 def extract_facts(blocks: Sequence[Block], document: DocumentRef) -> list[Fact]:
     """The facts the blocks state, in document order. Pure and deterministic."""
     drafts: list[_Draft] = []
@@ -1600,7 +1686,11 @@ def extract_facts(blocks: Sequence[Block], document: DocumentRef) -> list[Fact]:
             if block.kind == "table_row" and block.cells:
                 drafts += _table_row_drafts(block)
             else:
-                drafts += _prose_drafts(block, _label_above(previous, before))
+                found = _prose_drafts(block, _label_above(previous, before))
+                credits = _credits_stated(found) or _credits_stated(drafts, block_before=previous)
+                if credits is not None:
+                    found += _transfer_drafts(block, credits)
+                drafts += found
         previous, before = block, previous
     drafts = _with_heading_subjects(_annualise_list_parts(drafts), headings)
     drafts = _with_dollars_resolved(_with_document_period(drafts, _document_period(blocks)), blocks)
