@@ -382,10 +382,19 @@ def _names_base(scope: _Scope, cue: Cue, quantity: Quantity) -> bool:
     )
 
 
+# "3,018 ล้านบาท และการลงทุนร่วม ... 9,806 ล้านบาท": a cue after "and" opens the next item.
+_AND_BEFORE = re.compile(r"[\s,、]*(?:and|as\s+well\s+as|และ|รวมถึง|及び|および|並びに|ならびに)\s*", re.I)
+
+
 def _labels_next(scope: _Scope, cue: Cue, quantity: Quantity) -> bool:
-    """A cue after the quantity that stands closer to the next quantity names that one instead."""
+    """A cue after the quantity that stands closer to the next quantity, or opens the next item after
+    "and", names that one instead."""
     following = [other.start for other in scope.quantities if other.start >= cue.end]
-    return bool(following) and min(following) - cue.end <= cue.start - quantity.end
+    if not following:
+        return False
+    return min(following) - cue.end <= cue.start - quantity.end or bool(
+        _AND_BEFORE.fullmatch(scope.folded, quantity.end, cue.start)
+    )
 
 
 def _nearest_cue_kind(scope: _Scope, quantity: Quantity) -> str | None:
@@ -889,9 +898,53 @@ def _prose_drafts(block: Block, previous: Block | None) -> list[_Draft]:
         else:  # an item goes on with what introduced the list: "削減量は (1) 36,597t (2) 815"
             carried += tuple(cue.topic for cue in reversed(_within(prose.cues, lead, segment.start)))
         drafts += _segment_drafts(prose, segment, carried)
+    drafts = _annualise_like_the_first(prose, drafts)
     if not prose.totals:  # most blocks state no total
         return drafts
     return _annualise_sentence_parts(prose, _totals_named_by_parts(drafts))
+
+
+@cache
+def _same_below() -> re.Pattern[str]:
+    words = {language: words for language, words in _cues()["same_below"].items() if language != "_about"}
+    # after the number: its unit and period first ("t=以下同", "tCO2e per year, hereinafter the same")
+    return re.compile(rf"[^。.;]{{0,{_SAME_BELOW_REACH}}}?(?:{_english_aware(words)})", re.I)
+
+
+_SAME_BELOW_REACH = 24  # characters of unit and period between an amount and 以下同
+
+
+def _annualise_like_the_first(prose: _Prose, drafts: list[_Draft]) -> list[_Draft]:
+    """ "(1)が36,597tCO2/年、(2)は815、(3)は2,121、(4)9,728t", "年間2632t=以下同)、…(B社、3276t)": the later
+    amounts of a block that says the first one's unit holds below, of numbered items whose first is per
+    year, or of a sentence's list all per year before them, are per year too, unless a period or a
+    cumulative word sets them apart."""
+    result = list(drafts)
+    offset, starts = prose.block.start, _sentence_starts(prose)
+    for position, first in enumerate(drafts):
+        if first.unit != "tCO2e/yr":
+            continue
+        holds_below = bool(_same_below().match(prose.folded, first.evidence.end - offset))
+        sentence = bisect_right(starts, first.evidence.start - offset)
+        annual_run = 0  # per-year amounts of the list so far, the first one's included
+        for index in range(position, len(result)):
+            later = result[index]
+            if later.kind != first.kind:
+                continue
+            same_sentence = bisect_right(starts, later.evidence.start - offset) == sentence
+            if later.unit == "tCO2e/yr":
+                annual_run += 1 if same_sentence else 0
+                continue
+            listed = (first.in_list and later.in_list) or (same_sentence and annual_run >= 2)
+            if (
+                later.unit == "tCO2e"
+                and later.period is None
+                and (holds_below or listed)
+                and not _cumulative_around(prose, first, later)
+            ):
+                result[index] = replace(later, unit="tCO2e/yr")
+        return result  # the first per-year amount decides for the block
+    return result
 
 
 # --- totals of a block's items -----------------------------------------------------------------
@@ -933,6 +986,15 @@ def _annualise_sentence_parts(prose: _Prose, drafts: list[_Draft]) -> list[_Draf
             # annual, unless the text calls it cumulative.
             result[position] = replace(total, unit=annual)
     return result
+
+
+_CUMULATIVE_AFTER = 24  # characters after an amount where a cumulative word names it ("45,000 t in all")
+
+
+def _cumulative_around(prose: _Prose, first: _Draft, later: _Draft) -> bool:
+    """A cumulative word between two amounts or just after the later one."""
+    end = min(len(prose.folded), later.evidence.end - prose.block.start + _CUMULATIVE_AFTER)
+    return bool(_cumulative().search(prose.folded, first.evidence.end - prose.block.start, end))
 
 
 def _cumulative_between(prose: _Prose, first: _Draft, last: _Draft) -> bool:
@@ -1480,6 +1542,88 @@ def _cell_draft(
     )
 
 
+# --- tables a page flattened into lines -------------------------------------------------------
+
+_FLAT_HEADER_MAX = 60  # characters of a header cell left on a line of its own
+_FLAT_HEADER_LINES = 5  # header lines up to the unit's whose cues tell what the column holds
+_FLAT_REACH = 40  # blocks a flattened table's rows may run below its header
+_BARE_LINE = re.compile(r"[ \t]*[0-9][0-9,.]*(?:[ \t]+[0-9][0-9,.]*)*[ \t]*")
+_BRACKETED = re.compile(r"[(（\[［][^)）\]］]*[)）\]］]")
+_SENTENCE_MARK = re.compile(r"[。！？!?]|\.(?:\s|\Z)")
+
+
+@dataclass(frozen=True)
+class _FlatHeader:
+    """A column header that a web page's table left as short lines, its unit in brackets on one of them:
+    "Notified amount" / "of credits" / "to be issued (tCO2eq)", "クレジット量" / "(tCO2)"."""
+
+    label: str
+    spec: UnitSpec
+    kind: str
+    block: int
+
+
+def _is_header_line(block: Block) -> bool:
+    text = block.text.strip()
+    unbracketed = _BRACKETED.sub("", text)
+    short = 0 < len(text) <= _FLAT_HEADER_MAX
+    return short and not _DIGIT.search(unbracketed) and not _SENTENCE_MARK.search(text)
+
+
+def _flat_header(block: Block, lines_above: Sequence[Block]) -> _FlatHeader | None:
+    if not _is_header_line(block) or (spec := _bracketed_unit(block.text)) is None:
+        return None
+    header = [*lines_above, block]
+    topics = [cue.topic for line in reversed(header) for cue in reversed(find_cues(fold(line.text)))]
+    kind = next((kind for topic in topics if (kind := _kind_for(topic, spec.unit_class))), None)
+    if kind is None or _as_fact_kind(kind) is None:
+        return None
+    label = " ".join(line.text.strip() for line in header)
+    return _FlatHeader(label, spec, kind, block.index)
+
+
+def _bracketed_unit(text: str) -> UnitSpec | None:
+    """A unit a header line states in brackets: "(tCO2eq)"; a word of a title is none ("二国間クレジット")."""
+    return next((spec for part in _BRACKETED.findall(text) if (spec := parse_unit_label(part))), None)
+
+
+def _flat_row_drafts(block: Block, header: _FlatHeader) -> list[_Draft]:
+    """Lines holding bare numbers only, below a flattened header: its column's values ("144 73")."""
+    drafts = []
+    offset = 0
+    for line in block.text.splitlines(keepends=True):
+        if _BARE_LINE.fullmatch(line.rstrip("\r\n")):
+            for number in find_numbers(line):
+                if re.fullmatch(r"(?:19|20)[0-9]{2}", number.text):
+                    continue
+                value, precision = scaled(number, header.spec.factor)
+                per_year = header.spec.per_year and header.spec.unit_class in RATE_UNITS
+                drafts.append(
+                    _Draft(
+                        kind=header.kind,
+                        value=value,
+                        unit=RATE_UNITS[header.spec.unit_class] if per_year else header.spec.unit,
+                        unit_class=header.spec.unit_class,
+                        qualifier="exact",
+                        precision=precision,
+                        evidence=_evidence(block, f"{header.label}: {line.strip()}", number, offset),
+                        language=block.language,
+                        in_list=True,
+                    )
+                )
+        offset += len(line)
+    return drafts
+
+
+def _header_lines_above(blocks: Sequence[Block], position: int) -> list[Block]:
+    above = []
+    for block in reversed(blocks[max(0, position - _FLAT_HEADER_LINES) : position]):
+        if not _is_header_line(block) or _bracketed_unit(block.text) is not None:
+            break
+        above.insert(0, block)
+    return above
+
+
 # --- document level ----------------------------------------------------------------------------
 
 
@@ -1664,6 +1808,13 @@ def _label_above(previous: Block | None, before: Block | None) -> Block | None:
     return before if _open_topics(before) else previous
 
 
+def _still_open(header: _FlatHeader | None, block: Block) -> _FlatHeader | None:
+    """A flattened table goes on until a sentence or its reach ends it."""
+    if header is None or block.index - header.block > _FLAT_REACH:
+        return None
+    return None if _SENTENCE_MARK.search(block.text) and len(block.text) > _FLAT_HEADER_MAX else header
+
+
 def _credits_stated(drafts: Sequence[_Draft], block_before: Block | None = None) -> _Draft | None:
     """The last amount of credits issued among the drafts, when it is in the block before (if given)."""
     whole = next((draft for draft in reversed(drafts) if draft.kind == "credits_issued"), None)
@@ -1678,10 +1829,12 @@ def extract_facts(blocks: Sequence[Block], document: DocumentRef) -> list[Fact]:
     headings: dict[int, str] = {}
     previous: Block | None = None
     before: Block | None = None
-    for block in blocks:
+    flat: _FlatHeader | None = None
+    for position, block in enumerate(blocks):
         heading = _heading_project(block)
         if heading is not None:
             headings[block.index] = heading
+        flat = _flat_header(block, _header_lines_above(blocks, position)) or _still_open(flat, block)
         if _may_hold_number().search(block.text):  # a project's name may state its power
             if block.kind == "table_row" and block.cells:
                 drafts += _table_row_drafts(block)
@@ -1690,6 +1843,8 @@ def extract_facts(blocks: Sequence[Block], document: DocumentRef) -> list[Fact]:
                 credits = _credits_stated(found) or _credits_stated(drafts, block_before=previous)
                 if credits is not None:
                     found += _transfer_drafts(block, credits)
+                if flat is not None:
+                    found += _flat_row_drafts(block, flat)
                 drafts += found
         previous, before = block, previous
     drafts = _with_heading_subjects(_annualise_list_parts(drafts), headings)
