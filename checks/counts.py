@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from checks.base import Rule, make_warning
 from corpus.models import Fact, Warning
-from extractors.facts import country_mentions
+from extractors.facts.lexicon import country_mentions
 from extractors.numbers import fold
 
 NAME = "count_vs_items"

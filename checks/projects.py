@@ -19,7 +19,7 @@ from itertools import combinations
 from pathlib import Path
 
 from corpus.models import DocumentRef, Fact, ProfileRow, ProjectDecision, ProjectLink
-from extractors.facts import country_mentions, side_names
+from extractors.facts.lexicon import country_mentions, side_names
 from extractors.numbers import find_periods, fold
 from extractors.terms import Term, places, read_rows, read_terms
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from corpus.models import Block, Fact
-from extractors.facts import country_mentions
+from extractors.facts.lexicon import country_mentions
 from extractors.numbers import compile_guarded, find_periods, fold, read_json
 from extractors.terms import places_named
 

@@ -8,7 +8,7 @@ import pytest
 
 from corpus.models import Block, DocumentRef, Fact
 from extractors.facts import extract_facts
-from extractors.pipeline import fact_pipeline
+from extractors.facts.pipeline import fact_pipeline
 
 DOCUMENT = DocumentRef(id="doc-1", filename="sample.txt")
 

@@ -1,8 +1,8 @@
 """The spaCy side of fact extraction: a cheap tokenizer for Thai and Japanese, the components marking
 quantities (jcm_quantities) and cue words (jcm_cues), and the blank pipelines running them.
 
-Kept apart from extractors.facts and extractors.quantities so that importing their lexicons does not
-import spaCy: only the processes that extract facts pay for it.
+Kept apart from the other modules of extractors.facts and from extractors.quantities so that importing
+their lexicons does not import spaCy: only the processes that extract facts pay for it.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import registry
 from spacy.vocab import Vocab
 
-from extractors.facts import find_cues
+from extractors.facts.lexicon import find_cues
 from extractors.numbers import fold
 from extractors.quantities import find_quantities
 

@@ -1,0 +1,467 @@
+"""Reading one clause (a list item or sentence, or a table cell): where clauses start, which cue names
+each quantity's kind, per-year and total words, and amounts stated over an N-year span."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any, NamedTuple
+
+from extractors.facts.lexicon import (
+    _KIND_NAMING_TOPICS,
+    Cue,
+    _alternation,
+    _as_fact_kind,
+    _base_of_relation,
+    _cues,
+    _english_aware,
+    _fallback_kind,
+    _kind_for,
+    _total_patterns,
+)
+from extractors.numbers import (
+    compile_guarded,
+)
+from extractors.quantities import (
+    RATE_UNITS,
+    Quantity,
+    list_gap,
+    per_year_before,
+    split_words,
+)
+
+_WINDOW = 80  # characters a per-year or total word may stand before its number
+
+
+@dataclass(slots=True)  # not frozen: a frozen one costs several times as much to build
+class _Segment:
+    """A list item or sentence of a block; `head` is where an item's text starts after its marker."""
+
+    start: int
+    end: int
+    head: int | None = None
+
+
+_ITEM_MARKER = re.compile(
+    r"(?=[\d(①-⑳ \t•●▪■◆・\-–])"  # what a marker starts with: skips most positions in one test
+    r"(?:(?:(?<=\s)|^)(?:\(?\d{1,2}\)|\d{1,2}\.(?=\s)|[①-⑳])\s*"  # numbered items may run on in a line
+    r"|(?:(?<=\n)|^)[ \t]*[•●▪■◆・\-–][ \t]+)"  # bullets start a line
+)
+
+
+_SENTENCE_END = compile_guarded(r"[。！？!?;；](?=\s*\S)|(?<!\b[A-Z])\.(?=\s+[A-Z\"“(])|\n\s*\n")
+
+
+_ABBREVIATION = re.compile(r"\b(?:No|Co|Ltd|Inc|approx|etc|vs|Mr|Ms|Dr|Fig|Art|Vol|pp|e\.g|i\.e|St)\Z", re.I)
+
+
+def _segments(folded: str) -> list[_Segment]:
+    cuts: dict[int, int | None] = {0: None}
+    markers = [match.span() for match in _ITEM_MARKER.finditer(folded)]
+    for start, end in markers:
+        cuts[start] = end
+    for match in _SENTENCE_END.finditer(folded):
+        position = match.start()
+        in_marker = bool(markers) and any(start <= position < end for start, end in markers)
+        if not in_marker and not _ABBREVIATION.search(folded, max(0, position - 8), position):
+            cuts.setdefault(match.end(), None)
+    starts = sorted(cuts)
+    ends = starts[1:] + [len(folded)]
+    return [_Segment(start, end, cuts[start]) for start, end in zip(starts, ends, strict=True) if end > start]
+
+
+def _index_of(items: Sequence[Any], item: Any) -> int:
+    """list.index by identity: comparing dataclasses field by field costs more than the search."""
+    return next(index for index, other in enumerate(items) if other is item)
+
+
+def _within(items: Sequence[Any], start: int, end: int) -> list[Any]:
+    return [item for item in items if start <= item.start and item.end <= end]
+
+
+@dataclass(slots=True)  # not frozen: one per clause, and a frozen one costs several times as much to build
+class _Scope:
+    """The clause a quantity is read in: a list item or sentence, or one table cell.
+
+    `topics` are cue topics from outside the clause (a table's column header and row label), used
+    when the clause itself has no cue for the quantity's unit.
+    """
+
+    folded: str
+    start: int
+    end: int
+    quantities: list[Quantity]
+    cues: list[Cue]
+    topics: tuple[str, ...] = ()
+    all_topics: frozenset[str] = field(init=False)
+    splits: list[tuple[int, int]] = field(init=False)  # where "of which", うち... stand
+
+    def __post_init__(self) -> None:
+        self.all_topics = frozenset([cue.topic for cue in self.cues] + list(self.topics))
+        self.splits = [m.span() for m in split_words().finditer(self.folded, self.start, self.end)]
+
+
+def _cue_distance(scope: _Scope, cue: Cue, quantity: Quantity) -> int | None:
+    """How far a cue stands from a quantity; cues after it and cues past other quantities count as farther.
+
+    None for a cue after the quantity that names its base: "40% of the project cost", "จากมูลค่าโครงการ".
+    """
+    if cue.end <= quantity.start:
+        gap, low, high = quantity.start - cue.end, cue.end, quantity.start
+    elif cue.start >= quantity.end:
+        if _source_link().fullmatch(scope.folded, quantity.end, cue.start):
+            return 0  # "$6 million from the Japan Fund for the JCM": the source names what it is
+        if _names_base(scope, cue, quantity) or _labels_next(scope, cue, quantity):
+            return None
+        gap, low, high = 2 * (cue.start - quantity.end) + 10, quantity.end, cue.start
+    else:
+        return 0
+    crossed = [  # _within inlined: this runs for every cue of every quantity
+        other
+        for other in scope.quantities
+        if low <= other.start and other.end <= high and other is not quantity
+    ]
+    return gap + 1000 * len(crossed)
+
+
+@cache
+def _source_link() -> re.Pattern[str]:
+    return re.compile(_alternation(_cues()["source_links"]), re.I)
+
+
+def _other_counts(scope: _Scope, quantity: Quantity) -> list[tuple[int, int]]:
+    """Spans of the other counts: a cue within one is its count noun, the 国 of "5か国" before "8件"."""
+    return [
+        (other.start, other.end)
+        for other in scope.quantities
+        if other.unit_class == "count" and other is not quantity
+    ]
+
+
+def _names_base(scope: _Scope, cue: Cue, quantity: Quantity) -> bool:
+    """ "40% of the project cost" names the base of a share; but an amount's "of" and の name what it is:
+    "1,200 tCO2 of emission reductions", "3億円の補助金", "500トンのクレジット"."""
+    return quantity.unit_class == "percent" and bool(
+        _base_of_relation().fullmatch(scope.folded, quantity.end, cue.start)
+    )
+
+
+# "3,018 ล้านบาท และการลงทุนร่วม ... 9,806 ล้านบาท": a cue after "and" opens the next item.
+_AND_BEFORE = re.compile(r"[\s,、]*(?:and|as\s+well\s+as|และ|รวมถึง|及び|および|並びに|ならびに)\s*", re.I)
+
+
+def _labels_next(scope: _Scope, cue: Cue, quantity: Quantity) -> bool:
+    """A cue after the quantity that stands closer to the next quantity, or opens the next item after
+    "and", names that one instead."""
+    following = [other.start for other in scope.quantities if other.start >= cue.end]
+    if not following:
+        return False
+    return min(following) - cue.end <= cue.start - quantity.end or bool(
+        _AND_BEFORE.fullmatch(scope.folded, quantity.end, cue.start)
+    )
+
+
+def _nearest_cue_kind(scope: _Scope, quantity: Quantity) -> str | None:
+    counts = _other_counts(scope, quantity)
+    scored = [
+        (distance, cue.start, kind)
+        for cue in scope.cues
+        if (kind := _kind_for(cue.topic, quantity.unit_class))
+        and not (counts and any(start <= cue.start < end for start, end in counts))  # mostly no counts
+        and (distance := _cue_distance(scope, cue, quantity)) is not None
+    ]
+    if scope.splits:
+        # "a cost of JPY 500 million, of which JPY 200 million is covered by the subsidy": the part is
+        # what the words after it name, when they name anything, not the whole before "of which".
+        own = [entry for entry in scored if not _names_the_whole(scope, entry[1], quantity)]
+        scored = own or scored
+    return min(scored)[2] if scored else None
+
+
+def _names_the_whole(scope: _Scope, cue_start: int, quantity: Quantity) -> bool:
+    return any(cue_start < start and end <= quantity.start for start, end in scope.splits)
+
+
+def _equation_kind(scope: _Scope, quantity: Quantity) -> str | None:
+    """ "ER = RE - PE = 3,120 tCO2": the result of an equation is what its left-hand side names."""
+    equals = scope.folded.find("=", scope.start, quantity.start)
+    if equals < 0:
+        return None
+    left = _within(scope.cues, scope.start, equals)
+    return next((kind for cue in left if (kind := _kind_for(cue.topic, quantity.unit_class))), None)
+
+
+def _kind(scope: _Scope, quantity: Quantity) -> str | None:
+    """Its count noun's kind, else its equation's or nearest compatible cue's, else the scope's topics', else
+    the unit's default."""
+    if quantity.topic:
+        return _kind_for(quantity.topic, quantity.unit_class)
+    from_topics = (kind for topic in scope.topics if (kind := _kind_for(topic, quantity.unit_class)))
+    kind = _as_fact_kind(
+        _equation_kind(scope, quantity)
+        or _nearest_cue_kind(scope, quantity)
+        or next(from_topics, None)
+        or _fallback_kind(quantity.unit_class)
+    )
+    if kind == "credits_issued" and _is_target(scope, quantity):
+        return "emission_reduction"  # a goal of credits is reductions to reach, no credits issued
+    # A counter of cases (件) near a word for countries counts projects per country, never countries:
+    # "対象国の内訳は、モンゴル:3件".
+    return "project_count" if kind == "partner_country_count" else kind
+
+
+@cache
+def _target_words() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    words = _cues()["targets"]
+    targets = {language: words[language] for language in ("en", "ja", "th")}
+    issued = {language: words["issued"][language] for language in ("en", "ja", "th")}
+    return compile_guarded(_english_aware(targets), re.I), re.compile(_english_aware(issued), re.I)
+
+
+def _is_target(scope: _Scope, quantity: Quantity) -> bool:
+    """ "targeting 100 Mt CO2e of JCM credits by 2030", "the 100 million tCO2e target", "1億トンのクレジット
+    獲得を目標": a target word with no other number between it and the amount, after it only with no word
+    of issuance in its clause."""
+    targets, issued = _target_words()
+    before = max([other.end for other in scope.quantities if other.end <= quantity.start] + [scope.start])
+    if targets.search(scope.folded, before, quantity.start):
+        return True
+    after = min([other.start for other in scope.quantities if other.start >= quantity.end] + [scope.end])
+    target = targets.search(scope.folded, quantity.end, after)
+    return bool(target) and not issued.search(scope.folded, before, target.start())
+
+
+def _clause_kinds(scope: _Scope) -> list[str | None]:
+    """The kind of each quantity of a clause; an amount no cue names shares that of the next amount of
+    its unit when no cue stands between them: the items of one list whose cue comes after the last of
+    them ("A事業で1,000トン、B事業で2,000トンを削減", "1,000 t and 2,000 t of reductions")."""
+    kinds = [_kind(scope, quantity) for quantity in scope.quantities]
+    for index in range(len(kinds) - 2, -1, -1):  # back to front: a kind passes along a whole list
+        quantity = scope.quantities[index]
+        # Only a fallback kind is shared over: no kind may mean a cue said "no JCM fact" (a loan).
+        if quantity.topic or kinds[index] is None or kinds[index] != _fallback_kind(quantity.unit_class):
+            continue
+        later = range(index + 1, len(kinds))
+        following = next((j for j in later if scope.quantities[j].unit_class == quantity.unit_class), None)
+        if (
+            following is not None
+            and kinds[following] not in (None, kinds[index])
+            and not _naming_cue_between(scope, quantity, scope.quantities[following])
+        ):
+            kinds[index] = kinds[following]
+    return kinds
+
+
+def _naming_cue_between(scope: _Scope, first: Quantity, second: Quantity) -> bool:
+    return any(
+        _kind_for(cue.topic, first.unit_class)
+        for cue in scope.cues
+        if first.end <= cue.start and cue.end <= second.start
+    )
+
+
+def _has_context(unit_context: str, topics: frozenset[str] | Sequence[str]) -> bool:
+    """Bare "tons" count as CO2 only in a clause about emissions."""
+    return unit_context != "emission" or bool(set(topics) & set(_cues()["emission_context_topics"]))
+
+
+def _per_year(scope: _Scope, quantity: Quantity, through_lists: bool = True) -> bool:
+    """A per-year unit, or a per-year word before the number in its clause: "annual reduction of 300 t";
+    `through_lists`, also one before the first item of its list: "年間1,000トン、2,000トン"."""
+    if quantity.per_year:
+        return True
+    low = max(scope.start, quantity.start - _WINDOW)
+    markers = [
+        marker
+        for marker in per_year_before().finditer(scope.folded, low, quantity.start)
+        if not _inside_other(scope, quantity, marker.start())
+    ]
+    if not markers:
+        return False
+    marked = _within(scope.quantities, markers[-1].end(), quantity.start)
+    between = [other for other in marked if other is not quantity]
+    cumulative = _cumulative().search(scope.folded, markers[-1].end(), quantity.start)
+    return not cumulative and (not between or (through_lists and _one_list(scope, [*between, quantity])))
+
+
+def _one_list(scope: _Scope, quantities: Sequence[Quantity]) -> bool:
+    """Quantities of one unit with nothing but commas and list words between them."""
+    return all(
+        first.unit_class == second.unit_class and list_gap().fullmatch(scope.folded, first.end, second.start)
+        for first, second in zip(quantities, quantities[1:], strict=False)
+    )
+
+
+def _inside_other(scope: _Scope, quantity: Quantity, position: int) -> bool:
+    """ "1,200 tCO2e per year, or 18,000 tCO2e over its lifetime": a per-year word that ends another
+    quantity is that one's unit, not a word before this one."""
+    return any(other.start <= position < other.end for other in scope.quantities if other is not quantity)
+
+
+@cache
+def _cumulative() -> re.Pattern[str]:
+    """ "毎年度の予算で…累積で5,000万t": a cumulative word after a per-year one makes the amount a total."""
+    return re.compile(_alternation(_cues()["cumulative"]), re.I)
+
+
+def _unit(quantity: Quantity, per_year: bool) -> str:
+    return RATE_UNITS.get(quantity.unit_class, quantity.unit) if per_year else quantity.unit
+
+
+def _overlaps_cue(start: int, end: int, cues: Sequence[Cue]) -> bool:
+    """ "Total" inside "total project cost" names the kind, not a sum."""
+    return any(cue.start < end and start < cue.end for cue in cues)
+
+
+_KIND_NAME_GAP = re.compile(r"\s*(?:JCM\s+|amount\s+of\s+)?", re.I)
+
+
+def _names_a_kind(folded: str, end: int, cues: Sequence[Cue]) -> bool:
+    """ "total support", "total budget": the word belongs to the name of an amount, not to a sum."""
+    gap_end = _KIND_NAME_GAP.match(folded, end).end()  # type: ignore[union-attr]
+    return any(cue.start == gap_end and cue.topic in _KIND_NAMING_TOPICS for cue in cues)
+
+
+_DIGIT = re.compile(r"\d")
+
+
+def _totals_another_number(folded: str, start: int, limit: int, quantities: Sequence[Quantity]) -> bool:
+    """Whether the first number after a total word is no quantity of ours ("合計約15カ月分" totals months):
+    the word is about that number, not the amount after it."""
+    digit = _DIGIT.search(folded, start, limit)
+    return digit is not None and not any(q.start <= digit.start() < q.end for q in quantities)
+
+
+def _totals(
+    folded: str, segments: Sequence[_Segment], quantities: Sequence[Quantity], cues: Sequence[Cue]
+) -> set[int]:
+    """Indices of quantities stated as totals: the first amount and the first count after a total word in
+    a clause ("a total of 12 projects and 3,000 tCO2" states both), and any followed by "in total"."""
+    before, after, _ = _total_patterns()
+    marked: set[int] = set()
+    for match in before.finditer(folded):
+        if _overlaps_cue(match.start(), match.end(), cues) or _names_a_kind(folded, match.end(), cues):
+            continue
+        clause_end = next(segment.end for segment in segments if segment.end > match.start())
+        limit = min(clause_end, match.end() + _WINDOW)
+        if _totals_another_number(folded, match.end(), limit, quantities):
+            continue
+        following = [i for i, quantity in enumerate(quantities) if match.end() <= quantity.start < limit]
+        amounts = [i for i in following if quantities[i].unit_class != "count"]
+        counts = [i for i in following if quantities[i].unit_class == "count"]
+        marked.update(amounts[:1] + counts[:1])
+    for index, quantity in enumerate(quantities):
+        suffix = after.match(folded, quantity.end)
+        if suffix and not _overlaps_cue(suffix.start(), suffix.end(), cues):
+            marked.add(index)
+    return marked
+
+
+class _Span(NamedTuple):
+    """ "over its 15-year lifetime", "法定耐用年数17年間で": where it is stated, its years, and whether an
+    'over' word states it (else only its name or a weak word does: "อายุโครงการ 15 ปี", "for 10 years")."""
+
+    start: int
+    end: int
+    years: float
+    stated_over: bool
+
+
+class _Years(NamedTuple):
+    """A number of years a clause states: a duration ("15-year", "17年間") or a bare "15年" after a span's
+    name."""
+
+    start: int
+    end: int
+    value: float
+
+
+@cache
+def _span_patterns() -> dict[str, re.Pattern[str]]:
+    spans = _cues()["spans"]
+    names, over = _english_aware(spans["names"]), _english_aware(spans["over"])
+    joins, determiners = _alternation(spans["name_joins"]), _alternation(spans["determiners"])
+    named = rf"(?:{names})\s*(?:(?:{joins})\s*)?"
+    weak = rf"(?:{_english_aware(spans['over_weak'])})\s*(?:(?:{determiners})\s+)*"
+    of_the = rf"(?:(?:of|の)\s*(?:(?:{determiners})\s+)*)?"
+    year_words = _alternation(spans["named_year_words"])
+    return {
+        "over_before": compile_guarded(rf"(?:{over})\s*(?:(?:{determiners})\s+)*(?:{named})?\Z", re.I),
+        "name_before": compile_guarded(rf"(?:{named}|{weak})\Z", re.I),
+        "name_after": re.compile(rf"[\s)）]*{of_the}(?:{names})", re.I),
+        "over_after": re.compile(rf"[\s)）]*(?:{_english_aware(spans['over_after'])})", re.I),
+        "not_span": re.compile(rf"[\s)）]*(?:{_alternation(spans['not_spans'])})", re.I),
+        "named_years": compile_guarded(rf"{named}(?P<n>[0-9]+(?:\.[0-9]+)?)\s*(?:{year_words})", re.I),
+    }
+
+
+def _stated_years(scope: _Scope) -> list[_Years]:
+    """Durations, and the bare years a span's name states: "耐用年数は15年" (a bare 15年 elsewhere may be
+    a year of an era, 平成15年)."""
+    years = [_Years(q.start, q.end, q.value) for q in scope.quantities if q.unit_class == "duration"]
+    for match in _span_patterns()["named_years"].finditer(scope.folded, scope.start, scope.end):
+        if not any(other.start <= match.start("n") < other.end for other in years):
+            years.append(_Years(match.start("n"), match.end(), float(match["n"])))
+    return years
+
+
+def _spans(scope: _Scope) -> list[_Span]:
+    """The spans of years a clause states amounts over."""
+    patterns = _span_patterns()
+    spans = []
+    for years in _stated_years(scope):
+        if patterns["not_span"].match(scope.folded, years.end):
+            continue
+        low = max(scope.start, years.start - _WINDOW)
+        over = patterns["over_before"].search(scope.folded, low, years.start)
+        before = over or patterns["name_before"].search(scope.folded, low, years.start)
+        after = patterns["name_after"].match(scope.folded, years.end, scope.end)
+        end = after.end() if after else years.end
+        over_after = patterns["over_after"].match(scope.folded, end, scope.end)
+        if before or after or over_after:
+            start = before.start() if before else years.start
+            end = over_after.end() if over_after else end
+            spans.append(_Span(start, end, years.value, bool(over or over_after)))
+    return spans
+
+
+def _spanned_amounts(scope: _Scope, totals: frozenset[int]) -> dict[int, str]:
+    """The amount each span of the clause is stated for, by the quantity's start, with the span as an ISO
+    8601 duration ("P15Y"); `totals` are the starts of the quantities stated as totals."""
+    spanned: dict[int, str] = {}
+    for span in _spans(scope):
+        target = _span_target(scope, span, totals)
+        if target is not None:
+            spanned.setdefault(target.start, f"P{span.years:g}Y")
+    return spanned
+
+
+def _span_target(scope: _Scope, span: _Span, totals: frozenset[int]) -> Quantity | None:
+    """The nearest amount within reach that no per-year word of its own makes annual ("1,200 t per year
+    over its lifetime" is annual still)."""
+    reached = [
+        (distance, index)
+        for index, quantity in enumerate(scope.quantities)
+        if quantity.unit_class in RATE_UNITS
+        and (distance := _span_distance(scope, span, quantity, totals)) is not None
+        and distance <= _WINDOW
+        and not _per_year(scope, quantity, through_lists=False)
+    ]
+    return scope.quantities[min(reached)[1]] if reached else None
+
+
+def _span_distance(scope: _Scope, span: _Span, quantity: Quantity, totals: frozenset[int]) -> int | None:
+    """How far an amount stands from a span that may be stated for it: on either side of one an 'over'
+    word states, only after one its name alone states, and then a total or cumulative amount
+    ("อายุโครงการ 15 ปี รวม 19,000 ตัน")."""
+    if quantity.end <= span.start and span.stated_over:
+        return span.start - quantity.end
+    if quantity.start >= span.end and (span.stated_over or _stated_whole(scope, span, quantity, totals)):
+        return quantity.start - span.end
+    return None
+
+
+def _stated_whole(scope: _Scope, span: _Span, quantity: Quantity, totals: frozenset[int]) -> bool:
+    return quantity.start in totals or bool(_cumulative().search(scope.folded, span.start, quantity.start))
