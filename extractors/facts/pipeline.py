@@ -71,7 +71,7 @@ def doc_text(doc: Doc) -> str:
     return text
 
 
-@Language.component("jcm_quantities")
+@Language.component("jcm_quantities", assigns=["doc._.jcm_quantities", "doc.spans"])
 def quantities_component(doc: Doc) -> Doc:
     """Sets doc._.jcm_quantities (list of Quantity) and the span group "jcm_quantities" labelled by unit."""
     quantities = find_quantities(doc_text(doc))
@@ -104,7 +104,7 @@ if not Doc.has_extension("jcm_cues"):
     Doc.set_extension("jcm_cues", default=None)
 
 
-@Language.component("jcm_cues")
+@Language.component("jcm_cues", assigns=["doc._.jcm_cues", "doc.spans"])
 def cues_component(doc: Doc) -> Doc:
     """Sets doc._.jcm_cues (list of Cue) and the span group "jcm_cues" labelled by topic."""
     cues = find_cues(fold(doc_text(doc)))
