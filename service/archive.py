@@ -211,7 +211,7 @@ class Archive:
         except ValueError as error:
             return IngestOutcome(filename, "failed", reason=str(error))
         if len(data) > self.settings.max_file_bytes:
-            limit = self.settings.max_file_bytes // (1024 * 1024)
+            limit = self.settings.max_file_mb
             return IngestOutcome(name, "failed", reason=f"file larger than the {limit} MB limit")
         digest = sha256_of(data)
         if (digest, confidential) in batch_digests:

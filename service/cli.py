@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import gc
 import sys
 from collections.abc import Sequence
@@ -17,7 +16,7 @@ from service import formats
 from service.access import Role, create_key
 from service.archive import Archive, IngestOutcome, files_to_ingest
 from service.queries import FactQuery, ProjectResolver, select_facts
-from service.settings import Settings
+from service.settings import Settings, SettingsError
 from service.verify import render_report, verify_archive
 
 # The command line is the operator's tool: it reads the catalog directly, confidential documents included.
@@ -99,9 +98,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    settings = Settings(data_dir=args.data_dir) if args.data_dir else Settings()
+    try:
+        settings = settings_of(args)
+    except SettingsError as error:
+        print(f"jcm: {error}", file=sys.stderr)
+        return 2
     if args.command == "serve":
-        return serve(settings, args.host, args.port)
+        return serve(settings)
     if args.command == "keys":
         return keys(Catalog(settings.data_dir), args)
     if args.command == "reindex":
@@ -120,6 +123,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     finally:
         archive.close()
+
+
+# Command-line options that stand for a setting, by the setting's name.
+SETTING_OPTIONS = {
+    "data_dir": "data_dir", "search_backend": "backend", "es_url": "es_url", "host": "host", "port": "port",
+}
+
+
+def settings_of(args: argparse.Namespace) -> Settings:
+    """The settings of this run: the environment's, with the options given on the command line over them.
+    Decided before anything is built, so the archive and its index see only these."""
+    given = {name: getattr(args, option, None) for name, option in SETTING_OPTIONS.items()}
+    return Settings(**{name: value for name, value in given.items() if value is not None})
 
 
 def ingest(archive: Archive, args: argparse.Namespace) -> int:
@@ -210,16 +226,7 @@ def _add_backend_arguments(command: argparse.ArgumentParser) -> None:
     command.add_argument("--es-url", default=None, help="Elasticsearch URL (default: $JCM_ES_URL)")
 
 
-def _use_backend(archive: Archive, args: argparse.Namespace) -> None:
-    """Point the archive at the backend named on the command line, before it opens its index."""
-    overrides = {"search_backend": args.backend, "es_url": args.es_url}
-    chosen = {name: value for name, value in overrides.items() if value}
-    if chosen:
-        archive.settings = dataclasses.replace(archive.settings, **chosen)
-
-
 def search(archive: Archive, args: argparse.Namespace) -> int:
-    _use_backend(archive, args)
     filters = {
         "language": args.language, "country": args.country, "doc_type": args.doc_type, "year": args.year,
         "has_warnings": args.has_warnings,
@@ -241,13 +248,11 @@ def search(archive: Archive, args: argparse.Namespace) -> int:
 
 
 def reindex(archive: Archive, args: argparse.Namespace) -> int:
-    _use_backend(archive, args)
     print(f"indexed {archive.rebuild_index()} passages")
     return 0
 
 
 def verify(archive: Archive, args: argparse.Namespace) -> int:
-    _use_backend(archive, args)
     report = verify_archive(archive)
     print(render_report(report))
     return 0 if report.ok else 1
@@ -299,7 +304,7 @@ def first_run_hint(catalog: Catalog, settings: Settings) -> str | None:
             f"     Create one with: jcm --data-dir {settings.data_dir} keys create --role admin")
 
 
-def serve(settings: Settings, host: str | None, port: int | None) -> int:
+def serve(settings: Settings) -> int:
     import uvicorn
 
     from service.api import create_app
@@ -318,8 +323,8 @@ def serve(settings: Settings, host: str | None, port: int | None) -> int:
     gc.freeze()
     uvicorn.run(
         app,
-        host=host or settings.host,
-        port=port or settings.port,
+        host=settings.host,
+        port=settings.port,
         http=deadline_protocol(settings),  # deadlines on reading each request's headers and body
         timeout_keep_alive=KEEP_ALIVE_SECONDS,
         # X-Forwarded-* is trusted from JCM_TRUSTED_PROXIES only, by the app; uvicorn's own default
