@@ -17,13 +17,14 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from corpus.filters import FactQuery, JobQuery, WarningQuery, Window
 from corpus.models import Document, Fact, FactKind, Job, PageInfo, ProjectDecision, SearchResults, Warning
 from indices import IndexRebuildingError, IndexUnavailableError, SearchBackendError
 from service import formats, web
 from service.access import Role, Viewer, create_key, require
 from service.archive import Archive
 from service.jobs import JobRunner, UploadRefused, checked_upload
-from service.queries import FactQuery, Project, ProjectResolver, matching_warnings, select_facts
+from service.queries import Project, ProjectResolver
 from service.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -243,7 +244,9 @@ def install_document_routes(
         offset: Offset = 0,
     ) -> Page[Job]:
         """Uploads, oldest first (secretariat, admin)."""
-        return _page(archive.catalog.jobs(status), limit, offset)
+        query = JobQuery(status)
+        items = archive.catalog.find_jobs(query, Window(limit, offset))
+        return Page(items=items, total=archive.catalog.count_jobs(query), limit=limit, offset=offset)
 
     @app.get("/jobs/{job_id}", response_model=Job, tags=["documents"])
     def get_job(job_id: JobId, viewer: Annotated[Viewer, Depends(require("upload"))]) -> Job:
@@ -270,7 +273,7 @@ def install_document_routes(
         return DocumentDetail(
             document=document,
             pages=archive.catalog.pages(document.id),
-            facts=len(archive.catalog.facts(document_id=document.id, **every)),
+            facts=archive.catalog.count_facts(FactQuery(document_id=document.id), **every),
             warnings=archive.catalog.warnings(document_id=document.id, **every),
         )
 
@@ -339,14 +342,13 @@ def install_fact_routes(app: FastAPI, archive: Archive, Limit: Any, Offset: Any)
         to: Annotated[
             date | None, Query(description="the fact's period starts on or before this day")
         ] = None,
-    ) -> list[Fact]:
+    ) -> FactQuery:
         document_id = _document_or_404(archive, document, viewer).id if document else None
-        query = FactQuery(
+        return FactQuery(
             document_id, kind, unit, language, country, project, min_value, max_value, year, from_, to
         )
-        return select_facts(archive.catalog, query, include_confidential=viewer.sees_confidential)
 
-    Facts = Annotated[list[Fact], Depends(fact_query)]
+    Facts = Annotated[FactQuery, Depends(fact_query)]
 
     @app.get(
         "/facts",
@@ -355,12 +357,19 @@ def install_fact_routes(app: FastAPI, archive: Archive, Limit: Any, Offset: Any)
         responses={200: {"content": CSV_CONTENT, "description": "a page of facts, or CSV of all"}},
     )
     def list_facts(
-        facts: Facts, format: ExportFormat = "json", limit: Limit = settings.page_size, offset: Offset = 0
+        query: Facts,
+        viewer: Reader,
+        format: ExportFormat = "json",
+        limit: Limit = settings.page_size,
+        offset: Offset = 0,
     ) -> Any:
         """Facts in a stable order (document id, then as stated); format=csv gives every match as CSV."""
+        every = {"include_confidential": viewer.sees_confidential}
         if format == "csv":
-            return _export(facts, "csv", formats.facts_csv, "facts")
-        return _page(facts, limit, offset)
+            return _export(archive.catalog.find_facts(query, **every), "csv", formats.facts_csv, "facts")
+        items = archive.catalog.find_facts(query, Window(limit, offset), **every)
+        total = archive.catalog.count_facts(query, **every)
+        return Page(items=items, total=total, limit=limit, offset=offset)
 
     @app.get(
         "/facts/export",
@@ -368,8 +377,9 @@ def install_fact_routes(app: FastAPI, archive: Archive, Limit: Any, Offset: Any)
         tags=["facts"],
         responses={200: {"content": {**CSV_CONTENT, "application/json": {}}, "description": "every match"}},
     )
-    def export_facts(facts: Facts, format: ExportFormat = "csv") -> Response:
+    def export_facts(query: Facts, viewer: Reader, format: ExportFormat = "csv") -> Response:
         """Every fact matching the filters, as a CSV or JSON download."""
+        facts = archive.catalog.find_facts(query, include_confidential=viewer.sees_confidential)
         return _export(facts, format, formats.facts_csv, "facts")
 
     @app.get("/projects", response_model=Page[Project], tags=["facts"])
@@ -429,22 +439,22 @@ def install_warning_routes(app: FastAPI, archive: Archive, Limit: Any, Offset: A
         status: ReviewStatus = None,
         rule: Annotated[str | None, Query(description="e.g. sum_of_parts, same_project_values")] = None,
         document: Annotated[str | None, Query(description="document id or file name")] = None,
-    ) -> list[Warning]:
+    ) -> WarningQuery:
         document_id = _document_or_404(archive, document, viewer).id if document else None
-        found = archive.catalog.warnings(
-            document_id=document_id, include_confidential=viewer.sees_confidential
-        )
-        return matching_warnings(found, severity, status, rule)
+        return WarningQuery(document_id, severity, status, rule)
 
-    Warnings = Annotated[list[Warning], Depends(warning_query)]
+    Warnings = Annotated[WarningQuery, Depends(warning_query)]
 
     @app.get("/warnings", response_model=Page[Warning], tags=["warnings"])
     def list_warnings(
-        warnings: Warnings, limit: Limit = settings.page_size, offset: Offset = 0
+        query: Warnings, viewer: Reader, limit: Limit = settings.page_size, offset: Offset = 0
     ) -> Page[Warning]:
         """Consistency warnings by severity, rule and id; public keys see none that involves a
         confidential document."""
-        return _page(warnings, limit, offset)
+        every = {"include_confidential": viewer.sees_confidential}
+        items = archive.catalog.find_warnings(query, Window(limit, offset), **every)
+        total = archive.catalog.count_warnings(query, **every)
+        return Page(items=items, total=total, limit=limit, offset=offset)
 
     @app.get(
         "/warnings/export",
@@ -452,8 +462,9 @@ def install_warning_routes(app: FastAPI, archive: Archive, Limit: Any, Offset: A
         tags=["warnings"],
         responses={200: {"content": {**CSV_CONTENT, "application/json": {}}, "description": "every match"}},
     )
-    def export_warnings(warnings: Warnings, format: ExportFormat = "csv") -> Response:
+    def export_warnings(query: Warnings, viewer: Reader, format: ExportFormat = "csv") -> Response:
         """Every warning matching the filters, as a CSV or JSON download."""
+        warnings = archive.catalog.find_warnings(query, include_confidential=viewer.sees_confidential)
         return _export(warnings, format, formats.warnings_csv, "warnings")
 
     @app.post("/warnings/{warning_id}/review", response_model=Warning, tags=["warnings"])

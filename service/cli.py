@@ -9,13 +9,14 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from corpus.filters import FactQuery
 from corpus.models import ProjectDecision
 from corpus.store import Catalog
 from indices import IndexUnavailableError, SearchBackendError, warm_up
 from service import formats
 from service.access import Role, create_key
 from service.archive import Archive, IngestOutcome, files_to_ingest
-from service.queries import FactQuery, ProjectResolver, select_facts
+from service.queries import ProjectResolver
 from service.settings import Settings, SettingsError
 from service.verify import render_report, verify_archive
 
@@ -176,7 +177,7 @@ def facts(archive: Archive, args: argparse.Namespace) -> int:
             return 2
         document_id = document.id
     query = FactQuery(document_id=document_id, kind=args.kind, country=args.country)
-    found = select_facts(archive.catalog, query, **EVERYTHING)
+    found = archive.catalog.find_facts(query, **EVERYTHING)
     output = {"json": formats.to_json, "csv": formats.facts_csv, "table": formats.facts_table}[args.format]
     sys.stdout.write(output(found).rstrip("\n") + "\n")
     return 0

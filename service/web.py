@@ -32,6 +32,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from corpus.filters import WarningQuery
 from corpus.models import (
     Block,
     Document,
@@ -48,7 +49,7 @@ from service import access
 from service.access import Viewer
 from service.archive import Archive
 from service.jobs import JobRunner, UploadRefused, checked_upload
-from service.queries import ProjectResolver, matching_warnings
+from service.queries import ProjectResolver
 from service.settings import Settings
 
 HERE = Path(__file__).parent
@@ -523,7 +524,8 @@ def warnings_page(request: Request, read: ReaderDep, severity: str = "", rule: s
                   status: str = "") -> Response:
     every = read.warnings()
     # The form sends "" for "any".
-    shown = matching_warnings(every, severity or None, status or None, rule or None)
+    wanted = WarningQuery(severity=severity or None, status=status or None, rule=rule or None)
+    shown = [w for w in every if wanted.matches(w)]
     groups: dict[str, dict[str, list[Warning]]] = {s: defaultdict(list) for s in SEVERITIES}
     for warning in shown:
         groups[warning.severity][warning.rule].append(warning)
