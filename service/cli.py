@@ -314,10 +314,12 @@ def serve(settings: Settings) -> int:
     configure_logging()
     # A damaged index is emptied now and rebuilt in the background: the port opens without waiting.
     prepare_index(settings)
-    app = create_app(settings)
-    hint = first_run_hint(app.state.archive.catalog, settings)
+    catalog = Catalog(settings.data_dir)
+    hint = first_run_hint(catalog, settings)
+    catalog.close()
     if hint:
         print(hint, file=sys.stderr)
+    app = create_app(settings)
     warm_up()  # dictionaries loaded now rather than in the first search
     # What start-up built lives as long as the service: keep it out of the collections that would
     # otherwise walk it again and again while requests wait.

@@ -9,7 +9,7 @@ from __future__ import annotations
 import ipaddress
 import os
 from pathlib import Path
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, Any
 
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -53,9 +53,6 @@ class Settings(BaseSettings):
     # opening or the request's first byte), or whose body takes longer than body_timeout after them.
     header_timeout: int = Field(default=10, ge=0)
     body_timeout: int = Field(default=300, ge=0)
-
-    page_size: ClassVar[int] = 50
-    max_page_size: ClassVar[int] = 1000
 
     def __init__(self, **values: Any) -> None:
         try:
