@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from corpus.filters import EVERYTHING, FactQuery, JobQuery, WarningQuery, Window, overlaps
+from corpus.layout import DataLayout
 from corpus.models import (
     Block,
     Document,
@@ -267,8 +268,9 @@ class Catalog:
     def __init__(self, data_dir: Path) -> None:
         self.data_dir = Path(data_dir)
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        self.path = self.data_dir / "catalog.sqlite3"
-        self.files = FileStore(self.data_dir / "files")
+        layout = DataLayout(self.data_dir)
+        self.path = layout.catalog
+        self.files = FileStore(layout.files)
         # A connection per thread, kept open: a new connection per unit of work re-read the schema, and
         # closing the last one checkpointed the WAL, several times per ingested file.
         self._connections: dict[int, sqlite3.Connection] = {}

@@ -26,6 +26,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 
+from corpus.layout import DataLayout
 from corpus.store import Catalog, KeyRecord
 from service.settings import Settings
 
@@ -128,8 +129,6 @@ def viewer_of_key(catalog: Catalog, key: str | None, settings: Settings) -> View
 
 # ---------------------------------------------------------------- web sessions
 
-SESSION_SECRET_FILE = "session-secret"
-ENDED_SESSIONS_FILE = "sessions.sqlite3"
 SESSION_VERSION = "s1"
 SECRET_BYTES = 32
 
@@ -179,9 +178,10 @@ class Sessions:
     catalog, so that a restart does not revive it); revoking the key ends all its sessions."""
 
     def __init__(self, data_dir: Path, lifetime_seconds: int) -> None:
-        self.secret = session_secret(data_dir / SESSION_SECRET_FILE)
+        layout = DataLayout(data_dir)
+        self.secret = session_secret(layout.session_secret)
         self.lifetime = lifetime_seconds
-        self.ended_path = data_dir / ENDED_SESSIONS_FILE
+        self.ended_path = layout.ended_sessions
         with closing(self._connect()) as db, db:
             db.execute("CREATE TABLE IF NOT EXISTS ended (nonce TEXT PRIMARY KEY, expires INTEGER NOT NULL)")
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from corpus.filters import FactQuery
-from corpus.models import ProjectDecision
+from corpus.models import ProjectDecision, WarningStatus
 from corpus.store import Catalog
 from indices import IndexUnavailableError, SearchBackendError, warm_up
 from service import formats
@@ -44,7 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
     warnings = commands.add_parser("warnings", help="list consistency warnings, or review one")
     warnings.add_argument("--format", choices=["json", "table"], default="table")
     review = warnings.add_subparsers(dest="review")
-    for action in ("ack", "dismiss", "reopen"):
+    for action in REVIEW_COMMANDS:
         sub = review.add_parser(action, help=f"{action} a warning")
         sub.add_argument("warning_id")
         sub.add_argument("--note", default=None)
@@ -132,6 +132,10 @@ SETTING_OPTIONS = {
 }
 
 
+# The review commands and the status each gives a warning.
+REVIEW_COMMANDS: dict[str, WarningStatus] = {"ack": "acknowledged", "dismiss": "dismissed", "reopen": "open"}
+
+
 def settings_of(args: argparse.Namespace) -> Settings:
     """The settings of this run: the environment's, with the options given on the command line over them.
     Decided before anything is built, so the archive and its index see only these."""
@@ -185,7 +189,7 @@ def facts(archive: Archive, args: argparse.Namespace) -> int:
 
 def warnings(archive: Archive, args: argparse.Namespace) -> int:
     if args.review:
-        status = {"ack": "acknowledged", "dismiss": "dismissed", "reopen": "open"}[args.review]
+        status = REVIEW_COMMANDS[args.review]
         reviewed = archive.catalog.review_warning(args.warning_id, status, args.note)
         if reviewed is None:
             print(f"jcm: no warning {args.warning_id!r}", file=sys.stderr)

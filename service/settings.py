@@ -14,9 +14,11 @@ from typing import Annotated, Any
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from corpus.layout import DataLayout
+from indices.backends import DEFAULT_ES_INDEX
+
 MB = 1024 * 1024
 ENV_PREFIX = "JCM_"
-DEFAULT_ES_INDEX = "jcm-passages"
 
 
 class SettingsError(ValueError):
@@ -59,6 +61,11 @@ class Settings(BaseSettings):
             super().__init__(**values)
         except ValidationError as error:
             raise SettingsError(describe_errors(error, given=set(values))) from None
+
+    @property
+    def layout(self) -> DataLayout:
+        """Where in data_dir each part of the archive lives."""
+        return DataLayout(self.data_dir)
 
     @property
     def max_file_bytes(self) -> int:

@@ -35,6 +35,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from corpus.filters import WarningQuery
 from corpus.models import (
+    SEVERITIES,
+    WARNING_STATUSES,
     Block,
     Document,
     Fact,
@@ -67,8 +69,6 @@ SESSION_COOKIE = "jcm_session"
 KEY_COOKIE = SESSION_COOKIE  # the login cookie, by the name tests and tools knew it by
 LEGACY_KEY_COOKIE = "jcm_key"  # held the raw key before sessions: removed at login and logout
 CSRF_COOKIE = "jcm_csrf"
-SEVERITIES = ("error", "warning", "info")
-STATUSES = ("open", "acknowledged", "dismissed")
 MAX_QUERY = 500  # as the API's GET /search
 LANGUAGE_NAMES = {"en": "English", "th": "Thai", "ja": "Japanese", "und": "undetermined"}
 PAGE_SIZE = 10
@@ -567,7 +567,7 @@ def warnings_page(request: Request, read: ReaderDep, severity: str = "", rule: s
         "query": urlencode({k: v for k, v in chosen.items() if v}),
         "counts": {"severity": Counter(w.severity for w in every), "rule": Counter(w.rule for w in every),
                    "status": Counter(w.status for w in every)},
-        "may_review": read.viewer.may(Action.REVIEW), "statuses": STATUSES, "severities": SEVERITIES,
+        "may_review": read.viewer.may(Action.REVIEW), "statuses": WARNING_STATUSES, "severities": SEVERITIES,
     }
     return render(request, "warnings.html", context)
 
@@ -603,8 +603,8 @@ def review(request: Request, read: ReaderDep, warning_id: str, status: Annotated
            note: Annotated[str, Form()] = "", back: Annotated[str, Form()] = "",
            csrf: Annotated[str, Form()] = "") -> Response:
     check_form(request, csrf)
-    if status not in STATUSES:
-        raise PageError(400, f"A review is one of {', '.join(STATUSES)}, not {status!r}.")
+    if status not in WARNING_STATUSES:
+        raise PageError(400, f"A review is one of {', '.join(WARNING_STATUSES)}, not {status!r}.")
     if read.review(warning_id, status, note.strip() or None) is None:
         raise PageError(404, f"There is no warning {warning_id}.")
     # back is the dashboard's own query string: the reviewer returns to the list as it was filtered
