@@ -102,12 +102,13 @@ def require(action: Action) -> Callable[[Viewer], Viewer]:
 
 
 # One dependency per action, each made once: FastAPI resolves a dependency once per request only when
-# the routes share the same callable.
-Reader = Annotated[Viewer, Depends(require(Action.READ))]
-Uploader = Annotated[Viewer, Depends(require(Action.UPLOAD))]
-Reviewer = Annotated[Viewer, Depends(require(Action.REVIEW))]
-Remover = Annotated[Viewer, Depends(require(Action.DELETE))]
-KeyManager = Annotated[Viewer, Depends(require(Action.MANAGE_KEYS))]
+# the routes share the same callable. Named for what the viewer may do (web.Reader is what a page reads
+# with).
+CanRead = Annotated[Viewer, Depends(require(Action.READ))]
+CanUpload = Annotated[Viewer, Depends(require(Action.UPLOAD))]
+CanReview = Annotated[Viewer, Depends(require(Action.REVIEW))]
+CanDelete = Annotated[Viewer, Depends(require(Action.DELETE))]
+CanManageKeys = Annotated[Viewer, Depends(require(Action.MANAGE_KEYS))]
 
 # ---------------------------------------------------------------- what is asked for
 

@@ -9,13 +9,13 @@ from corpus.models import Document, Job
 from service import web
 from service.dependencies import (
     ArchiveDep,
+    CanDelete,
+    CanRead,
+    CanUpload,
     CatalogDep,
     DocumentId,
     JobsDep,
-    Reader,
-    Remover,
     SettingsDep,
-    Uploader,
     WindowDep,
     document_or_404,
 )
@@ -33,7 +33,7 @@ CONFIDENTIAL = Form(
 @router.post("/documents", status_code=202, response_model=Job, responses=described(413, 415, 503))
 def upload(
     response: Response,
-    viewer: Uploader,
+    viewer: CanUpload,
     settings: SettingsDep,
     jobs: JobsDep,
     file: Annotated[UploadFile, UPLOAD_FILE],
@@ -50,7 +50,7 @@ def upload(
 
 
 @router.get("/documents", response_model=Page[Document])
-def list_documents(viewer: Reader, catalog: CatalogDep, window: WindowDep) -> Page[Document]:
+def list_documents(viewer: CanRead, catalog: CatalogDep, window: WindowDep) -> Page[Document]:
     """Documents by file name."""
     every = {"include_confidential": viewer.sees_confidential}
     items = catalog.list_documents(window.limit, window.offset, **every)
@@ -58,7 +58,7 @@ def list_documents(viewer: Reader, catalog: CatalogDep, window: WindowDep) -> Pa
 
 
 @router.get("/documents/{document_id}", response_model=DocumentDetail)
-def get_document(document_id: DocumentId, viewer: Reader, catalog: CatalogDep) -> DocumentDetail:
+def get_document(document_id: DocumentId, viewer: CanRead, catalog: CatalogDep) -> DocumentDetail:
     """One document with its pages and warnings; by id or file name."""
     document = document_or_404(catalog, document_id, viewer)
     every = {"include_confidential": viewer.sees_confidential}
@@ -75,7 +75,7 @@ def get_document(document_id: DocumentId, viewer: Reader, catalog: CatalogDep) -
     response_class=Response,
     responses={200: {"content": {"application/octet-stream": {}}, "description": "the file, a download"}},
 )
-def get_file(document_id: DocumentId, viewer: Reader, catalog: CatalogDep) -> Response:
+def get_file(document_id: DocumentId, viewer: CanRead, catalog: CatalogDep) -> Response:
     """The original file, always as a download (attachment, nosniff, a sandbox): PDF, DOCX and XLSX
     keep their type, any other file is application/octet-stream."""
     document = document_or_404(catalog, document_id, viewer)
@@ -83,7 +83,7 @@ def get_file(document_id: DocumentId, viewer: Reader, catalog: CatalogDep) -> Re
 
 
 @router.delete("/documents/{document_id}", status_code=204, response_class=Response)
-def delete_document(document_id: DocumentId, viewer: Remover, archive: ArchiveDep) -> Response:
+def delete_document(document_id: DocumentId, viewer: CanDelete, archive: ArchiveDep) -> Response:
     """Remove a document: catalog, file (unless another document has the same bytes), index, and the
     warnings it was part of, recomputed (admin)."""
     document = document_or_404(archive.catalog, document_id, viewer)

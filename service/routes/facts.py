@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Query, Response
 from corpus.filters import FactQuery
 from corpus.models import Fact, FactKind
 from service import formats
-from service.dependencies import CatalogDep, Reader, WindowDep, document_or_404
+from service.dependencies import CanRead, CatalogDep, WindowDep, document_or_404
 from service.routes.exports import CSV_CONTENT, EXPORT_RESPONSES, ExportFormat, export
 from service.schemas import Page, page_of
 
@@ -36,7 +36,7 @@ To = Annotated[date | None, Query(description="the fact's period starts on or be
 
 
 def fact_query(
-    viewer: Reader,
+    viewer: CanRead,
     catalog: CatalogDep,
     kind: Kind = None,
     unit: Unit = None,
@@ -66,7 +66,7 @@ Facts = Annotated[FactQuery, Depends(fact_query)]
     responses={200: {"content": CSV_CONTENT, "description": "a page of facts, or CSV of all"}},
 )
 def list_facts(
-    query: Facts, viewer: Reader, catalog: CatalogDep, window: WindowDep, format: ExportFormat = "json"
+    query: Facts, viewer: CanRead, catalog: CatalogDep, window: WindowDep, format: ExportFormat = "json"
 ) -> Any:
     """Facts in a stable order (document id, then as stated); format=csv gives every match as CSV."""
     every = {"include_confidential": viewer.sees_confidential}
@@ -76,7 +76,9 @@ def list_facts(
 
 
 @router.get("/facts/export", response_class=Response, responses=EXPORT_RESPONSES)
-def export_facts(query: Facts, viewer: Reader, catalog: CatalogDep, format: ExportFormat = "csv") -> Response:
+def export_facts(
+    query: Facts, viewer: CanRead, catalog: CatalogDep, format: ExportFormat = "csv"
+) -> Response:
     """Every fact matching the filters, as a CSV or JSON download."""
     facts = catalog.find_facts(query, include_confidential=viewer.sees_confidential)
     return export(facts, format, formats.facts_csv, "facts")

@@ -6,7 +6,7 @@ from fastapi import APIRouter, HTTPException, Path, Query
 
 from corpus.filters import JobQuery
 from corpus.models import Job, JobStatus
-from service.dependencies import CatalogDep, Uploader, WindowDep
+from service.dependencies import CanUpload, CatalogDep, WindowDep
 from service.schemas import Page, page_of
 
 router = APIRouter(tags=["documents"])
@@ -18,7 +18,7 @@ JobStatusFilter = Annotated[JobStatus | None, Query(description="only jobs with 
 
 @router.get("/jobs", response_model=Page[Job])
 def list_jobs(
-    viewer: Uploader, catalog: CatalogDep, window: WindowDep, status: JobStatusFilter = None
+    viewer: CanUpload, catalog: CatalogDep, window: WindowDep, status: JobStatusFilter = None
 ) -> Page[Job]:
     """Uploads, oldest first (secretariat, admin)."""
     query = JobQuery(status)
@@ -26,7 +26,7 @@ def list_jobs(
 
 
 @router.get("/jobs/{job_id}", response_model=Job)
-def get_job(job_id: JobId, viewer: Uploader, catalog: CatalogDep) -> Job:
+def get_job(job_id: JobId, viewer: CanUpload, catalog: CatalogDep) -> Job:
     """An upload's status, progress and outcome (secretariat, admin)."""
     job = catalog.get_job(job_id)
     if job is None:

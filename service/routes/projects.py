@@ -8,11 +8,11 @@ from corpus.filters import Window
 from corpus.models import Project, ProjectDecision
 from service.dependencies import (
     ArchiveDep,
+    CanRead,
+    CanReview,
     CatalogDep,
     DocumentId,
     ProjectsDep,
-    Reader,
-    Reviewer,
     WindowDep,
     document_or_404,
 )
@@ -24,7 +24,7 @@ HostCountry = Annotated[str | None, Query(description="host country", examples=[
 
 @router.get("/projects", response_model=Page[Project])
 def list_projects(
-    viewer: Reader, projects: ProjectsDep, window: WindowDep, country: HostCountry = None
+    viewer: CanRead, projects: ProjectsDep, window: WindowDep, country: HostCountry = None
 ) -> Page[Project]:
     """Projects resolved across documents in any language (host country, methodology and what they
     name), each with the facts of every document about it."""
@@ -42,14 +42,14 @@ def _window_of(items: list[Project], window: Window) -> list[Project]:
 
 
 @router.get("/projects/decisions", response_model=list[ProjectDecision])
-def list_decisions(viewer: Reader, catalog: CatalogDep) -> list[ProjectDecision]:
+def list_decisions(viewer: CanRead, catalog: CatalogDep) -> list[ProjectDecision]:
     """Reviewers' decisions on which documents are one project; a public key sees none that involves
     a confidential document."""
     return catalog.decisions(include_confidential=viewer.sees_confidential)
 
 
 @router.post("/projects/decisions", response_model=ProjectDecision)
-def decide(request: DecisionRequest, viewer: Reviewer, archive: ArchiveDep) -> ProjectDecision:
+def decide(request: DecisionRequest, viewer: CanReview, archive: ArchiveDep) -> ProjectDecision:
     """Link two documents as one project, or mark them as different projects, with a note (reviewer,
     admin). It outweighs the evidence, outlives re-ingestion, and the warnings follow it at once."""
     first, second = (document_or_404(archive.catalog, d, viewer).id for d in request.documents)
@@ -61,7 +61,7 @@ def decide(request: DecisionRequest, viewer: Reviewer, archive: ArchiveDep) -> P
 
 
 @router.delete("/projects/decisions/{first}/{second}", status_code=204)
-def undecide(first: DocumentId, second: DocumentId, viewer: Reviewer, archive: ArchiveDep) -> Response:
+def undecide(first: DocumentId, second: DocumentId, viewer: CanReview, archive: ArchiveDep) -> Response:
     """Withdraw a decision: the evidence decides the pair again (reviewer, admin)."""
     ids = [document_or_404(archive.catalog, d, viewer).id for d in (first, second)]
     with archive.writing:

@@ -8,7 +8,7 @@ from corpus.models import SearchResults
 from indices import IndexRebuildingError, IndexUnavailableError
 from service.access import Viewer
 from service.archive import Archive
-from service.dependencies import MAX_OFFSET, ArchiveDep, Reader
+from service.dependencies import MAX_OFFSET, ArchiveDep, CanRead
 from service.errors import described
 
 router = APIRouter(tags=["search"])
@@ -27,7 +27,7 @@ Expand = Annotated[bool, Query(description="also search glossary names in other 
 
 @router.get("/search", response_model=SearchResults, responses=described(503))
 def search(
-    viewer: Reader,
+    viewer: CanRead,
     archive: ArchiveDep,
     q: Words,
     language: Language = None,

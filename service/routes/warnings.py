@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends, HTTPException, Path, Query, Response
 from corpus.filters import WarningQuery
 from corpus.models import Severity, Warning, WarningStatus
 from service import formats
-from service.dependencies import CatalogDep, Reader, Reviewer, WindowDep, document_or_404
+from service.dependencies import CanRead, CanReview, CatalogDep, WindowDep, document_or_404
 from service.routes.exports import EXPORT_RESPONSES, ExportFormat, export
 from service.schemas import Page, Review, page_of
 
@@ -20,7 +20,7 @@ DocumentFilter = Annotated[str | None, Query(description="document id or file na
 
 
 def warning_query(
-    viewer: Reader,
+    viewer: CanRead,
     catalog: CatalogDep,
     severity: SeverityFilter = None,
     status: StatusFilter = None,
@@ -36,7 +36,7 @@ Warnings = Annotated[WarningQuery, Depends(warning_query)]
 
 
 @router.get("/warnings", response_model=Page[Warning])
-def list_warnings(query: Warnings, viewer: Reader, catalog: CatalogDep, window: WindowDep) -> Page[Warning]:
+def list_warnings(query: Warnings, viewer: CanRead, catalog: CatalogDep, window: WindowDep) -> Page[Warning]:
     """Consistency warnings by severity, rule and id; public keys see none that involves a
     confidential document."""
     every = {"include_confidential": viewer.sees_confidential}
@@ -46,7 +46,7 @@ def list_warnings(query: Warnings, viewer: Reader, catalog: CatalogDep, window: 
 
 @router.get("/warnings/export", response_class=Response, responses=EXPORT_RESPONSES)
 def export_warnings(
-    query: Warnings, viewer: Reader, catalog: CatalogDep, format: ExportFormat = "csv"
+    query: Warnings, viewer: CanRead, catalog: CatalogDep, format: ExportFormat = "csv"
 ) -> Response:
     """Every warning matching the filters, as a CSV or JSON download."""
     warnings = catalog.find_warnings(query, include_confidential=viewer.sees_confidential)
@@ -54,7 +54,7 @@ def export_warnings(
 
 
 @router.post("/warnings/{warning_id}/review", response_model=Warning)
-def review_warning(warning_id: WarningId, review: Review, viewer: Reviewer, catalog: CatalogDep) -> Warning:
+def review_warning(warning_id: WarningId, review: Review, viewer: CanReview, catalog: CatalogDep) -> Warning:
     """Acknowledge, dismiss or reopen a warning with a note (reviewer, admin)."""
     reviewed = catalog.review_warning(warning_id, review.status, review.note)
     if reviewed is None:
