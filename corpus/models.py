@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal, NamedTuple
+from typing import Annotated, Literal, NamedTuple, get_args
 
 from pydantic import BaseModel, Field, StringConstraints, field_validator
 
@@ -11,6 +11,10 @@ BlockKind = Literal["paragraph", "table_row", "heading"]
 Qualifier = Literal["exact", "approx", "at_most", "at_least"]
 Severity = Literal["error", "warning", "info"]
 WarningStatus = Literal["open", "acknowledged", "dismissed"]
+# The same, as values to list and check against: severities from the gravest, review statuses as a
+# reviewer meets them.
+SEVERITIES: tuple[Severity, ...] = get_args(Severity)
+WARNING_STATUSES: tuple[WarningStatus, ...] = get_args(WarningStatus)
 DocumentStatus = Literal["ingested", "failed"]
 
 TextSource = Literal["text", "repaired", "ocr", "none"]

@@ -10,9 +10,11 @@ import threading
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
+from corpus.filters import EVERYTHING, FactQuery, JobQuery, WarningQuery, Window, overlaps
+from corpus.layout import DataLayout
 from corpus.models import (
     Block,
     Document,
@@ -266,8 +268,9 @@ class Catalog:
     def __init__(self, data_dir: Path) -> None:
         self.data_dir = Path(data_dir)
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        self.path = self.data_dir / "catalog.sqlite3"
-        self.files = FileStore(self.data_dir / "files")
+        layout = DataLayout(self.data_dir)
+        self.path = layout.catalog
+        self.files = FileStore(layout.files)
         # A connection per thread, kept open: a new connection per unit of work re-read the schema, and
         # closing the last one checkpointed the WAL, several times per ingested file.
         self._connections: dict[int, sqlite3.Connection] = {}
@@ -285,6 +288,7 @@ class Catalog:
             # Only this thread uses it; check_same_thread is off so that close() may close it.
             db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
             db.execute("PRAGMA foreign_keys=ON")
+            _add_functions(db)
             db.execute("PRAGMA synchronous=NORMAL")
             with self._connections_lock:
                 self._connections[thread] = db
@@ -545,6 +549,21 @@ class Catalog:
             rows = db.execute(sql, (*params, limit or -1, offset)).fetchall()
         return [Fact.model_validate_json(r[0]) for r in rows]
 
+    def find_facts(
+        self, query: FactQuery, window: Window = EVERYTHING, *, include_confidential: bool = False
+    ) -> list[Fact]:
+        """The facts matching the query, this window of them, in the order of facts()."""
+        clause, params = _fact_clause(query, include_confidential)
+        sql = f"SELECT data FROM facts {clause} ORDER BY document_id, rowid LIMIT ? OFFSET ?"
+        with self._connect() as db:
+            rows = db.execute(sql, (*params, window.limit or -1, window.offset)).fetchall()
+        return [Fact.model_validate_json(r[0]) for r in rows]
+
+    def count_facts(self, query: FactQuery, *, include_confidential: bool = False) -> int:
+        clause, params = _fact_clause(query, include_confidential)
+        with self._connect() as db:
+            return db.execute(f"SELECT COUNT(*) FROM facts {clause}", params).fetchone()[0]
+
     def facts_on_pages(
         self, pages: Iterable[tuple[str, int]], *, include_confidential: bool = False
     ) -> dict[tuple[str, int], list[Fact]]:
@@ -657,21 +676,29 @@ class Catalog:
     ) -> list[Warning]:
         """Warnings by severity, rule and id; without include_confidential, none that involves a
         confidential document (a cross-document warning with one included)."""
-        sql = "SELECT w.data, r.status, r.note FROM warnings w LEFT JOIN reviews r ON r.warning_id = w.id"
-        conditions: list[str] = []
-        params: tuple[str, ...] = ()
-        if document_id:
-            conditions.append("w.id IN (SELECT warning_id FROM warning_documents WHERE document_id = ?)")
-            params = (document_id,)
-        elif warning_id:
-            conditions.append("w.id = ?")
-            params = (warning_id,)
-        if not include_confidential:
-            conditions.append(f"w.id NOT IN ({CONFIDENTIAL_WARNINGS})")
-        if conditions:
-            sql += " WHERE " + " AND ".join(conditions)
+        query = WarningQuery(document_id=document_id)
+        clause, params = _warning_clause(query, include_confidential, warning_id=warning_id)
+        return self._read_warnings(clause, params, EVERYTHING)
+
+    def find_warnings(
+        self, query: WarningQuery, window: Window = EVERYTHING, *, include_confidential: bool = False
+    ) -> list[Warning]:
+        """The warnings matching the query, this window of them, by severity, rule and id."""
+        clause, params = _warning_clause(query, include_confidential)
+        return self._read_warnings(clause, params, window)
+
+    def count_warnings(self, query: WarningQuery, *, include_confidential: bool = False) -> int:
+        clause, params = _warning_clause(query, include_confidential)
         with self._connect() as db:
-            rows = db.execute(sql + " ORDER BY w.severity, w.rule, w.id", params).fetchall()
+            return db.execute(f"SELECT COUNT(*) {WARNINGS_FROM} {clause}", params).fetchone()[0]
+
+    def _read_warnings(self, clause: str, params: list[object], window: Window) -> list[Warning]:
+        sql = (
+            f"SELECT w.data, r.status, r.note {WARNINGS_FROM} {clause} "
+            "ORDER BY w.severity, w.rule, w.id LIMIT ? OFFSET ?"
+        )
+        with self._connect() as db:
+            rows = db.execute(sql, (*params, window.limit or -1, window.offset)).fetchall()
         return [_with_review(Warning.model_validate_json(data), status, note) for data, status, note in rows]
 
     def warning_flags(self) -> Flags:
@@ -739,10 +766,93 @@ class Catalog:
         return Job.model_validate_json(row[0]) if row else None
 
     def jobs(self, status: str | None = None) -> list[Job]:
-        where, params = _where({"status": status})
+        return self.find_jobs(JobQuery(status))
+
+    def find_jobs(self, query: JobQuery, window: Window = EVERYTHING) -> list[Job]:
+        """Uploads, oldest first."""
+        where, params = _where({"status": query.status})
+        sql = f"SELECT data FROM jobs {where} ORDER BY created_at, id LIMIT ? OFFSET ?"
         with self._connect() as db:
-            rows = db.execute(f"SELECT data FROM jobs {where} ORDER BY created_at, id", params).fetchall()
+            rows = db.execute(sql, (*params, window.limit or -1, window.offset)).fetchall()
         return [Job.model_validate_json(r[0]) for r in rows]
+
+    def count_jobs(self, query: JobQuery) -> int:
+        where, params = _where({"status": query.status})
+        with self._connect() as db:
+            return db.execute(f"SELECT COUNT(*) FROM jobs {where}", params).fetchone()[0]
+
+
+def _add_functions(db: sqlite3.Connection) -> None:
+    """Python's own case folding and period reading, so that SQL filters as the rest of the code compares:
+    SQLite's lower() folds ASCII letters only."""
+    db.create_function("casefold", 1, _casefold, deterministic=True)
+    db.create_function("period_overlaps", 3, _period_overlaps, deterministic=True)
+
+
+def _casefold(text: str | None) -> str:
+    return (text or "").casefold()
+
+
+def _period_overlaps(period: str | None, start: str, end: str) -> bool:
+    return overlaps(period, (date.fromisoformat(start), date.fromisoformat(end)))
+
+
+SUBJECT_HOLDS = "instr(casefold(json_extract(data, '$.subject')), ?) > 0"
+# The fact's document is about the country (the documents' rights are asked apart, in the visibility).
+DOCUMENT_ABOUT = (
+    "EXISTS (SELECT 1 FROM documents d, json_each(d.data, '$.countries') c "
+    "WHERE d.id = facts.document_id AND casefold(c.value) = ?)"
+)
+
+
+def _fact_clause(query: FactQuery, include_confidential: bool) -> tuple[str, list[object]]:
+    """The WHERE clause of the facts table for this query and viewer, with its parameters."""
+    equal = {"document_id": query.document_id, "kind": query.kind, "unit": query.unit,
+             "json_extract(data, '$.language')": query.language}
+    conditions = [f"{column} = ?" for column, value in equal.items() if value is not None]
+    params: list[object] = [value for value in equal.values() if value is not None]
+    if query.min_value is not None:
+        conditions.append("value >= ?")
+        params.append(query.min_value)
+    if query.max_value is not None:
+        conditions.append("value <= ?")
+        params.append(query.max_value)
+    if query.project:
+        conditions.append(SUBJECT_HOLDS)
+        params.append(query.project.casefold())
+    if query.country:
+        conditions.append(f"({SUBJECT_HOLDS} OR {DOCUMENT_ABOUT})")
+        params += [query.country.casefold()] * 2
+    if query.period is not None:
+        conditions.append("period_overlaps(json_extract(data, '$.period'), ?, ?)")
+        params += [day.isoformat() for day in query.period]
+    if not include_confidential:
+        conditions.append(f"document_id IN ({PUBLIC_DOCUMENTS})")
+    return ("WHERE " + " AND ".join(conditions) if conditions else ""), params
+
+
+WARNINGS_FROM = "FROM warnings w LEFT JOIN reviews r ON r.warning_id = w.id"
+
+
+def _warning_clause(
+    query: WarningQuery, include_confidential: bool, warning_id: str | None = None
+) -> tuple[str, list[object]]:
+    """The WHERE clause of WARNINGS_FROM for this query and viewer (and one warning), with its parameters."""
+    conditions: list[str] = []
+    params: list[object] = []
+    if warning_id:
+        conditions.append("w.id = ?")
+        params.append(warning_id)
+    if query.document_id:
+        conditions.append("w.id IN (SELECT warning_id FROM warning_documents WHERE document_id = ?)")
+        params.append(query.document_id)
+    equal = {"w.severity": query.severity, "w.rule": query.rule,
+             "coalesce(r.status, json_extract(w.data, '$.status'))": query.status}
+    conditions += [f"{column} = ?" for column, value in equal.items() if value is not None]
+    params += [value for value in equal.values() if value is not None]
+    if not include_confidential:
+        conditions.append(f"w.id NOT IN ({CONFIDENTIAL_WARNINGS})")
+    return ("WHERE " + " AND ".join(conditions) if conditions else ""), params
 
 
 def _insert_profile(db: sqlite3.Connection, document_id: str, profile: ProfileRow) -> None:

@@ -20,6 +20,7 @@ from elasticsearch import BadRequestError, Elasticsearch, TransportError, helper
 
 from corpus.models import DocumentRef, Passage, SearchHit, SearchResults
 from indices.analysis import Streams, analyze_streams, highlight
+from indices.backends import DEFAULT_ES_INDEX as DEFAULT_INDEX
 from indices.base import PAGE_BLOCK, Filters, SearchBackendError, parse_filters
 from indices.query import ParsedQuery, QueryClause, QueryUnit, parse_query
 from indices.walk import (
@@ -44,7 +45,6 @@ from indices.walk import (
 
 log = logging.getLogger(__name__)
 
-DEFAULT_INDEX = "jcm-passages"
 BULK_CHUNK = 1_000
 _SOURCE_FIELDS = ["doc_id", "filename", "page", "block", "text_key", "language", "doc_type", "countries",
                   "year", "has_warnings", "public_warnings"]

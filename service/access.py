@@ -3,7 +3,8 @@
 Keys are high-entropy random strings shown once when created; the catalog keeps only their SHA-256,
 so a leaked catalog reveals no key. A request names its key as ``Authorization: Bearer KEY``.
 Without a key a request is refused (401), unless settings allow anonymous reading of public
-documents. What a viewer may see is decided below HTTP: catalog and index queries take
+documents (service.dependencies turns these answers into a request's viewer, or 401 and 403). What a
+viewer may see is decided below HTTP: catalog and index queries take
 ``include_confidential`` (``viewer.sees_confidential``), so every way out goes through it.
 
 The web pages log a browser in with a session (``Sessions``): a signed token that names the key by its
@@ -19,17 +20,13 @@ import os
 import secrets
 import sqlite3
 import time
-from collections.abc import Callable
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
 
-from fastapi import Depends, HTTPException, Request
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-
+from corpus.layout import DataLayout
 from corpus.store import Catalog, KeyRecord
 from service.settings import Settings
 
@@ -43,12 +40,23 @@ class Role(StrEnum):
     PUBLIC = "public"
 
 
-ACTIONS = frozenset({"read", "read_confidential", "upload", "review", "delete", "manage_keys"})
-PERMISSIONS: dict[Role, frozenset[str]] = {
+class Action(StrEnum):
+    """What a role may be allowed to do."""
+
+    READ = "read"
+    READ_CONFIDENTIAL = "read_confidential"
+    UPLOAD = "upload"
+    REVIEW = "review"
+    DELETE = "delete"
+    MANAGE_KEYS = "manage_keys"
+
+
+ACTIONS = frozenset(Action)
+PERMISSIONS: dict[Role, frozenset[Action]] = {
     Role.ADMIN: ACTIONS,
-    Role.SECRETARIAT: frozenset({"read", "read_confidential", "upload"}),
-    Role.REVIEWER: frozenset({"read", "read_confidential", "review"}),
-    Role.PUBLIC: frozenset({"read"}),
+    Role.SECRETARIAT: frozenset({Action.READ, Action.READ_CONFIDENTIAL, Action.UPLOAD}),
+    Role.REVIEWER: frozenset({Action.READ, Action.READ_CONFIDENTIAL, Action.REVIEW}),
+    Role.PUBLIC: frozenset({Action.READ}),
 }
 
 
@@ -61,9 +69,10 @@ class Viewer:
 
     @property
     def sees_confidential(self) -> bool:
-        return self.may("read_confidential")
+        return self.may(Action.READ_CONFIDENTIAL)
 
-    def may(self, action: str) -> bool:
+    def may(self, action: Action) -> bool:
+        # A misspelt action is a bug to hear about, not a refusal to pass on.
         if action not in ACTIONS:
             raise ValueError(f"unknown action {action!r}; known: {', '.join(sorted(ACTIONS))}")
         return action in PERMISSIONS[self.role]
@@ -118,44 +127,8 @@ def viewer_of_key(catalog: Catalog, key: str | None, settings: Settings) -> View
     return Viewer(Role(record.role), record.id)
 
 
-_bearer = HTTPBearer(auto_error=False, description="an API key: `jcm keys create --role ROLE` prints one")
-
-
-def current_viewer(
-    request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)] = None
-) -> Viewer:
-    """FastAPI dependency: the viewer of this request, or 401."""
-    authorization = request.headers.get("authorization")
-    viewer = viewer_for(request.app.state.archive.catalog, authorization, request.app.state.settings)
-    if viewer is None:
-        message = "an API key is required" if not authorization else "the API key is not valid"
-        raise HTTPException(401, message, headers={"WWW-Authenticate": "Bearer"})
-    return viewer
-
-
-def require(action: str) -> Callable[[Viewer], Viewer]:
-    """FastAPI dependency factory: the viewer, when its role may do ``action``; else 403 (401 for an
-    anonymous reader, whom a key could allow)."""
-    if action not in ACTIONS:
-        raise ValueError(f"unknown action {action!r}")
-
-    def allowed(viewer: Annotated[Viewer, Depends(current_viewer)]) -> Viewer:
-        if viewer.may(action):
-            return viewer
-        doing = action.replace("_", " ")
-        if viewer.refusal_status == 401:
-            raise HTTPException(
-                401, f"an API key is required to {doing}", headers={"WWW-Authenticate": "Bearer"}
-            )
-        raise HTTPException(403, f"the {viewer.role.value} role may not {doing}")
-
-    return allowed
-
-
 # ---------------------------------------------------------------- web sessions
 
-SESSION_SECRET_FILE = "session-secret"
-ENDED_SESSIONS_FILE = "sessions.sqlite3"
 SESSION_VERSION = "s1"
 SECRET_BYTES = 32
 
@@ -205,9 +178,10 @@ class Sessions:
     catalog, so that a restart does not revive it); revoking the key ends all its sessions."""
 
     def __init__(self, data_dir: Path, lifetime_seconds: int) -> None:
-        self.secret = session_secret(data_dir / SESSION_SECRET_FILE)
+        layout = DataLayout(data_dir)
+        self.secret = session_secret(layout.session_secret)
         self.lifetime = lifetime_seconds
-        self.ended_path = data_dir / ENDED_SESSIONS_FILE
+        self.ended_path = layout.ended_sessions
         with closing(self._connect()) as db, db:
             db.execute("CREATE TABLE IF NOT EXISTS ended (nonce TEXT PRIMARY KEY, expires INTEGER NOT NULL)")
 

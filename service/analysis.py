@@ -36,6 +36,19 @@ class Analysis:
         return replace(self, facts=[])
 
 
+@dataclass(frozen=True)
+class AnalysisFailed:
+    """A file that could not be analysed, and why, in words for whoever uploaded it."""
+
+    reason: str
+
+    def __str__(self) -> str:
+        return self.reason
+
+
+AnalysisOutcome = Analysis | AnalysisFailed
+
+
 def analyse(data: bytes, filename: str, document: DocumentRef, progress: Progress | None = None) -> Analysis:
     """Read, place and extract: a pure function of the file's bytes (``progress`` hears the pages read)."""
     reading = read_document(data, filename, progress)

@@ -37,7 +37,7 @@ from extractors.readers import SUPPORTED_EXTENSIONS
 from indices import IndexSchemaError, SearchIndex, open_index
 from indices import warm_up as warm_up_index
 from indices.visibility import insiders_of
-from service.analysis import Analysis
+from service.analysis import Analysis, AnalysisFailed, AnalysisOutcome
 from service.answers import fact_answers
 from service.settings import Settings
 from service.workers import Job, Limits, WorkerPool
@@ -128,7 +128,7 @@ class Archive:
         """Finish any interrupted update, then rebuild the whole index from the catalog (an embedded
         index of another version is replaced)."""
         if not self.index_is_current():
-            shutil.rmtree(self.settings.data_dir / "index")
+            shutil.rmtree(self.settings.layout.index)
         self.recheck_all()
         self.refresh(set())
         return self.reindex()
@@ -191,7 +191,7 @@ class Archive:
 
         for job, result in self.pool.run(jobs(), pages_read):
             stored = self._store(job, result)
-            if stored.document_id and not isinstance(result, str):
+            if stored.document_id and isinstance(result, Analysis):
                 # Indexed now, while the workers read the next files; refresh() redoes only the documents
                 # whose warning flags the checks across documents then change.
                 flags = self.catalog.warning_flags()
@@ -211,7 +211,7 @@ class Archive:
         except ValueError as error:
             return IngestOutcome(filename, "failed", reason=str(error))
         if len(data) > self.settings.max_file_bytes:
-            limit = self.settings.max_file_bytes // (1024 * 1024)
+            limit = self.settings.max_file_mb
             return IngestOutcome(name, "failed", reason=f"file larger than the {limit} MB limit")
         digest = sha256_of(data)
         if (digest, confidential) in batch_digests:
@@ -227,11 +227,11 @@ class Archive:
         ref = DocumentRef(id=self.catalog.identify(name, confidential), filename=name)
         return Job(data, name, ref, digest, confidential)
 
-    def _store(self, job: Job, result: Analysis | str) -> IngestOutcome:
+    def _store(self, job: Job, result: AnalysisOutcome) -> IngestOutcome:
         previous = self.catalog.get_document(job.document.id, include_confidential=True)
         try:
-            if isinstance(result, str):
-                return self._record_failure(job, previous, result)
+            if isinstance(result, AnalysisFailed):
+                return self._record_failure(job, previous, result.reason)
             self.catalog.files.put(job.data)
             document = self._document(job.document, previous, job.sha256, job.data, result)
             document = document.model_copy(update={"confidential": job.confidential})
@@ -478,7 +478,7 @@ def open_search_index(settings: Settings) -> SearchIndex:
     """The search backend the settings name (embedded by default)."""
     return open_index(
         settings.search_backend,
-        path=settings.data_dir / "index",
+        path=settings.layout.index,
         es_url=settings.es_url,
         es_index=settings.es_index,
     )

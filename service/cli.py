@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import gc
 import sys
 from collections.abc import Sequence
@@ -10,14 +9,15 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from corpus.models import ProjectDecision
+from corpus.filters import FactQuery
+from corpus.models import ProjectDecision, WarningStatus
 from corpus.store import Catalog
 from indices import IndexUnavailableError, SearchBackendError, warm_up
 from service import formats
 from service.access import Role, create_key
 from service.archive import Archive, IngestOutcome, files_to_ingest
-from service.queries import FactQuery, ProjectResolver, select_facts
-from service.settings import Settings
+from service.queries import ProjectResolver
+from service.settings import Settings, SettingsError
 from service.verify import render_report, verify_archive
 
 # The command line is the operator's tool: it reads the catalog directly, confidential documents included.
@@ -44,7 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
     warnings = commands.add_parser("warnings", help="list consistency warnings, or review one")
     warnings.add_argument("--format", choices=["json", "table"], default="table")
     review = warnings.add_subparsers(dest="review")
-    for action in ("ack", "dismiss", "reopen"):
+    for action in REVIEW_COMMANDS:
         sub = review.add_parser(action, help=f"{action} a warning")
         sub.add_argument("warning_id")
         sub.add_argument("--note", default=None)
@@ -99,9 +99,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    settings = Settings(data_dir=args.data_dir) if args.data_dir else Settings()
+    try:
+        settings = settings_of(args)
+    except SettingsError as error:
+        print(f"jcm: {error}", file=sys.stderr)
+        return 2
     if args.command == "serve":
-        return serve(settings, args.host, args.port)
+        return serve(settings)
     if args.command == "keys":
         return keys(Catalog(settings.data_dir), args)
     if args.command == "reindex":
@@ -120,6 +124,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     finally:
         archive.close()
+
+
+# Command-line options that stand for a setting, by the setting's name.
+SETTING_OPTIONS = {
+    "data_dir": "data_dir", "search_backend": "backend", "es_url": "es_url", "host": "host", "port": "port",
+}
+
+
+# The review commands and the status each gives a warning.
+REVIEW_COMMANDS: dict[str, WarningStatus] = {"ack": "acknowledged", "dismiss": "dismissed", "reopen": "open"}
+
+
+def settings_of(args: argparse.Namespace) -> Settings:
+    """The settings of this run: the environment's, with the options given on the command line over them.
+    Decided before anything is built, so the archive and its index see only these."""
+    given = {name: getattr(args, option, None) for name, option in SETTING_OPTIONS.items()}
+    return Settings(**{name: value for name, value in given.items() if value is not None})
 
 
 def ingest(archive: Archive, args: argparse.Namespace) -> int:
@@ -160,7 +181,7 @@ def facts(archive: Archive, args: argparse.Namespace) -> int:
             return 2
         document_id = document.id
     query = FactQuery(document_id=document_id, kind=args.kind, country=args.country)
-    found = select_facts(archive.catalog, query, **EVERYTHING)
+    found = archive.catalog.find_facts(query, **EVERYTHING)
     output = {"json": formats.to_json, "csv": formats.facts_csv, "table": formats.facts_table}[args.format]
     sys.stdout.write(output(found).rstrip("\n") + "\n")
     return 0
@@ -168,7 +189,7 @@ def facts(archive: Archive, args: argparse.Namespace) -> int:
 
 def warnings(archive: Archive, args: argparse.Namespace) -> int:
     if args.review:
-        status = {"ack": "acknowledged", "dismiss": "dismissed", "reopen": "open"}[args.review]
+        status = REVIEW_COMMANDS[args.review]
         reviewed = archive.catalog.review_warning(args.warning_id, status, args.note)
         if reviewed is None:
             print(f"jcm: no warning {args.warning_id!r}", file=sys.stderr)
@@ -210,16 +231,7 @@ def _add_backend_arguments(command: argparse.ArgumentParser) -> None:
     command.add_argument("--es-url", default=None, help="Elasticsearch URL (default: $JCM_ES_URL)")
 
 
-def _use_backend(archive: Archive, args: argparse.Namespace) -> None:
-    """Point the archive at the backend named on the command line, before it opens its index."""
-    overrides = {"search_backend": args.backend, "es_url": args.es_url}
-    chosen = {name: value for name, value in overrides.items() if value}
-    if chosen:
-        archive.settings = dataclasses.replace(archive.settings, **chosen)
-
-
 def search(archive: Archive, args: argparse.Namespace) -> int:
-    _use_backend(archive, args)
     filters = {
         "language": args.language, "country": args.country, "doc_type": args.doc_type, "year": args.year,
         "has_warnings": args.has_warnings,
@@ -241,13 +253,11 @@ def search(archive: Archive, args: argparse.Namespace) -> int:
 
 
 def reindex(archive: Archive, args: argparse.Namespace) -> int:
-    _use_backend(archive, args)
     print(f"indexed {archive.rebuild_index()} passages")
     return 0
 
 
 def verify(archive: Archive, args: argparse.Namespace) -> int:
-    _use_backend(archive, args)
     report = verify_archive(archive)
     print(render_report(report))
     return 0 if report.ok else 1
@@ -299,7 +309,7 @@ def first_run_hint(catalog: Catalog, settings: Settings) -> str | None:
             f"     Create one with: jcm --data-dir {settings.data_dir} keys create --role admin")
 
 
-def serve(settings: Settings, host: str | None, port: int | None) -> int:
+def serve(settings: Settings) -> int:
     import uvicorn
 
     from service.api import create_app
@@ -308,18 +318,20 @@ def serve(settings: Settings, host: str | None, port: int | None) -> int:
     configure_logging()
     # A damaged index is emptied now and rebuilt in the background: the port opens without waiting.
     prepare_index(settings)
-    app = create_app(settings)
-    hint = first_run_hint(app.state.archive.catalog, settings)
+    catalog = Catalog(settings.data_dir)
+    hint = first_run_hint(catalog, settings)
+    catalog.close()
     if hint:
         print(hint, file=sys.stderr)
+    app = create_app(settings)
     warm_up()  # dictionaries loaded now rather than in the first search
     # What start-up built lives as long as the service: keep it out of the collections that would
     # otherwise walk it again and again while requests wait.
     gc.freeze()
     uvicorn.run(
         app,
-        host=host or settings.host,
-        port=port or settings.port,
+        host=settings.host,
+        port=settings.port,
         http=deadline_protocol(settings),  # deadlines on reading each request's headers and body
         timeout_keep_alive=KEEP_ALIVE_SECONDS,
         # X-Forwarded-* is trusted from JCM_TRUSTED_PROXIES only, by the app; uvicorn's own default

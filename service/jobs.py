@@ -94,7 +94,7 @@ class JobRunner:
     def __init__(self, archive: Archive) -> None:
         self.archive = archive
         self.catalog = archive.catalog
-        self.spool = archive.settings.data_dir / "uploads"
+        self.spool = archive.settings.layout.uploads
         self.max_queued = archive.settings.max_queued_jobs
         self.batch_size = max(MIN_BATCH, 4 * archive.settings.workers)
         self._queue: queue.Queue[str | None] = queue.Queue()

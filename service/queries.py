@@ -1,4 +1,5 @@
-"""Reads for clients, filtered for a viewer: facts by what they state, and projects across documents.
+"""Reads for clients beyond the catalog's own lists (facts by what they state are corpus.filters'
+queries, answered by the catalog): projects across documents, and whether a fact is about a country.
 
 Both go through the catalog's include_confidential, so a viewer who may not see confidential
 documents never gets their facts, nor a project resolved with their help.
@@ -6,13 +7,9 @@ documents never gets their facts, nor a project resolved with their help.
 
 from __future__ import annotations
 
-import calendar
 import hashlib
 import threading
 from collections import Counter
-from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import date
 
 from checks.projects import (
     Decisions,
@@ -23,76 +20,8 @@ from checks.projects import (
     profile_of,
     stored_profile,
 )
-from corpus.models import Document, DocumentRef, Fact, Project, ProjectDocument, ProjectLink, Warning
+from corpus.models import Document, DocumentRef, Fact, Project, ProjectDocument, ProjectLink
 from corpus.store import Catalog, document_ref
-
-
-@dataclass(frozen=True)
-class FactQuery:
-    """What facts are asked for; every field left None is no condition."""
-
-    document_id: str | None = None
-    kind: str | None = None
-    unit: str | None = None
-    language: str | None = None
-    country: str | None = None
-    project: str | None = None
-    min_value: float | None = None
-    max_value: float | None = None
-    year: int | None = None
-    start: date | None = None  # the period must overlap [start, end]
-    end: date | None = None
-
-    @property
-    def period(self) -> tuple[date, date] | None:
-        if self.year is not None:
-            return date(self.year, 1, 1), date(self.year, 12, 31)
-        if self.start is None and self.end is None:
-            return None
-        return self.start or date.min, self.end or date.max
-
-
-def matching_warnings(
-    warnings: Iterable[Warning],
-    severity: str | None = None,
-    status: str | None = None,
-    rule: str | None = None,
-) -> list[Warning]:
-    """The warnings of this severity, review status and rule; None is no condition."""
-    return [
-        w
-        for w in warnings
-        if (severity is None or w.severity == severity)
-        and (status is None or w.status == status)
-        and (rule is None or w.rule == rule)
-    ]
-
-
-def select_facts(catalog: Catalog, query: FactQuery, *, include_confidential: bool) -> list[Fact]:
-    """Facts matching the query in a stable order (document id, then as the document states them)."""
-    found = catalog.facts(
-        document_id=query.document_id,
-        kind=query.kind,
-        unit=query.unit,
-        min_value=query.min_value,
-        max_value=query.max_value,
-        include_confidential=include_confidential,
-    )
-    # Only the country filter reads the documents (a fact may be about its document's country).
-    listed = catalog.list_documents(include_confidential=include_confidential) if query.country else []
-    documents = {d.id: d for d in listed}
-    return [fact for fact in found if _matches(fact, query, documents)]
-
-
-def _matches(fact: Fact, query: FactQuery, documents: dict[str, Document]) -> bool:
-    if query.language and fact.language != query.language:
-        return False
-    if query.project and query.project.casefold() not in (fact.subject or "").casefold():
-        return False
-    if query.country and not about_country(fact, query.country, documents.get(fact.document.id)):
-        return False
-    wanted = query.period
-    return wanted is None or overlaps(fact.period, wanted)
 
 
 def about_country(fact: Fact, country: str, document: Document | None) -> bool:
@@ -101,40 +30,6 @@ def about_country(fact: Fact, country: str, document: Document | None) -> bool:
     if fact.subject and wanted in fact.subject.casefold():
         return True
     return document is not None and any(wanted == c.casefold() for c in document.countries)
-
-
-def period_bounds(period: str | None) -> tuple[date, date] | None:
-    """First and last day of a fact's period: 2023, 2023-04, 2023-04-01, or two of them joined by /."""
-    if not period:
-        return None
-    first, _, last = period.partition("/")
-    start, end = _day_bounds(first.strip()), _day_bounds((last or first).strip())
-    if start is None or end is None:
-        return None
-    return start[0], end[1]
-
-
-def _day_bounds(text: str) -> tuple[date, date] | None:
-    parts = text.split("-")
-    try:
-        numbers = [int(part) for part in parts]
-        if len(numbers) == 1:
-            return date(numbers[0], 1, 1), date(numbers[0], 12, 31)
-        if len(numbers) == 2:
-            last_day = calendar.monthrange(numbers[0], numbers[1])[1]
-            return date(numbers[0], numbers[1], 1), date(numbers[0], numbers[1], last_day)
-        if len(numbers) == 3:
-            day = date(*numbers)
-            return day, day
-    except ValueError:
-        return None
-    return None
-
-
-def overlaps(period: str | None, wanted: tuple[date, date]) -> bool:
-    """Whether a fact's period overlaps the wanted days; a fact without a period does not."""
-    bounds = period_bounds(period)
-    return bounds is not None and bounds[0] <= wanted[1] and wanted[0] <= bounds[1]
 
 
 # ---------------------------------------------------------------- projects

@@ -121,7 +121,7 @@ def prepare_index(settings: Settings) -> None:
         index = open_search_index(settings)
     except IndexSchemaError as error:
         log.error("%s: starting with an empty index, rebuilt from the catalog in the background", error)
-        discard_index(settings.data_dir / "index")
+        discard_index(settings.layout.index)
         index = open_search_index(settings)
         for part in embedded_parts(index):
             part.reset()  # marks each (the public passages' index too) as to be rebuilt

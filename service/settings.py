@@ -1,59 +1,108 @@
-"""Settings read from the environment, with defaults that serve one secretariat on one machine."""
+"""Settings read from the environment (JCM_*), with defaults that serve one secretariat on one machine.
+
+One model reads them all, so that a bad value stops start-up with the variable's name rather than a bare
+``ValueError`` from deep inside; values given in code (the command line's options, tests) win over the
+environment.
+"""
 from __future__ import annotations
 
 import ipaddress
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from corpus.layout import DataLayout
+from indices.backends import DEFAULT_ES_INDEX
 
 MB = 1024 * 1024
+ENV_PREFIX = "JCM_"
 
 
-def _env_int(name: str, default: int) -> int:
-    raw = os.environ.get(name)
-    return int(raw) if raw else default
+class SettingsError(ValueError):
+    """A setting with a value that cannot be used; the message names the variable."""
 
 
-def _env_flag(name: str) -> bool:
-    return os.environ.get(name, "").strip().lower() in {"1", "true", "yes", "on"}
+class Settings(BaseSettings):
+    # An empty variable is as good as an unset one, as it always was.
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, env_ignore_empty=True, frozen=True)
 
-
-def _env_networks(name: str) -> tuple[str, ...]:
-    """IP addresses or networks, separated by commas or spaces; a typo stops start-up rather than
-    silently trusting no one (or the wrong one)."""
-    entries = os.environ.get(name, "").replace(",", " ").split()
-    try:
-        return tuple(str(ipaddress.ip_network(entry, strict=False)) for entry in entries)
-    except ValueError as error:
-        raise ValueError(f"{name}: {error}") from None
-
-
-@dataclass(frozen=True)
-class Settings:
-    data_dir: Path = field(default_factory=lambda: Path(os.environ.get("JCM_DATA_DIR", "jcm-data")))
-    max_file_bytes: int = field(default_factory=lambda: _env_int("JCM_MAX_FILE_MB", 200) * MB)
+    data_dir: Path = Path("jcm-data")
+    max_file_mb: int = Field(default=200, ge=0)
     # Extraction runs in worker processes, each file within these limits.
-    workers: int = field(default_factory=lambda: _env_int("JCM_WORKERS", os.cpu_count() or 1))
-    file_seconds: int = field(default_factory=lambda: _env_int("JCM_FILE_SECONDS", 300))
-    worker_memory_bytes: int = field(default_factory=lambda: _env_int("JCM_WORKER_MEMORY_MB", 4096) * MB)
-    host: str = field(default_factory=lambda: os.environ.get("JCM_HOST", "127.0.0.1"))
-    port: int = field(default_factory=lambda: _env_int("JCM_PORT", 8000))
-    # Search backend: "embedded" (an index under data_dir) or "elasticsearch" (at es_url).
-    search_backend: str = field(default_factory=lambda: os.environ.get("JCM_SEARCH_BACKEND", "embedded"))
-    es_url: str | None = field(default_factory=lambda: os.environ.get("JCM_ES_URL") or None)
-    es_index: str = field(default_factory=lambda: os.environ.get("JCM_ES_INDEX", "jcm-passages"))
+    workers: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=0)
+    file_seconds: int = Field(default=300, ge=0)
+    worker_memory_mb: int = Field(default=4096, ge=0)
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=0, le=65535)
+    # Search backend: "embedded" (an index under data_dir) or "elasticsearch" (at es_url); an unknown
+    # name is refused when the index is opened, with the backends there are.
+    search_backend: str = "embedded"
+    es_url: str | None = None
+    es_index: str = DEFAULT_ES_INDEX
     # Without an API key a request may read public documents only when this is on; else it gets 401.
-    anonymous_read: bool = field(default_factory=lambda: _env_flag("JCM_ANONYMOUS_READ"))
+    anonymous_read: bool = False
     # Uploads waiting to be ingested at most; more are refused (503) until the queue drains.
-    max_queued_jobs: int = field(default_factory=lambda: _env_int("JCM_MAX_QUEUED_JOBS", 1000))
+    max_queued_jobs: int = Field(default=1000, ge=0)
     # Reverse proxies whose X-Forwarded-Proto is believed (a request came over https when they say so);
     # from anyone else the header is ignored. None by default: the service itself is the edge.
-    trusted_proxies: tuple[str, ...] = field(default_factory=lambda: _env_networks("JCM_TRUSTED_PROXIES"))
+    trusted_proxies: Annotated[tuple[str, ...], NoDecode] = ()
     # A login on the web pages lasts this many hours; then the browser is asked for its key again.
-    session_hours: int = field(default_factory=lambda: _env_int("JCM_SESSION_HOURS", 12))
+    session_hours: int = Field(default=12, ge=0)
     # `jcm serve` closes a connection whose request's headers take longer than this (from the connection's
     # opening or the request's first byte), or whose body takes longer than body_timeout after them.
-    header_timeout: int = field(default_factory=lambda: _env_int("JCM_HEADER_TIMEOUT", 10))
-    body_timeout: int = field(default_factory=lambda: _env_int("JCM_BODY_TIMEOUT", 300))
-    page_size: int = 50
-    max_page_size: int = 1000
+    header_timeout: int = Field(default=10, ge=0)
+    body_timeout: int = Field(default=300, ge=0)
+
+    def __init__(self, **values: Any) -> None:
+        try:
+            super().__init__(**values)
+        except ValidationError as error:
+            raise SettingsError(describe_errors(error, given=set(values))) from None
+
+    @property
+    def layout(self) -> DataLayout:
+        """Where in data_dir each part of the archive lives."""
+        return DataLayout(self.data_dir)
+
+    @property
+    def max_file_bytes(self) -> int:
+        return self.max_file_mb * MB
+
+    @property
+    def worker_memory_bytes(self) -> int:
+        return self.worker_memory_mb * MB
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _networks(cls, value: object) -> object:
+        """IP addresses or networks, separated by commas or spaces; a typo stops start-up rather than
+        silently trusting no one (or the wrong one)."""
+        entries = value.replace(",", " ").split() if isinstance(value, str) else value
+        if not isinstance(entries, list | tuple):
+            return value
+        return tuple(str(ipaddress.ip_network(entry, strict=False)) for entry in entries)
+
+    @field_validator("anonymous_read", mode="before")
+    @classmethod
+    def _flag(cls, value: object) -> object:
+        # Spelled the way people switch things on in an environment, in any case.
+        return value.strip().lower() if isinstance(value, str) else value
+
+
+def env_name(field: str) -> str:
+    """The environment variable a setting is read from."""
+    return f"{ENV_PREFIX}{field.upper()}"
+
+
+def describe_errors(error: ValidationError, given: set[str]) -> str:
+    """One line per bad value, each naming the variable (or the argument, for a value given in code)."""
+    lines = []
+    for problem in error.errors():
+        field = str(problem["loc"][0]) if problem["loc"] else ""
+        name = field if field in given else env_name(field)
+        message = problem["msg"].removeprefix("Value error, ")
+        lines.append(f"{name}: {message} (got {problem.get('input')!r})")
+    return "; ".join(lines)

@@ -152,7 +152,7 @@ def index_damage(archive: Archive) -> list[str]:
 def upload_problems(archive: Archive) -> list[str]:
     """Spooled uploads no job waiting or running will read: left by a crash, they may hold confidential
     bytes. The service removes them when it starts."""
-    spool = archive.settings.data_dir / "uploads"
+    spool = archive.settings.layout.uploads
     return [
         f"spooled upload {path.name} belongs to no waiting job (left by a crash; `jcm serve` removes it "
         "at start, or delete it)"

@@ -3,7 +3,8 @@
 Server-rendered Jinja2 templates; the only script is the upload page's progress, a static file (the
 pages' Content-Security-Policy allows no inline script or style). Every read and write goes through
 `Reader`, built for one viewer, so what a viewer may see is decided in one place. A browser logs in with
-a session (`access.Sessions`): its cookie names the key, never holds it.
+a session (`access.Sessions`): its cookie names the key, never holds it. What the pages use (the
+archive, the sessions, the settings) they are handed by service.dependencies, as the API's routes are.
 
 Every response carries the security headers of `SecurityHeaders`; a stored original is always a
 download (`file_response`), never a page of our origin, whatever its bytes are.
@@ -32,7 +33,10 @@ from fastapi.templating import Jinja2Templates
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from corpus.filters import WarningQuery
 from corpus.models import (
+    SEVERITIES,
+    WARNING_STATUSES,
     Block,
     Document,
     Fact,
@@ -45,10 +49,19 @@ from corpus.models import (
 )
 from indices import IndexUnavailableError
 from service import access
-from service.access import Viewer
+from service.access import Action, Sessions, Viewer
 from service.archive import Archive
+from service.dependencies import (
+    ArchiveDep,
+    CatalogDep,
+    JobsDep,
+    ProjectsDep,
+    SessionsDep,
+    SettingsDep,
+    app_settings,
+)
 from service.jobs import JobRunner, UploadRefused, checked_upload
-from service.queries import ProjectResolver, matching_warnings
+from service.queries import ProjectResolver
 from service.settings import Settings
 
 HERE = Path(__file__).parent
@@ -56,8 +69,6 @@ SESSION_COOKIE = "jcm_session"
 KEY_COOKIE = SESSION_COOKIE  # the login cookie, by the name tests and tools knew it by
 LEGACY_KEY_COOKIE = "jcm_key"  # held the raw key before sessions: removed at login and logout
 CSRF_COOKIE = "jcm_csrf"
-SEVERITIES = ("error", "warning", "info")
-STATUSES = ("open", "acknowledged", "dismissed")
 MAX_QUERY = 500  # as the API's GET /search
 LANGUAGE_NAMES = {"en": "English", "th": "Thai", "ja": "Japanese", "und": "undetermined"}
 PAGE_SIZE = 10
@@ -66,15 +77,6 @@ LISTED_DOCUMENTS = 200  # the search page without a query lists this many docume
 templates = Jinja2Templates(directory=HERE / "templates")
 templates.env.globals["LANGUAGE_NAMES"] = LANGUAGE_NAMES
 router = APIRouter(include_in_schema=False)
-
-
-@dataclass(frozen=True)
-class WebContext:
-    archive: Archive
-    settings: Settings
-    jobs: JobRunner  # uploads from the pages queue beside the API's
-    projects: ProjectResolver
-    sessions: access.Sessions
 
 
 class LoginRequired(Exception):
@@ -88,10 +90,8 @@ class PageError(Exception):
         self.message = message
 
 
-def install(app: FastAPI, archive: Archive, settings: Settings, jobs: JobRunner) -> None:
-    """Mount the pages and their static files on the API's app."""
-    sessions = access.Sessions(settings.data_dir, settings.session_hours * 3600)
-    app.state.web = WebContext(archive, settings, jobs, ProjectResolver(archive.catalog), sessions)
+def install(app: FastAPI) -> None:
+    """Mount the pages and their static files on the API's app (which holds the services they use)."""
     app.include_router(router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
@@ -111,11 +111,13 @@ class Reader:
     """What one viewer reads and changes: every read passes the viewer's right to confidential documents
     to the catalog or the index, which filter there."""
 
-    def __init__(self, context: WebContext, viewer: Viewer) -> None:
-        self.archive = context.archive
-        self.settings = context.settings
-        self.jobs = context.jobs
-        self.resolver = context.projects
+    def __init__(
+        self, archive: Archive, settings: Settings, jobs: JobRunner, resolver: ProjectResolver, viewer: Viewer
+    ) -> None:
+        self.archive = archive
+        self.settings = settings
+        self.jobs = jobs  # uploads from the pages queue beside the API's
+        self.resolver = resolver
         self.viewer = viewer
         self.confidential = viewer.sees_confidential
 
@@ -153,7 +155,7 @@ class Reader:
         return self.archive.catalog.files.get(document.sha256)
 
     def review(self, warning_id: str, status: str, note: str | None) -> Warning | None:
-        if not self.viewer.may("review"):
+        if not self.viewer.may(Action.REVIEW):
             raise PageError(*refusal(self.viewer, "review warnings"))
         return self.archive.catalog.review_warning(warning_id, status, note)
 
@@ -178,17 +180,17 @@ class Reader:
 
     def _reviewable_pair(self, first: str, second: str) -> list[str]:
         """The two documents' ids, for a viewer who may review and see them both."""
-        if not self.viewer.may("review"):
+        if not self.viewer.may(Action.REVIEW):
             raise PageError(*refusal(self.viewer, "link or separate projects"))
         return [_document_or_404(self, d).id for d in (first, second)]
 
     def upload(self, data: bytes, filename: str, confidential: bool) -> Job:
-        if not self.viewer.may("upload"):
+        if not self.viewer.may(Action.UPLOAD):
             raise UploadRefused(*refusal(self.viewer, "upload documents"))
         return self.jobs.submit(data, filename, confidential)
 
     def job(self, job_id: str) -> Job | None:
-        return self.archive.catalog.get_job(job_id) if self.viewer.may("upload") else None
+        return self.archive.catalog.get_job(job_id) if self.viewer.may(Action.UPLOAD) else None
 
 
 def refusal(viewer: Viewer, doing: str) -> tuple[int, str]:
@@ -198,41 +200,64 @@ def refusal(viewer: Viewer, doing: str) -> tuple[int, str]:
     return 403, f"Your key may not {doing}."
 
 
-def viewer_of(request: Request, token: str | None) -> Viewer | None:
+def session_viewer(
+    request: Request, settings: SettingsDep, sessions: SessionsDep, catalog: CatalogDep
+) -> Viewer | None:
     """The viewer of the login cookie's session; without one, an anonymous reader when the API's settings
     allow anonymous reading (on or off for pages and API alike). None for a session that is forged,
     expired, ended or whose key was revoked: such a browser logs in again rather than reading anonymously."""
+    token = request.cookies.get(SESSION_COOKIE)
     if not token:
-        return access.ANONYMOUS if request.app.state.settings.anonymous_read else None
-    return request.app.state.web.sessions.viewer(request.app.state.archive.catalog, token)
+        return access.ANONYMOUS if settings.anonymous_read else None
+    return sessions.viewer(catalog, token)
 
 
-def current_viewer(request: Request) -> Viewer:
+SessionViewer = Annotated[Viewer | None, Depends(session_viewer)]
+
+
+def current_viewer(request: Request, viewer: SessionViewer) -> Viewer:
     """The session's key; without one, an anonymous reader when settings allow anonymous reading.
     Only when neither is allowed does the browser go to the login form."""
-    viewer = viewer_of(request, request.cookies.get(SESSION_COOKIE))
     if viewer is None:
         raise LoginRequired()
     request.state.viewer = viewer  # for the page header: log in or log out
     return viewer
 
 
-def reader(request: Request, viewer: Annotated[Viewer, Depends(current_viewer)]) -> Reader:
-    if not viewer.may("read"):
+def reader(
+    viewer: Annotated[Viewer, Depends(current_viewer)],
+    archive: ArchiveDep,
+    settings: SettingsDep,
+    jobs: JobsDep,
+    projects: ProjectsDep,
+) -> Reader:
+    if not viewer.may(Action.READ):
         raise PageError(403, "Your key may not read documents.")
-    return Reader(request.app.state.web, viewer)
+    return Reader(archive, settings, jobs, projects, viewer)
 
 
 ReaderDep = Annotated[Reader, Depends(reader)]
 
 
-def script_reader(request: Request) -> Reader:
-    """As `reader`, for the requests the upload page's script makes: it reads JSON, so a missing
+def script_viewer(request: Request, viewer: SessionViewer) -> Viewer:
+    """As `current_viewer`, for the requests the upload page's script makes: it reads JSON, so a missing
     login is a 401 it can show rather than a redirect to the login form."""
+    if viewer is None:
+        raise HTTPException(401, "log in with an API key: this browser holds no valid one")
+    request.state.viewer = viewer
+    return viewer
+
+
+def script_reader(
+    viewer: Annotated[Viewer, Depends(script_viewer)],
+    archive: ArchiveDep,
+    settings: SettingsDep,
+    jobs: JobsDep,
+    projects: ProjectsDep,
+) -> Reader:
+    """As `reader`, with a refusal as a JSON error rather than a page."""
     try:
-        return reader(request, current_viewer(request))
-    except LoginRequired:
-        raise HTTPException(401, "log in with an API key: this browser holds no valid one") from None
+        return reader(viewer, archive, settings, jobs, projects)
     except PageError as error:
         raise HTTPException(error.status, error.message) from None
 
@@ -270,7 +295,7 @@ def came_over_https(request: Request) -> bool:
     From anyone else the header is ignored: a client could claim https it does not have."""
     forwarded = request.headers.get("x-forwarded-proto")
     peer = request.client.host if request.client else None
-    if forwarded and is_trusted_proxy(peer, request.app.state.settings.trusted_proxies):
+    if forwarded and is_trusted_proxy(peer, app_settings(request).trusted_proxies):
         return forwarded.rsplit(",", 1)[-1].strip().lower() == "https"
     return request.url.scheme == "https"
 
@@ -304,23 +329,29 @@ def check_form(request: Request, token: str) -> None:
 
 
 @router.get("/ui/login", response_class=HTMLResponse)
-def login_form(request: Request) -> Response:
+def login_form(request: Request, viewer: SessionViewer) -> Response:
     # A browser already logged in sees who it is (and may log out or in with another key).
-    request.state.viewer = viewer_of(request, request.cookies.get(SESSION_COOKIE))
+    request.state.viewer = viewer
     return render(request, "login.html", {"error": None})
 
 
 @router.post("/ui/login", response_class=HTMLResponse)
-def login(request: Request, key: Annotated[str, Form()] = "", csrf: Annotated[str, Form()] = "") -> Response:
+def login(
+    request: Request,
+    catalog: CatalogDep,
+    settings: SettingsDep,
+    sessions: SessionsDep,
+    key: Annotated[str, Form()] = "",
+    csrf: Annotated[str, Form()] = "",
+) -> Response:
     """Check the pasted key and start a session of it: the cookie names the key's id, signed, and
     expires; the key itself is never sent back to the browser."""
     check_form(request, csrf)
     key = key.strip()
-    viewer = access.viewer_of_key(request.app.state.archive.catalog, key, request.app.state.settings)
+    viewer = access.viewer_of_key(catalog, key, settings)
     if not key or viewer is None or viewer.key_id is None:
         return render(request, "login.html", {"error": "That key is not valid."}, status=401)
-    sessions = request.app.state.web.sessions
-    _end_session(request)  # logging in with another key ends the session this browser had
+    _end_session(request, sessions)  # logging in with another key ends the session this browser had
     response = RedirectResponse("/ui/search", status_code=303)
     _set_cookie(request, response, SESSION_COOKIE, sessions.start(viewer.key_id), max_age=sessions.lifetime)
     _delete_cookie(request, response, LEGACY_KEY_COOKIE)
@@ -328,19 +359,19 @@ def login(request: Request, key: Annotated[str, Form()] = "", csrf: Annotated[st
 
 
 @router.post("/ui/logout")
-def logout(request: Request, csrf: Annotated[str, Form()] = "") -> Response:
+def logout(request: Request, sessions: SessionsDep, csrf: Annotated[str, Form()] = "") -> Response:
     check_form(request, csrf)
-    _end_session(request)
+    _end_session(request, sessions)
     response = RedirectResponse("/ui/login", status_code=303)
     _delete_cookie(request, response, SESSION_COOKIE)
     _delete_cookie(request, response, LEGACY_KEY_COOKIE)
     return response
 
 
-def _end_session(request: Request) -> None:
+def _end_session(request: Request, sessions: Sessions) -> None:
     token = request.cookies.get(SESSION_COOKIE)
     if token:
-        request.app.state.web.sessions.end(token)
+        sessions.end(token)
 
 
 # --- search -----------------------------------------------------------------------------------
@@ -523,7 +554,8 @@ def warnings_page(request: Request, read: ReaderDep, severity: str = "", rule: s
                   status: str = "") -> Response:
     every = read.warnings()
     # The form sends "" for "any".
-    shown = matching_warnings(every, severity or None, status or None, rule or None)
+    wanted = WarningQuery(severity=severity or None, status=status or None, rule=rule or None)
+    shown = [w for w in every if wanted.matches(w)]
     groups: dict[str, dict[str, list[Warning]]] = {s: defaultdict(list) for s in SEVERITIES}
     for warning in shown:
         groups[warning.severity][warning.rule].append(warning)
@@ -535,7 +567,7 @@ def warnings_page(request: Request, read: ReaderDep, severity: str = "", rule: s
         "query": urlencode({k: v for k, v in chosen.items() if v}),
         "counts": {"severity": Counter(w.severity for w in every), "rule": Counter(w.rule for w in every),
                    "status": Counter(w.status for w in every)},
-        "may_review": read.viewer.may("review"), "statuses": STATUSES, "severities": SEVERITIES,
+        "may_review": read.viewer.may(Action.REVIEW), "statuses": WARNING_STATUSES, "severities": SEVERITIES,
     }
     return render(request, "warnings.html", context)
 
@@ -571,8 +603,8 @@ def review(request: Request, read: ReaderDep, warning_id: str, status: Annotated
            note: Annotated[str, Form()] = "", back: Annotated[str, Form()] = "",
            csrf: Annotated[str, Form()] = "") -> Response:
     check_form(request, csrf)
-    if status not in STATUSES:
-        raise PageError(400, f"A review is one of {', '.join(STATUSES)}, not {status!r}.")
+    if status not in WARNING_STATUSES:
+        raise PageError(400, f"A review is one of {', '.join(WARNING_STATUSES)}, not {status!r}.")
     if read.review(warning_id, status, note.strip() or None) is None:
         raise PageError(404, f"There is no warning {warning_id}.")
     # back is the dashboard's own query string: the reviewer returns to the list as it was filtered
@@ -595,7 +627,7 @@ def projects_page(request: Request, read: ReaderDep, country: str = "") -> Respo
     context = {
         "projects": [(p, side_by_side(p), project_warnings(p, warnings)) for p in shown],
         "total": len(every), "country": country, "documents": sorted(names.items(), key=lambda i: i[1]),
-        "names": names, "decisions": read.decisions(), "may_review": read.viewer.may("review"),
+        "names": names, "decisions": read.decisions(), "may_review": read.viewer.may(Action.REVIEW),
         "countries": Counter(p.country for p in every if p.country),
     }
     return render(request, "projects.html", context)
@@ -637,7 +669,7 @@ def decide(request: Request, read: ReaderDep, first: Annotated[str, Form()], sec
 
 @router.get("/ui/upload", response_class=HTMLResponse)
 def upload_page(request: Request, read: ReaderDep) -> Response:
-    refused = None if read.viewer.may("upload") else refusal(read.viewer, "upload documents")[1]
+    refused = None if read.viewer.may(Action.UPLOAD) else refusal(read.viewer, "upload documents")[1]
     return render(request, "upload.html", {"refused": refused})
 
 

@@ -19,7 +19,7 @@ from multiprocessing.process import BaseProcess
 from corpus.models import DocumentRef
 from extractors.readers import ReaderError
 from extractors.readers.common import Progress
-from service.analysis import Analysis, analyse
+from service.analysis import Analysis, AnalysisFailed, AnalysisOutcome, analyse
 
 MB = 1024 * 1024
 
@@ -47,7 +47,8 @@ class PagesRead:
     total: int
 
 
-Task = Callable[[Job, Progress], Analysis | str]
+# A task answers with its analysis, or a failure with its reason (one it cannot hide behind an exception).
+Task = Callable[[Job, Progress], AnalysisOutcome]
 OnPages = Callable[[Job, int, int], None]
 PROGRESS_EVERY = 0.5  # seconds between a worker's reports on one file, besides its first and last page
 
@@ -81,17 +82,17 @@ def _reporter(conn: Connection) -> Progress:
     return report
 
 
-def _attempt(task: Task, job: Job, progress: Progress) -> Analysis | str:
+def _attempt(task: Task, job: Job, progress: Progress) -> AnalysisOutcome:
     try:
         return task(job, progress)
     except ReaderError as error:
-        return str(error)
+        return AnalysisFailed(str(error))
     except MemoryError:
-        return "the file needs more memory than the limit allows"
+        return AnalysisFailed("the file needs more memory than the limit allows")
     except RecursionError:
-        return "the file is nested too deeply to read"
+        return AnalysisFailed("the file is nested too deeply to read")
     except Exception as error:  # a reader's bug on a strange file fails that file, not the batch
-        return f"could not read: {type(error).__name__}: {error}"
+        return AnalysisFailed(f"could not read: {type(error).__name__}: {error}")
 
 
 def _context() -> multiprocessing.context.BaseContext:
@@ -141,7 +142,7 @@ class WorkerPool:
 
     def run(
         self, jobs: Iterable[Job], on_pages: OnPages | None = None
-    ) -> Iterator[tuple[Job, Analysis | str]]:
+    ) -> Iterator[tuple[Job, AnalysisOutcome]]:
         """Each job with its analysis or the reason it failed, in the order they finish; ``on_pages``
         hears the workers' reports of pages read meanwhile.
 
@@ -176,7 +177,7 @@ class WorkerPool:
         self.workers.append(Worker(self.limits, self.task))
         return self.workers[-1]
 
-    def _collect(self, busy: list[Worker], on_pages: OnPages | None) -> list[tuple[Worker, Analysis | str]]:
+    def _collect(self, busy: list[Worker], on_pages: OnPages | None) -> list[tuple[Worker, AnalysisOutcome]]:
         ready = wait([w.conn for w in busy], timeout=0.5)
         finished = []
         for worker in busy:
@@ -190,15 +191,16 @@ class WorkerPool:
             # Reports on pages read do not extend the time limit.
             if time.monotonic() - worker.started > self.limits.seconds:
                 self._replace(worker)
-                finished.append((worker, f"reading took longer than {self.limits.seconds:g} s"))
+                late = AnalysisFailed(f"reading took longer than {self.limits.seconds:g} s")
+                finished.append((worker, late))
         return finished
 
-    def _receive(self, worker: Worker) -> Analysis | PagesRead | str:
+    def _receive(self, worker: Worker) -> AnalysisOutcome | PagesRead:
         try:
             return worker.conn.recv()
         except (EOFError, OSError):
             self._replace(worker)
-            return "the reader crashed on this file (memory limit or a parser fault)"
+            return AnalysisFailed("the reader crashed on this file (memory limit or a parser fault)")
 
     def _replace(self, worker: Worker) -> None:
         worker.kill()

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from service.queries import overlaps, period_bounds
+from corpus.filters import overlaps, period_bounds
 from tests.conftest import MONGOLIA_PDD, MONGOLIA_SUMMARY, THAI_SUMMARY
 from tests.service.conftest import Service
 

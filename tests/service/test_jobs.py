@@ -9,6 +9,7 @@ import pytest
 from corpus.models import Job
 from corpus.store import Catalog
 from service.jobs import JobRunner
+from service.settings import MB
 from tests.conftest import MONGOLIA_PDD, MONGOLIA_SUMMARY, THAI_SUMMARY, english_pdf
 from tests.service.conftest import Service, start_service
 
@@ -49,13 +50,15 @@ def test_uploads_are_validated_before_they_are_queued(service: Service, name, da
 
 
 def test_a_file_over_the_size_limit_is_refused(tmp_path):
-    client, _ = start_service(tmp_path, max_file_bytes=100)
+    client, _ = start_service(tmp_path, max_file_mb=1)
     with client:
         from service.access import create_key
 
         key = create_key(client.app.state.archive.catalog, "admin")[1]
         response = client.post(
-            "/documents", headers={"Authorization": f"Bearer {key}"}, files={"file": ("big.txt", b"x" * 101)}
+            "/documents",
+            headers={"Authorization": f"Bearer {key}"},
+            files={"file": ("big.txt", b"x" * (MB + 1))},
         )
     assert response.status_code == 413 and response.json()["error"]["code"] == "too_large"
 

@@ -271,7 +271,7 @@ def caller(corpus: Corpus, request: pytest.FixtureRequest) -> Iterator[Caller]:
     """A public key, or no key with anonymous reading on or off (the app's settings, swapped)."""
     app = corpus.service.client.app
     original = app.state.settings
-    app.state.settings = dataclasses.replace(original, anonymous_read=request.param == "anonymous, read on")
+    app.state.settings = original.model_copy(update={"anonymous_read": request.param == "anonymous, read on"})
     yield Caller(corpus, request.param, browser(corpus, "public" if request.param == "public key" else None))
     app.state.settings = original
 

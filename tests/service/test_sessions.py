@@ -12,6 +12,7 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
+from corpus.layout import DataLayout
 from service import access, web
 from service.access import Role, create_key
 from service.settings import Settings
@@ -120,7 +121,7 @@ def test_the_signing_secret_is_private_and_outlives_a_restart(tmp_path: Path):
         key = create_key(client.app.state.archive.catalog, Role.REVIEWER)[1]
         assert log_in(client, key).status_code == 303
         token = client.cookies[web.SESSION_COOKIE]
-    secret = data_dir / access.SESSION_SECRET_FILE
+    secret = DataLayout(data_dir).session_secret
     assert stat.S_IMODE(secret.stat().st_mode) == 0o600 and len(secret.read_bytes()) >= 32
     restarted, _ = start_service(data_dir)
     with restarted:

@@ -8,6 +8,7 @@ from pathlib import Path
 from corpus.models import DocumentRef
 from corpus.store import sha256_of
 from extractors.readers.common import Progress
+from service.analysis import AnalysisFailed
 from service.workers import Job, Limits, WorkerPool
 
 MB = 1024 * 1024
@@ -67,6 +68,15 @@ def test_a_crashed_worker_is_replaced():
     outcomes = run(["crashes", "a", "b"], Limits(seconds=30, memory_bytes=4096 * MB), size=1)
     assert outcomes["crashes"].startswith("the reader crashed")
     assert (outcomes["a"], outcomes["b"]) == ("read a", "read b")
+
+
+def test_a_failure_is_a_named_type_with_its_reason_not_a_string():
+    pool = WorkerPool(1, Limits(seconds=2, memory_bytes=4096 * MB), task=misbehave)
+    try:
+        [(_, outcome)] = list(pool.run([job("hangs")]))
+    finally:
+        pool.close()
+    assert outcome == AnalysisFailed("reading took longer than 2 s") and str(outcome) == outcome.reason
 
 
 def test_a_process_started_by_a_worker_stopped_at_the_time_limit_is_ended_with_it(tmp_path):

@@ -1,0 +1,134 @@
+"""The typed dependencies of the API's routes and the web pages: what a request is answered with (the
+archive, its catalog, the settings, the upload queue, the projects, the sessions), who asks (the viewer,
+allowed an action) and which page of a list it wants.
+
+The app factory (service.api) puts the services on ``app.state`` once, at start-up; this module is the
+only one that reads them there, so a route names what it needs in its signature and nothing else.
+"""
+
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Path, Query, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from corpus.filters import Window
+from corpus.models import Document
+from corpus.store import Catalog
+from service.access import Action, Sessions, Viewer, viewer_for
+from service.archive import Archive
+from service.jobs import JobRunner
+from service.queries import ProjectResolver
+from service.settings import Settings
+
+PAGE_SIZE = 50
+MAX_PAGE_SIZE = 1000
+# Beyond any catalog, and within the 64-bit integers SQLite and the index take.
+MAX_OFFSET = 10**9
+
+# ---------------------------------------------------------------- the services
+
+
+def app_archive(request: Request) -> Archive:
+    return request.app.state.archive
+
+
+def app_settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+def app_jobs(request: Request) -> JobRunner:
+    return request.app.state.jobs
+
+
+def app_projects(request: Request) -> ProjectResolver:
+    return request.app.state.projects
+
+
+def app_sessions(request: Request) -> Sessions:
+    return request.app.state.sessions
+
+
+ArchiveDep = Annotated[Archive, Depends(app_archive)]
+SettingsDep = Annotated[Settings, Depends(app_settings)]
+JobsDep = Annotated[JobRunner, Depends(app_jobs)]
+ProjectsDep = Annotated[ProjectResolver, Depends(app_projects)]
+SessionsDep = Annotated[Sessions, Depends(app_sessions)]
+
+
+def app_catalog(archive: ArchiveDep) -> Catalog:
+    return archive.catalog
+
+
+CatalogDep = Annotated[Catalog, Depends(app_catalog)]
+
+# ---------------------------------------------------------------- who asks
+
+_bearer = HTTPBearer(auto_error=False, description="an API key: `jcm keys create --role ROLE` prints one")
+
+
+def current_viewer(
+    request: Request,
+    catalog: CatalogDep,
+    settings: SettingsDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)] = None,
+) -> Viewer:
+    """The viewer of this request, or 401."""
+    # The raw header, not the parsed credentials: a malformed one must be refused, not read as absent.
+    authorization = request.headers.get("authorization")
+    viewer = viewer_for(catalog, authorization, settings)
+    if viewer is None:
+        message = "an API key is required" if not authorization else "the API key is not valid"
+        raise HTTPException(401, message, headers={"WWW-Authenticate": "Bearer"})
+    return viewer
+
+
+def require(action: Action) -> Callable[[Viewer], Viewer]:
+    """A dependency: the viewer, when its role may do ``action``; else 403 (401 for an anonymous reader,
+    whom a key could allow)."""
+    action = Action(action)  # a misspelt action fails when the routes are defined, not when called
+
+    def allowed(viewer: Annotated[Viewer, Depends(current_viewer)]) -> Viewer:
+        if viewer.may(action):
+            return viewer
+        doing = action.replace("_", " ")
+        if viewer.refusal_status == 401:
+            raise HTTPException(
+                401, f"an API key is required to {doing}", headers={"WWW-Authenticate": "Bearer"}
+            )
+        raise HTTPException(403, f"the {viewer.role.value} role may not {doing}")
+
+    return allowed
+
+
+# One dependency per action, each made once: FastAPI resolves a dependency once per request only when
+# the routes share the same callable. Named for what the viewer may do (web.Reader is what a page reads
+# with).
+CanRead = Annotated[Viewer, Depends(require(Action.READ))]
+CanUpload = Annotated[Viewer, Depends(require(Action.UPLOAD))]
+CanReview = Annotated[Viewer, Depends(require(Action.REVIEW))]
+CanDelete = Annotated[Viewer, Depends(require(Action.DELETE))]
+CanManageKeys = Annotated[Viewer, Depends(require(Action.MANAGE_KEYS))]
+
+# ---------------------------------------------------------------- what is asked for
+
+DocumentId = Annotated[str, Path(description="document id, or its file name", examples=["3f2a9c0d51e7b846"])]
+
+
+def document_or_404(catalog: Catalog, id_or_filename: str, viewer: Viewer) -> Document:
+    """The document, if the viewer may see it; a hidden one is as absent as a missing one."""
+    document = catalog.find_document(id_or_filename, include_confidential=viewer.sees_confidential)
+    if document is None:
+        raise HTTPException(404, "no such document")
+    return document
+
+
+def window(
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description="results per page")] = PAGE_SIZE,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET, description="results to skip")] = 0,
+) -> Window:
+    """The page of a list the request asks for."""
+    return Window(limit, offset)
+
+
+WindowDep = Annotated[Window, Depends(window)]
