@@ -32,7 +32,6 @@ from extractors.facts.tables import (
     _flat_header,
     _flat_row_drafts,
     _FlatHeader,
-    _header_lines_above,
     _is_subject_like,
     _table_row_drafts,
 )
@@ -234,12 +233,24 @@ def _still_open(header: _FlatHeader | None, block: Block) -> _FlatHeader | None:
     return None if _SENTENCE_MARK.search(block.text) and len(block.text) > _FLAT_HEADER_MAX else header
 
 
-def _credits_stated(drafts: Sequence[_Draft], block_before: Block | None = None) -> _Draft | None:
-    """The last amount of credits issued among the drafts, when it is in the block before (if given)."""
-    whole = next((draft for draft in reversed(drafts) if draft.kind == "credits_issued"), None)
-    if whole is None or (block_before is not None and whole.evidence.block != block_before.index):
-        return None
-    return whole
+def _last_credits(drafts: Sequence[_Draft]) -> _Draft | None:
+    return next((draft for draft in reversed(drafts) if draft.kind == "credits_issued"), None)
+
+
+def _block_drafts(
+    block: Block, label_above: Block | None, flat: _FlatHeader | None, credits_before: _Draft | None
+) -> list[_Draft]:
+    """A block's facts: a table row's, or its prose's with the credits it hands over (of an amount it
+    states or the block before stated) and the rows of a flattened table it continues."""
+    if block.kind == "table_row" and block.cells:
+        return _table_row_drafts(block)
+    found = _prose_drafts(block, label_above)
+    credits = _last_credits(found) or credits_before
+    if credits is not None:
+        found += _transfer_drafts(block, credits)
+    if flat is not None:
+        found += _flat_row_drafts(block, flat)
+    return found
 
 
 def extract_facts(blocks: Sequence[Block], document: DocumentRef) -> list[Fact]:
@@ -249,22 +260,18 @@ def extract_facts(blocks: Sequence[Block], document: DocumentRef) -> list[Fact]:
     previous: Block | None = None
     before: Block | None = None
     flat: _FlatHeader | None = None
+    credits: _Draft | None = None  # the last credits issued, whose parts the block after may hand over
     for position, block in enumerate(blocks):
         heading = _heading_project(block)
         if heading is not None:
             headings[block.index] = heading
-        flat = _flat_header(block, _header_lines_above(blocks, position)) or _still_open(flat, block)
+        flat = _flat_header(blocks, position) or _still_open(flat, block)
         if _may_hold_number().search(block.text):  # a project's name may state its power
-            if block.kind == "table_row" and block.cells:
-                drafts += _table_row_drafts(block)
-            else:
-                found = _prose_drafts(block, _label_above(previous, before))
-                credits = _credits_stated(found) or _credits_stated(drafts, block_before=previous)
-                if credits is not None:
-                    found += _transfer_drafts(block, credits)
-                if flat is not None:
-                    found += _flat_row_drafts(block, flat)
-                drafts += found
+            just_before = credits and previous and credits.evidence.block == previous.index
+            credits_before = credits if just_before else None
+            found = _block_drafts(block, _label_above(previous, before), flat, credits_before)
+            credits = _last_credits(found) or credits
+            drafts += found
         previous, before = block, previous
     drafts = _with_heading_subjects(_annualise_list_parts(drafts), headings)
     drafts = _with_dollars_resolved(_with_document_period(drafts, _document_period(blocks)), blocks)

@@ -296,10 +296,11 @@ def _is_header_line(block: Block) -> bool:
     return short and not _DIGIT.search(unbracketed) and not _SENTENCE_MARK.search(text)
 
 
-def _flat_header(block: Block, lines_above: Sequence[Block]) -> _FlatHeader | None:
+def _flat_header(blocks: Sequence[Block], position: int) -> _FlatHeader | None:
+    block = blocks[position]
     if not _is_header_line(block) or (spec := _bracketed_unit(block.text)) is None:
         return None
-    header = [*lines_above, block]
+    header = [*_header_lines_above(blocks, position), block]
     topics = [cue.topic for line in reversed(header) for cue in reversed(find_cues(fold(line.text)))]
     kind = next((kind for topic in topics if (kind := _kind_for(topic, spec.unit_class))), None)
     if kind is None or _as_fact_kind(kind) is None:
