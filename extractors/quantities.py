@@ -160,7 +160,8 @@ _COUNT_LABEL_VERBS = ("to", "is", "was", "at", "reach", "reaches", "reached", "t
 @cache
 def _count_label_before() -> re.Pattern[str]:
     verbs = "|".join(_COUNT_LABEL_VERBS)
-    return compile_guarded(rf"(?:{_count_label_groups()})(?:\s*[:：=]|\s+(?:{verbs}))\s*\Z", re.I)
+    auxiliary = r"(?:(?:has|have|had|now)\s+)?"  # "the number of projects has reached 207"
+    return compile_guarded(rf"(?:{_count_label_groups()})(?:\s*[:：=]|\s+{auxiliary}(?:{verbs}))\s*\Z", re.I)
 
 
 @cache
@@ -388,7 +389,25 @@ def _quantities(text: str, numbers: Sequence[ParsedNumber]) -> list[Quantity]:
     _share_units(folded, found, by_start, links)
     _item_units(folded, found, by_start)
     _split_units(folded, found, by_start)
+    _subset_counts(folded, found, by_start)
     return [by_start[number.start] for number in found if number.start in by_start]
+
+
+# "four of 15 projects", "4 จาก 15 โครงการ": a number right before "of" and a count counts the same things.
+_SUBSET_OF = re.compile(r"\s*(?:(?:out\s+)?of(?:\s+the)?|จาก)\s*", re.I)
+
+
+def _subset_counts(folded: str, numbers: Sequence[ParsedNumber], by_start: dict[int, Quantity]) -> None:
+    for first, second in zip(numbers, numbers[1:], strict=False):
+        whole = by_start.get(second.start)
+        if (
+            whole is not None
+            and whole.unit_class == "count"
+            and first.start not in by_start
+            and not _looks_like_year(first)
+            and _SUBSET_OF.fullmatch(folded, first.end, second.start)
+        ):
+            by_start[first.start] = _like(whole, first, None)
 
 
 # An enumerated item's mark and what may stand between it and the item's number: "(2)は815",

@@ -194,22 +194,23 @@ def _equation_kind(scope: _Scope, quantity: Quantity) -> str | None:
 
 
 def _kind(scope: _Scope, quantity: Quantity) -> str | None:
-    """Its count noun's kind, else its equation's or nearest compatible cue's, else the scope's topics', else
-    the unit's default."""
+    """Its count noun's or unit's kind, else its equation's or nearest compatible cue's, else the scope's
+    topics', else the unit's default; then what a goal makes of it."""
     if quantity.topic:
-        return _kind_for(quantity.topic, quantity.unit_class)
-    from_topics = (kind for topic in scope.topics if (kind := _kind_for(topic, quantity.unit_class)))
-    kind = _as_fact_kind(
-        _equation_kind(scope, quantity)
-        or _nearest_cue_kind(scope, quantity)
-        or next(from_topics, None)
-        or _fallback_kind(quantity.unit_class)
-    )
+        kind = _kind_for(quantity.topic, quantity.unit_class)
+    else:
+        from_topics = (kind for topic in scope.topics if (kind := _kind_for(topic, quantity.unit_class)))
+        kind = _as_fact_kind(
+            _equation_kind(scope, quantity)
+            or _nearest_cue_kind(scope, quantity)
+            or next(from_topics, None)
+            or _fallback_kind(quantity.unit_class)
+        )
     if kind == "credits_issued" and _is_target(scope, quantity):
         return "emission_reduction"  # a goal of credits is reductions to reach, no credits issued
     # A counter of cases (件) near a word for countries counts projects per country, never countries:
     # "対象国の内訳は、モンゴル:3件".
-    return "project_count" if kind == "partner_country_count" else kind
+    return "project_count" if kind == "partner_country_count" and not quantity.topic else kind
 
 
 @cache
@@ -220,17 +221,27 @@ def _target_words() -> tuple[re.Pattern[str], re.Pattern[str]]:
     return compile_guarded(_english_aware(targets), re.I), re.compile(_english_aware(issued), re.I)
 
 
+_RANGE_GAP = re.compile(r"\s*(?:-|–|~|～|〜|to|から|ถึง)\s*", re.I)  # "50-100 million": one amount's bounds
+
+
 def _is_target(scope: _Scope, quantity: Quantity) -> bool:
     """ "targeting 100 Mt CO2e of JCM credits by 2030", "the 100 million tCO2e target", "1億トンのクレジット
-    獲得を目標": a target word with no other number between it and the amount, after it only with no word
-    of issuance in its clause."""
+    獲得を目標": a target word with no other number between it and the amount (the other bound of its range
+    aside), after it only with no word of issuance in its clause."""
     targets, issued = _target_words()
-    before = max([other.end for other in scope.quantities if other.end <= quantity.start] + [scope.start])
+    others = [other for other in scope.quantities if not _one_range(scope.folded, other, quantity)]
+    before = max([other.end for other in others if other.end <= quantity.start] + [scope.start])
     if targets.search(scope.folded, before, quantity.start):
         return True
-    after = min([other.start for other in scope.quantities if other.start >= quantity.end] + [scope.end])
+    after = min([other.start for other in others if other.start >= quantity.end] + [scope.end])
     target = targets.search(scope.folded, quantity.end, after)
     return bool(target) and not issued.search(scope.folded, before, target.start())
+
+
+def _one_range(folded: str, first: Quantity, second: Quantity) -> bool:
+    """Whether the two are one amount's bounds ("50-100 million"), or the same quantity."""
+    low, high = sorted((first, second), key=lambda quantity: quantity.start)
+    return first is second or bool(_RANGE_GAP.fullmatch(folded, low.number.end, high.start))
 
 
 def _clause_kinds(scope: _Scope) -> list[str | None]:

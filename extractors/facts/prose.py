@@ -126,6 +126,17 @@ class _Prose:
     countries: list[_Mention]
 
 
+# "one carbon credit equal to one ton of CO2", "1 เครดิต เท่ากับ 1 ตัน", "one credit is issued for each
+# tonne": a unit defined, no amount stated.
+_DEFINITION = re.compile(
+    r"(?<![\w.,])(?:one|an?|1)\s*(?:(?:JCM|carbon)\s+)?(?:credit|offset|CER|tonne|ton|クレジット|เครดิต)s?"
+    r"[^\d.;。]{0,20}?\s*(?:is\s+|are\s+)?(?:"
+    r"(?:equals?\s+to|equals|equivalent\s+to|corresponds?\s+to|=|＝|เท่ากับ)\s*(?:one|an?|1)(?![\d.,])"
+    r"|(?:issued\s+|awarded\s+|given\s+)?(?:for\s+(?:each|every)|per)\s)",
+    re.I,
+)
+
+
 def _read_prose(block: Block) -> _Prose | None:
     # Imported here: spaCy (two seconds to import) loads only in the processes that extract facts,
     # not in every process that needs this module's lexicons.
@@ -135,8 +146,12 @@ def _read_prose(block: Block) -> _Prose | None:
     marks = doc._  # spaCy builds a new accessor object on every doc._
     folded = fold(block.text)
     rates = _exchange_rates(block.text, folded)
+    definitions = [match.span() for match in _DEFINITION.finditer(folded)]
     quantities: list[Quantity] = [
-        quantity for quantity in marks.jcm_quantities if not _inside_rate(quantity.number, rates)
+        quantity
+        for quantity in marks.jcm_quantities
+        if not _inside_rate(quantity.number, rates)
+        and not any(start <= quantity.number.start < end for start, end in definitions)
     ]
     if not quantities and not rates:
         return None

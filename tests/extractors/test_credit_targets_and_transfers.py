@@ -90,3 +90,33 @@ def test_no_transfer_is_read_far_from_a_statement_of_credits() -> None:
         "The city received twelve of them in a later round.",
     )
     assert _kinds(*paragraphs) == [("credits_issued", 1500)]
+
+
+@pytest.mark.parametrize(
+    "text, bounds",
+    [
+        ("The ministry chose 8 projects, expecting them to yield 12 million carbon credits by 2030.", [12e6]),
+        ("Officials expect the scheme to generate 40-80 million offsets before 2030.", [40e6, 80e6]),
+        ("2030年度までに累積4,000万～8,000万トンのクレジット獲得を見込む。", [4e7, 8e7]),
+        ("คาดว่าจะได้รับเครดิต 12 ล้านตัน ภายในปี 2573", [12e6]),
+    ],
+)
+def test_credits_expected_are_reductions_to_reach_both_bounds_of_a_range_too(
+    text: str, bounds: list[float]
+) -> None:
+    assert [(kind, value) for kind, value in _kinds(text) if value in bounds] == [
+        ("emission_reduction", value) for value in bounds
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Japan has backed the partner with about 20 million USD and 3,120 carbon credits provided "
+        "(one carbon credit equal to one ton of carbon dioxide).",
+        "ญี่ปุ่นสนับสนุนเครดิต 3,120 ตัน (1 เครดิต เท่ากับ 1 ตันคาร์บอนไดออกไซด์)",
+    ],
+)
+def test_a_unit_defined_is_no_amount_and_carbon_credits_are_credits(text: str) -> None:
+    credits = [value for kind, value in _kinds(text) if kind == "credits_issued"]
+    assert credits == [3120]
