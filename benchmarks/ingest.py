@@ -48,6 +48,8 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 from reportlab.platypus import Table, TableStyle
 
+from application.archive import Archive
+from application.settings import Settings
 from checks import run_checks
 from checks.projects import profile_of, stored_profile
 from corpus.models import DocumentRef
@@ -56,8 +58,6 @@ from extractors.blocks import place_blocks
 from extractors.facts import extract_facts
 from extractors.metadata import describe
 from extractors.readers import read_document
-from service.archive import Archive
-from service.settings import Settings
 
 THAI_FONT = "/usr/share/fonts/truetype/tlwg/Garuda.ttf"
 JAPANESE_FONT = "HeiseiKakuGo-W5"

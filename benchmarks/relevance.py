@@ -3,7 +3,7 @@
     python benchmarks/relevance.py [--backend embedded|elasticsearch] [--es-url URL] [--verbose]
 
 Ingests benchmarks/relevance/docs (short JCM documents in English, Japanese and Thai, written for this
-set after real publication types) into a throw-away data folder through service.archive.Archive, runs
+set after real publication types) into a throw-away data folder through application.archive.Archive, runs
 every query of benchmarks/relevance/queries.json through Archive.search (glossary expansion on, as by
 default) and ranks documents by their first passage in the hits. Prints, per query type and overall,
 the mean recall@10 (documents judged >= 1 among the first ten / all documents judged >= 1) and nDCG@10
@@ -110,8 +110,8 @@ def misses(outcome: Outcome) -> str:
 
 
 def run(backend: str, es_url: str | None, queries: Sequence[Query]) -> list[Outcome]:
-    from service.archive import Archive
-    from service.settings import Settings
+    from application.archive import Archive
+    from application.settings import Settings
 
     with tempfile.TemporaryDirectory(prefix="jcm-relevance-") as data_dir:
         settings = Settings(data_dir=Path(data_dir), workers=1, search_backend=backend, es_url=es_url,

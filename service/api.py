@@ -11,14 +11,14 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from application.access import Sessions
+from application.archive import Archive
+from application.jobs import JobRunner
+from application.projects import ProjectResolver
+from application.settings import Settings
 from service import web
-from service.access import Sessions
-from service.archive import Archive
 from service.errors import ERROR_RESPONSES, install_error_handlers
-from service.jobs import JobRunner
-from service.queries import ProjectResolver
 from service.routes import ROUTERS
-from service.settings import Settings
 
 DESCRIPTION = (
     "Facts, consistency warnings and multilingual search over Joint Crediting Mechanism "

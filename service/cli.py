@@ -9,16 +9,16 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from application.access import Role, create_key
+from application.archive import Archive, IngestOutcome, files_to_ingest
+from application.projects import ProjectResolver
+from application.settings import Settings, SettingsError
+from application.verify import render_report, verify_archive
 from corpus.filters import FactQuery
 from corpus.models import ProjectDecision, WarningStatus
 from corpus.store import Catalog
 from indices import IndexUnavailableError, SearchBackendError, warm_up
 from service import formats
-from service.access import Role, create_key
-from service.archive import Archive, IngestOutcome, files_to_ingest
-from service.queries import ProjectResolver
-from service.settings import Settings, SettingsError
-from service.verify import render_report, verify_archive
 
 # The command line is the operator's tool: it reads the catalog directly, confidential documents included.
 EVERYTHING = {"include_confidential": True}

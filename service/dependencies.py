@@ -12,14 +12,14 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Path, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from application.access import Action, Sessions, Viewer, viewer_for
+from application.archive import Archive
+from application.jobs import JobRunner
+from application.projects import ProjectResolver
+from application.settings import Settings
 from corpus.filters import Window
 from corpus.models import Document
 from corpus.store import Catalog
-from service.access import Action, Sessions, Viewer, viewer_for
-from service.archive import Archive
-from service.jobs import JobRunner
-from service.queries import ProjectResolver
-from service.settings import Settings
 
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 1000

@@ -5,9 +5,9 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, Field
 
+from application.access import Role
 from corpus.filters import Window
 from corpus.models import Document, PageInfo, Warning, WarningStatus
-from service.access import Role
 
 T = TypeVar("T")
 

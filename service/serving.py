@@ -19,14 +19,14 @@ import time
 import h11
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
+from application.archive import open_search_index
+from application.settings import Settings
 from indices import IndexSchemaError
 from indices.embedded import discard_index, embedded_parts
-from service.archive import open_search_index
-from service.settings import Settings
 
 log = logging.getLogger(__name__)
 KEEP_ALIVE_SECONDS = 5  # an idle kept-alive connection is closed after this (uvicorn's default)
-OWN_PACKAGES = ("service", "indices", "corpus", "checks", "extractors")
+OWN_PACKAGES = ("service", "application", "indices", "corpus", "checks", "extractors")
 _TIMEOUT_TEXT = b"the request did not arrive in time\n"
 TIMEOUT_RESPONSE = (
     b"HTTP/1.1 408 Request Timeout\r\ncontent-type: text/plain; charset=utf-8\r\nconnection: close\r\n"

@@ -33,6 +33,12 @@ from fastapi.templating import Jinja2Templates
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from application import access
+from application.access import Action, Sessions, Viewer
+from application.archive import Archive
+from application.jobs import JobRunner, UploadRefused, checked_upload
+from application.projects import ProjectResolver
+from application.settings import Settings
 from corpus.filters import WarningQuery
 from corpus.models import (
     SEVERITIES,
@@ -48,9 +54,6 @@ from corpus.models import (
     Warning,
 )
 from indices import IndexUnavailableError
-from service import access
-from service.access import Action, Sessions, Viewer
-from service.archive import Archive
 from service.dependencies import (
     ArchiveDep,
     CatalogDep,
@@ -60,9 +63,6 @@ from service.dependencies import (
     SettingsDep,
     app_settings,
 )
-from service.jobs import JobRunner, UploadRefused, checked_upload
-from service.queries import ProjectResolver
-from service.settings import Settings
 
 HERE = Path(__file__).parent
 SESSION_COOKIE = "jcm_session"

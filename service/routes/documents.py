@@ -4,6 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Form, HTTPException, Response, UploadFile
 
+from application.jobs import UploadRefused, checked_upload
 from corpus.filters import FactQuery
 from corpus.models import Document, Job
 from service import web
@@ -20,7 +21,6 @@ from service.dependencies import (
     document_or_404,
 )
 from service.errors import described
-from service.jobs import UploadRefused, checked_upload
 from service.schemas import DocumentDetail, Page, page_of
 
 router = APIRouter(tags=["documents"])

@@ -4,8 +4,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Path, Response
 
+from application.access import Role, create_key
 from corpus.store import KeyRecord
-from service.access import Role, create_key
 from service.dependencies import CanManageKeys, CatalogDep
 from service.schemas import CreatedKey, KeyInfo, NewKey
 

@@ -4,10 +4,10 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, HTTPException, Query
 
+from application.access import Viewer
+from application.archive import Archive
 from corpus.models import SearchResults
 from indices import IndexRebuildingError, IndexUnavailableError
-from service.access import Viewer
-from service.archive import Archive
 from service.dependencies import MAX_OFFSET, ArchiveDep, CanRead
 from service.errors import described
 

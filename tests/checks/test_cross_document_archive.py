@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from service.archive import Archive
-from service.queries import ProjectResolver
-from service.settings import Settings
+from application.archive import Archive
+from application.projects import ProjectResolver
+from application.settings import Settings
 from tests.conftest import MONGOLIA_PDD, MONGOLIA_SUMMARY
 
 ENGLISH = MONGOLIA_PDD.format(reduction="1,200")

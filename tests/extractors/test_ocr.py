@@ -14,13 +14,13 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
+from application.access import Role, create_key
+from application.archive import Archive, Upload
+from application.file_analysis import analyse
+from application.settings import Settings
 from corpus.models import DocumentRef, Fact
 from extractors.ocr import clean_thai_spaces, ocr_available
 from extractors.readers import read_document
-from service.access import Role, create_key
-from service.analysis import analyse
-from service.archive import Archive, Upload
-from service.settings import Settings
 from tests.service.conftest import Service, start_service
 
 pytestmark = pytest.mark.skipif(

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from service.access import Role, create_key
+from application.access import Role, create_key
 from service.cli import main
 from tests.conftest import THAI_SUMMARY, english_docx, english_pdf, monitoring_xlsx
 from tests.robustness import badfiles

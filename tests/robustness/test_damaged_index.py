@@ -14,12 +14,12 @@ from pathlib import Path
 
 import pytest
 
+from application.archive import Archive
+from application.settings import Settings
 from corpus.models import DocumentRef, Passage
 from indices import EmbeddedIndex, IndexDamagedError, IndexRebuildingError
 from indices.embedded import REBUILDING_FILE
-from service.archive import Archive
 from service.cli import main
-from service.settings import Settings
 from tests.robustness.served import ROOT, ingest_samples, sample_texts, served, wait_until
 
 TRUNCATED = ("*.store", "*.idx")  # the files a search reads first: stored passages, postings

@@ -13,7 +13,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from service.access import Role, create_key
+from application.access import Role, create_key
 from tests.conftest import JAPANESE_PDD, THAI_SUMMARY, english_docx, monitoring_xlsx
 from tests.robustness.fuzzing import fuzz
 from tests.service.conftest import Service, start_service

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from service.access import Role, create_key
+from application.access import Role, create_key
+from application.settings import Settings
 from service.api import create_app
-from service.settings import Settings
 
 
 @dataclass

@@ -4,10 +4,10 @@ import hashlib
 
 import pytest
 
+from application.access import ACTIONS, ANONYMOUS, Role, Viewer, create_key, viewer_for
+from application.settings import Settings
 from corpus.store import Catalog
-from service.access import ACTIONS, ANONYMOUS, Role, Viewer, create_key, viewer_for
 from service.cli import main
-from service.settings import Settings
 from tests.service.conftest import Service
 
 ALLOWED = {

@@ -129,7 +129,7 @@ def test_openapi_states_the_fact_kinds_and_units_as_enums(client):
 def test_search_on_an_unreachable_elasticsearch_is_a_503_without_its_address(tmp_path):
     import socket
 
-    from service.access import Role, create_key
+    from application.access import Role, create_key
     from tests.service.conftest import start_service
 
     with socket.socket() as probe:  # a port nothing listens on once the probe is closed

@@ -5,9 +5,9 @@ import os
 import httpx
 import pytest
 
+from application.archive import Archive
+from application.settings import Settings
 from corpus.store import Catalog
-from service.archive import Archive
-from service.settings import Settings
 from tests.conftest import MONGOLIA_PDD, MONGOLIA_SUMMARY
 from tests.service.web_corpus import BROWSER, BROWSER_ARGS, build_archive, docx_of, keys_for, log_in, serving
 

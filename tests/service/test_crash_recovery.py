@@ -12,13 +12,13 @@ from pathlib import Path
 
 import httpx
 
+from application.access import create_key
+from application.archive import Archive
+from application.jobs import RESUMED, JobRunner
+from application.settings import Settings
 from corpus.models import Job
 from corpus.store import Catalog
-from service.access import create_key
-from service.archive import Archive
 from service.cli import main
-from service.jobs import RESUMED, JobRunner
-from service.settings import Settings
 from tests.conftest import MONGOLIA_PDD, THAI_SUMMARY
 from tests.robustness.served import sample_texts, served, wait_until
 from tests.service.conftest import Service, start_service

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from service.answers import fact_answers, fact_question
-from service.archive import Archive
+from application.answers import fact_answers, fact_question
+from application.archive import Archive
+from application.settings import Settings
 from service.cli import main
-from service.settings import Settings
 
 DOCUMENTS = {
     "th_selection_2023.txt": "ผลการคัดเลือกโครงการ JCM ประเทศไทย ปี 2566\n"

@@ -6,10 +6,10 @@ from datetime import UTC, datetime
 
 import pytest
 
+from application.jobs import JobRunner
+from application.settings import MB
 from corpus.models import Job
 from corpus.store import Catalog
-from service.jobs import JobRunner
-from service.settings import MB
 from tests.conftest import MONGOLIA_PDD, MONGOLIA_SUMMARY, THAI_SUMMARY, english_pdf
 from tests.service.conftest import Service, start_service
 
@@ -52,7 +52,7 @@ def test_uploads_are_validated_before_they_are_queued(service: Service, name, da
 def test_a_file_over_the_size_limit_is_refused(tmp_path):
     client, _ = start_service(tmp_path, max_file_mb=1)
     with client:
-        from service.access import create_key
+        from application.access import create_key
 
         key = create_key(client.app.state.archive.catalog, "admin")[1]
         response = client.post(
@@ -97,7 +97,7 @@ def test_a_job_running_when_the_service_stopped_is_failed_as_interrupted_and_que
 def test_too_many_waiting_uploads_are_refused_with_503(tmp_path):
     client, _ = start_service(tmp_path, max_queued_jobs=0)
     with client:
-        from service.access import create_key
+        from application.access import create_key
 
         key = create_key(client.app.state.archive.catalog, "secretariat")[1]
         response = client.post(
@@ -150,8 +150,8 @@ def test_delete_removes_document_file_index_entries_and_the_warnings_it_was_part
 
 
 def test_a_file_shared_with_another_document_is_kept_when_one_is_deleted(tmp_path):
-    from service.archive import Archive
-    from service.settings import Settings
+    from application.archive import Archive
+    from application.settings import Settings
 
     archive = Archive(Settings(data_dir=tmp_path, workers=1))
     try:
@@ -168,8 +168,8 @@ def test_a_file_shared_with_another_document_is_kept_when_one_is_deleted(tmp_pat
 
 
 def test_job_runner_marks_a_batch_failed_when_ingest_breaks(tmp_path, monkeypatch):
-    from service.archive import Archive
-    from service.settings import Settings
+    from application.archive import Archive
+    from application.settings import Settings
 
     archive = Archive(Settings(data_dir=tmp_path, workers=1))
     runner = JobRunner(archive)
@@ -191,8 +191,8 @@ def test_job_runner_marks_a_batch_failed_when_ingest_breaks(tmp_path, monkeypatc
 def test_the_service_rebuilds_an_index_built_by_an_older_version(tmp_path):
     import json
 
-    from service.archive import Archive
-    from service.settings import Settings
+    from application.archive import Archive
+    from application.settings import Settings
 
     archive = Archive(Settings(data_dir=tmp_path / "data", workers=1))
     archive.ingest_bytes(THAI_SUMMARY.encode(), "th_summary.txt")
@@ -205,8 +205,8 @@ def test_the_service_rebuilds_an_index_built_by_an_older_version(tmp_path):
 
 
 def test_the_same_bytes_public_and_confidential_in_one_batch_are_two_documents(tmp_path):
-    from service.archive import Archive, Upload
-    from service.settings import Settings
+    from application.archive import Archive, Upload
+    from application.settings import Settings
 
     archive = Archive(Settings(data_dir=tmp_path, workers=1))
     try:

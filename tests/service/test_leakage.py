@@ -26,9 +26,9 @@ from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from starlette.routing import BaseRoute, Mount, Route
 
+from application.access import Role, create_key
 from checks.base import fmt
 from service import web
-from service.access import Role, create_key
 from tests.conftest import MONGOLIA_PDD, THAI_SUMMARY
 from tests.service.conftest import Service, start_service
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from service.verify import verify_archive
+from application.verify import verify_archive
 from tests.conftest import MONGOLIA_PDD, MONGOLIA_SUMMARY
 from tests.service.conftest import Service
 

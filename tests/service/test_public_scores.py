@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from service.access import Role, create_key
+from application.access import Role, create_key
 from tests.conftest import JAPANESE_PDD, MONGOLIA_PDD, THAI_SUMMARY
 from tests.service.conftest import Service, start_service
 

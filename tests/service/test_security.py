@@ -14,8 +14,8 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
+from application.access import Role, create_key
 from service import web
-from service.access import Role, create_key
 from tests.conftest import docx_of
 from tests.service.conftest import Service, start_service
 from tests.service.hostile_files import DANGEROUS_TYPES, HOSTILE, SHOWN_AS_TEXT, SVG, WORD

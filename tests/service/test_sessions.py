@@ -12,10 +12,11 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
+from application import access
+from application.access import Role, create_key
+from application.settings import Settings
 from corpus.layout import DataLayout
-from service import access, web
-from service.access import Role, create_key
-from service.settings import Settings
+from service import web
 from tests.service.conftest import Service, start_service
 
 

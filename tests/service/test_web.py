@@ -14,11 +14,11 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from application.access import Role, create_key
+from application.settings import Settings
 from corpus.store import Catalog
 from service import web
-from service.access import Role, create_key
 from service.api import create_app
-from service.settings import Settings
 from tests.checks.text import facts_of
 from tests.service.web_corpus import build_archive, pdf_of
 

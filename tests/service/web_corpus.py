@@ -18,11 +18,11 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
+from application.access import create_key
+from application.archive import Archive
+from application.settings import Settings
 from corpus.store import Catalog
-from service.access import create_key
 from service.api import create_app
-from service.archive import Archive
-from service.settings import Settings
 from tests.conftest import docx_of
 
 if TYPE_CHECKING:  # playwright is needed by the browser test and screenshots only

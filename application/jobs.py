@@ -30,12 +30,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
 
+from application.archive import Archive, IngestOutcome, Upload, clean_filename
 from corpus.models import Document, Job
 from corpus.store import Catalog, sha256_of
 from extractors.readers import SUPPORTED_EXTENSIONS
 from indices.base import IndexUnavailableError
 from indices.embedded import embedded_parts
-from service.archive import Archive, IngestOutcome, Upload, clean_filename
 
 log = logging.getLogger(__name__)
 INTERRUPTED = "interrupted"

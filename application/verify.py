@@ -6,13 +6,13 @@ import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
 
+from application.archive import Archive
+from application.jobs import orphan_spool_files
 from corpus.models import Block, Document
 from corpus.store import PARTIAL_PREFIX, Catalog
 from indices import IndexSchemaError
 from indices.embedded import embedded_parts
 from indices.integrity import index_problems as damaged_files
-from service.archive import Archive
-from service.jobs import orphan_spool_files
 
 SHOWN_PER_AREA = 20
 

@@ -10,6 +10,10 @@ from datetime import UTC, datetime
 from pathlib import Path, PurePath
 from typing import Literal
 
+from application.answers import fact_answers
+from application.file_analysis import Analysis, AnalysisFailed, AnalysisOutcome
+from application.settings import Settings
+from application.workers import FileTask, Limits, WorkerPool
 from checks import CROSS_DOCUMENT_KINDS, CROSS_DOCUMENT_RULE_NAMES, run_checks, run_cross_document_checks
 from checks.projects import (
     PROFILE_VERSION,
@@ -37,10 +41,6 @@ from extractors.readers import SUPPORTED_EXTENSIONS
 from indices import IndexSchemaError, SearchIndex, open_index
 from indices import warm_up as warm_up_index
 from indices.visibility import insiders_of
-from service.analysis import Analysis, AnalysisFailed, AnalysisOutcome
-from service.answers import fact_answers
-from service.settings import Settings
-from service.workers import Job, Limits, WorkerPool
 
 OutcomeStatus = Literal["ingested", "unchanged", "failed"]
 PASSAGE_BATCH = 500  # blocks handed to the index at once: memory stays flat on documents of any length
@@ -173,10 +173,10 @@ class Archive:
         positions: dict[int, int] = {}
         batch_digests: dict[tuple[str, bool], str] = {}
 
-        def jobs() -> Iterator[Job]:
+        def tasks() -> Iterator[FileTask]:
             for upload in files:
                 prepared = self._prepare(upload, batch_digests)
-                if isinstance(prepared, Job):
+                if isinstance(prepared, FileTask):
                     positions[id(prepared)] = len(outcomes)
                     outcomes.append(IngestOutcome(prepared.filename, "failed", reason="not analysed"))
                     yield prepared
@@ -185,11 +185,11 @@ class Archive:
                     if on_file:
                         on_file(len(outcomes) - 1, prepared)
 
-        def pages_read(job: Job, done: int, total: int) -> None:
+        def pages_read(job: FileTask, done: int, total: int) -> None:
             if on_pages is not None:
                 on_pages(positions[id(job)], done, total)
 
-        for job, result in self.pool.run(jobs(), pages_read):
+        for job, result in self.pool.run(tasks(), pages_read):
             stored = self._store(job, result)
             if stored.document_id and isinstance(result, Analysis):
                 # Indexed now, while the workers read the next files; refresh() redoes only the documents
@@ -203,7 +203,9 @@ class Archive:
                 on_file(position, stored)
         return outcomes
 
-    def _prepare(self, upload: Upload, batch_digests: dict[tuple[str, bool], str]) -> IngestOutcome | Job:
+    def _prepare(
+        self, upload: Upload, batch_digests: dict[tuple[str, bool], str]
+    ) -> IngestOutcome | FileTask:
         """What can be decided without reading the file: its name, its size and whether it is known."""
         data, filename, confidential = upload.data, upload.filename, upload.confidential
         try:
@@ -225,9 +227,9 @@ class Archive:
             return IngestOutcome(name, "unchanged", same.id, reason, same.pages)
         # A document is its name and confidentiality: a confidential file never replaces a public one.
         ref = DocumentRef(id=self.catalog.identify(name, confidential), filename=name)
-        return Job(data, name, ref, digest, confidential)
+        return FileTask(data, name, ref, digest, confidential)
 
-    def _store(self, job: Job, result: AnalysisOutcome) -> IngestOutcome:
+    def _store(self, job: FileTask, result: AnalysisOutcome) -> IngestOutcome:
         previous = self.catalog.get_document(job.document.id, include_confidential=True)
         try:
             if isinstance(result, AnalysisFailed):
@@ -262,7 +264,7 @@ class Archive:
             ingested_at=datetime.now(UTC),
         )
 
-    def _record_failure(self, job: Job, previous: Document | None, reason: str) -> IngestOutcome:
+    def _record_failure(self, job: FileTask, previous: Document | None, reason: str) -> IngestOutcome:
         # A bad new version never replaces a good earlier one; only a first attempt is recorded as failed.
         ref = job.document
         if previous is None or previous.status == "failed":

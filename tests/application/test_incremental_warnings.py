@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from application.archive import Archive, Upload
+from application.settings import Settings
+from application.verify import verify_archive
 from checks.projects import PROFILE_VERSION
-from service.archive import Archive, Upload
-from service.settings import Settings
-from service.verify import verify_archive
 from tests.conftest import MONGOLIA_PDD, MONGOLIA_SUMMARY
 
 MONGOLIA_MONITORING = """ชื่อโครงการ: การติดตั้งปั๊มความร้อนในโรงพยาบาลที่อูลานบาตอร์ มองโกเลีย

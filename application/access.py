@@ -26,9 +26,9 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 
+from application.settings import Settings
 from corpus.layout import DataLayout
 from corpus.store import Catalog, KeyRecord
-from service.settings import Settings
 
 KEY_PREFIX = "jcm_"
 

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from service.archive import Archive
-from service.settings import Settings
+from application.archive import Archive
+from application.settings import Settings
 from tests.conftest import MONGOLIA_PDD, MONGOLIA_SUMMARY
 
 ENGLISH = MONGOLIA_PDD.format(reduction="1,200")
