@@ -27,6 +27,7 @@ from checks.projects import (
 )
 from corpus.models import (
     Block,
+    ConsistencyWarning,
     Document,
     DocumentRef,
     Fact,
@@ -34,9 +35,8 @@ from corpus.models import (
     ProfileRow,
     ProjectDecision,
     SearchResults,
-    Warning,
 )
-from corpus.store import Catalog, Flags, IdentityConflict, document_ref, sha256_of
+from corpus.store import Catalog, IdentityConflict, WarningFlags, document_ref, sha256_of
 from extractors.readers import SUPPORTED_EXTENSIONS
 from indices import IndexSchemaError, SearchIndex, open_index
 from indices import warm_up as warm_up_index
@@ -362,7 +362,7 @@ class Archive:
             self.refresh({first, second})
         return removed
 
-    def _warnings_across(self, changed: set[str]) -> list[Warning]:
+    def _warnings_across(self, changed: set[str]) -> list[ConsistencyWarning]:
         """The warnings across documents of every pair holding a changed document: a pair of unchanged
         documents warns as before. A changed document is compared with those sharing one of its keys
         (host country, project id, name) or a reviewer's decision, and warns with those found to be the
@@ -391,7 +391,7 @@ class Archive:
             self.catalog.save_profile(document_id, profile)
         self.catalog.replace_warnings(warnings)
 
-    def recomputed(self) -> tuple[list[Warning], dict[str, ProfileRow]]:
+    def recomputed(self) -> tuple[list[ConsistencyWarning], dict[str, ProfileRow]]:
         """Every warning, and every ingested document's profile as stored, computed from the catalog's facts
         and texts alone, reading nothing kept but the reviewers' decisions: what refresh keeps up to date
         change by change."""
@@ -435,7 +435,7 @@ class Archive:
         return passages
 
     def _index_document(
-        self, document_id: str, blocks: Sequence[Block], flags: Flags, *, public: bool = True
+        self, document_id: str, blocks: Sequence[Block], flags: WarningFlags, *, public: bool = True
     ) -> int:
         """Replace the document's index entries (uncommitted) with these blocks' passages, flagged as the
         catalog's warnings stand; a document removed or failed meanwhile is only removed. Without
@@ -486,14 +486,14 @@ def open_search_index(settings: Settings) -> SearchIndex:
     )
 
 
-def _marks(document_id: str, flags: Flags) -> tuple[bool, bool]:
+def _marks(document_id: str, flags: WarningFlags) -> tuple[bool, bool]:
     """Whether the document has warnings, and warnings a public viewer may see (see Catalog.warning_flags)."""
     flagged, public_flagged = flags
     return document_id in flagged, document_id in public_flagged
 
 
 def _public_current(
-    document_id: str, indexed: dict[str, tuple[bool, bool]], flags: Flags, public_stale: set[str]
+    document_id: str, indexed: dict[str, tuple[bool, bool]], flags: WarningFlags, public_stale: set[str]
 ) -> bool:
     """Whether the public index already holds the document as a public viewer sees it: indexed during
     this ingest with the public warnings flag it still has, or not marked as changed for public viewers

@@ -84,7 +84,8 @@ def derived_problems(archive: Archive) -> list[str]:
     kept = {w.id: w.model_copy(update={"status": "open", "note": None}).model_dump()
             for w in archive.catalog.warnings(include_confidential=True)}
     differing = {i for i in expected.keys() | kept.keys() if expected.get(i) != kept.get(i)}
-    stale = {d for d, (_, _, data) in archive.catalog.profiles(profiles).items() if profiles[d][1] != data}
+    stored = archive.catalog.profiles(profiles)
+    stale = {d for d, kept in stored.items() if profiles[d].data != kept.data}
     problems = []
     if differing:
         problems.append(f"{len(differing)} warnings differ from a recomputation (`jcm reindex` redoes them)")

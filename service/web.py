@@ -44,6 +44,7 @@ from corpus.models import (
     SEVERITIES,
     WARNING_STATUSES,
     Block,
+    ConsistencyWarning,
     Document,
     Fact,
     Job,
@@ -51,7 +52,6 @@ from corpus.models import (
     Project,
     ProjectDecision,
     SearchResults,
-    Warning,
 )
 from indices import IndexUnavailableError
 from service.dependencies import (
@@ -148,13 +148,13 @@ class Reader:
     def facts(self, document_id: str) -> list[Fact]:
         return self.archive.catalog.facts(document_id=document_id, include_confidential=self.confidential)
 
-    def warnings(self, document_id: str | None = None) -> list[Warning]:
+    def warnings(self, document_id: str | None = None) -> list[ConsistencyWarning]:
         return self.archive.catalog.warnings(document_id=document_id, include_confidential=self.confidential)
 
     def file(self, document: Document) -> bytes:
         return self.archive.catalog.files.get(document.sha256)
 
-    def review(self, warning_id: str, status: str, note: str | None) -> Warning | None:
+    def review(self, warning_id: str, status: str, note: str | None) -> ConsistencyWarning | None:
         if not self.viewer.may(Action.REVIEW):
             raise PageError(*refusal(self.viewer, "review warnings"))
         return self.archive.catalog.review_warning(warning_id, status, note)
@@ -556,7 +556,7 @@ def warnings_page(request: Request, read: ReaderDep, severity: str = "", rule: s
     # The form sends "" for "any".
     wanted = WarningQuery(severity=severity or None, status=status or None, rule=rule or None)
     shown = [w for w in every if wanted.matches(w)]
-    groups: dict[str, dict[str, list[Warning]]] = {s: defaultdict(list) for s in SEVERITIES}
+    groups: dict[str, dict[str, list[ConsistencyWarning]]] = {s: defaultdict(list) for s in SEVERITIES}
     for warning in shown:
         groups[warning.severity][warning.rule].append(warning)
     evidence = _evidence_pieces(read, [fact for w in shown for fact in w.facts])
@@ -642,7 +642,7 @@ def side_by_side(project: Project) -> list[tuple[str, list[list[Fact]]]]:
     return sorted(rows.items())
 
 
-def project_warnings(project: Project, warnings: list[Warning]) -> list[Warning]:
+def project_warnings(project: Project, warnings: list[ConsistencyWarning]) -> list[ConsistencyWarning]:
     """The warnings that involve only the project's documents, those across them first."""
     members = {d.document.id for d in project.documents}
     mine = [w for w in warnings if {d.id for d in w.documents} <= members]

@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Response
 
 from corpus.filters import WarningQuery
-from corpus.models import Severity, Warning, WarningStatus
+from corpus.models import ConsistencyWarning, Severity, WarningStatus
 from service import formats
 from service.dependencies import CanRead, CanReview, CatalogDep, WindowDep, document_or_404
 from service.routes.exports import EXPORT_RESPONSES, ExportFormat, export
@@ -35,8 +35,10 @@ def warning_query(
 Warnings = Annotated[WarningQuery, Depends(warning_query)]
 
 
-@router.get("/warnings", response_model=Page[Warning])
-def list_warnings(query: Warnings, viewer: CanRead, catalog: CatalogDep, window: WindowDep) -> Page[Warning]:
+@router.get("/warnings", response_model=Page[ConsistencyWarning])
+def list_warnings(
+    query: Warnings, viewer: CanRead, catalog: CatalogDep, window: WindowDep
+) -> Page[ConsistencyWarning]:
     """Consistency warnings by severity, rule and id; public keys see none that involves a
     confidential document."""
     every = {"include_confidential": viewer.sees_confidential}
@@ -53,8 +55,10 @@ def export_warnings(
     return export(warnings, format, formats.warnings_csv, "warnings")
 
 
-@router.post("/warnings/{warning_id}/review", response_model=Warning)
-def review_warning(warning_id: WarningId, review: Review, viewer: CanReview, catalog: CatalogDep) -> Warning:
+@router.post("/warnings/{warning_id}/review", response_model=ConsistencyWarning)
+def review_warning(
+    warning_id: WarningId, review: Review, viewer: CanReview, catalog: CatalogDep
+) -> ConsistencyWarning:
     """Acknowledge, dismiss or reopen a warning with a note (reviewer, admin)."""
     reviewed = catalog.review_warning(warning_id, review.status, review.note)
     if reviewed is None:
