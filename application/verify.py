@@ -79,7 +79,7 @@ def document_problems(catalog: Catalog, document: Document, blocks: list[Block])
 def derived_problems(archive: Archive) -> list[str]:
     """Warnings and profiles are kept up to date change by change: they must be what a recomputation of
     the whole catalog gives."""
-    warnings, profiles = archive.recomputed()
+    warnings, profiles = archive.derived.recomputed()
     expected = {w.id: w.model_dump() for w in warnings}
     kept = {w.id: w.model_copy(update={"status": "open", "note": None}).model_dump()
             for w in archive.catalog.warnings(include_confidential=True)}

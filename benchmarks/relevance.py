@@ -110,7 +110,10 @@ def misses(outcome: Outcome) -> str:
 
 
 def run(backend: str, es_url: str | None, queries: Sequence[Query]) -> list[Outcome]:
+    from application.access import OPERATOR
     from application.archive import Archive
+    from application.projects import ProjectResolver
+    from application.reading import Reading
     from application.settings import Settings
 
     with tempfile.TemporaryDirectory(prefix="jcm-relevance-") as data_dir:
@@ -118,12 +121,13 @@ def run(backend: str, es_url: str | None, queries: Sequence[Query]) -> list[Outc
                             es_index=f"jcm-relevance-{os.getpid()}")
         archive = Archive(settings)
         try:
-            failed = [o for o in archive.ingest_paths([DOCS_DIR]) if o.status == "failed"]
+            failed = [o for o in archive.ingestion.ingest_paths([DOCS_DIR]) if o.status == "failed"]
             if failed:
                 raise SystemExit(f"ingest failed: {failed}")
             outcomes = []
+            read = Reading(archive, ProjectResolver(archive.catalog), OPERATOR)
             for query in queries:
-                hits = archive.search(query.query, limit=HITS, include_confidential=True).hits
+                hits = read.search(query.query, HITS).hits
                 outcomes.append(score(query, distinct(hit.document.filename for hit in hits)))
             return outcomes
         finally:

@@ -28,7 +28,7 @@ from pathlib import Path
 import httpx
 
 from application.access import Role, create_key
-from application.archive import passages_of
+from application.refresh import passages_of
 from corpus.models import Block, Document, DocumentRef, Evidence, Fact, PageInfo, Passage
 from corpus.store import Catalog, fact_rows
 from indices import SearchIndex, open_index, warm_up

@@ -19,7 +19,7 @@ import time
 import h11
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
-from application.archive import open_search_index
+from application.resources import open_search_index
 from application.settings import Settings
 from indices import IndexSchemaError
 from indices.embedded import discard_index, embedded_parts

@@ -1,5 +1,5 @@
 """Reindexing hands the index a long document in page-aligned runs, so memory stays flat."""
-from application.archive import page_batches
+from application.refresh import page_batches
 from corpus.models import Block
 
 

@@ -31,7 +31,7 @@ def api_schema(tmp_path_factory) -> tuple[schemathesis.BaseSchema, dict[str, str
     """The app's schema over a loaded corpus, and an admin key's header so every operation is reached."""
     client, settings = start_service(tmp_path_factory.mktemp("api") / "data")
     with client:
-        key = create_key(client.app.state.archive.catalog, Role("admin"))[1]
+        key = create_key(client.app.state.application.archive.catalog, Role("admin"))[1]
         service = Service(client, {"admin": key, "secretariat": key}, settings)
         for name, data in (("th_summary.txt", THAI_SUMMARY.encode()), ("ja_pdd.txt", JAPANESE_PDD.encode()),
                            ("notice.docx", english_docx()), ("results.xlsx", monitoring_xlsx())):

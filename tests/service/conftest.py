@@ -63,6 +63,6 @@ def start_service(
 def service(tmp_path: Path) -> Iterator[Service]:
     client, settings = start_service(tmp_path / "data")
     with client:
-        catalog = client.app.state.archive.catalog
+        catalog = client.app.state.application.archive.catalog
         keys = {role.value: create_key(catalog, role, f"test {role.value}")[1] for role in Role}
         yield Service(client, keys, settings)

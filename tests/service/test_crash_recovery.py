@@ -35,8 +35,8 @@ def stored(data: Path, content: bytes, name: str) -> str:
     """A document stored as a crashed service left it: in the catalog and the index."""
     archive = Archive(Settings(data_dir=data, workers=1))
     try:
-        outcome = archive.ingest_bytes(content, name)
-        archive.refresh(set())
+        outcome = archive.ingestion.ingest_bytes(content, name)
+        archive.derived.refresh(set())
         assert outcome.document_id
         return outcome.document_id
     finally:
@@ -180,7 +180,7 @@ def test_searching_during_a_rebuild_answers_503_while_other_endpoints_answer(ser
     from indices.embedded import embedded_parts
 
     service.ingest("th_summary.txt", THAI_SUMMARY.encode())
-    archive = service.client.app.state.archive
+    archive = service.client.app.state.application.archive
     with archive.writing:  # the rebuild's start, as the ingest thread does it
         for part in embedded_parts(archive.index):
             part.reset()

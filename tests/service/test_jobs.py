@@ -54,7 +54,7 @@ def test_a_file_over_the_size_limit_is_refused(tmp_path):
     with client:
         from application.access import create_key
 
-        key = create_key(client.app.state.archive.catalog, "admin")[1]
+        key = create_key(client.app.state.application.archive.catalog, "admin")[1]
         response = client.post(
             "/documents",
             headers={"Authorization": f"Bearer {key}"},
@@ -99,7 +99,7 @@ def test_too_many_waiting_uploads_are_refused_with_503(tmp_path):
     with client:
         from application.access import create_key
 
-        key = create_key(client.app.state.archive.catalog, "secretariat")[1]
+        key = create_key(client.app.state.application.archive.catalog, "secretariat")[1]
         response = client.post(
             "/documents",
             headers={"Authorization": f"Bearer {key}"},
@@ -110,7 +110,7 @@ def test_too_many_waiting_uploads_are_refused_with_503(tmp_path):
 
 def test_search_answers_while_an_ingest_holds_the_writing_lock(service: Service):
     service.ingest("th_summary.txt", THAI_SUMMARY.encode())
-    archive = service.client.app.state.archive
+    archive = service.client.app.state.application.archive
     with archive.writing:  # what an ingest or a deletion holds while it works
         started = time.monotonic()
         response = service.get("/search", "public", params={"q": "หม้อไอน้ำ"})
@@ -137,7 +137,7 @@ def test_delete_removes_document_file_index_entries_and_the_warnings_it_was_part
     assert copy["outcome"] == "unchanged"
     crossing = [w for w in service.get("/warnings").json()["items"] if w["rule"] == "same_project_values"]
     assert len(crossing) == 1
-    archive = service.client.app.state.archive
+    archive = service.client.app.state.application.archive
     sha = service.get(f"/documents/{summary['document_id']}").json()["document"]["sha256"]
     assert archive.catalog.files.path_for(sha).exists()
 
@@ -155,13 +155,13 @@ def test_a_file_shared_with_another_document_is_kept_when_one_is_deleted(tmp_pat
 
     archive = Archive(Settings(data_dir=tmp_path, workers=1))
     try:
-        first = archive.ingest_bytes(ENGLISH.encode(), "public.txt")
-        second = archive.ingest_bytes(ENGLISH.encode(), "secret.txt", confidential=True)
+        first = archive.ingestion.ingest_bytes(ENGLISH.encode(), "public.txt")
+        second = archive.ingestion.ingest_bytes(ENGLISH.encode(), "secret.txt", confidential=True)
         assert first.status == second.status == "ingested"  # same bytes, other confidentiality: its own
         sha = archive.catalog.get_document(first.document_id).sha256
-        archive.delete(second.document_id)
+        archive.ingestion.delete(second.document_id)
         assert archive.catalog.files.path_for(sha).exists()
-        archive.delete(first.document_id)
+        archive.ingestion.delete(first.document_id)
         assert not archive.catalog.files.path_for(sha).exists()
     finally:
         archive.close()
@@ -174,7 +174,7 @@ def test_job_runner_marks_a_batch_failed_when_ingest_breaks(tmp_path, monkeypatc
     archive = Archive(Settings(data_dir=tmp_path, workers=1))
     runner = JobRunner(archive)
     monkeypatch.setattr(
-        archive, "ingest_uploads", lambda *a, **k: (_ for _ in ()).throw(OSError("disk full"))
+        archive.ingestion, "ingest_uploads", lambda *a, **k: (_ for _ in ()).throw(OSError("disk full"))
     )
     runner.start()
     try:
@@ -195,8 +195,8 @@ def test_the_service_rebuilds_an_index_built_by_an_older_version(tmp_path):
     from application.settings import Settings
 
     archive = Archive(Settings(data_dir=tmp_path / "data", workers=1))
-    archive.ingest_bytes(THAI_SUMMARY.encode(), "th_summary.txt")
-    archive.reindex()
+    archive.ingestion.ingest_bytes(THAI_SUMMARY.encode(), "th_summary.txt")
+    archive.derived.reindex()
     archive.close()
     (tmp_path / "data" / "index" / "jcm-search-index.json").write_text(json.dumps({"schema_version": 2}))
     client, _ = start_service(tmp_path / "data", anonymous_read=True)
@@ -205,12 +205,13 @@ def test_the_service_rebuilds_an_index_built_by_an_older_version(tmp_path):
 
 
 def test_the_same_bytes_public_and_confidential_in_one_batch_are_two_documents(tmp_path):
-    from application.archive import Archive, Upload
+    from application.archive import Archive
+    from application.ingest import Upload
     from application.settings import Settings
 
     archive = Archive(Settings(data_dir=tmp_path, workers=1))
     try:
-        outcomes = archive.ingest_uploads(
+        outcomes = archive.ingestion.ingest_uploads(
             [
                 Upload(ENGLISH.encode(), "public.txt"),
                 Upload(ENGLISH.encode(), "secret.txt", confidential=True),

@@ -69,8 +69,8 @@ def test_a_reviewer_separates_what_the_evidence_joined_and_its_warning_goes(serv
     [kept] = service.get("/projects/decisions", "public").json()
     assert (kept["same"], kept["note"]) == (False, "two hospitals")
 
-    archive = service.client.app.state.archive
-    archive.recheck_all()  # what `jcm reindex` recomputes from scratch still follows the decision
+    archive = service.client.app.state.application.archive
+    archive.derived.recheck_all()  # what `jcm reindex` recomputes from scratch still follows the decision
     assert cross_document(service) == []
     assert verify_archive(archive).ok
 

@@ -84,9 +84,9 @@ def build_archive(data_dir: Path) -> None:
     archive = Archive(Settings(data_dir=data_dir, workers=1))
     try:
         for name, data in web_corpus().items():
-            outcome = archive.ingest_bytes(data, name)
+            outcome = archive.ingestion.ingest_bytes(data, name)
             assert outcome.status == "ingested", outcome.reason
-        archive.refresh({d.id for d in archive.catalog.list_documents()})
+        archive.derived.refresh({d.id for d in archive.catalog.list_documents()})
     finally:
         archive.close()
 
