@@ -2,13 +2,18 @@
 and the lock that lets one writer at a time change them."""
 from __future__ import annotations
 
+import logging
 import threading
+import time
 
 from application.settings import Settings
 from application.workers import Limits, WorkerPool
 from corpus.store import Catalog
 from indices import IndexSchemaError, SearchIndex, open_index
 from indices import warm_up as warm_up_index
+from indices.embedded import discard_index, embedded_parts
+
+log = logging.getLogger(__name__)
 
 
 class Resources:
@@ -66,3 +71,24 @@ def open_search_index(settings: Settings) -> SearchIndex:
         es_url=settings.es_url,
         es_index=settings.es_index,
     )
+
+
+def prepare_index(settings: Settings) -> None:
+    """Check the embedded index before the service starts: opening it reads every file through against
+    its checksum. One that is damaged, or built by another version, is emptied and marked to be rebuilt:
+    the ingest thread rebuilds it from the catalog, logging its progress, while the service answers
+    (searches get 503 until it is done) rather than keeping its port closed."""
+    if settings.search_backend != "embedded":
+        return
+    started = time.monotonic()
+    try:
+        index = open_search_index(settings)
+    except IndexSchemaError as error:
+        log.error("%s: starting with an empty index, rebuilt from the catalog in the background", error)
+        discard_index(settings.layout.index)
+        index = open_search_index(settings)
+        for part in embedded_parts(index):
+            part.reset()  # marks each (the public passages' index too) as to be rebuilt
+    else:
+        log.info("search index checked in %.2f s", time.monotonic() - started)
+    index.close()

@@ -110,7 +110,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "keys":
         return with_application(settings, keys, args)
     if args.command == "reindex":
-        from service.serving import prepare_index
+        from application.resources import prepare_index
 
         prepare_index(settings)  # a damaged index is emptied first: reindex is what rebuilds it
     return with_application(settings, COMMANDS[args.command], args)
@@ -322,8 +322,9 @@ def first_run_hint(application: Application) -> str | None:
 def serve(settings: Settings) -> int:
     import uvicorn
 
+    from application.resources import prepare_index
     from service.api import create_app
-    from service.serving import KEEP_ALIVE_SECONDS, configure_logging, deadline_protocol, prepare_index
+    from service.serving import KEEP_ALIVE_SECONDS, configure_logging, deadline_protocol
 
     configure_logging()
     # A damaged index is emptied now and rebuilt in the background: the port opens without waiting.
