@@ -30,12 +30,23 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--data-dir", type=Path, default=None,
                         help="where the catalog, files and index live (default: $JCM_DATA_DIR or ./jcm-data)")
     commands = parser.add_subparsers(dest="command", required=True)
+    for add in (_add_ingest, _add_listings, _add_search, _add_upkeep, _add_keys_and_serve):
+        add(commands)
+    return parser
 
+
+# The subcommands' parsers, added in the order `jcm --help` lists them.
+Commands = argparse._SubParsersAction
+
+
+def _add_ingest(commands: Commands) -> None:
     ingest = commands.add_parser("ingest", help="ingest files or folders (recursively)")
     ingest.add_argument("paths", nargs="+", type=Path)
     ingest.add_argument("--confidential", action="store_true",
                         help="the files are confidential: only secretariat, reviewer and admin keys see them")
 
+
+def _add_listings(commands: Commands) -> None:
     facts = commands.add_parser("facts", help="list extracted facts")
     facts.add_argument("--format", choices=["json", "csv", "table"], default="table")
     facts.add_argument("--document", help="document id or file name")
@@ -60,6 +71,8 @@ def build_parser() -> argparse.ArgumentParser:
         if action != "undecide":
             sub.add_argument("--note", default=None)
 
+
+def _add_search(commands: Commands) -> None:
     search = commands.add_parser("search", help="full-text search in Thai, English and Japanese")
     search.add_argument("query")
     search.add_argument("--format", choices=["json", "table"], default="table")
@@ -74,6 +87,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="search only the words given, not their glossary names in the other languages")
     _add_backend_arguments(search)
 
+
+def _add_upkeep(commands: Commands) -> None:
     reindex = commands.add_parser("reindex", help="recompute warnings, rebuild the search index")
     _add_backend_arguments(reindex)
     verify = commands.add_parser(
@@ -83,6 +98,8 @@ def build_parser() -> argparse.ArgumentParser:
     documents = commands.add_parser("documents", help="list documents")
     documents.add_argument("--format", choices=["json", "table"], default="table")
 
+
+def _add_keys_and_serve(commands: Commands) -> None:
     keys = commands.add_parser("keys", help="API keys: create, list, revoke")
     key_commands = keys.add_subparsers(dest="key_command", required=True)
     create = key_commands.add_parser("create", help="create a key; prints it once, on the last line")
@@ -95,7 +112,6 @@ def build_parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="serve the REST API, search and web pages")
     serve.add_argument("--host", default=None)
     serve.add_argument("--port", type=int, default=None)
-    return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
