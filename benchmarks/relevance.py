@@ -4,7 +4,7 @@
 
 Ingests benchmarks/relevance/docs (short JCM documents in English, Japanese and Thai, written for this
 set after real publication types) into a throw-away data folder through application.archive.Archive, runs
-every query of benchmarks/relevance/queries.json through Archive.search (glossary expansion on, as by
+every query of benchmarks/relevance/queries.json through Reading.search (glossary expansion on, as by
 default) and ranks documents by their first passage in the hits. Prints, per query type and overall,
 the mean recall@10 (documents judged >= 1 among the first ten / all documents judged >= 1) and nDCG@10
 (gain = grade, discount log2(rank + 1), ideal from the judgements), beside the goal; --verbose lists
