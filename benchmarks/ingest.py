@@ -48,6 +48,8 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 from reportlab.platypus import Table, TableStyle
 
+from application.archive import Archive
+from application.settings import Settings
 from checks import run_checks
 from checks.projects import profile_of, stored_profile
 from corpus.models import DocumentRef
@@ -56,8 +58,6 @@ from extractors.blocks import place_blocks
 from extractors.facts import extract_facts
 from extractors.metadata import describe
 from extractors.readers import read_document
-from service.archive import Archive
-from service.settings import Settings
 
 THAI_FONT = "/usr/share/fonts/truetype/tlwg/Garuda.ttf"
 JAPANESE_FONT = "HeiseiKakuGo-W5"
@@ -195,7 +195,7 @@ def pipeline(workers: int, generated: bool = True) -> Measure:
             archive = Archive(Settings(data_dir=Path(data_dir), workers=workers))
             warm_up(archive, workers, Path(data_dir))
             started, cpu = time.perf_counter(), tree_cpu_seconds(os.getpid())
-            outcomes = archive.ingest_paths(files)
+            outcomes = archive.ingestion.ingest_paths(files)
             elapsed = time.perf_counter() - started
             cpu_seconds = tree_cpu_seconds(os.getpid()) - cpu
             failed = [o for o in outcomes if o.status == "failed"]
@@ -230,7 +230,7 @@ def warm_up(archive: Archive, workers: int, folder: Path) -> None:
         file.write_text("\n\n".join(PROSE[language].format(n=i, er=10 + i, cost=3, sub=1, share=33)
                                     for language in LANGUAGES))
         files.append(file)
-    archive.ingest_paths(files)
+    archive.ingestion.ingest_paths(files)
 
 
 def startup_seconds() -> float:
@@ -331,7 +331,7 @@ def ingest_split(file: Path) -> tuple[float, float]:
         archive = Archive(Settings(data_dir=Path(data_dir), workers=1))
         warm_up(archive, 1, Path(data_dir))
         own, every = time.process_time(), tree_cpu_seconds(os.getpid())
-        archive.ingest_paths([file])
+        archive.ingestion.ingest_paths([file])
         own, every = time.process_time() - own, tree_cpu_seconds(os.getpid()) - every
         archive.close()
     return own, every - own
@@ -347,7 +347,7 @@ def scanned_cost(folder: Path, runs: int) -> None:
             archive = Archive(Settings(data_dir=Path(data_dir), workers=1))
             warm_up(archive, 1, Path(data_dir))
             started = time.perf_counter()
-            archive.ingest_paths([file])
+            archive.ingestion.ingest_paths([file])
             seconds.append((time.perf_counter() - started) / 5)
             archive.close()
     median = statistics.median(seconds)
@@ -389,7 +389,7 @@ def one_more_file(folder: Path, pages: int, sizes: Sequence[int], runs: int) -> 
         built = folder / f"archive-of-{size}"
         archive = Archive(Settings(data_dir=built, workers=1))
         warm_up(archive, 1, folder)
-        archive.ingest_paths(paths[:size])
+        archive.ingestion.ingest_paths(paths[:size])
         archive.close()
         rates[size] = statistics.median(one_more_into(built, extra, folder) for _ in range(runs))
     label = f"one more file of {pages} pages"
@@ -407,7 +407,7 @@ def one_more_into(built: Path, extra: Path, folder: Path) -> float:
         archive = Archive(Settings(data_dir=copy, workers=1))
         warm_up(archive, 1, folder)
         started = time.perf_counter()
-        [outcome] = archive.ingest_paths([extra])
+        [outcome] = archive.ingestion.ingest_paths([extra])
         elapsed = time.perf_counter() - started
         archive.close()
     return outcome.pages / elapsed

@@ -29,6 +29,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
+from application.file_analysis import analyse
 from corpus.models import DocumentRef, RawBlock
 from extractors.ocr import (
     Word,
@@ -42,7 +43,6 @@ from extractors.ocr import (
 )
 from extractors.readers import read_document
 from extractors.readers.pdf import OCR_DPI, render_page
-from service.analysis import analyse
 
 FONTS = {
     "en": ("DejaVuSans", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),

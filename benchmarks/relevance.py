@@ -3,8 +3,8 @@
     python benchmarks/relevance.py [--backend embedded|elasticsearch] [--es-url URL] [--verbose]
 
 Ingests benchmarks/relevance/docs (short JCM documents in English, Japanese and Thai, written for this
-set after real publication types) into a throw-away data folder through service.archive.Archive, runs
-every query of benchmarks/relevance/queries.json through Archive.search (glossary expansion on, as by
+set after real publication types) into a throw-away data folder through application.archive.Archive, runs
+every query of benchmarks/relevance/queries.json through Reading.search (glossary expansion on, as by
 default) and ranks documents by their first passage in the hits. Prints, per query type and overall,
 the mean recall@10 (documents judged >= 1 among the first ten / all documents judged >= 1) and nDCG@10
 (gain = grade, discount log2(rank + 1), ideal from the judgements), beside the goal; --verbose lists
@@ -110,20 +110,24 @@ def misses(outcome: Outcome) -> str:
 
 
 def run(backend: str, es_url: str | None, queries: Sequence[Query]) -> list[Outcome]:
-    from service.archive import Archive
-    from service.settings import Settings
+    from application.access import OPERATOR
+    from application.archive import Archive
+    from application.projects import ProjectResolver
+    from application.reading import Reading
+    from application.settings import Settings
 
     with tempfile.TemporaryDirectory(prefix="jcm-relevance-") as data_dir:
         settings = Settings(data_dir=Path(data_dir), workers=1, search_backend=backend, es_url=es_url,
                             es_index=f"jcm-relevance-{os.getpid()}")
         archive = Archive(settings)
         try:
-            failed = [o for o in archive.ingest_paths([DOCS_DIR]) if o.status == "failed"]
+            failed = [o for o in archive.ingestion.ingest_paths([DOCS_DIR]) if o.status == "failed"]
             if failed:
                 raise SystemExit(f"ingest failed: {failed}")
             outcomes = []
+            read = Reading(archive, ProjectResolver(archive.catalog), OPERATOR)
             for query in queries:
-                hits = archive.search(query.query, limit=HITS, include_confidential=True).hits
+                hits = read.search(query.query, HITS).hits
                 outcomes.append(score(query, distinct(hit.document.filename for hit in hits)))
             return outcomes
         finally:

@@ -27,11 +27,11 @@ from pathlib import Path
 
 import httpx
 
+from application.access import Role, create_key
+from application.refresh import passages_of
 from corpus.models import Block, Document, DocumentRef, Evidence, Fact, PageInfo, Passage
 from corpus.store import Catalog, fact_rows
 from indices import SearchIndex, open_index, warm_up
-from service.access import Role, create_key
-from service.archive import passages_of
 
 BLOCKS_PER_PAGE = 4
 PAGES_PER_DOCUMENT = 5

@@ -10,7 +10,7 @@ import calendar
 from dataclasses import dataclass
 from datetime import date
 
-from corpus.models import Warning
+from corpus.models import ConsistencyWarning
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,7 @@ class WarningQuery:
     status: str | None = None  # the review status: open, acknowledged or dismissed
     rule: str | None = None
 
-    def matches(self, warning: Warning) -> bool:
+    def matches(self, warning: ConsistencyWarning) -> bool:
         """The same conditions in Python, for a list already read (the web page counts every status)."""
         return (
             (self.severity is None or warning.severity == self.severity)

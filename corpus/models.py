@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal, NamedTuple, get_args
 
-from pydantic import BaseModel, Field, StringConstraints, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 Language = Literal["th", "en", "ja", "und"]
 BlockKind = Literal["paragraph", "table_row", "heading"]
@@ -168,7 +168,14 @@ class Fact(BaseModel):
         return "USD" if unit == "$" else unit
 
 
-class Warning(BaseModel):
+# A finding of a consistency rule: the numbers it compared, the rule, the tolerance and why. (A comment,
+# not a docstring: a docstring would become the schema's description.)
+class ConsistencyWarning(BaseModel):
+    # Named so that it does not shadow the builtin Warning; the API's schema has called it Warning from
+    # the start, and clients generated from it rely on that name.
+    __qualname__ = "Warning"
+    model_config = ConfigDict(title="Warning")
+
     id: str = Field(default="", description="stable id: the same finding keeps its id when recomputed",
                     examples=["w-5c1e0a9b7f23"])
     rule: str = Field(description="the consistency rule that raised it", examples=["sum_of_parts"])
@@ -187,6 +194,10 @@ class Warning(BaseModel):
     note: str | None = Field(
         default=None, description="the reviewer's note", examples=["checked with the PP"]
     )
+
+
+# The old name, still imported by the consistency rules (checks/); everything else uses the new one.
+Warning = ConsistencyWarning
 
 
 class Document(BaseModel):
@@ -319,6 +330,15 @@ class ProfileRow(NamedTuple):
     host_country: str | None
     data: str
     keys: tuple[str, ...] = ()
+
+
+class StoredProfile(NamedTuple):
+    """A document's profile as the catalog gives it back: the document, its host country, and its profile
+    and project signature as JSON (checks.projects.load_profile reads it)."""
+
+    document: DocumentRef
+    host_country: str | None
+    data: str
 
 
 class ProjectLink(BaseModel):

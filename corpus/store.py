@@ -12,11 +12,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import NamedTuple
 
 from corpus.filters import EVERYTHING, FactQuery, JobQuery, WarningQuery, Window, overlaps
 from corpus.layout import DataLayout
 from corpus.models import (
     Block,
+    ConsistencyWarning,
     Document,
     DocumentRef,
     Fact,
@@ -24,7 +26,7 @@ from corpus.models import (
     PageInfo,
     ProfileRow,
     ProjectDecision,
-    Warning,
+    StoredProfile,
 )
 
 # A document is known by its file name and its confidentiality: a confidential version of a file (JCM
@@ -171,7 +173,12 @@ CONFIDENTIAL_WARNINGS = (
 # A fact as the catalog stores it: id, kind, unit, value and the whole fact as JSON. Made where the facts
 # are extracted, it crosses from a worker to the catalog as strings, far cheaper to pickle than models.
 FactRow = tuple[str, str, str, float, str]
-Flags = tuple[set[str], set[str]]  # documents with warnings, and with warnings a public viewer may see
+class WarningFlags(NamedTuple):
+    """What the index marks passages with: the documents some warning involves (has_warnings), and those
+    some warning a public viewer may see involves (public_warnings)."""
+
+    flagged: set[str]
+    public_flagged: set[str]
 DOCUMENT_TABLES = ("pages", "blocks", "facts", "profiles", "profile_keys")
 _STATUS = "json_extract(d.data, '$.status')"
 ORPHAN_QUERIES = {
@@ -323,7 +330,7 @@ class Catalog:
         blocks: Sequence[Block],
         facts: Sequence[FactRow],
         profile: ProfileRow | None = None,
-        warnings: Sequence[Warning] = (),
+        warnings: Sequence[ConsistencyWarning] = (),
     ) -> None:
         """Replace everything known about the document in one transaction: all of it or none of it.
         ``profile`` is its host country and profile as the checks across documents keep them, ``warnings``
@@ -591,7 +598,7 @@ class Catalog:
 
     def profiles(
         self, document_ids: Iterable[str] = (), *, keys: Iterable[str] = ()
-    ) -> dict[str, tuple[DocumentRef, str | None, str]]:
+    ) -> dict[str, StoredProfile]:
         """The stored profiles (document, host country, profile) of these documents and of every document
         holding one of these keys."""
         ids, wanted = list(dict.fromkeys(document_ids)), list(dict.fromkeys(keys))
@@ -603,7 +610,7 @@ class Catalog:
         )
         with self._connect() as db:
             rows = db.execute(sql, (*ids, *wanted)).fetchall()
-        return {r[0]: (DocumentRef(id=r[0], filename=r[1]), r[2], r[3]) for r in rows}
+        return {r[0]: StoredProfile(DocumentRef(id=r[0], filename=r[1]), r[2], r[3]) for r in rows}
 
     def profile_keys(self, document_ids: Iterable[str]) -> set[str]:
         ids = list(dict.fromkeys(document_ids))
@@ -648,7 +655,7 @@ class Catalog:
 
     def replace_warnings(
         self,
-        warnings: Iterable[Warning],
+        warnings: Iterable[ConsistencyWarning],
         documents: Iterable[str] | None = None,
         rules: Collection[str] | None = None,
     ) -> None:
@@ -673,7 +680,7 @@ class Catalog:
         warning_id: str | None = None,
         *,
         include_confidential: bool = False,
-    ) -> list[Warning]:
+    ) -> list[ConsistencyWarning]:
         """Warnings by severity, rule and id; without include_confidential, none that involves a
         confidential document (a cross-document warning with one included)."""
         query = WarningQuery(document_id=document_id)
@@ -682,7 +689,7 @@ class Catalog:
 
     def find_warnings(
         self, query: WarningQuery, window: Window = EVERYTHING, *, include_confidential: bool = False
-    ) -> list[Warning]:
+    ) -> list[ConsistencyWarning]:
         """The warnings matching the query, this window of them, by severity, rule and id."""
         clause, params = _warning_clause(query, include_confidential)
         return self._read_warnings(clause, params, window)
@@ -692,16 +699,17 @@ class Catalog:
         with self._connect() as db:
             return db.execute(f"SELECT COUNT(*) {WARNINGS_FROM} {clause}", params).fetchone()[0]
 
-    def _read_warnings(self, clause: str, params: list[object], window: Window) -> list[Warning]:
+    def _read_warnings(self, clause: str, params: list[object], window: Window) -> list[ConsistencyWarning]:
         sql = (
             f"SELECT w.data, r.status, r.note {WARNINGS_FROM} {clause} "
             "ORDER BY w.severity, w.rule, w.id LIMIT ? OFFSET ?"
         )
         with self._connect() as db:
             rows = db.execute(sql, (*params, window.limit or -1, window.offset)).fetchall()
-        return [_with_review(Warning.model_validate_json(data), status, note) for data, status, note in rows]
+        read = ConsistencyWarning.model_validate_json
+        return [_with_review(read(data), status, note) for data, status, note in rows]
 
-    def warning_flags(self) -> Flags:
+    def warning_flags(self) -> WarningFlags:
         """The documents some warning involves, and those some warning a public viewer may see involves:
         what the index marks passages with (has_warnings, public_warnings)."""
         with self._connect() as db:
@@ -713,7 +721,7 @@ class Catalog:
         with self._connect() as db:
             return _flagged(db, public_only)
 
-    def review_warning(self, warning_id: str, status: str, note: str | None) -> Warning | None:
+    def review_warning(self, warning_id: str, status: str, note: str | None) -> ConsistencyWarning | None:
         with self._transaction() as db:
             if not db.execute("SELECT 1 FROM warnings WHERE id = ?", (warning_id,)).fetchone():
                 return None
@@ -935,19 +943,19 @@ def _flagged(db: sqlite3.Connection, public_only: bool) -> set[str]:
     return {r[0] for r in db.execute(sql)}
 
 
-def _flags(db: sqlite3.Connection) -> Flags:
+def _flags(db: sqlite3.Connection) -> WarningFlags:
     """The documents whose passages carry has_warnings, and those whose passages carry public_warnings."""
-    return _flagged(db, public_only=False), _flagged(db, public_only=True)
+    return WarningFlags(_flagged(db, public_only=False), _flagged(db, public_only=True))
 
 
-def _mark_flag_changes(db: sqlite3.Connection, flags_before: Flags) -> None:
+def _mark_flag_changes(db: sqlite3.Connection, flags_before: WarningFlags) -> None:
     """A document that gains its first warning or loses its last (its first or last a public viewer may
     see) is searched by that flag: its index entries must follow, even if this process dies before it
     reindexes them."""
     now = _flags(db)
-    public = flags_before[1] ^ now[1]
+    public = flags_before.public_flagged ^ now.public_flagged
     _mark_pending(db, public, public=True)
-    _mark_pending(db, (flags_before[0] ^ now[0]) - public, public=False)
+    _mark_pending(db, (flags_before.flagged ^ now.flagged) - public, public=False)
 
 
 def _delete_warnings_of(
@@ -964,7 +972,7 @@ def _delete_warnings_of(
     db.executemany("DELETE FROM warning_documents WHERE warning_id = ?", [(w,) for w in doomed])
 
 
-def _insert_warnings(db: sqlite3.Connection, warnings: Iterable[Warning]) -> None:
+def _insert_warnings(db: sqlite3.Connection, warnings: Iterable[ConsistencyWarning]) -> None:
     for warning in warnings:
         stored = warning.model_copy(update={"status": "open", "note": None})
         db.execute(
@@ -985,7 +993,7 @@ def document_ref(document: Document) -> DocumentRef:
     return DocumentRef(id=document.id, filename=document.filename)
 
 
-def _with_review(warning: Warning, status: str | None, note: str | None) -> Warning:
+def _with_review(warning: ConsistencyWarning, status: str | None, note: str | None) -> ConsistencyWarning:
     if status is None:
         return warning
     return warning.model_copy(update={"status": status, "note": note})

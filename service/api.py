@@ -1,9 +1,9 @@
-"""The REST API and the web pages as one app: create_app builds the services once and puts them where
-service.dependencies hands them to the routes (service.routes, one router per resource) and the pages
-(service.web).
+"""The REST API and the web pages as one app: create_app builds the application (application.front)
+once and puts it where service.dependencies hands it, and the viewer of each request, to the routes
+(service.routes, one router per resource) and the pages (service.web).
 
 Every route but /health and the OpenAPI pages needs a viewer (service.dependencies): reads are filtered
-for it below HTTP (include_confidential), writes need its role to allow them.
+for it below HTTP by the front doors, writes need its role to allow them.
 """
 
 from collections.abc import AsyncIterator
@@ -11,14 +11,11 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from application.front import Application
+from application.settings import Settings
 from service import web
-from service.access import Sessions
-from service.archive import Archive
 from service.errors import ERROR_RESPONSES, install_error_handlers
-from service.jobs import JobRunner
-from service.queries import ProjectResolver
 from service.routes import ROUTERS
-from service.settings import Settings
 
 DESCRIPTION = (
     "Facts, consistency warnings and multilingual search over Joint Crediting Mechanism "
@@ -30,29 +27,20 @@ DESCRIPTION = (
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
-    settings = settings or Settings()
-    archive = Archive(settings)
-    runner = JobRunner(archive)
+    application = Application(settings or Settings())
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        if settings.search_backend == "embedded" and not archive.index_is_current():
-            archive.rebuild_index()  # built by another version: derived data, rebuilt from the catalog
-        runner.start()
+        application.start()
         yield
-        runner.stop()
-        archive.close()
+        application.stop()
 
     app = FastAPI(
         lifespan=lifespan, title="JCM documents API", version="0.2.0", description=DESCRIPTION,
         responses=ERROR_RESPONSES,
     )
-    # The services, read by service.dependencies only.
-    app.state.archive = archive
-    app.state.settings = settings
-    app.state.jobs = runner
-    app.state.projects = ProjectResolver(archive.catalog)
-    app.state.sessions = Sessions(settings.data_dir, settings.session_hours * 3600)
+    # The application, read by service.dependencies only.
+    app.state.application = application
     # Security headers on every response: pages, API, static files, errors; FastAPI's documentation
     # pages get a policy of their own that lets them load Swagger UI and ReDoc.
     docs_paths = (app.docs_url, app.redoc_url, app.swagger_ui_oauth2_redirect_url)

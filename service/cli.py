@@ -4,24 +4,25 @@ from __future__ import annotations
 import argparse
 import gc
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from tqdm import tqdm
 
+from application.access import OPERATOR, Role
+from application.front import Application
+from application.ingest import IngestOutcome, files_to_ingest
+from application.settings import Settings, SettingsError
+from application.verify import render_report
 from corpus.filters import FactQuery
 from corpus.models import ProjectDecision, WarningStatus
-from corpus.store import Catalog
 from indices import IndexUnavailableError, SearchBackendError, warm_up
 from service import formats
-from service.access import Role, create_key
-from service.archive import Archive, IngestOutcome, files_to_ingest
-from service.queries import ProjectResolver
-from service.settings import Settings, SettingsError
-from service.verify import render_report, verify_archive
 
-# The command line is the operator's tool: it reads the catalog directly, confidential documents included.
-EVERYTHING = {"include_confidential": True}
+# A command: what it does with the application, and its exit status. The command line is the operator's
+# tool: whoever runs it owns the data folder, so it goes through the front doors as the operator, who may
+# do everything and sees confidential documents too.
+Command = Callable[[Application, argparse.Namespace], int]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -29,12 +30,23 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--data-dir", type=Path, default=None,
                         help="where the catalog, files and index live (default: $JCM_DATA_DIR or ./jcm-data)")
     commands = parser.add_subparsers(dest="command", required=True)
+    for add in (_add_ingest, _add_listings, _add_search, _add_upkeep, _add_keys_and_serve):
+        add(commands)
+    return parser
 
+
+# The subcommands' parsers, added in the order `jcm --help` lists them.
+Commands = argparse._SubParsersAction
+
+
+def _add_ingest(commands: Commands) -> None:
     ingest = commands.add_parser("ingest", help="ingest files or folders (recursively)")
     ingest.add_argument("paths", nargs="+", type=Path)
     ingest.add_argument("--confidential", action="store_true",
                         help="the files are confidential: only secretariat, reviewer and admin keys see them")
 
+
+def _add_listings(commands: Commands) -> None:
     facts = commands.add_parser("facts", help="list extracted facts")
     facts.add_argument("--format", choices=["json", "csv", "table"], default="table")
     facts.add_argument("--document", help="document id or file name")
@@ -59,6 +71,8 @@ def build_parser() -> argparse.ArgumentParser:
         if action != "undecide":
             sub.add_argument("--note", default=None)
 
+
+def _add_search(commands: Commands) -> None:
     search = commands.add_parser("search", help="full-text search in Thai, English and Japanese")
     search.add_argument("query")
     search.add_argument("--format", choices=["json", "table"], default="table")
@@ -73,6 +87,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="search only the words given, not their glossary names in the other languages")
     _add_backend_arguments(search)
 
+
+def _add_upkeep(commands: Commands) -> None:
     reindex = commands.add_parser("reindex", help="recompute warnings, rebuild the search index")
     _add_backend_arguments(reindex)
     verify = commands.add_parser(
@@ -82,6 +98,8 @@ def build_parser() -> argparse.ArgumentParser:
     documents = commands.add_parser("documents", help="list documents")
     documents.add_argument("--format", choices=["json", "table"], default="table")
 
+
+def _add_keys_and_serve(commands: Commands) -> None:
     keys = commands.add_parser("keys", help="API keys: create, list, revoke")
     key_commands = keys.add_subparsers(dest="key_command", required=True)
     create = key_commands.add_parser("create", help="create a key; prints it once, on the last line")
@@ -94,7 +112,6 @@ def build_parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="serve the REST API, search and web pages")
     serve.add_argument("--host", default=None)
     serve.add_argument("--port", type=int, default=None)
-    return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -107,23 +124,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "serve":
         return serve(settings)
     if args.command == "keys":
-        return keys(Catalog(settings.data_dir), args)
+        return with_application(settings, keys, args)
     if args.command == "reindex":
-        from service.serving import prepare_index
+        from application.resources import prepare_index
 
         prepare_index(settings)  # a damaged index is emptied first: reindex is what rebuilds it
+    return with_application(settings, COMMANDS[args.command], args)
+
+
+def with_application(settings: Settings, command: Command, args: argparse.Namespace) -> int:
+    """Run a command with the application of these settings, closed afterwards."""
     try:
-        archive = Archive(settings)
+        application = Application(settings)
     except IndexUnavailableError as error:
         print(f"jcm: {error}; `jcm reindex` rebuilds the search index from the catalog", file=sys.stderr)
         return 2
     try:
-        return COMMANDS[args.command](archive, args)
+        return command(application, args)
     except (SearchBackendError, IndexUnavailableError) as error:
         print(f"jcm: {error}", file=sys.stderr)
         return 2
     finally:
-        archive.close()
+        application.close()
 
 
 # Command-line options that stand for a setting, by the setting's name.
@@ -143,7 +165,7 @@ def settings_of(args: argparse.Namespace) -> Settings:
     return Settings(**{name: value for name, value in given.items() if value is not None})
 
 
-def ingest(archive: Archive, args: argparse.Namespace) -> int:
+def ingest(application: Application, args: argparse.Namespace) -> int:
     missing = [p for p in args.paths if not p.exists()]
     for path in missing:
         print(f"jcm: no such file or folder: {path}", file=sys.stderr)
@@ -153,7 +175,7 @@ def ingest(archive: Archive, args: argparse.Namespace) -> int:
             bar.update(1)
             bar.set_postfix_str(outcome.filename[-40:])
 
-        outcomes = archive.ingest_paths(
+        outcomes = application.uploading(OPERATOR).ingest_paths(
             [p for p in args.paths if p.exists()], on_file=advance, confidential=args.confidential
         )
     print(summary(outcomes))
@@ -172,55 +194,57 @@ def one_line(name: str) -> str:
     return name if name.isprintable() else repr(name)
 
 
-def facts(archive: Archive, args: argparse.Namespace) -> int:
+def facts(application: Application, args: argparse.Namespace) -> int:
+    read = application.reading(OPERATOR)
     document_id = None
     if args.document:
-        document = archive.catalog.find_document(args.document, **EVERYTHING)
+        document = read.find_document(args.document)
         if document is None:
             print(f"jcm: no document {args.document!r}", file=sys.stderr)
             return 2
         document_id = document.id
     query = FactQuery(document_id=document_id, kind=args.kind, country=args.country)
-    found = archive.catalog.find_facts(query, **EVERYTHING)
+    found = read.facts(query)
     output = {"json": formats.to_json, "csv": formats.facts_csv, "table": formats.facts_table}[args.format]
     sys.stdout.write(output(found).rstrip("\n") + "\n")
     return 0
 
 
-def warnings(archive: Archive, args: argparse.Namespace) -> int:
+def warnings(application: Application, args: argparse.Namespace) -> int:
     if args.review:
         status = REVIEW_COMMANDS[args.review]
-        reviewed = archive.catalog.review_warning(args.warning_id, status, args.note)
+        reviewed = application.reviewing(OPERATOR).review_warning(args.warning_id, status, args.note)
         if reviewed is None:
             print(f"jcm: no warning {args.warning_id!r}", file=sys.stderr)
             return 2
         print(f"{reviewed.id}: {reviewed.status}")
         return 0
-    found = archive.catalog.warnings(**EVERYTHING)
+    found = application.reading(OPERATOR).warnings_of()
     print(formats.to_json(found) if args.format == "json" else formats.warnings_table(found))
     return 0
 
 
-def projects(archive: Archive, args: argparse.Namespace) -> int:
+def projects(application: Application, args: argparse.Namespace) -> int:
     if args.decision:
-        return _decide_projects(archive, args)
-    found = ProjectResolver(archive.catalog).projects(**EVERYTHING)
+        return _decide_projects(application, args)
+    found = application.reading(OPERATOR).projects()
     print(formats.to_json(found) if args.format == "json" else formats.projects_table(found))
     return 0
 
 
-def _decide_projects(archive: Archive, args: argparse.Namespace) -> int:
-    documents = [archive.catalog.find_document(d, **EVERYTHING) for d in args.documents]
+def _decide_projects(application: Application, args: argparse.Namespace) -> int:
+    read, review = application.reading(OPERATOR), application.reviewing(OPERATOR)
+    documents = [read.find_document(d) for d in args.documents]
     if None in documents or documents[0] == documents[1]:
         print("jcm: name two different documents of the catalog", file=sys.stderr)
         return 2
     ids = [d.id for d in documents if d]
     if args.decision == "undecide":
-        if not archive.undecide(*ids):
+        if not review.undecide(*ids):
             print("jcm: no decision on these documents", file=sys.stderr)
             return 2
     else:
-        archive.decide(ProjectDecision(documents=ids, same=args.decision == "link", note=args.note))
+        review.decide(ProjectDecision(documents=ids, same=args.decision == "link", note=args.note))
     print(f"{' '.join(args.documents)}: {args.decision}")
     return 0
 
@@ -231,14 +255,14 @@ def _add_backend_arguments(command: argparse.ArgumentParser) -> None:
     command.add_argument("--es-url", default=None, help="Elasticsearch URL (default: $JCM_ES_URL)")
 
 
-def search(archive: Archive, args: argparse.Namespace) -> int:
+def search(application: Application, args: argparse.Namespace) -> int:
     filters = {
         "language": args.language, "country": args.country, "doc_type": args.doc_type, "year": args.year,
         "has_warnings": args.has_warnings,
     }
-    results = archive.search(
+    results = application.reading(OPERATOR).search(
         args.query, limit=args.limit, offset=args.offset, filters={k: v for k, v in filters.items() if v},
-        expand=not args.no_expand, include_confidential=True,
+        expand=not args.no_expand,
     )
     if args.format == "json":
         print(formats.to_json(results.hits))
@@ -252,19 +276,19 @@ def search(archive: Archive, args: argparse.Namespace) -> int:
     return 0
 
 
-def reindex(archive: Archive, args: argparse.Namespace) -> int:
-    print(f"indexed {archive.rebuild_index()} passages")
+def reindex(application: Application, args: argparse.Namespace) -> int:
+    print(f"indexed {application.administering(OPERATOR).rebuild_index()} passages")
     return 0
 
 
-def verify(archive: Archive, args: argparse.Namespace) -> int:
-    report = verify_archive(archive)
+def verify(application: Application, args: argparse.Namespace) -> int:
+    report = application.administering(OPERATOR).verify()
     print(render_report(report))
     return 0 if report.ok else 1
 
 
-def documents(archive: Archive, args: argparse.Namespace) -> int:
-    found = archive.catalog.list_documents(**EVERYTHING)
+def documents(application: Application, args: argparse.Namespace) -> int:
+    found = application.reading(OPERATOR).documents()
     if args.format == "json":
         print(formats.to_json(found))
     else:
@@ -277,30 +301,32 @@ def documents(archive: Archive, args: argparse.Namespace) -> int:
     return 0
 
 
-def keys(catalog: Catalog, args: argparse.Namespace) -> int:
+def keys(application: Application, args: argparse.Namespace) -> int:
+    admin = application.administering(OPERATOR)
     if args.key_command == "create":
-        record, key = create_key(catalog, args.role, args.name)
+        record, key = admin.create_key(args.role, args.name)
         print(f"created {record.role} key {record.id}{f' ({record.name})' if record.name else ''}; "
               "it is shown this once, only its hash is kept:")
         print(key)
         return 0
     if args.key_command == "revoke":
-        if not catalog.revoke_key(args.key_id):
+        if not admin.revoke_key(args.key_id):
             print(f"jcm: no key {args.key_id!r}", file=sys.stderr)
             return 2
         print(f"revoked {args.key_id}")
         return 0
     rows = [
-        [k.id, k.role, k.name or "", k.created_at[:19], (k.revoked_at or "")[:19]] for k in catalog.api_keys()
+        [k.id, k.role, k.name or "", k.created_at[:19], (k.revoked_at or "")[:19]] for k in admin.api_keys()
     ]
     print(formats.table(rows, ["id", "role", "name", "created", "revoked"]))
     return 0
 
 
-def first_run_hint(catalog: Catalog, settings: Settings) -> str | None:
+def first_run_hint(application: Application) -> str | None:
     """What a user starting the service without any key needs to know, or None."""
-    if any(k.revoked_at is None for k in catalog.api_keys()):
+    if application.has_active_keys():
         return None
+    settings = application.settings
     anonymous = (
         "anyone may read public documents (JCM_ANONYMOUS_READ is on)" if settings.anonymous_read
         else "every request needs a key (set JCM_ANONYMOUS_READ=1 to let anyone read public documents)"
@@ -312,15 +338,16 @@ def first_run_hint(catalog: Catalog, settings: Settings) -> str | None:
 def serve(settings: Settings) -> int:
     import uvicorn
 
+    from application.resources import prepare_index
     from service.api import create_app
-    from service.serving import KEEP_ALIVE_SECONDS, configure_logging, deadline_protocol, prepare_index
+    from service.serving import KEEP_ALIVE_SECONDS, configure_logging, deadline_protocol
 
     configure_logging()
     # A damaged index is emptied now and rebuilt in the background: the port opens without waiting.
     prepare_index(settings)
-    catalog = Catalog(settings.data_dir)
-    hint = first_run_hint(catalog, settings)
-    catalog.close()
+    application = Application(settings)
+    hint = first_run_hint(application)
+    application.close()
     if hint:
         print(hint, file=sys.stderr)
     app = create_app(settings)
@@ -341,7 +368,7 @@ def serve(settings: Settings) -> int:
     return 0
 
 
-COMMANDS = {
+COMMANDS: dict[str, Command] = {
     "ingest": ingest, "facts": facts, "warnings": warnings, "search": search, "projects": projects,
     "reindex": reindex, "documents": documents, "verify": verify,
 }

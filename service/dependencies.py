@@ -1,9 +1,9 @@
-"""The typed dependencies of the API's routes and the web pages: what a request is answered with (the
-archive, its catalog, the settings, the upload queue, the projects, the sessions), who asks (the viewer,
-allowed an action) and which page of a list it wants.
+"""The typed dependencies of the API's routes and the web pages: the application (application.front) and
+its front doors made for the viewer of the request, who asks (the viewer, allowed an action) and which
+page of a list it wants.
 
-The app factory (service.api) puts the services on ``app.state`` once, at start-up; this module is the
-only one that reads them there, so a route names what it needs in its signature and nothing else.
+The app factory (service.api) puts the application on ``app.state`` once, at start-up; this module is
+the only one that reads it there, so a route names the door it needs in its signature and nothing else.
 """
 
 from collections.abc import Callable
@@ -12,55 +12,39 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Path, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from application.access import Action, Sessions, Viewer
+from application.administering import Administering
+from application.front import Application
+from application.reading import Reading
+from application.reviewing import Reviewing
+from application.settings import Settings
+from application.uploading import Uploading
 from corpus.filters import Window
 from corpus.models import Document
-from corpus.store import Catalog
-from service.access import Action, Sessions, Viewer, viewer_for
-from service.archive import Archive
-from service.jobs import JobRunner
-from service.queries import ProjectResolver
-from service.settings import Settings
 
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 1000
 # Beyond any catalog, and within the 64-bit integers SQLite and the index take.
 MAX_OFFSET = 10**9
 
-# ---------------------------------------------------------------- the services
+# ---------------------------------------------------------------- the application
 
 
-def app_archive(request: Request) -> Archive:
-    return request.app.state.archive
+def app_application(request: Request) -> Application:
+    return request.app.state.application
 
 
 def app_settings(request: Request) -> Settings:
-    return request.app.state.settings
-
-
-def app_jobs(request: Request) -> JobRunner:
-    return request.app.state.jobs
-
-
-def app_projects(request: Request) -> ProjectResolver:
-    return request.app.state.projects
+    return app_application(request).settings
 
 
 def app_sessions(request: Request) -> Sessions:
-    return request.app.state.sessions
+    return app_application(request).sessions
 
 
-ArchiveDep = Annotated[Archive, Depends(app_archive)]
+ApplicationDep = Annotated[Application, Depends(app_application)]
 SettingsDep = Annotated[Settings, Depends(app_settings)]
-JobsDep = Annotated[JobRunner, Depends(app_jobs)]
-ProjectsDep = Annotated[ProjectResolver, Depends(app_projects)]
 SessionsDep = Annotated[Sessions, Depends(app_sessions)]
-
-
-def app_catalog(archive: ArchiveDep) -> Catalog:
-    return archive.catalog
-
-
-CatalogDep = Annotated[Catalog, Depends(app_catalog)]
 
 # ---------------------------------------------------------------- who asks
 
@@ -69,14 +53,13 @@ _bearer = HTTPBearer(auto_error=False, description="an API key: `jcm keys create
 
 def current_viewer(
     request: Request,
-    catalog: CatalogDep,
-    settings: SettingsDep,
+    application: ApplicationDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)] = None,
 ) -> Viewer:
     """The viewer of this request, or 401."""
     # The raw header, not the parsed credentials: a malformed one must be refused, not read as absent.
     authorization = request.headers.get("authorization")
-    viewer = viewer_for(catalog, authorization, settings)
+    viewer = application.viewer_for(authorization)
     if viewer is None:
         message = "an API key is required" if not authorization else "the API key is not valid"
         raise HTTPException(401, message, headers={"WWW-Authenticate": "Bearer"})
@@ -109,15 +92,41 @@ CanUpload = Annotated[Viewer, Depends(require(Action.UPLOAD))]
 CanReview = Annotated[Viewer, Depends(require(Action.REVIEW))]
 CanDelete = Annotated[Viewer, Depends(require(Action.DELETE))]
 CanManageKeys = Annotated[Viewer, Depends(require(Action.MANAGE_KEYS))]
+CurrentViewer = Annotated[Viewer, Depends(current_viewer)]
+
+# ---------------------------------------------------------------- the front doors, for that viewer
+
+
+def reading(viewer: CanRead, application: ApplicationDep) -> Reading:
+    return application.reading(viewer)
+
+
+def reviewing(viewer: CanReview, application: ApplicationDep) -> Reviewing:
+    return application.reviewing(viewer)
+
+
+def uploading(viewer: CanUpload, application: ApplicationDep) -> Uploading:
+    return application.uploading(viewer)
+
+
+def administering(viewer: CurrentViewer, application: ApplicationDep) -> Administering:
+    """Each administrative action checks the viewer's role itself (routes add CanDelete and the like)."""
+    return application.administering(viewer)
+
+
+ReadingDep = Annotated[Reading, Depends(reading)]
+ReviewingDep = Annotated[Reviewing, Depends(reviewing)]
+UploadingDep = Annotated[Uploading, Depends(uploading)]
+AdministeringDep = Annotated[Administering, Depends(administering)]
 
 # ---------------------------------------------------------------- what is asked for
 
 DocumentId = Annotated[str, Path(description="document id, or its file name", examples=["3f2a9c0d51e7b846"])]
 
 
-def document_or_404(catalog: Catalog, id_or_filename: str, viewer: Viewer) -> Document:
+def document_or_404(read: Reading, id_or_filename: str) -> Document:
     """The document, if the viewer may see it; a hidden one is as absent as a missing one."""
-    document = catalog.find_document(id_or_filename, include_confidential=viewer.sees_confidential)
+    document = read.find_document(id_or_filename)
     if document is None:
         raise HTTPException(404, "no such document")
     return document

@@ -8,6 +8,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from application.access import Refused
 from indices import SearchBackendError
 from service.schemas import ErrorBody, ErrorResponse
 
@@ -57,6 +58,12 @@ async def search_backend_error(request: Request, error: SearchBackendError) -> J
     return error_response(503, "search is unavailable: the search backend cannot be reached")
 
 
+async def refused(request: Request, error: Refused) -> JSONResponse:
+    """A front door's refusal; the routes' own checks (service.dependencies) answer the same first."""
+    headers = {"WWW-Authenticate": "Bearer"} if error.status == 401 else None
+    return error_response(error.status, str(error), headers=headers)
+
+
 async def unexpected_error(request: Request, error: Exception) -> JSONResponse:
     return error_response(500, "internal error: the request could not be completed")
 
@@ -65,4 +72,5 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, http_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, validation_error)  # type: ignore[arg-type]
     app.add_exception_handler(SearchBackendError, search_backend_error)  # type: ignore[arg-type]
+    app.add_exception_handler(Refused, refused)  # type: ignore[arg-type]
     app.add_exception_handler(Exception, unexpected_error)

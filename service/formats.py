@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from pydantic import BaseModel
 
 from checks.base import fmt
-from corpus.models import Fact, Project, SearchHit, Warning
+from corpus.models import ConsistencyWarning, Fact, Project, SearchHit
 
 FACT_COLUMNS = [
     "document_id", "filename", "kind", "value", "unit", "qualifier", "subject", "period",
@@ -38,7 +38,7 @@ WARNING_COLUMNS = [
 ]
 
 
-def warning_row(warning: Warning) -> dict[str, object]:
+def warning_row(warning: ConsistencyWarning) -> dict[str, object]:
     return {
         "id": warning.id,
         "rule": warning.rule,
@@ -61,7 +61,7 @@ def facts_csv(facts: Sequence[Fact]) -> str:
     return _csv(FACT_COLUMNS, (fact_row(f) for f in facts))
 
 
-def warnings_csv(warnings: Sequence[Warning]) -> str:
+def warnings_csv(warnings: Sequence[ConsistencyWarning]) -> str:
     return _csv(WARNING_COLUMNS, (warning_row(w) for w in warnings))
 
 
@@ -95,7 +95,7 @@ def facts_table(facts: Sequence[Fact]) -> str:
     return table(rows, ["document", "kind", "value", "unit", "qualifier", "subject", "page"])
 
 
-def warnings_table(warnings: Sequence[Warning]) -> str:
+def warnings_table(warnings: Sequence[ConsistencyWarning]) -> str:
     rows = [
         [w.id, w.severity, w.rule, w.status, ", ".join(d.filename for d in w.documents), w.message]
         for w in warnings

@@ -5,9 +5,9 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, Field
 
+from application.access import Role
 from corpus.filters import Window
-from corpus.models import Document, PageInfo, Warning, WarningStatus
-from service.access import Role
+from corpus.models import ConsistencyWarning, Document, PageInfo, WarningStatus
 
 T = TypeVar("T")
 
@@ -41,7 +41,7 @@ class DocumentDetail(BaseModel):
     facts: int = Field(
         description="number of facts it states (GET /facts?document=ID lists them)", examples=[42]
     )
-    warnings: list[Warning] = Field(
+    warnings: list[ConsistencyWarning] = Field(
         description="warnings it is involved in, as far as the caller may see them"
     )
 

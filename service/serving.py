@@ -1,5 +1,5 @@
-"""What `jcm serve` adds around the app: deadlines on reading requests, its log, and the start-up check of
-the search index.
+"""What `jcm serve` adds around the app: deadlines on reading requests and its log (the start-up check of
+the search index is application.resources.prepare_index).
 
 uvicorn closes a kept-alive connection left idle (timeout_keep_alive) but sets no deadline on reading a
 request: a client that opens a connection and sends nothing, or its headers or body a byte at a time,
@@ -14,19 +14,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
 
 import h11
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
-from indices import IndexSchemaError
-from indices.embedded import discard_index, embedded_parts
-from service.archive import open_search_index
-from service.settings import Settings
+from application.settings import Settings
 
 log = logging.getLogger(__name__)
 KEEP_ALIVE_SECONDS = 5  # an idle kept-alive connection is closed after this (uvicorn's default)
-OWN_PACKAGES = ("service", "indices", "corpus", "checks", "extractors")
+OWN_PACKAGES = ("service", "application", "indices", "corpus", "checks", "extractors")
 _TIMEOUT_TEXT = b"the request did not arrive in time\n"
 TIMEOUT_RESPONSE = (
     b"HTTP/1.1 408 Request Timeout\r\ncontent-type: text/plain; charset=utf-8\r\nconnection: close\r\n"
@@ -107,24 +103,3 @@ def configure_logging() -> None:
         logger = logging.getLogger(package)
         logger.setLevel(logging.INFO)
         logger.addHandler(handler)
-
-
-def prepare_index(settings: Settings) -> None:
-    """Check the embedded index before the service starts: opening it reads every file through against
-    its checksum. One that is damaged, or built by another version, is emptied and marked to be rebuilt:
-    the ingest thread rebuilds it from the catalog, logging its progress, while the service answers
-    (searches get 503 until it is done) rather than keeping its port closed."""
-    if settings.search_backend != "embedded":
-        return
-    started = time.monotonic()
-    try:
-        index = open_search_index(settings)
-    except IndexSchemaError as error:
-        log.error("%s: starting with an empty index, rebuilt from the catalog in the background", error)
-        discard_index(settings.layout.index)
-        index = open_search_index(settings)
-        for part in embedded_parts(index):
-            part.reset()  # marks each (the public passages' index too) as to be rebuilt
-    else:
-        log.info("search index checked in %.2f s", time.monotonic() - started)
-    index.close()

@@ -33,11 +33,17 @@ from fastapi.templating import Jinja2Templates
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from corpus.filters import WarningQuery
+from application import access
+from application.access import Action, Sessions, Viewer
+from application.front import Application
+from application.jobs import UploadRefused, checked_upload
+from application.reviewing import Reviewing
+from corpus.filters import WarningQuery, Window
 from corpus.models import (
     SEVERITIES,
     WARNING_STATUSES,
     Block,
+    ConsistencyWarning,
     Document,
     Fact,
     Job,
@@ -45,24 +51,10 @@ from corpus.models import (
     Project,
     ProjectDecision,
     SearchResults,
-    Warning,
+    WarningStatus,
 )
 from indices import IndexUnavailableError
-from service import access
-from service.access import Action, Sessions, Viewer
-from service.archive import Archive
-from service.dependencies import (
-    ArchiveDep,
-    CatalogDep,
-    JobsDep,
-    ProjectsDep,
-    SessionsDep,
-    SettingsDep,
-    app_settings,
-)
-from service.jobs import JobRunner, UploadRefused, checked_upload
-from service.queries import ProjectResolver
-from service.settings import Settings
+from service.dependencies import ApplicationDep, SessionsDep, app_settings
 
 HERE = Path(__file__).parent
 SESSION_COOKIE = "jcm_session"
@@ -108,89 +100,87 @@ def install(app: FastAPI) -> None:
 
 
 class Reader:
-    """What one viewer reads and changes: every read passes the viewer's right to confidential documents
-    to the catalog or the index, which filter there."""
+    """What one viewer reads and changes through the pages: the application's front doors made for
+    that viewer, with a refusal turned into the page that says so."""
 
-    def __init__(
-        self, archive: Archive, settings: Settings, jobs: JobRunner, resolver: ProjectResolver, viewer: Viewer
-    ) -> None:
-        self.archive = archive
-        self.settings = settings
-        self.jobs = jobs  # uploads from the pages queue beside the API's
-        self.resolver = resolver
+    def __init__(self, application: Application, viewer: Viewer) -> None:
         self.viewer = viewer
-        self.confidential = viewer.sees_confidential
+        self.settings = application.settings
+        self.reading = application.reading(viewer)
+        self.application = application  # the other doors are opened for the actions that need them
 
     def search(self, query: str, filters: dict[str, Any], offset: int, expand: bool) -> SearchResults:
         try:
-            return self.archive.search(query, limit=PAGE_SIZE, offset=offset, filters=filters, expand=expand,
-                                       include_confidential=self.confidential)
+            return self.reading.search(query, limit=PAGE_SIZE, offset=offset, filters=filters, expand=expand)
         except IndexUnavailableError:  # the log names the damaged file; the page only says to come back
             message = "Search is unavailable while the index is rebuilt; try again shortly."
             raise PageError(503, message) from None
 
     def documents(self, limit: int | None = None) -> list[Document]:
-        return self.archive.catalog.list_documents(limit, include_confidential=self.confidential)
+        return self.reading.documents(Window(limit))
 
     def count_documents(self) -> int:
-        return self.archive.catalog.count_documents(include_confidential=self.confidential)
+        return self.reading.count_documents()
 
     def document(self, document_id: str) -> Document | None:
-        return self.archive.catalog.get_document(document_id, include_confidential=self.confidential)
+        return self.reading.document(document_id)
 
     # pages and blocks of a document this viewer was given by document() or through a fact
     def pages(self, document_id: str) -> list[PageInfo]:
-        return self.archive.catalog.pages(document_id)
+        return self.reading.pages(document_id)
 
     def blocks(self, document_id: str) -> list[Block]:
-        return self.archive.catalog.blocks(document_id)
+        return self.reading.blocks(document_id)
 
     def facts(self, document_id: str) -> list[Fact]:
-        return self.archive.catalog.facts(document_id=document_id, include_confidential=self.confidential)
+        return self.reading.facts_of(document_id)
 
-    def warnings(self, document_id: str | None = None) -> list[Warning]:
-        return self.archive.catalog.warnings(document_id=document_id, include_confidential=self.confidential)
+    def warnings(self, document_id: str | None = None) -> list[ConsistencyWarning]:
+        return self.reading.warnings_of(document_id)
 
     def file(self, document: Document) -> bytes:
-        return self.archive.catalog.files.get(document.sha256)
+        return self.reading.file(document)
 
-    def review(self, warning_id: str, status: str, note: str | None) -> Warning | None:
-        if not self.viewer.may(Action.REVIEW):
-            raise PageError(*refusal(self.viewer, "review warnings"))
-        return self.archive.catalog.review_warning(warning_id, status, note)
+    def review(self, warning_id: str, status: WarningStatus, note: str | None) -> ConsistencyWarning | None:
+        return self._reviewing("review warnings").review_warning(warning_id, status, note)
 
     def projects(self) -> list[Project]:
-        return self.resolver.projects(include_confidential=self.confidential)
+        return self.reading.projects()
 
     def decisions(self) -> list[ProjectDecision]:
-        return self.archive.catalog.decisions(include_confidential=self.confidential)
+        return self.reading.decisions()
 
     def decide(self, first: str, second: str, same: bool, note: str | None) -> None:
         """A reviewer's decision on two documents this viewer may see (else 404, as if absent)."""
-        ids = self._reviewable_pair(first, second)
+        reviewing = self._reviewing("link or separate projects")
+        ids = self._pair(first, second)
         if ids[0] == ids[1]:
             raise PageError(400, "A decision needs two different documents.")
-        with self.archive.writing:
-            self.archive.decide(ProjectDecision(documents=ids, same=same, note=note))
+        reviewing.decide(ProjectDecision(documents=ids, same=same, note=note))
 
     def undecide(self, first: str, second: str) -> bool:
-        ids = self._reviewable_pair(first, second)
-        with self.archive.writing:
-            return self.archive.undecide(*ids)
+        reviewing = self._reviewing("link or separate projects")
+        return reviewing.undecide(*self._pair(first, second))
 
-    def _reviewable_pair(self, first: str, second: str) -> list[str]:
-        """The two documents' ids, for a viewer who may review and see them both."""
+    def _reviewing(self, doing: str) -> Reviewing:
+        """The reviewers' door, for a viewer who may review; else the page that refuses."""
         if not self.viewer.may(Action.REVIEW):
-            raise PageError(*refusal(self.viewer, "link or separate projects"))
+            raise PageError(*refusal(self.viewer, doing))
+        return self.application.reviewing(self.viewer)
+
+    def _pair(self, first: str, second: str) -> list[str]:
+        """The two documents' ids, when this viewer may see them both."""
         return [_document_or_404(self, d).id for d in (first, second)]
 
     def upload(self, data: bytes, filename: str, confidential: bool) -> Job:
         if not self.viewer.may(Action.UPLOAD):
             raise UploadRefused(*refusal(self.viewer, "upload documents"))
-        return self.jobs.submit(data, filename, confidential)
+        return self.application.uploading(self.viewer).submit(data, filename, confidential)
 
     def job(self, job_id: str) -> Job | None:
-        return self.archive.catalog.get_job(job_id) if self.viewer.may(Action.UPLOAD) else None
+        if not self.viewer.may(Action.UPLOAD):
+            return None
+        return self.application.uploading(self.viewer).job(job_id)
 
 
 def refusal(viewer: Viewer, doing: str) -> tuple[int, str]:
@@ -200,16 +190,14 @@ def refusal(viewer: Viewer, doing: str) -> tuple[int, str]:
     return 403, f"Your key may not {doing}."
 
 
-def session_viewer(
-    request: Request, settings: SettingsDep, sessions: SessionsDep, catalog: CatalogDep
-) -> Viewer | None:
+def session_viewer(request: Request, application: ApplicationDep) -> Viewer | None:
     """The viewer of the login cookie's session; without one, an anonymous reader when the API's settings
     allow anonymous reading (on or off for pages and API alike). None for a session that is forged,
     expired, ended or whose key was revoked: such a browser logs in again rather than reading anonymously."""
     token = request.cookies.get(SESSION_COOKIE)
     if not token:
-        return access.ANONYMOUS if settings.anonymous_read else None
-    return sessions.viewer(catalog, token)
+        return access.ANONYMOUS if application.settings.anonymous_read else None
+    return application.session_viewer(token)
 
 
 SessionViewer = Annotated[Viewer | None, Depends(session_viewer)]
@@ -224,16 +212,10 @@ def current_viewer(request: Request, viewer: SessionViewer) -> Viewer:
     return viewer
 
 
-def reader(
-    viewer: Annotated[Viewer, Depends(current_viewer)],
-    archive: ArchiveDep,
-    settings: SettingsDep,
-    jobs: JobsDep,
-    projects: ProjectsDep,
-) -> Reader:
+def reader(viewer: Annotated[Viewer, Depends(current_viewer)], application: ApplicationDep) -> Reader:
     if not viewer.may(Action.READ):
         raise PageError(403, "Your key may not read documents.")
-    return Reader(archive, settings, jobs, projects, viewer)
+    return Reader(application, viewer)
 
 
 ReaderDep = Annotated[Reader, Depends(reader)]
@@ -248,16 +230,10 @@ def script_viewer(request: Request, viewer: SessionViewer) -> Viewer:
     return viewer
 
 
-def script_reader(
-    viewer: Annotated[Viewer, Depends(script_viewer)],
-    archive: ArchiveDep,
-    settings: SettingsDep,
-    jobs: JobsDep,
-    projects: ProjectsDep,
-) -> Reader:
+def script_reader(viewer: Annotated[Viewer, Depends(script_viewer)], application: ApplicationDep) -> Reader:
     """As `reader`, with a refusal as a JSON error rather than a page."""
     try:
-        return reader(viewer, archive, settings, jobs, projects)
+        return reader(viewer, application)
     except PageError as error:
         raise HTTPException(error.status, error.message) from None
 
@@ -338,8 +314,7 @@ def login_form(request: Request, viewer: SessionViewer) -> Response:
 @router.post("/ui/login", response_class=HTMLResponse)
 def login(
     request: Request,
-    catalog: CatalogDep,
-    settings: SettingsDep,
+    application: ApplicationDep,
     sessions: SessionsDep,
     key: Annotated[str, Form()] = "",
     csrf: Annotated[str, Form()] = "",
@@ -348,7 +323,7 @@ def login(
     expires; the key itself is never sent back to the browser."""
     check_form(request, csrf)
     key = key.strip()
-    viewer = access.viewer_of_key(catalog, key, settings)
+    viewer = application.viewer_of_key(key)
     if not key or viewer is None or viewer.key_id is None:
         return render(request, "login.html", {"error": "That key is not valid."}, status=401)
     _end_session(request, sessions)  # logging in with another key ends the session this browser had
@@ -556,7 +531,7 @@ def warnings_page(request: Request, read: ReaderDep, severity: str = "", rule: s
     # The form sends "" for "any".
     wanted = WarningQuery(severity=severity or None, status=status or None, rule=rule or None)
     shown = [w for w in every if wanted.matches(w)]
-    groups: dict[str, dict[str, list[Warning]]] = {s: defaultdict(list) for s in SEVERITIES}
+    groups: dict[str, dict[str, list[ConsistencyWarning]]] = {s: defaultdict(list) for s in SEVERITIES}
     for warning in shown:
         groups[warning.severity][warning.rule].append(warning)
     evidence = _evidence_pieces(read, [fact for w in shown for fact in w.facts])
@@ -642,7 +617,7 @@ def side_by_side(project: Project) -> list[tuple[str, list[list[Fact]]]]:
     return sorted(rows.items())
 
 
-def project_warnings(project: Project, warnings: list[Warning]) -> list[Warning]:
+def project_warnings(project: Project, warnings: list[ConsistencyWarning]) -> list[ConsistencyWarning]:
     """The warnings that involve only the project's documents, those across them first."""
     members = {d.document.id for d in project.documents}
     mine = [w for w in warnings if {d.id for d in w.documents} <= members]

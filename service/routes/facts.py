@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Query, Response
 from corpus.filters import FactQuery
 from corpus.models import Fact, FactKind
 from service import formats
-from service.dependencies import CanRead, CatalogDep, WindowDep, document_or_404
+from service.dependencies import CanRead, ReadingDep, WindowDep, document_or_404
 from service.routes.exports import CSV_CONTENT, EXPORT_RESPONSES, ExportFormat, export
 from service.schemas import Page, page_of
 
@@ -37,7 +37,7 @@ To = Annotated[date | None, Query(description="the fact's period starts on or be
 
 def fact_query(
     viewer: CanRead,
-    catalog: CatalogDep,
+    read: ReadingDep,
     kind: Kind = None,
     unit: Unit = None,
     document: DocumentFilter = None,
@@ -51,7 +51,7 @@ def fact_query(
     to: To = None,
 ) -> FactQuery:
     """The facts a request asks for; a document the viewer may not see is a 404."""
-    document_id = document_or_404(catalog, document, viewer).id if document else None
+    document_id = document_or_404(read, document).id if document else None
     return FactQuery(
         document_id, kind, unit, language, country, project, min_value, max_value, year, from_, to
     )
@@ -66,19 +66,17 @@ Facts = Annotated[FactQuery, Depends(fact_query)]
     responses={200: {"content": CSV_CONTENT, "description": "a page of facts, or CSV of all"}},
 )
 def list_facts(
-    query: Facts, viewer: CanRead, catalog: CatalogDep, window: WindowDep, format: ExportFormat = "json"
+    query: Facts, viewer: CanRead, read: ReadingDep, window: WindowDep, format: ExportFormat = "json"
 ) -> Any:
     """Facts in a stable order (document id, then as stated); format=csv gives every match as CSV."""
-    every = {"include_confidential": viewer.sees_confidential}
     if format == "csv":
-        return export(catalog.find_facts(query, **every), "csv", formats.facts_csv, "facts")
-    return page_of(catalog.find_facts(query, window, **every), catalog.count_facts(query, **every), window)
+        return export(read.facts(query), "csv", formats.facts_csv, "facts")
+    return page_of(read.facts(query, window), read.count_facts(query), window)
 
 
 @router.get("/facts/export", response_class=Response, responses=EXPORT_RESPONSES)
 def export_facts(
-    query: Facts, viewer: CanRead, catalog: CatalogDep, format: ExportFormat = "csv"
+    query: Facts, viewer: CanRead, read: ReadingDep, format: ExportFormat = "csv"
 ) -> Response:
     """Every fact matching the filters, as a CSV or JSON download."""
-    facts = catalog.find_facts(query, include_confidential=viewer.sees_confidential)
-    return export(facts, format, formats.facts_csv, "facts")
+    return export(read.facts(query), format, formats.facts_csv, "facts")

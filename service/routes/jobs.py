@@ -6,7 +6,7 @@ from fastapi import APIRouter, HTTPException, Path, Query
 
 from corpus.filters import JobQuery
 from corpus.models import Job, JobStatus
-from service.dependencies import CanUpload, CatalogDep, WindowDep
+from service.dependencies import CanUpload, UploadingDep, WindowDep
 from service.schemas import Page, page_of
 
 router = APIRouter(tags=["documents"])
@@ -18,17 +18,17 @@ JobStatusFilter = Annotated[JobStatus | None, Query(description="only jobs with 
 
 @router.get("/jobs", response_model=Page[Job])
 def list_jobs(
-    viewer: CanUpload, catalog: CatalogDep, window: WindowDep, status: JobStatusFilter = None
+    viewer: CanUpload, uploads: UploadingDep, window: WindowDep, status: JobStatusFilter = None
 ) -> Page[Job]:
     """Uploads, oldest first (secretariat, admin)."""
     query = JobQuery(status)
-    return page_of(catalog.find_jobs(query, window), catalog.count_jobs(query), window)
+    return page_of(uploads.jobs(query, window), uploads.count_jobs(query), window)
 
 
 @router.get("/jobs/{job_id}", response_model=Job)
-def get_job(job_id: JobId, viewer: CanUpload, catalog: CatalogDep) -> Job:
+def get_job(job_id: JobId, viewer: CanUpload, uploads: UploadingDep) -> Job:
     """An upload's status, progress and outcome (secretariat, admin)."""
-    job = catalog.get_job(job_id)
+    job = uploads.job(job_id)
     if job is None:
         raise HTTPException(404, f"no job {job_id}")
     return job

@@ -7,12 +7,11 @@ from fastapi import APIRouter, HTTPException, Query, Response
 from corpus.filters import Window
 from corpus.models import Project, ProjectDecision
 from service.dependencies import (
-    ArchiveDep,
     CanRead,
     CanReview,
-    CatalogDep,
     DocumentId,
-    ProjectsDep,
+    ReadingDep,
+    ReviewingDep,
     WindowDep,
     document_or_404,
 )
@@ -24,13 +23,13 @@ HostCountry = Annotated[str | None, Query(description="host country", examples=[
 
 @router.get("/projects", response_model=Page[Project])
 def list_projects(
-    viewer: CanRead, projects: ProjectsDep, window: WindowDep, country: HostCountry = None
+    viewer: CanRead, read: ReadingDep, window: WindowDep, country: HostCountry = None
 ) -> Page[Project]:
     """Projects resolved across documents in any language (host country, methodology and what they
     name), each with the facts of every document about it."""
     # Resolved in Python from every document the viewer may see (grouping needs them all); the
     # resolution is cached until the documents change, so a page is a slice of it.
-    found = projects.projects(include_confidential=viewer.sees_confidential)
+    found = read.projects()
     if country:
         found = [p for p in found if (p.country or "").casefold() == country.casefold()]
     return page_of(_window_of(found, window), len(found), window)
@@ -42,29 +41,31 @@ def _window_of(items: list[Project], window: Window) -> list[Project]:
 
 
 @router.get("/projects/decisions", response_model=list[ProjectDecision])
-def list_decisions(viewer: CanRead, catalog: CatalogDep) -> list[ProjectDecision]:
+def list_decisions(viewer: CanRead, read: ReadingDep) -> list[ProjectDecision]:
     """Reviewers' decisions on which documents are one project; a public key sees none that involves
     a confidential document."""
-    return catalog.decisions(include_confidential=viewer.sees_confidential)
+    return read.decisions()
 
 
 @router.post("/projects/decisions", response_model=ProjectDecision)
-def decide(request: DecisionRequest, viewer: CanReview, archive: ArchiveDep) -> ProjectDecision:
+def decide(
+    request: DecisionRequest, viewer: CanReview, read: ReadingDep, review: ReviewingDep
+) -> ProjectDecision:
     """Link two documents as one project, or mark them as different projects, with a note (reviewer,
     admin). It outweighs the evidence, outlives re-ingestion, and the warnings follow it at once."""
-    first, second = (document_or_404(archive.catalog, d, viewer).id for d in request.documents)
+    first, second = (document_or_404(read, d).id for d in request.documents)
     if first == second:
         raise HTTPException(422, "a decision needs two different documents")
     decision = ProjectDecision(documents=[first, second], same=request.same, note=request.note)
-    with archive.writing:
-        return archive.decide(decision)
+    return review.decide(decision)
 
 
 @router.delete("/projects/decisions/{first}/{second}", status_code=204)
-def undecide(first: DocumentId, second: DocumentId, viewer: CanReview, archive: ArchiveDep) -> Response:
+def undecide(
+    first: DocumentId, second: DocumentId, viewer: CanReview, read: ReadingDep, review: ReviewingDep
+) -> Response:
     """Withdraw a decision: the evidence decides the pair again (reviewer, admin)."""
-    ids = [document_or_404(archive.catalog, d, viewer).id for d in (first, second)]
-    with archive.writing:
-        if not archive.undecide(*ids):
-            raise HTTPException(404, "no decision on these documents")
+    ids = [document_or_404(read, d).id for d in (first, second)]
+    if not review.undecide(*ids):
+        raise HTTPException(404, "no decision on these documents")
     return Response(status_code=204)

@@ -6,9 +6,7 @@ from fastapi import APIRouter, HTTPException, Query
 
 from corpus.models import SearchResults
 from indices import IndexRebuildingError, IndexUnavailableError
-from service.access import Viewer
-from service.archive import Archive
-from service.dependencies import MAX_OFFSET, ArchiveDep, CanRead
+from service.dependencies import MAX_OFFSET, CanRead, ReadingDep
 from service.errors import described
 
 router = APIRouter(tags=["search"])
@@ -28,7 +26,7 @@ Expand = Annotated[bool, Query(description="also search glossary names in other 
 @router.get("/search", response_model=SearchResults, responses=described(503))
 def search(
     viewer: CanRead,
-    archive: ArchiveDep,
+    read: ReadingDep,
     q: Words,
     language: Language = None,
     country: Country = None,
@@ -44,13 +42,10 @@ def search(
               "has_warnings": has_warnings}
     filters = {name: value for name, value in chosen.items() if value is not None}
     try:
-        results = archive.search(
-            q, limit=limit, offset=offset, filters=filters, expand=expand,
-            include_confidential=viewer.sees_confidential,
-        )
+        results = read.search(q, limit=limit, offset=offset, filters=filters, expand=expand)
     except IndexUnavailableError as error:
         raise search_unavailable(error) from None
-    return with_facts(archive, results, viewer)
+    return read.with_facts(results)
 
 
 def search_unavailable(error: IndexUnavailableError) -> HTTPException:
@@ -65,14 +60,3 @@ def search_unavailable(error: IndexUnavailableError) -> HTTPException:
         )
     return HTTPException(503, message, headers={"Retry-After": str(SEARCH_RETRY_SECONDS)})
 
-
-def with_facts(archive: Archive, results: SearchResults, viewer: Viewer) -> SearchResults:
-    """Each hit with the facts stated in its passage (a page passage: on its page)."""
-    on_page = archive.catalog.facts_on_pages(
-        ((hit.document.id, hit.page) for hit in results.hits), include_confidential=viewer.sees_confidential
-    )
-    for hit in results.hits:
-        hit.facts = [
-            fact for fact in on_page[hit.document.id, hit.page] if hit.block in (-1, fact.evidence.block)
-        ]
-    return results

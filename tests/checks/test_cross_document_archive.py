@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from service.archive import Archive
-from service.queries import ProjectResolver
-from service.settings import Settings
+from application.archive import Archive
+from application.projects import ProjectResolver
+from application.settings import Settings
 from tests.conftest import MONGOLIA_PDD, MONGOLIA_SUMMARY
 
 ENGLISH = MONGOLIA_PDD.format(reduction="1,200")
@@ -23,7 +23,7 @@ def archive(tmp_path: Path):
 def ingest(archive: Archive, folder: Path, name: str, text: str) -> None:
     path = folder / name
     path.write_text(text, encoding="utf-8")
-    [outcome] = archive.ingest_paths([path])
+    [outcome] = archive.ingestion.ingest_paths([path])
     assert outcome.status in ("ingested", "unchanged")
 
 
@@ -41,7 +41,7 @@ def test_a_reviewed_cross_document_warning_survives_reingestion_and_goes_when_se
 
     archive.catalog.review_warning(warning.id, "acknowledged", "the summary rounds up a later estimate")
     ingest(archive, folder, "summary_ja.txt", JAPANESE.format(reduction="1,500"))
-    archive.refresh({d.id for d in warning.documents})
+    archive.derived.refresh({d.id for d in warning.documents})
     [kept] = cross_document(archive)
     assert (kept.id, kept.status) == (warning.id, "acknowledged")
     assert kept.note == "the summary rounds up a later estimate"
@@ -57,7 +57,7 @@ def test_removing_one_of_the_documents_removes_the_cross_document_warning(archiv
     ingest(archive, folder, "pdd_en.txt", ENGLISH)
     ingest(archive, folder, "summary_ja.txt", JAPANESE.format(reduction="1,500"))
     [warning] = cross_document(archive)
-    archive.delete(next(d.id for d in warning.documents if d.filename == "summary_ja.txt"))
+    archive.ingestion.delete(next(d.id for d in warning.documents if d.filename == "summary_ja.txt"))
     assert cross_document(archive) == []
 
 

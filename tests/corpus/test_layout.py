@@ -1,8 +1,8 @@
 """The data folder's layout is one module's: the catalog, its files and the sessions are where it says."""
+from application.access import Sessions
+from application.settings import Settings
 from corpus.layout import DataLayout
 from corpus.store import Catalog
-from service.access import Sessions
-from service.settings import Settings
 
 
 def test_the_archive_s_parts_live_where_the_layout_says(tmp_path):

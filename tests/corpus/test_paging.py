@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from corpus.filters import FactQuery, JobQuery, WarningQuery, Window
-from corpus.models import Document, DocumentRef, Evidence, Fact, Job, Warning
+from corpus.models import ConsistencyWarning, Document, DocumentRef, Evidence, Fact, Job
 from corpus.store import Catalog, document_id_for, fact_rows, sha256_of
 
 PUBLIC = {"include_confidential": False}
@@ -31,8 +31,8 @@ def fact(owner: Document, number: int, **fields: object) -> Fact:
     )
 
 
-def warning(number: int, severity: str, rule: str, *owners: Document) -> Warning:
-    return Warning(
+def warning(number: int, severity: str, rule: str, *owners: Document) -> ConsistencyWarning:
+    return ConsistencyWarning(
         id=f"w-{number:03}", rule=rule, severity=severity,
         documents=[DocumentRef(id=d.id, filename=d.filename) for d in owners],
         facts=[], expected=1, found=2, tolerance=0, message="m",

@@ -14,13 +14,14 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
+from application.access import Role, create_key
+from application.archive import Archive
+from application.file_analysis import analyse
+from application.ingest import Upload
+from application.settings import Settings
 from corpus.models import DocumentRef, Fact
 from extractors.ocr import clean_thai_spaces, ocr_available
 from extractors.readers import read_document
-from service.access import Role, create_key
-from service.analysis import analyse
-from service.archive import Archive, Upload
-from service.settings import Settings
 from tests.service.conftest import Service, start_service
 
 pytestmark = pytest.mark.skipif(
@@ -118,7 +119,7 @@ def test_scanned_english_pdd_is_read_by_ocr_and_its_facts_found_over_the_api(tmp
 
     client, settings = start_service(tmp_path / "data")
     with client:
-        key = create_key(client.app.state.archive.catalog, Role("secretariat"))[1]
+        key = create_key(client.app.state.application.archive.catalog, Role("secretariat"))[1]
         service = Service(client, {"secretariat": key, "admin": key}, settings)
         job = service.ingest("scanned_pdd.pdf", data)
         assert job["status"] == "done", job
@@ -215,7 +216,7 @@ def test_an_ingest_hears_the_pages_of_a_file_as_its_worker_reads_them(tmp_path) 
     uploads = [Upload(b"Emission reductions: 10 tCO2e.", "note.txt"),
                Upload(typed_then_scanned(), "mixed.pdf")]
     try:
-        outcomes = archive.ingest_uploads(uploads, on_pages=lambda *pages: heard.append(pages))
+        outcomes = archive.ingestion.ingest_uploads(uploads, on_pages=lambda *pages: heard.append(pages))
     finally:
         archive.close()
     assert [outcome.status for outcome in outcomes] == ["ingested", "ingested"]

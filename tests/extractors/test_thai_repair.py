@@ -8,11 +8,11 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas
 
+from application.file_analysis import analyse
 from corpus.models import DocumentRef
 from extractors.ocr import ocr_available
 from extractors.readers import read_document
 from extractors.thai_repair import is_well_formed, repair_thai, thai_defects
-from service.analysis import analyse
 from tests.extractors.test_ocr import font, typed_pdf
 
 REDUCTION = "คาดว่าจะลดการปล่อยก๊าซเรือนกระจกได้ ๒,๐๐๐ ตันคาร์บอนไดออกไซด์เทียบเท่าต่อปี"

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from service.access import Role, create_key
+from application.access import Role, create_key
 from service.cli import main
 from tests.conftest import THAI_SUMMARY, english_docx, english_pdf, monitoring_xlsx
 from tests.robustness import badfiles
@@ -144,7 +144,7 @@ def client(tmp_path, monkeypatch) -> Iterator[Service]:
         monkeypatch.setenv(name, value)
     test_client, settings = start_service(tmp_path / "data")
     with test_client:
-        key = create_key(test_client.app.state.archive.catalog, Role("admin"))[1]
+        key = create_key(test_client.app.state.application.archive.catalog, Role("admin"))[1]
         yield Service(test_client, {"admin": key, "secretariat": key}, settings)
 
 

@@ -16,12 +16,12 @@ from pathlib import Path
 
 import pytest
 
+from application.archive import Archive
+from application.settings import Settings
+from application.verify import verify_archive
 from corpus.store import Catalog
 from indices.embedded import EmbeddedIndex
-from service.archive import Archive
 from service.cli import main
-from service.settings import Settings
-from service.verify import verify_archive
 from tests.robustness.mixed import write_mixed
 
 FILES = 200

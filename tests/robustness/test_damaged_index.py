@@ -14,12 +14,12 @@ from pathlib import Path
 
 import pytest
 
+from application.archive import Archive
+from application.settings import Settings
 from corpus.models import DocumentRef, Passage
 from indices import EmbeddedIndex, IndexDamagedError, IndexRebuildingError
 from indices.embedded import REBUILDING_FILE
-from service.archive import Archive
 from service.cli import main
-from service.settings import Settings
 from tests.robustness.served import ROOT, ingest_samples, sample_texts, served, wait_until
 
 TRUNCATED = ("*.store", "*.idx")  # the files a search reads first: stored passages, postings
@@ -121,8 +121,8 @@ def test_verify_reports_a_file_overwritten_in_place_and_reindex_repairs_it(tmp_p
     archive = Archive(Settings(data_dir=data, workers=1))
     try:
         for name, content in list(sample_texts(3).items()):
-            archive.ingest_bytes(content, name)
-        archive.refresh(set())
+            archive.ingestion.ingest_bytes(content, name)
+        archive.derived.refresh(set())
     finally:
         archive.close()
     # Bytes changed in the middle of a positions file, its size and modification time kept: only the
@@ -147,8 +147,8 @@ def test_verify_reports_a_rebuild_that_was_killed(tmp_path, capsys):
     data = tmp_path / "data"
     archive = Archive(Settings(data_dir=data, workers=1))
     try:
-        archive.ingest_bytes(next(iter(sample_texts(1).values())), "report.txt")
-        archive.refresh(set())
+        archive.ingestion.ingest_bytes(next(iter(sample_texts(1).values())), "report.txt")
+        archive.derived.refresh(set())
     finally:
         archive.close()
     (data / "index" / REBUILDING_FILE).write_text(f'{{"pid": {finished_pid()}}}')

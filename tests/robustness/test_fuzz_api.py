@@ -13,7 +13,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from service.access import Role, create_key
+from application.access import Role, create_key
 from tests.conftest import JAPANESE_PDD, THAI_SUMMARY, english_docx, monitoring_xlsx
 from tests.robustness.fuzzing import fuzz
 from tests.service.conftest import Service, start_service
@@ -31,7 +31,7 @@ def api_schema(tmp_path_factory) -> tuple[schemathesis.BaseSchema, dict[str, str
     """The app's schema over a loaded corpus, and an admin key's header so every operation is reached."""
     client, settings = start_service(tmp_path_factory.mktemp("api") / "data")
     with client:
-        key = create_key(client.app.state.archive.catalog, Role("admin"))[1]
+        key = create_key(client.app.state.application.archive.catalog, Role("admin"))[1]
         service = Service(client, {"admin": key, "secretariat": key}, settings)
         for name, data in (("th_summary.txt", THAI_SUMMARY.encode()), ("ja_pdd.txt", JAPANESE_PDD.encode()),
                            ("notice.docx", english_docx()), ("results.xlsx", monitoring_xlsx())):

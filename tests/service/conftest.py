@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from service.access import Role, create_key
+from application.access import Role, create_key
+from application.settings import Settings
 from service.api import create_app
-from service.settings import Settings
 
 
 @dataclass
@@ -63,6 +63,6 @@ def start_service(
 def service(tmp_path: Path) -> Iterator[Service]:
     client, settings = start_service(tmp_path / "data")
     with client:
-        catalog = client.app.state.archive.catalog
+        catalog = client.app.state.application.archive.catalog
         keys = {role.value: create_key(catalog, role, f"test {role.value}")[1] for role in Role}
         yield Service(client, keys, settings)

@@ -4,10 +4,10 @@ import hashlib
 
 import pytest
 
+from application.access import ACTIONS, ANONYMOUS, Role, Viewer, create_key, viewer_for
+from application.settings import Settings
 from corpus.store import Catalog
-from service.access import ACTIONS, ANONYMOUS, Role, Viewer, create_key, viewer_for
 from service.cli import main
-from service.settings import Settings
 from tests.service.conftest import Service
 
 ALLOWED = {
@@ -71,13 +71,15 @@ def test_cli_creates_lists_and_revokes_keys(tmp_path, capsys):
 
 
 def test_serve_tells_a_first_user_how_to_get_a_key(tmp_path):
+    from application.front import Application
     from service.cli import first_run_hint
 
-    catalog = Catalog(tmp_path)
-    hint = first_run_hint(catalog, Settings(data_dir=tmp_path))
+    application = Application(Settings(data_dir=tmp_path))
+    hint = first_run_hint(application)
     assert "keys create --role admin" in hint and "JCM_ANONYMOUS_READ=1" in hint
-    create_key(catalog, "admin")
-    assert first_run_hint(catalog, Settings(data_dir=tmp_path)) is None
+    create_key(application.archive.catalog, "admin")
+    assert first_run_hint(application) is None
+    application.close()
 
 
 def test_keys_over_http_admin_only_and_revoked_keys_get_401(service: Service):

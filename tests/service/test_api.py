@@ -129,7 +129,7 @@ def test_openapi_states_the_fact_kinds_and_units_as_enums(client):
 def test_search_on_an_unreachable_elasticsearch_is_a_503_without_its_address(tmp_path):
     import socket
 
-    from service.access import Role, create_key
+    from application.access import Role, create_key
     from tests.service.conftest import start_service
 
     with socket.socket() as probe:  # a port nothing listens on once the probe is closed
@@ -137,7 +137,7 @@ def test_search_on_an_unreachable_elasticsearch_is_a_503_without_its_address(tmp
         url = f"http://127.0.0.1:{probe.getsockname()[1]}"
     client, _ = start_service(tmp_path / "data", search_backend="elasticsearch", es_url=url)
     with client:
-        key = create_key(client.app.state.archive.catalog, Role("public"))[1]
+        key = create_key(client.app.state.application.archive.catalog, Role("public"))[1]
         response = client.get("/search", params={"q": "boiler"}, headers={"Authorization": f"Bearer {key}"})
     assert response.status_code == 503
     assert response.json()["error"]["code"] == "unavailable" and url not in response.text

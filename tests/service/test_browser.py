@@ -5,9 +5,9 @@ import os
 import httpx
 import pytest
 
+from application.archive import Archive
+from application.settings import Settings
 from corpus.store import Catalog
-from service.archive import Archive
-from service.settings import Settings
 from tests.conftest import MONGOLIA_PDD, MONGOLIA_SUMMARY
 from tests.service.web_corpus import BROWSER, BROWSER_ARGS, build_archive, docx_of, keys_for, log_in, serving
 
@@ -119,8 +119,8 @@ def test_a_reviewer_separates_two_documents_on_the_projects_page(tmp_path, page)
     try:
         for name, text in (("pdd_en.txt", MONGOLIA_PDD.format(reduction="1,200")),
                            ("summary_ja.txt", MONGOLIA_SUMMARY.format(reduction="1,500"))):
-            assert archive.ingest_bytes(text.encode(), name).status == "ingested"
-        archive.refresh({d.id for d in archive.catalog.list_documents()})
+            assert archive.ingestion.ingest_bytes(text.encode(), name).status == "ingested"
+        archive.derived.refresh({d.id for d in archive.catalog.list_documents()})
     finally:
         archive.close()
     keys = keys_for(data_dir, "reviewer")

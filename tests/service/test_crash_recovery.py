@@ -12,13 +12,13 @@ from pathlib import Path
 
 import httpx
 
+from application.access import create_key
+from application.archive import Archive
+from application.jobs import RESUMED, JobRunner
+from application.settings import Settings
 from corpus.models import Job
 from corpus.store import Catalog
-from service.access import create_key
-from service.archive import Archive
 from service.cli import main
-from service.jobs import RESUMED, JobRunner
-from service.settings import Settings
 from tests.conftest import MONGOLIA_PDD, THAI_SUMMARY
 from tests.robustness.served import sample_texts, served, wait_until
 from tests.service.conftest import Service, start_service
@@ -35,8 +35,8 @@ def stored(data: Path, content: bytes, name: str) -> str:
     """A document stored as a crashed service left it: in the catalog and the index."""
     archive = Archive(Settings(data_dir=data, workers=1))
     try:
-        outcome = archive.ingest_bytes(content, name)
-        archive.refresh(set())
+        outcome = archive.ingestion.ingest_bytes(content, name)
+        archive.derived.refresh(set())
         assert outcome.document_id
         return outcome.document_id
     finally:
@@ -180,7 +180,7 @@ def test_searching_during_a_rebuild_answers_503_while_other_endpoints_answer(ser
     from indices.embedded import embedded_parts
 
     service.ingest("th_summary.txt", THAI_SUMMARY.encode())
-    archive = service.client.app.state.archive
+    archive = service.client.app.state.application.archive
     with archive.writing:  # the rebuild's start, as the ingest thread does it
         for part in embedded_parts(archive.index):
             part.reset()

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from service.answers import fact_answers, fact_question
-from service.archive import Archive
+from application.answers import fact_answers, fact_question
+from application.archive import Archive
+from application.settings import Settings
 from service.cli import main
-from service.settings import Settings
 
 DOCUMENTS = {
     "th_selection_2023.txt": "ผลการคัดเลือกโครงการ JCM ประเทศไทย ปี 2566\n"
@@ -29,12 +29,12 @@ def archive(tmp_path_factory: pytest.TempPathFactory):
     folder = tmp_path_factory.mktemp("files")
     for name, text in DOCUMENTS.items():
         (folder / name).write_text(text, encoding="utf-8")
-    made.ingest_paths([folder / name for name in DOCUMENTS])
+    made.ingestion.ingest_paths([folder / name for name in DOCUMENTS])
     secret = folder / "secret"
     secret.mkdir()
     for name, text in SECRET.items():
         (secret / name).write_text(text, encoding="utf-8")
-    made.ingest_paths([secret], confidential=True)
+    made.ingestion.ingest_paths([secret], confidential=True)
     yield made
     made.close()
 

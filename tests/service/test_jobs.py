@@ -6,10 +6,10 @@ from datetime import UTC, datetime
 
 import pytest
 
+from application.jobs import JobRunner
+from application.settings import MB
 from corpus.models import Job
 from corpus.store import Catalog
-from service.jobs import JobRunner
-from service.settings import MB
 from tests.conftest import MONGOLIA_PDD, MONGOLIA_SUMMARY, THAI_SUMMARY, english_pdf
 from tests.service.conftest import Service, start_service
 
@@ -52,9 +52,9 @@ def test_uploads_are_validated_before_they_are_queued(service: Service, name, da
 def test_a_file_over_the_size_limit_is_refused(tmp_path):
     client, _ = start_service(tmp_path, max_file_mb=1)
     with client:
-        from service.access import create_key
+        from application.access import create_key
 
-        key = create_key(client.app.state.archive.catalog, "admin")[1]
+        key = create_key(client.app.state.application.archive.catalog, "admin")[1]
         response = client.post(
             "/documents",
             headers={"Authorization": f"Bearer {key}"},
@@ -97,9 +97,9 @@ def test_a_job_running_when_the_service_stopped_is_failed_as_interrupted_and_que
 def test_too_many_waiting_uploads_are_refused_with_503(tmp_path):
     client, _ = start_service(tmp_path, max_queued_jobs=0)
     with client:
-        from service.access import create_key
+        from application.access import create_key
 
-        key = create_key(client.app.state.archive.catalog, "secretariat")[1]
+        key = create_key(client.app.state.application.archive.catalog, "secretariat")[1]
         response = client.post(
             "/documents",
             headers={"Authorization": f"Bearer {key}"},
@@ -110,7 +110,7 @@ def test_too_many_waiting_uploads_are_refused_with_503(tmp_path):
 
 def test_search_answers_while_an_ingest_holds_the_writing_lock(service: Service):
     service.ingest("th_summary.txt", THAI_SUMMARY.encode())
-    archive = service.client.app.state.archive
+    archive = service.client.app.state.application.archive
     with archive.writing:  # what an ingest or a deletion holds while it works
         started = time.monotonic()
         response = service.get("/search", "public", params={"q": "หม้อไอน้ำ"})
@@ -137,7 +137,7 @@ def test_delete_removes_document_file_index_entries_and_the_warnings_it_was_part
     assert copy["outcome"] == "unchanged"
     crossing = [w for w in service.get("/warnings").json()["items"] if w["rule"] == "same_project_values"]
     assert len(crossing) == 1
-    archive = service.client.app.state.archive
+    archive = service.client.app.state.application.archive
     sha = service.get(f"/documents/{summary['document_id']}").json()["document"]["sha256"]
     assert archive.catalog.files.path_for(sha).exists()
 
@@ -150,31 +150,31 @@ def test_delete_removes_document_file_index_entries_and_the_warnings_it_was_part
 
 
 def test_a_file_shared_with_another_document_is_kept_when_one_is_deleted(tmp_path):
-    from service.archive import Archive
-    from service.settings import Settings
+    from application.archive import Archive
+    from application.settings import Settings
 
     archive = Archive(Settings(data_dir=tmp_path, workers=1))
     try:
-        first = archive.ingest_bytes(ENGLISH.encode(), "public.txt")
-        second = archive.ingest_bytes(ENGLISH.encode(), "secret.txt", confidential=True)
+        first = archive.ingestion.ingest_bytes(ENGLISH.encode(), "public.txt")
+        second = archive.ingestion.ingest_bytes(ENGLISH.encode(), "secret.txt", confidential=True)
         assert first.status == second.status == "ingested"  # same bytes, other confidentiality: its own
         sha = archive.catalog.get_document(first.document_id).sha256
-        archive.delete(second.document_id)
+        archive.ingestion.delete(second.document_id)
         assert archive.catalog.files.path_for(sha).exists()
-        archive.delete(first.document_id)
+        archive.ingestion.delete(first.document_id)
         assert not archive.catalog.files.path_for(sha).exists()
     finally:
         archive.close()
 
 
 def test_job_runner_marks_a_batch_failed_when_ingest_breaks(tmp_path, monkeypatch):
-    from service.archive import Archive
-    from service.settings import Settings
+    from application.archive import Archive
+    from application.settings import Settings
 
     archive = Archive(Settings(data_dir=tmp_path, workers=1))
     runner = JobRunner(archive)
     monkeypatch.setattr(
-        archive, "ingest_uploads", lambda *a, **k: (_ for _ in ()).throw(OSError("disk full"))
+        archive.ingestion, "ingest_uploads", lambda *a, **k: (_ for _ in ()).throw(OSError("disk full"))
     )
     runner.start()
     try:
@@ -191,12 +191,12 @@ def test_job_runner_marks_a_batch_failed_when_ingest_breaks(tmp_path, monkeypatc
 def test_the_service_rebuilds_an_index_built_by_an_older_version(tmp_path):
     import json
 
-    from service.archive import Archive
-    from service.settings import Settings
+    from application.archive import Archive
+    from application.settings import Settings
 
     archive = Archive(Settings(data_dir=tmp_path / "data", workers=1))
-    archive.ingest_bytes(THAI_SUMMARY.encode(), "th_summary.txt")
-    archive.reindex()
+    archive.ingestion.ingest_bytes(THAI_SUMMARY.encode(), "th_summary.txt")
+    archive.derived.reindex()
     archive.close()
     (tmp_path / "data" / "index" / "jcm-search-index.json").write_text(json.dumps({"schema_version": 2}))
     client, _ = start_service(tmp_path / "data", anonymous_read=True)
@@ -205,12 +205,13 @@ def test_the_service_rebuilds_an_index_built_by_an_older_version(tmp_path):
 
 
 def test_the_same_bytes_public_and_confidential_in_one_batch_are_two_documents(tmp_path):
-    from service.archive import Archive, Upload
-    from service.settings import Settings
+    from application.archive import Archive
+    from application.ingest import Upload
+    from application.settings import Settings
 
     archive = Archive(Settings(data_dir=tmp_path, workers=1))
     try:
-        outcomes = archive.ingest_uploads(
+        outcomes = archive.ingestion.ingest_uploads(
             [
                 Upload(ENGLISH.encode(), "public.txt"),
                 Upload(ENGLISH.encode(), "secret.txt", confidential=True),

@@ -26,9 +26,9 @@ from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from starlette.routing import BaseRoute, Mount, Route
 
+from application.access import Role, create_key
 from checks.base import fmt
 from service import web
-from service.access import Role, create_key
 from tests.conftest import MONGOLIA_PDD, THAI_SUMMARY
 from tests.service.conftest import Service, start_service
 
@@ -64,7 +64,7 @@ class Corpus:
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Corpus]:
     client, settings = start_service(tmp_path_factory.mktemp("leak") / "data")
     with client:
-        catalog = client.app.state.archive.catalog
+        catalog = client.app.state.application.archive.catalog
         keys = {role.value: create_key(catalog, role)[1] for role in Role}
         service = Service(client, keys, settings)
         public = service.ingest("en_hospital_heatpump_pdd.txt", PUBLIC_PDD.encode())
@@ -270,10 +270,11 @@ class Caller:
 def caller(corpus: Corpus, request: pytest.FixtureRequest) -> Iterator[Caller]:
     """A public key, or no key with anonymous reading on or off (the app's settings, swapped)."""
     app = corpus.service.client.app
-    original = app.state.settings
-    app.state.settings = original.model_copy(update={"anonymous_read": request.param == "anonymous, read on"})
+    original = app.state.application.settings
+    anonymous_read = request.param == "anonymous, read on"
+    app.state.application.settings = original.model_copy(update={"anonymous_read": anonymous_read})
     yield Caller(corpus, request.param, browser(corpus, "public" if request.param == "public key" else None))
-    app.state.settings = original
+    app.state.application.settings = original
 
 
 def _visible_text(response) -> str:
@@ -442,7 +443,7 @@ def test_a_public_key_cannot_reach_a_confidential_document_by_name(corpus: Corpu
 
 
 def test_keys_stored_hashed(corpus: Corpus, tmp_path: Path):
-    catalog = corpus.service.client.app.state.archive.catalog
+    catalog = corpus.service.client.app.state.application.archive.catalog
     raw = b"".join(path.read_bytes() for path in catalog.path.parent.glob("catalog.sqlite3*"))
     for key in corpus.service.keys.values():
         assert key.encode() not in raw

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from service.verify import verify_archive
+from application.verify import verify_archive
 from tests.conftest import MONGOLIA_PDD, MONGOLIA_SUMMARY
 from tests.service.conftest import Service
 
@@ -69,8 +69,8 @@ def test_a_reviewer_separates_what_the_evidence_joined_and_its_warning_goes(serv
     [kept] = service.get("/projects/decisions", "public").json()
     assert (kept["same"], kept["note"]) == (False, "two hospitals")
 
-    archive = service.client.app.state.archive
-    archive.recheck_all()  # what `jcm reindex` recomputes from scratch still follows the decision
+    archive = service.client.app.state.application.archive
+    archive.derived.recheck_all()  # what `jcm reindex` recomputes from scratch still follows the decision
     assert cross_document(service) == []
     assert verify_archive(archive).ok
 

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from service.access import Role, create_key
+from application.access import Role, create_key
 from tests.conftest import JAPANESE_PDD, MONGOLIA_PDD, THAI_SUMMARY
 from tests.service.conftest import Service, start_service
 
@@ -54,7 +54,7 @@ QUERIES = [
 def service(tmp_path) -> Iterator[Service]:
     client, settings = start_service(tmp_path / "data", anonymous_read=True)
     with client:
-        catalog = client.app.state.archive.catalog
+        catalog = client.app.state.application.archive.catalog
         keys = {role.value: create_key(catalog, role)[1] for role in Role}
         service = Service(client, keys, settings)
         for name, text in [

@@ -14,8 +14,8 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
+from application.access import Role, create_key
 from service import web
-from service.access import Role, create_key
 from tests.conftest import docx_of
 from tests.service.conftest import Service, start_service
 from tests.service.hostile_files import DANGEROUS_TYPES, HOSTILE, SHOWN_AS_TEXT, SVG, WORD
@@ -46,7 +46,7 @@ def stored(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Service, 
     """The service holding the hostile files, a PDF and a DOCX, uploaded by a secretariat key: name -> id."""
     client, settings = start_service(tmp_path_factory.mktemp("security") / "data")
     with client:
-        catalog = client.app.state.archive.catalog
+        catalog = client.app.state.application.archive.catalog
         service = Service(client, {r.value: create_key(catalog, r)[1] for r in Role}, settings)
         files = {**HOSTILE, **{name: data for name, (data, _) in BENIGN.items()}}
         ids = {}

@@ -12,10 +12,11 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
+from application import access
+from application.access import Role, create_key
+from application.settings import Settings
 from corpus.layout import DataLayout
-from service import access, web
-from service.access import Role, create_key
-from service.settings import Settings
+from service import web
 from tests.service.conftest import Service, start_service
 
 
@@ -35,7 +36,7 @@ def logged_in(browser: TestClient) -> bool:
 
 
 def key_id(service: Service, role: str) -> str:
-    return access.viewer_of_key(service.client.app.state.archive.catalog, service.keys[role],
+    return access.viewer_of_key(service.client.app.state.application.archive.catalog, service.keys[role],
                                 service.settings).key_id
 
 
@@ -118,7 +119,7 @@ def test_the_signing_secret_is_private_and_outlives_a_restart(tmp_path: Path):
     data_dir = tmp_path / "data"
     client, settings = start_service(data_dir)
     with client:
-        key = create_key(client.app.state.archive.catalog, Role.REVIEWER)[1]
+        key = create_key(client.app.state.application.archive.catalog, Role.REVIEWER)[1]
         assert log_in(client, key).status_code == 303
         token = client.cookies[web.SESSION_COOKIE]
     secret = DataLayout(data_dir).session_secret
@@ -144,7 +145,7 @@ def test_cookies_are_secure_over_https(service: Service):
 def test_x_forwarded_proto_counts_only_from_a_trusted_proxy(tmp_path: Path):
     client, settings = start_service(tmp_path / "data", trusted_proxies=("10.0.0.0/24",))
     with client:
-        key = create_key(client.app.state.archive.catalog, Role.REVIEWER)[1]
+        key = create_key(client.app.state.application.archive.catalog, Role.REVIEWER)[1]
         proxied = {"x-forwarded-proto": "https"}
         for peer, told, secure in (
             (("10.0.0.7", 4000), proxied, True),  # the proxy in front says the browser used https

@@ -14,11 +14,11 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from application.access import Role, create_key
+from application.settings import Settings
 from corpus.store import Catalog
 from service import web
-from service.access import Role, create_key
 from service.api import create_app
-from service.settings import Settings
 from tests.checks.text import facts_of
 from tests.service.web_corpus import build_archive, pdf_of
 
@@ -61,7 +61,7 @@ def built(tmp_path_factory):
 def open_site(data_dir: Path, anonymous_read: bool = False) -> Iterator[Site]:
     app = create_app(Settings(data_dir=data_dir, workers=1, anonymous_read=anonymous_read))
     with TestClient(app) as api:
-        catalog = app.state.archive.catalog
+        catalog = app.state.application.archive.catalog
         keys = {role.value: create_key(catalog, role, f"web {role.value}")[1] for role in Role}
         yield Site(app, api, keys)
 
@@ -162,7 +162,7 @@ def test_document_page_marks_each_fact_in_its_text(site):
     public = site.browser("public")
     html = public.get(f"/ui/documents/{doc}").text
     facts = site.get("/facts", params={"document": doc}).json()["items"]
-    data_dir = site.app.state.settings.data_dir
+    data_dir = site.app.state.application.settings.data_dir
     assert sorted(marked(html)) == sorted(
         _span_text(data_dir, doc, f["evidence"]["start"], f["evidence"]["end"]) for f in facts
     )
@@ -345,7 +345,7 @@ def test_with_anonymous_reading_a_visitor_reads_public_pages_without_logging_in(
     assert upload(visitor, "a.txt", b"1,000 tCO2e").status_code == 401
     assert site.get("/warnings").json()["items"][0]["status"] == "open"
     # a revoked key is not quietly read as no key: its holder is asked to log in again
-    catalog = site.app.state.archive.catalog
+    catalog = site.app.state.application.archive.catalog
     record, key = create_key(catalog, Role.PUBLIC, "leaving")
     leaving = TestClient(site.app)
     assert log_in(leaving, key).status_code == 303 and leaving.get("/ui/search").status_code == 200

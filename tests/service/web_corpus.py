@@ -18,11 +18,11 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
+from application.access import create_key
+from application.archive import Archive
+from application.settings import Settings
 from corpus.store import Catalog
-from service.access import create_key
 from service.api import create_app
-from service.archive import Archive
-from service.settings import Settings
 from tests.conftest import docx_of
 
 if TYPE_CHECKING:  # playwright is needed by the browser test and screenshots only
@@ -84,9 +84,9 @@ def build_archive(data_dir: Path) -> None:
     archive = Archive(Settings(data_dir=data_dir, workers=1))
     try:
         for name, data in web_corpus().items():
-            outcome = archive.ingest_bytes(data, name)
+            outcome = archive.ingestion.ingest_bytes(data, name)
             assert outcome.status == "ingested", outcome.reason
-        archive.refresh({d.id for d in archive.catalog.list_documents()})
+        archive.derived.refresh({d.id for d in archive.catalog.list_documents()})
     finally:
         archive.close()
 

@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from application.archive import Archive
+from application.ingest import Upload
+from application.settings import Settings
+from application.verify import verify_archive
 from checks.projects import PROFILE_VERSION
-from service.archive import Archive, Upload
-from service.settings import Settings
-from service.verify import verify_archive
 from tests.conftest import MONGOLIA_PDD, MONGOLIA_SUMMARY
 
 MONGOLIA_MONITORING = """ชื่อโครงการ: การติดตั้งปั๊มความร้อนในโรงพยาบาลที่อูลานบาตอร์ มองโกเลีย
@@ -45,9 +46,9 @@ def upload(name: str, text: str, reduction: str, confidential: bool = False) -> 
 
 def ingest(archive: Archive, *uploads: Upload) -> None:
     """One batch, as the service ingests it: store every file, then refresh what changed."""
-    outcomes = archive.ingest_uploads(uploads)
+    outcomes = archive.ingestion.ingest_uploads(uploads)
     assert all(o.status == "ingested" for o in outcomes), outcomes
-    archive.refresh({o.document_id for o in outcomes if o.document_id})
+    archive.derived.refresh({o.document_id for o in outcomes if o.document_id})
 
 
 def stored_warnings(archive: Archive) -> list[tuple]:
@@ -61,13 +62,13 @@ def assert_same_as_full_recomputation(archive: Archive) -> list[tuple]:
     """The warnings kept change by change are those a recomputation from scratch gives, and storing the
     recomputation changes nothing (reviews included)."""
     incremental = stored_warnings(archive)
-    warnings, _ = archive.recomputed()
+    warnings, _ = archive.derived.recomputed()
     assert sorted(w.model_dump_json() for w in warnings) == sorted(
         w.model_copy(update={"status": "open", "note": None}).model_dump_json()
         for w in archive.catalog.warnings(include_confidential=True)
     )
     assert verify_archive(archive).ok
-    archive.recheck_all()
+    archive.derived.recheck_all()
     assert stored_warnings(archive) == incremental
     return incremental
 
@@ -101,7 +102,7 @@ def test_warnings_after_batches_of_changes_are_those_of_a_full_recomputation(arc
     [kept] = [w for w in found if w[0] == reviewed[0]]
     assert kept[5:] == ("acknowledged", "a later estimate")
 
-    archive.delete(document_id(archive, "mn_pdd_en.txt"))
+    archive.ingestion.delete(document_id(archive, "mn_pdd_en.txt"))
     found = assert_same_as_full_recomputation(archive)
     assert not any(reviewed[0] == w[0] for w in found)
     assert archive.catalog.integrity_problems() == []
@@ -136,6 +137,6 @@ def test_verify_reports_warnings_that_differ_from_a_recomputation_and_reindex_re
         db.execute("DELETE FROM warning_documents WHERE warning_id IN (SELECT id FROM warnings)")
         db.execute("DELETE FROM warnings")
     assert any("differ from a recomputation" in p for p in verify_archive(archive).problems["catalog"])
-    archive.rebuild_index()
+    archive.derived.rebuild_index()
     assert verify_archive(archive).ok
     assert [w.rule for w in archive.catalog.warnings()] == ["same_project_values"]

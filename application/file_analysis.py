@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 
 from checks import run_checks
 from checks.projects import profile_of, stored_profile
-from corpus.models import Block, DocumentRef, Fact, PageInfo, ProfileRow, Warning
+from corpus.models import Block, ConsistencyWarning, DocumentRef, Fact, PageInfo, ProfileRow
 from corpus.store import FactRow, fact_rows
 from extractors.blocks import place_blocks
 from extractors.facts import extract_facts
@@ -27,7 +27,8 @@ class Analysis:
     # Host country, keys and profile as the checks across documents keep them: computed here, on the
     # worker's core, rather than read back from the catalog by the parent.
     profile: ProfileRow
-    warnings: list[Warning]  # those of the document's own facts; the ones across documents need the archive
+    # those of the document's own facts; the ones across documents need the archive
+    warnings: list[ConsistencyWarning]
     fact_rows: list[FactRow]  # the facts as the catalog stores them
 
     def for_the_catalog(self) -> Analysis:

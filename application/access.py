@@ -26,9 +26,9 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 
+from application.settings import Settings
 from corpus.layout import DataLayout
 from corpus.store import Catalog, KeyRecord
-from service.settings import Settings
 
 KEY_PREFIX = "jcm_"
 
@@ -228,3 +228,20 @@ class Sessions:
 
     def _connect(self) -> sqlite3.Connection:
         return sqlite3.connect(self.ended_path, timeout=30)
+
+
+class Refused(PermissionError):
+    """A viewer asked a front door for what its role does not allow. ``status`` is what HTTP answers:
+    401 for an anonymous reader, whom a key could allow, 403 for a key, whose role cannot."""
+
+    def __init__(self, viewer: Viewer, action: Action) -> None:
+        self.status = viewer.refusal_status
+        self.action = action
+        super().__init__(f"the {viewer.role.value} role may not {action.replace('_', ' ')}")
+
+
+def require(viewer: Viewer, action: Action) -> Viewer:
+    """The viewer, when its role may do ``action``; else Refused."""
+    if not viewer.may(action):
+        raise Refused(viewer, action)
+    return viewer

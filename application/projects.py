@@ -20,7 +20,7 @@ from checks.projects import (
     profile_of,
     stored_profile,
 )
-from corpus.models import Document, DocumentRef, Fact, Project, ProjectDocument, ProjectLink
+from corpus.models import Document, Fact, Project, ProjectDocument, ProjectLink, StoredProfile
 from corpus.store import Catalog, document_ref
 
 
@@ -78,13 +78,13 @@ class ProjectResolver:
         ]
 
     def _signature(
-        self, document: Document, kept: tuple[DocumentRef, str | None, str] | None, facts: list[Fact]
+        self, document: Document, kept: StoredProfile | None, facts: list[Fact]
     ) -> Signature:
         """The document's project signature as the checks across documents keep it; one stored before
         profiles were kept is computed the same way."""
         ref = document_ref(document)
         if kept is not None:
-            return load_profile(ref, kept[2])[1]
+            return load_profile(ref, kept.data)[1]
         profile = profile_of(ref, self.catalog.block_texts(document.id), year=document.year)
         return load_profile(ref, stored_profile(profile, facts).data)[1]
 

@@ -6,13 +6,13 @@ import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
 
+from application.archive import Archive
+from application.jobs import orphan_spool_files
 from corpus.models import Block, Document
 from corpus.store import PARTIAL_PREFIX, Catalog
 from indices import IndexSchemaError
 from indices.embedded import embedded_parts
 from indices.integrity import index_problems as damaged_files
-from service.archive import Archive
-from service.jobs import orphan_spool_files
 
 SHOWN_PER_AREA = 20
 
@@ -79,12 +79,13 @@ def document_problems(catalog: Catalog, document: Document, blocks: list[Block])
 def derived_problems(archive: Archive) -> list[str]:
     """Warnings and profiles are kept up to date change by change: they must be what a recomputation of
     the whole catalog gives."""
-    warnings, profiles = archive.recomputed()
+    warnings, profiles = archive.derived.recomputed()
     expected = {w.id: w.model_dump() for w in warnings}
     kept = {w.id: w.model_copy(update={"status": "open", "note": None}).model_dump()
             for w in archive.catalog.warnings(include_confidential=True)}
     differing = {i for i in expected.keys() | kept.keys() if expected.get(i) != kept.get(i)}
-    stale = {d for d, (_, _, data) in archive.catalog.profiles(profiles).items() if profiles[d][1] != data}
+    stored = archive.catalog.profiles(profiles)
+    stale = {d for d, kept in stored.items() if profiles[d].data != kept.data}
     problems = []
     if differing:
         problems.append(f"{len(differing)} warnings differ from a recomputation (`jcm reindex` redoes them)")

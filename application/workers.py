@@ -16,16 +16,16 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 
+from application.file_analysis import Analysis, AnalysisFailed, AnalysisOutcome, analyse
 from corpus.models import DocumentRef
 from extractors.readers import ReaderError
 from extractors.readers.common import Progress
-from service.analysis import Analysis, AnalysisFailed, AnalysisOutcome, analyse
 
 MB = 1024 * 1024
 
 
 @dataclass(frozen=True)
-class Job:
+class FileTask:
     data: bytes
     filename: str
     document: DocumentRef
@@ -47,17 +47,18 @@ class PagesRead:
     total: int
 
 
-# A task answers with its analysis, or a failure with its reason (one it cannot hide behind an exception).
-Task = Callable[[Job, Progress], AnalysisOutcome]
-OnPages = Callable[[Job, int, int], None]
+# An analyser answers with its analysis, or a failure with its reason (one it cannot hide behind an
+# exception).
+Analyser = Callable[[FileTask, Progress], AnalysisOutcome]
+OnPages = Callable[[FileTask, int, int], None]
 PROGRESS_EVERY = 0.5  # seconds between a worker's reports on one file, besides its first and last page
 
 
-def analyse_job(job: Job, progress: Progress) -> Analysis:
+def analyse_file(job: FileTask, progress: Progress) -> Analysis:
     return analyse(job.data, job.filename, job.document, progress).for_the_catalog()
 
 
-def _work(conn: Connection, memory_bytes: int, task: Task) -> None:
+def _work(conn: Connection, memory_bytes: int, analyser: Analyser) -> None:
     # Its own process group, so that killing the worker also ends the OCR processes it started.
     os.setpgid(0, 0)
     resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
@@ -65,7 +66,7 @@ def _work(conn: Connection, memory_bytes: int, task: Task) -> None:
         job = conn.recv()
         if job is None:
             return
-        conn.send(_attempt(task, job, _reporter(conn)))
+        conn.send(_attempt(analyser, job, _reporter(conn)))
 
 
 def _reporter(conn: Connection) -> Progress:
@@ -82,9 +83,9 @@ def _reporter(conn: Connection) -> Progress:
     return report
 
 
-def _attempt(task: Task, job: Job, progress: Progress) -> AnalysisOutcome:
+def _attempt(analyser: Analyser, job: FileTask, progress: Progress) -> AnalysisOutcome:
     try:
-        return task(job, progress)
+        return analyser(job, progress)
     except ReaderError as error:
         return AnalysisFailed(str(error))
     except MemoryError:
@@ -99,22 +100,22 @@ def _context() -> multiprocessing.context.BaseContext:
     # forkserver: workers fork from a clean server process that has imported the extractors once,
     # never from the service's threaded process.
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["service.analysis", "service.worker_preload"])
+    context.set_forkserver_preload(["application.file_analysis", "application.worker_preload"])
     return context
 
 
 class Worker:
-    def __init__(self, limits: Limits, task: Task) -> None:
+    def __init__(self, limits: Limits, analyser: Analyser) -> None:
         self.conn, child = multiprocessing.Pipe()
         self.process: BaseProcess = _context().Process(
-            target=_work, args=(child, limits.memory_bytes, task), daemon=True
+            target=_work, args=(child, limits.memory_bytes, analyser), daemon=True
         )
         self.process.start()
         child.close()
-        self.job: Job | None = None
+        self.job: FileTask | None = None
         self.started = 0.0
 
-    def give(self, job: Job) -> None:
+    def give(self, job: FileTask) -> None:
         self.job, self.started = job, time.monotonic()
         self.conn.send(job)
 
@@ -134,15 +135,15 @@ class Worker:
 
 
 class WorkerPool:
-    def __init__(self, size: int, limits: Limits, task: Task = analyse_job) -> None:
+    def __init__(self, size: int, limits: Limits, analyser: Analyser = analyse_file) -> None:
         self.size = max(1, size)
         self.limits = limits
-        self.task = task
+        self.analyser = analyser
         self.workers: list[Worker] = []
 
     def run(
-        self, jobs: Iterable[Job], on_pages: OnPages | None = None
-    ) -> Iterator[tuple[Job, AnalysisOutcome]]:
+        self, jobs: Iterable[FileTask], on_pages: OnPages | None = None
+    ) -> Iterator[tuple[FileTask, AnalysisOutcome]]:
         """Each job with its analysis or the reason it failed, in the order they finish; ``on_pages``
         hears the workers' reports of pages read meanwhile.
 
@@ -161,7 +162,7 @@ class WorkerPool:
             self._fill(busy, pending)
             yield from done
 
-    def _fill(self, busy: list[Worker], pending: Iterator[Job]) -> None:
+    def _fill(self, busy: list[Worker], pending: Iterator[FileTask]) -> None:
         while len(busy) < self.size:
             job = next(pending, None)
             if job is None:
@@ -174,7 +175,7 @@ class WorkerPool:
         idle = [w for w in self.workers if w not in busy]
         if idle:
             return idle[0]
-        self.workers.append(Worker(self.limits, self.task))
+        self.workers.append(Worker(self.limits, self.analyser))
         return self.workers[-1]
 
     def _collect(self, busy: list[Worker], on_pages: OnPages | None) -> list[tuple[Worker, AnalysisOutcome]]:
@@ -204,7 +205,7 @@ class WorkerPool:
 
     def _replace(self, worker: Worker) -> None:
         worker.kill()
-        self.workers[self.workers.index(worker)] = Worker(self.limits, self.task)
+        self.workers[self.workers.index(worker)] = Worker(self.limits, self.analyser)
 
     def close(self) -> None:
         for worker in self.workers:

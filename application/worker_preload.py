@@ -3,7 +3,7 @@ extraction pipelines built."""
 import gc
 
 import extractors.readers.pdf  # noqa: F401  (imported on a worker's first PDF otherwise: pdfplumber, pypdfium2)
-from service.analysis import warm_up
+from application.file_analysis import warm_up
 
 warm_up()
 

@@ -5,21 +5,22 @@ import subprocess
 import time
 from pathlib import Path
 
+from application.file_analysis import AnalysisFailed
+from application.workers import FileTask, Limits, WorkerPool
 from corpus.models import DocumentRef
 from corpus.store import sha256_of
 from extractors.readers.common import Progress
-from service.analysis import AnalysisFailed
-from service.workers import Job, Limits, WorkerPool
 
 MB = 1024 * 1024
 
 
-def job(name: str) -> Job:
+def job(name: str) -> FileTask:
     data = name.encode()
-    return Job(data=data, filename=name, document=DocumentRef(id=name, filename=name), sha256=sha256_of(data))
+    ref = DocumentRef(id=name, filename=name)
+    return FileTask(data=data, filename=name, document=ref, sha256=sha256_of(data))
 
 
-def misbehave(job: Job, progress: Progress) -> str:
+def misbehave(job: FileTask, progress: Progress) -> str:
     """A task that does what hostile files make parsers do, depending on the file name."""
     if job.filename.startswith("reports"):  # reads 3 pages a little apart, or goes on reading forever
         page = 0
@@ -44,7 +45,7 @@ def misbehave(job: Job, progress: Progress) -> str:
 
 
 def run(names: list[str], limits: Limits, size: int = 2) -> dict[str, str]:
-    pool = WorkerPool(size, limits, task=misbehave)
+    pool = WorkerPool(size, limits, analyser=misbehave)
     try:
         return {done.filename: str(outcome) for done, outcome in pool.run(job(n) for n in names)}
     finally:
@@ -71,7 +72,7 @@ def test_a_crashed_worker_is_replaced():
 
 
 def test_a_failure_is_a_named_type_with_its_reason_not_a_string():
-    pool = WorkerPool(1, Limits(seconds=2, memory_bytes=4096 * MB), task=misbehave)
+    pool = WorkerPool(1, Limits(seconds=2, memory_bytes=4096 * MB), analyser=misbehave)
     try:
         [(_, outcome)] = list(pool.run([job("hangs")]))
     finally:
@@ -93,7 +94,7 @@ def test_a_process_started_by_a_worker_stopped_at_the_time_limit_is_ended_with_i
 
 def test_a_freed_worker_starts_the_next_file_while_the_caller_stores_the_last(tmp_path):
     stamp = tmp_path / "started"
-    pool = WorkerPool(1, Limits(seconds=30, memory_bytes=4096 * MB), task=misbehave)
+    pool = WorkerPool(1, Limits(seconds=30, memory_bytes=4096 * MB), analyser=misbehave)
     try:
         results = pool.run(job(name) for name in ["a", f"stamps:{stamp}"])
         assert str(next(results)[1]) == "read a"
@@ -107,7 +108,7 @@ def test_a_freed_worker_starts_the_next_file_while_the_caller_stores_the_last(tm
 
 def test_a_worker_reports_the_pages_read_before_its_analysis_and_still_meets_the_time_limit():
     heard: list[tuple[str, int, int]] = []
-    pool = WorkerPool(2, Limits(seconds=3, memory_bytes=4096 * MB), task=misbehave)
+    pool = WorkerPool(2, Limits(seconds=3, memory_bytes=4096 * MB), analyser=misbehave)
     try:
         outcomes = {
             done.filename: str(outcome)

@@ -1,6 +1,6 @@
 """Reindexing hands the index a long document in page-aligned runs, so memory stays flat."""
+from application.refresh import page_batches
 from corpus.models import Block
-from service.archive import page_batches
 
 
 def blocks_on_pages(per_page: list[int]) -> list[Block]:

@@ -8,12 +8,12 @@ import re
 from dataclasses import dataclass, replace
 from datetime import date
 
+from application.projects import about_country
 from corpus.filters import overlaps
 from corpus.models import Document, Fact
 from corpus.store import Catalog
 from extractors.facts import country_mentions, find_cues, kinds_of_topic
 from extractors.numbers import find_periods, fold
-from service.queries import about_country
 
 MAX_ANSWERS = 5
 # Topics that name a kind only together with a number, never in a question: "emissions" alone asks for

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
+from application.settings import MB, Settings, SettingsError
 from service.cli import build_parser, main, settings_of
-from service.settings import MB, Settings, SettingsError
 
 VARIABLES = (
     "JCM_DATA_DIR", "JCM_MAX_FILE_MB", "JCM_WORKERS", "JCM_PORT", "JCM_SEARCH_BACKEND", "JCM_ES_URL",

@@ -30,12 +30,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
 
+from application.archive import Archive
+from application.ingest import IngestOutcome, Upload, clean_filename
 from corpus.models import Document, Job
 from corpus.store import Catalog, sha256_of
 from extractors.readers import SUPPORTED_EXTENSIONS
 from indices.base import IndexUnavailableError
 from indices.embedded import embedded_parts
-from service.archive import Archive, IngestOutcome, Upload, clean_filename
 
 log = logging.getLogger(__name__)
 INTERRUPTED = "interrupted"
@@ -247,7 +248,7 @@ class JobRunner:
         with self.archive.writing:
             for job in jobs:
                 self._update(job.id, status="running", stage="reading")
-            outcomes = self.archive.ingest_uploads(
+            outcomes = self.archive.ingestion.ingest_uploads(
                 uploads,
                 on_file=lambda position, outcome: self._stored(jobs[position], outcome),
                 on_pages=lambda position, done, total: self._update(
@@ -256,7 +257,7 @@ class JobRunner:
             )
             changed = {o.document_id for o in outcomes if o.status == "ingested" and o.document_id}
             if changed:
-                self.archive.refresh(changed, stage=lambda stage: self._stage(jobs, outcomes, stage))
+                self.archive.derived.refresh(changed, stage=lambda stage: self._stage(jobs, outcomes, stage))
         for job, outcome in zip(jobs, self._with_duplicates(uploads, outcomes), strict=True):
             self._conclude(job, outcome)
 
@@ -338,8 +339,8 @@ class JobRunner:
 
     def _rebuild(self) -> None:
         started = time.monotonic()
-        self.archive.refresh(set())  # what an interrupted ingest left pending, into the empty index
-        passages = self.archive.reindex(progress=_ProgressLog(started))
+        self.archive.derived.refresh(set())  # what an interrupted ingest left pending, into the empty index
+        passages = self.archive.derived.reindex(progress=_ProgressLog(started))
         seconds = time.monotonic() - started
         log.info("search index rebuilt from the catalog: %d passages in %.1f s", passages, seconds)
 
@@ -349,7 +350,7 @@ class JobRunner:
             return
         try:
             with self.archive.writing:
-                self.archive.refresh(set())
+                self.archive.derived.refresh(set())
         except Exception:
             log.exception("bringing the index up to date with the catalog failed")
 
