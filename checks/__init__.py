@@ -7,7 +7,7 @@ from collections.abc import Collection, Mapping, Sequence
 from checks import arithmetic, counts, credits, crossdoc, cumulative, currency, separators, shares, sums
 from checks.base import Rule
 from checks.projects import Decisions, DocumentProfile, Signature
-from corpus.models import Fact, Warning
+from corpus.models import ConsistencyWarning, Fact
 
 DOCUMENT_RULES: list[Rule] = [
     sums.RULE,
@@ -25,12 +25,12 @@ CROSS_DOCUMENT_RULE_NAMES: tuple[str, ...] = crossdoc.RULE_NAMES
 CROSS_DOCUMENT_KINDS: frozenset[str] = frozenset(crossdoc.COMPARED_KINDS)
 
 
-def run_checks(facts: Sequence[Fact]) -> list[Warning]:
+def run_checks(facts: Sequence[Fact]) -> list[ConsistencyWarning]:
     """Every rule over the facts of each document; one warning per distinct finding."""
     by_document: dict[str, list[Fact]] = defaultdict(list)
     for fact in facts:
         by_document[fact.document.id].append(fact)
-    found: dict[str, Warning] = {}
+    found: dict[str, ConsistencyWarning] = {}
     for document_facts in by_document.values():
         ordered = sorted(document_facts, key=lambda f: f.evidence.start)
         for rule in DOCUMENT_RULES:
@@ -45,7 +45,7 @@ def run_cross_document_checks(
     involving: Collection[str] | None = None,
     signatures: Mapping[str, Signature] | None = None,
     decisions: Decisions | None = None,
-) -> list[Warning]:
+) -> list[ConsistencyWarning]:
     """Rules comparing documents about the same project; `profiles` adds what a document says beyond its
     numbers (title, host country, monitoring period), keyed by document id. With `involving`, only the
     pairs of documents that hold one of those; `signatures`, the project signatures kept with the

@@ -5,12 +5,12 @@ from collections.abc import Sequence
 
 from checks.base import Rule, fmt, make_warning, tolerance
 from checks.pairing import Candidates, candidates, of_kind
-from corpus.models import Fact, Warning
+from corpus.models import ConsistencyWarning, Fact
 
 NAME = "reference_minus_project"
 
 
-def check_reductions(facts: Sequence[Fact]) -> list[Warning]:
+def check_reductions(facts: Sequence[Fact]) -> list[ConsistencyWarning]:
     warnings = []
     references: dict[str, Candidates] = {}
     projects: dict[str, Candidates] = {}

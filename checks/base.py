@@ -6,10 +6,10 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from corpus.models import DocumentRef, Fact, Severity, Warning
+from corpus.models import ConsistencyWarning, DocumentRef, Fact, Severity
 
 # A fact list of one document in, warnings out.
-RuleCheck = Callable[[Sequence[Fact]], list[Warning]]
+RuleCheck = Callable[[Sequence[Fact]], list[ConsistencyWarning]]
 
 # A stated figure is trusted to its own rounding, but never beyond this share of its size:
 # "10,000" next to 9,600 is a discrepancy, not rounding.
@@ -60,9 +60,9 @@ def make_warning(
     found: float,
     tolerance_used: float,
     message: str,
-) -> Warning:
+) -> ConsistencyWarning:
     documents = list({f.document.id: f.document for f in facts}.values())
-    return Warning(
+    return ConsistencyWarning(
         id=warning_id(rule, documents, facts[0].kind, expected, found),
         rule=rule,
         severity=severity,

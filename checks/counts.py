@@ -5,7 +5,7 @@ import re
 from collections.abc import Sequence
 
 from checks.base import Rule, make_warning
-from corpus.models import Fact, Warning
+from corpus.models import ConsistencyWarning, Fact
 from extractors.facts.lexicon import country_mentions
 from extractors.numbers import fold
 
@@ -86,7 +86,7 @@ def _unfinished(text: str, last: re.Match[str]) -> bool:
     return runs_to_end and not _THAI.search(text) and not _SENTENCE_CLOSE.search(text)
 
 
-def check_counts(facts: Sequence[Fact]) -> list[Warning]:
+def check_counts(facts: Sequence[Fact]) -> list[ConsistencyWarning]:
     warnings = []
     counts = [f for f in facts if f.kind in COUNT_KINDS and f.unit == "count" and f.qualifier == "exact"]
     per_sentence: dict[tuple[int, str], list[Fact]] = {}

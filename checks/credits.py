@@ -5,7 +5,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 from checks.base import Rule, fmt, make_warning, tolerance
-from corpus.models import Fact, Severity, Warning
+from corpus.models import ConsistencyWarning, Fact, Severity
 
 NAME = "credit_shares"
 KIND = "credits_issued"
@@ -24,7 +24,7 @@ def _whole_and_shares(stated: list[Fact]) -> tuple[Fact, list[Fact]] | None:
     return (whole, shares) if len(shares) >= 2 else None
 
 
-def check_credit_shares(facts: Sequence[Fact]) -> list[Warning]:
+def check_credit_shares(facts: Sequence[Fact]) -> list[ConsistencyWarning]:
     per_sentence: dict[tuple[int, str, str], list[Fact]] = defaultdict(list)
     for fact in facts:
         if fact.kind == KIND and fact.unit != "%":

@@ -8,7 +8,7 @@ from datetime import date
 
 from checks.base import fmt, make_warning, tolerance
 from checks.projects import Decisions, DocumentProfile, Signature, project_pairs, signature
-from corpus.models import Fact, Warning
+from corpus.models import ConsistencyWarning, Fact
 
 SAME_PROJECT = "same_project_values"
 MONITORED = "monitored_vs_ex_ante"
@@ -86,7 +86,7 @@ def check_across_documents(
     involving: Collection[str] | None = None,
     signatures: Mapping[str, Signature] | None = None,
     decisions: Decisions | None = None,
-) -> list[Warning]:
+) -> list[ConsistencyWarning]:
     """The warnings of every pair of documents about the same project (by the evidence, or by a
     reviewer's decision); with `involving`, of the pairs with at least one of those documents (what a
     change to them can alter). `signatures` are those kept with the documents' profiles; a document
@@ -97,7 +97,7 @@ def check_across_documents(
     kept = signatures or {}
     documents = {d: _Document(sorted(f, key=lambda x: x.evidence.start), profiles.get(d), kept.get(d))
                  for d, f in sorted(by_document.items())}
-    found: dict[str, Warning] = {}
+    found: dict[str, ConsistencyWarning] = {}
     signatures = {d: document.signature for d, document in documents.items()}
     for first_id, second_id in project_pairs(signatures, involving, decisions):
         first, second = documents[first_id], documents[second_id]
@@ -107,7 +107,7 @@ def check_across_documents(
     return list(found.values())
 
 
-def _differences(first: _Document, second: _Document) -> list[Warning]:
+def _differences(first: _Document, second: _Document) -> list[ConsistencyWarning]:
     warnings = []
     for key in sorted(first.stated.keys() & second.stated.keys(), key=str):
         one, other = first.stated[key], second.stated[key]
@@ -147,7 +147,7 @@ def _years(period: str) -> float | None:
     return days / DAYS_PER_YEAR if days > 0 else None
 
 
-def _monitored(estimate_document: _Document, monitored_document: _Document) -> list[Warning]:
+def _monitored(estimate_document: _Document, monitored_document: _Document) -> list[ConsistencyWarning]:
     """Reductions monitored over each period against the annual ex-ante estimate scaled to that period."""
     annual = estimate_document.stated.get(("emission_reduction", "tCO2e/yr", None))
     if annual is None:
@@ -160,7 +160,7 @@ def _monitored(estimate_document: _Document, monitored_document: _Document) -> l
     return found
 
 
-def _against_estimate(annual: Fact, monitored: Fact, period: str) -> Warning | None:
+def _against_estimate(annual: Fact, monitored: Fact, period: str) -> ConsistencyWarning | None:
     years = _years(period)
     if years is None:
         return None

@@ -5,7 +5,7 @@ from collections.abc import Sequence
 
 from checks.base import Rule, fmt, make_warning, span_years, tolerance
 from checks.pairing import Candidates, of_kind
-from corpus.models import Fact, Warning
+from corpus.models import ConsistencyWarning, Fact
 
 NAME = "annual_times_years"
 ANNUAL_UNITS = {"tCO2e/yr": "tCO2e"}
@@ -22,7 +22,7 @@ class _Annual:
         self.tolerance = sum(tolerance(f) for f in facts)
 
 
-def check_cumulative(facts: Sequence[Fact]) -> list[Warning]:
+def check_cumulative(facts: Sequence[Fact]) -> list[ConsistencyWarning]:
     warnings = []
     years = Candidates([f for f in facts if f.kind in YEARS_KINDS and f.unit == "year"])
     for annual_unit, cumulative_unit in ANNUAL_UNITS.items():
@@ -65,13 +65,15 @@ def _readings(cumulative: Fact, nearest: Fact, annual_by_block: dict[int, list[F
     return [_Annual(parts), *readings] if len(parts) >= 2 else readings
 
 
-def _check_readings(readings: list[_Annual], cumulative: Fact, years: Candidates) -> Warning | None:
+def _check_readings(
+    readings: list[_Annual], cumulative: Fact, years: Candidates
+) -> ConsistencyWarning | None:
     """A warning only when no reading of the annual amount agrees: the text may mean either."""
     warnings = [_check_pair(annual, cumulative, years) for annual in readings]
     return None if None in warnings else warnings[0]
 
 
-def _check_pair(annual: _Annual, cumulative: Fact, years: Candidates) -> Warning | None:
+def _check_pair(annual: _Annual, cumulative: Fact, years: Candidates) -> ConsistencyWarning | None:
     """The years are those the cumulative amount is stated over, else the crediting period beside it."""
     stated = span_years(cumulative)
     if stated is not None:
@@ -88,7 +90,7 @@ def _same_passage(*facts: Fact) -> bool:
     return max(blocks) - min(blocks) <= 1
 
 
-def _compare(annual: _Annual, years: float, spans: list[Fact], cumulative: Fact) -> Warning | None:
+def _compare(annual: _Annual, years: float, spans: list[Fact], cumulative: Fact) -> ConsistencyWarning | None:
     computed = annual.value * years
     allowed = max(tolerance(cumulative), annual.tolerance * years)
     if abs(computed - cumulative.value) <= allowed:

@@ -5,7 +5,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from checks.base import Rule, fmt, make_warning, tolerance
-from corpus.models import Fact, Warning
+from corpus.models import ConsistencyWarning, Fact
 
 NAME = "currency_conversion"
 # Kinds holding an amount of money; a conversion restates one of them in another currency.
@@ -71,7 +71,7 @@ def _rate_parts(rates: Sequence[Rate], facts: Sequence[Fact]) -> set[int]:
     return sides
 
 
-def check_conversions(facts: Sequence[Fact]) -> list[Warning]:
+def check_conversions(facts: Sequence[Fact]) -> list[ConsistencyWarning]:
     ordered = sorted(facts, key=lambda f: f.evidence.start)
     rates = stated_rates(ordered)
     if not rates:
@@ -88,7 +88,7 @@ def check_conversions(facts: Sequence[Fact]) -> list[Warning]:
     return warnings
 
 
-def _compare(original: Fact, converted: Fact, rates: Sequence[Rate]) -> Warning | None:
+def _compare(original: Fact, converted: Fact, rates: Sequence[Rate]) -> ConsistencyWarning | None:
     for rate in rates:
         expected = rate.convert(original.value, original.unit, converted.unit)
         if expected is None:

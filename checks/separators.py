@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 from checks.base import Rule, fmt, make_warning
-from corpus.models import Fact, Warning
+from corpus.models import ConsistencyWarning, Fact
 
 NAME = "separator_typo"
 _THREE_DECIMALS = 0.001  # the precision of a number written with three digits after its point
@@ -33,7 +33,7 @@ def _mistaken_pairs(facts: Sequence[Fact]) -> list[tuple[Fact, Fact]]:
     return pairs
 
 
-def check_separators(facts: Sequence[Fact]) -> list[Warning]:
+def check_separators(facts: Sequence[Fact]) -> list[ConsistencyWarning]:
     warnings = []
     for decimal, whole in _mistaken_pairs(facts):
         message = (

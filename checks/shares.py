@@ -5,7 +5,7 @@ from collections.abc import Sequence
 
 from checks.base import Rule, fmt, implied_precision, make_warning
 from checks.pairing import Candidates, candidates, of_kind
-from corpus.models import Fact, Warning
+from corpus.models import ConsistencyWarning, Fact
 
 SHARE_NAME = "stated_share"
 CAP_NAME = "programme_cap"
@@ -40,7 +40,7 @@ def share_tolerance(stated: Fact, subsidy: Fact, cost: Fact) -> float:
     return allowed
 
 
-def check_stated_shares(facts: Sequence[Fact]) -> list[Warning]:
+def check_stated_shares(facts: Sequence[Fact]) -> list[ConsistencyWarning]:
     warnings = []
     stated_rates = Candidates([f for f in of_kind(facts, "subsidy_share", "%") if f.qualifier == "exact"])
     for subsidy, cost in subsidy_pairs(facts):
@@ -68,7 +68,7 @@ def cap_of(facts: Sequence[Fact]) -> tuple[float, Fact | None]:
     return DEFAULT_CAP_PERCENT, None
 
 
-def check_caps(facts: Sequence[Fact]) -> list[Warning]:
+def check_caps(facts: Sequence[Fact]) -> list[ConsistencyWarning]:
     warnings = []
     cap, cap_fact = cap_of(facts)
     for subsidy, cost in subsidy_pairs(facts):

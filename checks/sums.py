@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from checks.base import Rule, fmt, make_warning, span_years, tolerance
-from corpus.models import Fact, Warning
+from corpus.models import ConsistencyWarning, Fact
 
 NAME = "sum_of_parts"
 
@@ -45,7 +45,7 @@ def _distinct(parts: list[Fact]) -> list[Fact]:
     return distinct
 
 
-def check_sums(facts: Sequence[Fact]) -> list[Warning]:
+def check_sums(facts: Sequence[Fact]) -> list[ConsistencyWarning]:
     warnings = []
     # A bound ("a minimum of 21 MWp", "up to 100") states no sum to check the items against.
     for total in (f for f in facts if f.is_total and f.qualifier in ("exact", "approx")):

@@ -196,10 +196,6 @@ class ConsistencyWarning(BaseModel):
     )
 
 
-# The old name, still imported by the consistency rules (checks/); everything else uses the new one.
-Warning = ConsistencyWarning
-
-
 class Document(BaseModel):
     id: str = Field(
         description="document id: derived from the file name and whether the document is confidential",
