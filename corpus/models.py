@@ -394,3 +394,8 @@ class Project(BaseModel):
         default=[],
         description="why its documents are one project: each pair that joined them, with its reasons",
     )
+
+
+# Pickle finds a class by its __qualname__, which the schema's name sets to "Warning": workers send
+# warnings to the ingest process by pickle, so the name must resolve here. Code imports ConsistencyWarning.
+Warning = ConsistencyWarning  # noqa: A001
