@@ -365,8 +365,9 @@ def _walked_facets(sources: list[dict], flag: str) -> dict[str, dict[str, int]]:
 
 
 def _all_units(parsed: ParsedQuery) -> dict:
-    must = [_clause(clause) for clause in parsed.clauses]
-    should = []
+    """Passages holding every required clause; grammar words only add to the score."""
+    must = [_clause(clause) for clause in parsed.clauses if clause.required]
+    should = [_clause(clause) for clause in parsed.clauses if not clause.required]
     loose = parsed.loose_words
     if len(loose) > 1:
         should.append({"match_phrase": {"words": {"query": " ".join(loose), "slop": 3, "boost": 0.5}}})
@@ -376,7 +377,8 @@ def _all_units(parsed: ParsedQuery) -> dict:
 def _any_unit(parsed: ParsedQuery) -> dict:
     """Passages holding any of the query's words, those holding all of them far above."""
     every = {"bool": {"must": [_all_units(parsed)], "boost": FULL_MATCH_BOOST}}
-    some = [_clause(clause) for clause in parsed.clauses]
+    # A grammar word alone never makes a passage a match.
+    some = [_clause(clause) for clause in parsed.clauses if clause.required]
     return {"bool": {"should": [every, *some], "minimum_should_match": 1}}
 
 

@@ -554,7 +554,11 @@ class EmbeddedIndex:
     # ------------------------------------------------------------ query building
 
     def _all_units(self, parsed: ParsedQuery) -> Query:
-        clauses = [(Occur.Must, self._clause(clause)) for clause in parsed.clauses]
+        """Passages holding every required clause; grammar words only add to the score."""
+        clauses = [
+            (Occur.Must if clause.required else Occur.Should, self._clause(clause))
+            for clause in parsed.clauses
+        ]
         loose = parsed.loose_words
         if len(loose) > 1:
             together = Query.phrase_query(self._schema, "words", list(loose), slop=3)
@@ -564,7 +568,8 @@ class EmbeddedIndex:
     def _any_unit(self, parsed: ParsedQuery) -> Query:
         """Passages holding any of the query's words, those holding all of them far above."""
         every = Query.boost_query(self._all_units(parsed), FULL_MATCH_BOOST)
-        some = [(Occur.Should, self._clause(clause)) for clause in parsed.clauses]
+        # A grammar word alone never makes a passage a match.
+        some = [(Occur.Should, self._clause(clause)) for clause in parsed.clauses if clause.required]
         return Query.boolean_query([(Occur.Should, every), *some])
 
     def _clause(self, clause: QueryClause) -> Query:

@@ -7,17 +7,18 @@ phrase. A backend matches a unit when any of the three matches, and by default r
 
 With glossary expansion, units naming a glossary term (one word or several in a row) become one
 clause whose alternatives are those units (all required) or any other term of the concept, in the
-same or another language. Every backend requires every clause.
+same or another language. Every backend requires every clause but those of one grammar word (the,
+の, ของ), which only add to the score of a passage holding them.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from extractors.facts import country_mentions
-from indices.analysis import Token, analyze
+from indices.analysis import Token, analyze, is_grammar_word
 from indices.glossary import Glossary, Match, default_glossary
 
 MAX_UNITS = 32
@@ -43,6 +44,9 @@ class QueryClause:
 
     alternatives: tuple[tuple[QueryUnit, ...], ...]
     country: str | None = None
+    # A grammar word (the, の, ของ) is not required of a passage in the all-words tier: it says little
+    # of what is asked, and a document in other words or another language lacks it.
+    required: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,13 +79,25 @@ def parse_query(query: str, *, expand: bool = False) -> ParsedQuery:
     units.extend(_word_units(query[cursor:], terms))
     kept = tuple(dict.fromkeys(units))[:MAX_UNITS]
     if not expand:
-        return ParsedQuery(query, kept, frozenset(terms), _plain_clauses(kept))
+        return ParsedQuery(query, kept, frozenset(terms), _requiring_some(_plain_clauses(kept)))
     clauses, also_searched = _expanded_clauses(kept, terms)
-    return ParsedQuery(query, kept, frozenset(terms), clauses, also_searched)
+    return ParsedQuery(query, kept, frozenset(terms), _requiring_some(clauses), also_searched)
 
 
 def _plain_clauses(units: tuple[QueryUnit, ...]) -> tuple[QueryClause, ...]:
-    return tuple(QueryClause(((unit,),), _country((unit,))) for unit in units)
+    return tuple(QueryClause(((unit,),), _country((unit,)), _required((unit,))) for unit in units)
+
+
+def _required(units: tuple[QueryUnit, ...]) -> bool:
+    """Whether a clause of these units is required: anything but one unquoted grammar word."""
+    return len(units) != 1 or units[0].quoted or not is_grammar_word(units[0].words[0])
+
+
+def _requiring_some(clauses: tuple[QueryClause, ...]) -> tuple[QueryClause, ...]:
+    """The clauses, all required when none is: a query of grammar words only ("the", "の") asks for them."""
+    if any(clause.required for clause in clauses):
+        return clauses
+    return tuple(replace(clause, required=True) for clause in clauses)
 
 
 def _country(units: tuple[QueryUnit, ...]) -> str | None:
@@ -135,7 +151,7 @@ def _clause(
             alternatives.append((synonym,))
             terms.update(synonym_terms)
             also_searched[term.text] = None
-    return QueryClause(tuple(alternatives), _country(units))
+    return QueryClause(tuple(alternatives), _country(units), _required(units))
 
 
 @lru_cache(maxsize=4096)

@@ -450,3 +450,16 @@ def test_a_country_named_by_the_document_only_counts_below_its_words(fresh: Sear
     ranked = [hit.document.id for hit in fresh.search("Mongolia solar").hits]
     assert ranked[:2] == ["en-mongolia", "en-darkhan"]
     assert ranked.index("en-darkhan") < ranked.index("en-chonburi")
+
+
+def test_grammar_words_are_not_required_of_a_full_match(index: SearchIndex):
+    """"for" is missing from the passage about heat pumps for kindergartens: it still holds every word
+    that matters, so it is the one full match rather than one of the passages holding some words."""
+    results = index.search("heat pumps for kindergartens", limit=1, expand=False)
+    assert [(hit.document.id, hit.block) for hit in results.hits] == [("en-heat", 0)]
+    assert results.total == 1
+
+
+def test_a_grammar_word_alone_makes_no_match(index: SearchIndex):
+    assert found(index, "kindergartens the") == [("en-heat", 0)]
+    assert documents(index, "the") == {"en-heat", "en-cement"}  # a query of grammar words requires them

@@ -61,3 +61,12 @@ def test_a_public_viewer_filter_excludes_confidential_passages_inside_the_query(
 def test_the_mapping_knows_the_confidential_flag():
     properties = index_body(_NATIVE_FIELDS)["mappings"]["properties"]
     assert properties["confidential"] == properties["public_warnings"] == {"type": "boolean"}
+
+
+def test_a_grammar_word_is_a_should_clause_and_never_a_match_alone():
+    parsed = parse_query("kiln of the cement")
+    query = _all_units(parsed)
+    assert len(query["bool"]["must"]) == 2  # kiln, cement
+    assert len(query["bool"]["should"]) == 3  # of, the, and the words kept together
+    every, *some = _any_unit(parsed)["bool"]["should"]
+    assert len(some) == 2
