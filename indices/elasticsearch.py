@@ -26,6 +26,7 @@ from indices.walk import (
     FACETS,
     FULL_MATCH_BOOST,
     METADATA_BOOST,
+    PIECE_BOOST,
     STREAM_BOOSTS,
     SYNONYM_BOOST,
     WALK_LIMIT,
@@ -378,8 +379,17 @@ def _any_unit(parsed: ParsedQuery) -> dict:
     """Passages holding any of the query's words, those holding all of them far above."""
     every = {"bool": {"must": [_all_units(parsed)], "boost": FULL_MATCH_BOOST}}
     # A grammar word alone never makes a passage a match.
-    some = [_clause(clause) for clause in parsed.clauses if clause.required]
+    some = [_partly(clause) for clause in parsed.clauses if clause.required]
     return {"bool": {"should": [every, *some], "minimum_should_match": 1}}
+
+
+def _partly(clause: QueryClause) -> dict:
+    """As EmbeddedIndex._partly: the clause, or below it some words of its terms of several words."""
+    whole = _clause(clause)
+    if not clause.pieces:
+        return whole
+    pieces = {"bool": {"should": [_unit(unit) for unit in clause.pieces], "boost": PIECE_BOOST}}
+    return {"dis_max": {"queries": [whole, pieces]}}
 
 
 def _clause(clause: QueryClause) -> dict:

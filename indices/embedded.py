@@ -55,6 +55,7 @@ from indices.walk import (
     FACETS,
     FULL_MATCH_BOOST,
     METADATA_BOOST,
+    PIECE_BOOST,
     STREAM_BOOSTS,
     SYNONYM_BOOST,
     WALK_LIMIT,
@@ -569,8 +570,17 @@ class EmbeddedIndex:
         """Passages holding any of the query's words, those holding all of them far above."""
         every = Query.boost_query(self._all_units(parsed), FULL_MATCH_BOOST)
         # A grammar word alone never makes a passage a match.
-        some = [(Occur.Should, self._clause(clause)) for clause in parsed.clauses if clause.required]
+        some = [(Occur.Should, self._partly(clause)) for clause in parsed.clauses if clause.required]
         return Query.boolean_query([(Occur.Should, every), *some])
+
+    def _partly(self, clause: QueryClause) -> Query:
+        """The clause, or below it some words of its terms of several words (summed, so more words
+        count more)."""
+        whole = self._clause(clause)
+        if not clause.pieces:
+            return whole
+        pieces = Query.boolean_query([(Occur.Should, self._unit(unit)) for unit in clause.pieces])
+        return Query.disjunction_max_query([whole, Query.boost_query(pieces, PIECE_BOOST)])
 
     def _clause(self, clause: QueryClause) -> Query:
         """Any alternative, each needing all its units; the user's own words first, synonyms boosted down,

@@ -47,6 +47,10 @@ class QueryClause:
     # A grammar word (the, の, ของ) is not required of a passage in the all-words tier: it says little
     # of what is asked, and a document in other words or another language lacks it.
     required: bool = True
+    # The words of its multi-word alternatives one by one (glossary terms such as "credit issuance" or
+    # クレジットの発行): when too few passages hold every clause, a passage holding some of a term's
+    # words counts for part of it. Empty for a quoted phrase, whose words the user wants together.
+    pieces: tuple[QueryUnit, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,10 +104,18 @@ def _requiring_some(clauses: tuple[QueryClause, ...]) -> tuple[QueryClause, ...]
     return tuple(replace(clause, required=True) for clause in clauses)
 
 
-def _country(units: tuple[QueryUnit, ...]) -> str | None:
-    """The partner country the units name, as documents' metadata names it."""
-    mentions = country_mentions(" ".join(word for unit in units for word in unit.words))
-    return mentions[0].value if len(mentions) == 1 else None
+def _country(units: tuple[QueryUnit, ...], match: Match | None = None) -> str | None:
+    """The partner country the units name, as documents' metadata names it: in the words typed, or
+    else in the other names of the glossary term they name ("Lao" is a name of Lao PDR, ラオス)."""
+    words = tuple(word for unit in units for word in unit.words)
+    mentions = country_mentions(" ".join(words))
+    if mentions:
+        return mentions[0].value if len(mentions) == 1 else None
+    if match is None:
+        match = default_glossary().whole(words)
+    others = match.others if match else ()
+    named = {mention.value for term in others for mention in country_mentions(term.text)}
+    return named.pop() if len(named) == 1 else None
 
 
 def _expanded_clauses(
@@ -151,7 +163,24 @@ def _clause(
             alternatives.append((synonym,))
             terms.update(synonym_terms)
             also_searched[term.text] = None
-    return QueryClause(tuple(alternatives), _country(units), _required(units))
+    return QueryClause(tuple(alternatives), _country(units, match), _required(units), _pieces(alternatives))
+
+
+def _pieces(alternatives: list[tuple[QueryUnit, ...]]) -> tuple[QueryUnit, ...]:
+    """Each word of the alternatives of several words, grammar words left out, once; none when the
+    user quoted the phrase."""
+    typed = alternatives[0]
+    if any(unit.quoted for unit in typed) and len(typed) == 1 and len(typed[0].words) > 1:
+        return ()
+    pieces: dict[str, QueryUnit] = {}
+    if len(typed) > 1:
+        pieces.update((unit.words[0], unit) for unit in typed if not is_grammar_word(unit.words[0]))
+    for (synonym,) in alternatives[1:]:
+        if len(synonym.words) > 1:
+            for word in synonym.words:
+                if not is_grammar_word(word):
+                    pieces.setdefault(word, QueryUnit(words=(word,)))
+    return tuple(pieces.values())
 
 
 @lru_cache(maxsize=4096)

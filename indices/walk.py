@@ -21,6 +21,8 @@ FACET_SIZE = 100
 SYNONYM_BOOST = 0.45
 # A country named by the document's metadata only (a plant in Darkhan is in Mongolia) counts, below words.
 METADATA_BOOST = 0.2
+# Some words of a term of several words (credit issuance, クレジットの発行) count for part of it.
+PIECE_BOOST = 0.5
 # When too few passages hold every word, those holding some follow; every word held ranks far above.
 FULL_MATCH_BOOST = 10.0
 STREAM_BOOSTS = {"words": 1.0, "parts": 0.7, "grams": 0.4}

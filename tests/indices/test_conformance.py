@@ -463,3 +463,36 @@ def test_grammar_words_are_not_required_of_a_full_match(index: SearchIndex):
 def test_a_grammar_word_alone_makes_no_match(index: SearchIndex):
     assert found(index, "kindergartens the") == [("en-heat", 0)]
     assert documents(index, "the") == {"en-heat", "en-cement"}  # a query of grammar words requires them
+
+
+def add_texts(index: SearchIndex, made: list[tuple[str, str, list[str]]]) -> None:
+    """One English passage per (document id, text, countries)."""
+    index.add_passages([
+        Passage(document=DocumentRef(id=name, filename=f"{name}.txt"), block=0, page=1, text=text,
+                language="en", doc_type="pdd", countries=countries)
+        for name, text, countries in made
+    ])
+    index.commit()
+
+
+def test_some_words_of_a_multi_word_term_count_for_part_of_it(fresh: SearchIndex):
+    """No passage holds クレジット発行 or one of its names whole; "credits were issued" holds two of the
+    words of "credits issued", so it ranks above a passage holding only the other word of the query."""
+    add_texts(fresh, [
+        ("en-issued", "Credits were issued last month for the new heat plant project in Ulaanbaatar.", []),
+        ("en-meeting", "Ulaanbaatar meeting.", []),
+    ])
+    ranked = [hit.document.id for hit in fresh.search("クレジット発行 Ulaanbaatar", expand=True).hits]
+    assert ranked == ["en-issued", "en-meeting"]
+
+
+def test_a_country_named_by_its_glossary_names_counts(fresh: SearchIndex):
+    """"Lao" is not in the country table but names Lao PDR in the glossary: the document about Lao PDR
+    holds every word of the query, the shorter one about Thailand only some."""
+    add_texts(fresh, [
+        ("en-vientiane", "A rice husk power plant near Vientiane runs on husks of the mill.", ["Lao PDR"]),
+        ("en-chonburi", "Rice husk power.", ["Thailand"]),
+    ])
+    for expand in (True, False):
+        ranked = [hit.document.id for hit in fresh.search("Lao rice husk power", expand=expand).hits]
+        assert ranked == ["en-vientiane", "en-chonburi"]

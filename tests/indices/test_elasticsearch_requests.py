@@ -70,3 +70,14 @@ def test_a_grammar_word_is_a_should_clause_and_never_a_match_alone():
     assert len(query["bool"]["should"]) == 3  # of, the, and the words kept together
     every, *some = _any_unit(parsed)["bool"]["should"]
     assert len(some) == 2
+
+
+def test_the_fallback_counts_some_words_of_a_multi_word_term_below_the_whole():
+    every, issuance, kiln = _any_unit(parse_query("クレジット発行 kiln", expand=True))["bool"]["should"]
+    whole, pieces = issuance["dis_max"]["queries"]
+    assert "dis_max" in whole and 0 < pieces["bool"]["boost"] < 1
+    words = {query["term"]["words"]["value"] for query in pieces["bool"]["should"] if "term" in query}
+    assert {"credit", "issuance", "issued"} <= words  # クレジット and 発行 in their three streams
+    assert [query["term"] for query in kiln["dis_max"]["queries"]] == [  # no pieces: one word
+        {"words": {"value": "kiln", "boost": 1.0}}, {"parts": {"value": "kiln", "boost": 0.7}}
+    ]

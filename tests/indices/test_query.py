@@ -36,3 +36,20 @@ def test_grammar_words_are_listed_as_the_analysis_writes_them() -> None:
     assert is_grammar_word("為る") and is_grammar_word("the") and is_grammar_word("ของ")
     assert not is_grammar_word("boiler") and not is_grammar_word("ボイラー")
     assert is_grammar_word([t.text for t in analyze("された") if t.kind == "word"][0])
+
+
+def test_the_words_of_a_multi_word_term_are_its_pieces() -> None:
+    [clause] = parse_query("クレジット発行", expand=True).clauses
+    pieces = {unit.words[0] for unit in clause.pieces}
+    assert {"クレジット", "発行", "credit", "issuance", "issued"} <= pieces
+    assert not any(is_grammar_word(piece) for piece in pieces)  # の of クレジットの発行, された
+    assert parse_query('"waste heat recovery"', expand=True).clauses[0].pieces == ()  # quoted: together
+    assert parse_query("biomass", expand=True).clauses[0].pieces == ()  # every name one word
+
+
+@pytest.mark.parametrize("expand", [True, False])
+def test_a_country_is_known_by_its_glossary_names(expand: bool) -> None:
+    """"Lao" is no name of the country table; the glossary's Lao PDR, ラオス, ลาว name the country."""
+    assert parse_query("Lao rice husk", expand=expand).clauses[0].country == "Lao PDR"
+    assert parse_query("ベトナム", expand=expand).clauses[0].country == "Viet Nam"
+    assert parse_query("rice husk", expand=expand).clauses[0].country is None
