@@ -496,3 +496,15 @@ def test_a_country_named_by_its_glossary_names_counts(fresh: SearchIndex):
     for expand in (True, False):
         ranked = [hit.document.id for hit in fresh.search("Lao rice husk power", expand=expand).hits]
         assert ranked == ["en-vientiane", "en-chonburi"]
+
+
+def test_a_glossary_name_of_several_words_weighs_as_one_term(fresh: SearchIndex):
+    """หม้อไอน้ำ (boiler) is three Thai words: scored as three terms it outweighed the word typed; with
+    the group's blended statistics it weighs as one, and the passage holding the word typed ranks first."""
+    add_texts(fresh, [
+        ("en-boiler", "The boiler.", []),
+        ("th-boiler", "หม้อไอน้ำ", []),
+        ("en-other", "Heat pumps warm the kindergartens of the city in winter.", []),
+    ])
+    ranked = [hit.document.id for hit in fresh.search("boiler", expand=True).hits]
+    assert ranked == ["en-boiler", "th-boiler"]
