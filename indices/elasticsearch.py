@@ -248,7 +248,7 @@ class ElasticsearchIndex:
         weights = self._weights(parsed)
         match = _all_units(parsed, weights)
         window = self._walk(match, conditions, start + limit)
-        if len(window.kept) < start + limit and len(parsed.clauses) > 1:
+        if len(window.kept) < start + limit and parsed.partly_matched:
             match = _any_unit(parsed, weights)
             window = self._walk(match, conditions, start + limit)
         hits = [window.hits[row] for row in window.kept[start : start + limit]]
@@ -437,7 +437,7 @@ def _all_of(units: tuple[QueryUnit, ...]) -> dict:
 
 def _unit(unit: QueryUnit) -> dict:
     alternatives = [
-        _sequence(stream, texts, STREAM_BOOSTS[stream])
+        _sequence(stream, texts, STREAM_BOOSTS[stream], unit.slop if stream == "words" else 0)
         for stream, texts in (("words", unit.words), ("parts", unit.parts), ("grams", unit.grams))
         if texts
     ]
@@ -446,10 +446,13 @@ def _unit(unit: QueryUnit) -> dict:
     return {"dis_max": {"queries": alternatives, "tie_breaker": 0.1}}
 
 
-def _sequence(stream: str, texts: tuple[str, ...], boost: float) -> dict:
+def _sequence(stream: str, texts: tuple[str, ...], boost: float, slop: int = 0) -> dict:
     if len(texts) == 1:
         return {"term": {stream: {"value": texts[0], "boost": boost}}}
-    return {"match_phrase": {stream: {"query": " ".join(texts), "boost": boost}}}
+    phrase: dict[str, Any] = {"query": " ".join(texts), "boost": boost}
+    if slop:  # a glossary name's, in the word stream (as EmbeddedIndex._slop)
+        phrase["slop"] = slop
+    return {"match_phrase": {stream: phrase}}
 
 
 def _filtered(match: dict, conditions: Filters, *extra: dict) -> dict:

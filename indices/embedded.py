@@ -432,7 +432,7 @@ class EmbeddedIndex:
         match = self._all_units(parsed, weights)
         aggregation = self._aggregate_facets(searcher, match, conditions)
         matches, kept = self._walk(searcher, match, conditions, start + limit)
-        if len(kept) < start + limit and len(parsed.clauses) > 1:
+        if len(kept) < start + limit and parsed.partly_matched:
             match = self._any_unit(parsed, weights)
             aggregation = self._aggregate_facets(searcher, match, conditions)
             matches, kept = self._walk(searcher, match, conditions, start + limit)
@@ -611,7 +611,7 @@ class EmbeddedIndex:
 
     def _unit(self, unit: QueryUnit) -> Query:
         alternatives = [
-            Query.boost_query(self._sequence(stream, texts), STREAM_BOOSTS[stream])
+            Query.boost_query(self._sequence(stream, texts, _slop(unit, stream)), STREAM_BOOSTS[stream])
             for stream, texts in (("words", unit.words), ("parts", unit.parts), ("grams", unit.grams))
             if texts
         ]
@@ -619,10 +619,10 @@ class EmbeddedIndex:
             return alternatives[0]
         return Query.disjunction_max_query(alternatives, tie_breaker=0.1)
 
-    def _sequence(self, field: str, texts: tuple[str, ...]) -> Query:
+    def _sequence(self, field: str, texts: tuple[str, ...], slop: int = 0) -> Query:
         if len(texts) == 1:
             return Query.term_query(self._schema, field, texts[0])
-        return Query.phrase_query(self._schema, field, list(texts))
+        return Query.phrase_query(self._schema, field, list(texts), slop=slop)
 
     def _filter_clauses(self, conditions: Filters) -> list[Query]:
         by_field = {
@@ -704,6 +704,11 @@ class EmbeddedIndex:
             stored = _stored(searcher, address)
             metadata = self._metadata[meta_key] = (stored.get("doc_type"), stored.get("countries", []))
         return metadata
+
+
+def _slop(unit: QueryUnit, stream: str) -> int:
+    """A glossary name's slop holds in the word stream only: parts and bigrams spell one word."""
+    return unit.slop if stream == "words" else 0
 
 
 def _boosted(query: Query, weight: float) -> Query:

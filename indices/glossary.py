@@ -73,6 +73,17 @@ class Glossary:
         match = self._match_at(words, 0)
         return match if match is not None and match.end == len(words) else None
 
+    def inner(self, words: Sequence[str]) -> list[Match]:
+        """The terms named by a part of the words, shorter than all of them ("waste heat" and "heat" in
+        "waste heat recovery"), longest first at each start."""
+        matches: list[Match] = []
+        for start in range(len(words)):
+            shorter = words[start:] if start else words[: len(words) - 1]
+            match = self._match_at(shorter, 0)
+            if match is not None:
+                matches.append(Match(start + match.start, start + match.end, match.others))
+        return matches
+
     def _match_at(self, words: Sequence[str], start: int) -> Match | None:
         for end in range(min(len(words), start + self._longest), start, -1):
             key = tuple(words[start:end])

@@ -22,6 +22,7 @@ from indices.analysis import Token, analyze, is_grammar_word
 from indices.glossary import Glossary, Match, default_glossary
 
 MAX_UNITS = 32
+NAME_SLOP = 1  # words between the words of a glossary name (benchmarks/relevance.py: 0 and 2 did worse)
 _QUOTED = re.compile(r'"([^"]*)"|“([^”]*)”|「([^」]*)」|『([^』]*)』')
 
 
@@ -34,6 +35,9 @@ class QueryUnit:
     parts: tuple[str, ...] = ()
     grams: tuple[str, ...] = ()
     quoted: bool = False
+    # Other words allowed between its words in the word stream: a glossary name of several words is
+    # held by "issue 6,310 credits" as by "issue credits", as words typed are held anywhere in a passage.
+    slop: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +68,11 @@ class ParsedQuery:
     @property
     def is_empty(self) -> bool:
         return not self.units
+
+    @property
+    def partly_matched(self) -> bool:
+        """Whether a passage may hold part of the query: some of its clauses, or some words of a term."""
+        return len(self.clauses) > 1 or any(clause.pieces for clause in self.clauses)
 
     @property
     def loose_words(self) -> tuple[str, ...]:
@@ -156,30 +165,61 @@ def _run_clauses(
 def _clause(
     units: tuple[QueryUnit, ...], match: Match | None, terms: set[str], also_searched: dict[str, None]
 ) -> QueryClause:
-    alternatives: list[tuple[QueryUnit, ...]] = [units]
+    alternatives: list[tuple[QueryUnit, ...]] = [_together(units) if match else units]
     for term in match.others if match else ():
         synonym, synonym_terms = _term_unit(term.text)
         if synonym is not None and synonym not in units:
             alternatives.append((synonym,))
             terms.update(synonym_terms)
             also_searched[term.text] = None
-    return QueryClause(tuple(alternatives), _country(units, match), _required(units), _pieces(alternatives))
+    inner = _inner_names(units, terms) if match else []
+    pieces = _pieces(units, alternatives, inner)
+    return QueryClause(tuple(alternatives), _country(units, match), _required(units), pieces)
 
 
-def _pieces(alternatives: list[tuple[QueryUnit, ...]]) -> tuple[QueryUnit, ...]:
-    """Each word of the alternatives of several words, grammar words left out, once; none when the
-    user quoted the phrase."""
-    typed = alternatives[0]
+def _inner_names(units: tuple[QueryUnit, ...], terms: set[str]) -> list[QueryUnit]:
+    """The glossary names of the terms inside a run of words typed ("waste heat" in "waste heat
+    recovery": 廃熱, ความร้อนเหลือทิ้ง), as phrases; ``terms`` gains their tokens so snippets mark them."""
+    if len(units) < 2:
+        return []
+    names: list[QueryUnit] = []
+    for match in default_glossary().inner([unit.words[0] for unit in units]):
+        for term in match.others:
+            name, name_terms = _term_unit(term.text)
+            if name is not None:
+                names.append(name)
+                terms.update(name_terms)
+    return names
+
+
+def _together(units: tuple[QueryUnit, ...]) -> tuple[QueryUnit, ...]:
+    """Words typed that name a glossary term, matched together as its other names are (as Lucene's
+    synonym graph makes a phrase of them): "credits issued" is not "issued a bond ... credit rating".
+    Their words apart count for part of the term (QueryClause.pieces)."""
+    if len(units) == 1:
+        return units
+    words = tuple(word for unit in units for word in unit.words)
+    parts = tuple(part for unit in units for part in unit.parts) if all(u.parts for u in units) else ()
+    return (QueryUnit(words=words, parts=parts, quoted=True, slop=NAME_SLOP),)
+
+
+def _pieces(
+    typed: tuple[QueryUnit, ...], alternatives: list[tuple[QueryUnit, ...]], inner: list[QueryUnit]
+) -> tuple[QueryUnit, ...]:
+    """Each word typed and of the other alternatives of several words, grammar words left out, and the
+    names of the terms inside the words typed, once each; none when the user quoted the phrase."""
     if any(unit.quoted for unit in typed) and len(typed) == 1 and len(typed[0].words) > 1:
         return ()
-    pieces: dict[str, QueryUnit] = {}
+    pieces: dict[tuple[str, ...], QueryUnit] = {}
     if len(typed) > 1:
-        pieces.update((unit.words[0], unit) for unit in typed if not is_grammar_word(unit.words[0]))
+        pieces.update((unit.words, unit) for unit in typed if not is_grammar_word(unit.words[0]))
     for (synonym,) in alternatives[1:]:
         if len(synonym.words) > 1:
             for word in synonym.words:
                 if not is_grammar_word(word):
-                    pieces.setdefault(word, QueryUnit(words=(word,)))
+                    pieces.setdefault((word,), QueryUnit(words=(word,)))
+    for name in inner:
+        pieces.setdefault(name.words, name)
     return tuple(pieces.values())
 
 
@@ -192,7 +232,7 @@ def _term_unit(text: str) -> tuple[QueryUnit | None, frozenset[str]]:
         return None, frozenset()
     # Without character bigrams: a bigram phrase costs more than the rest of the query together,
     # and a glossary term is a dictionary word the segmenters know.
-    unit = QueryUnit(words=units[0].words, parts=units[0].parts, quoted=True)
+    unit = QueryUnit(words=units[0].words, parts=units[0].parts, quoted=True, slop=NAME_SLOP)
     return unit, frozenset(term for term in terms if term in unit.words + unit.parts)
 
 

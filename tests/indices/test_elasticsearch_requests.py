@@ -3,7 +3,7 @@ against a real server by test_conformance.py when JCM_TEST_ES_URL is set)."""
 
 from indices.base import parse_filters
 from indices.elasticsearch import _NATIVE_FIELDS, _all_units, _any_unit, _filtered, index_body
-from indices.query import parse_query
+from indices.query import NAME_SLOP, parse_query
 
 
 def test_mapping_holds_the_python_tokens_and_the_native_sub_fields():
@@ -81,3 +81,25 @@ def test_the_fallback_counts_some_words_of_a_multi_word_term_below_the_whole():
     assert [query["term"] for query in kiln["dis_max"]["queries"]] == [  # no pieces: one word
         {"words": {"value": "kiln", "boost": 1.0}}, {"parts": {"value": "kiln", "boost": 0.7}}
     ]
+
+
+def test_a_glossary_name_of_several_words_is_a_sloppy_phrase_of_words_only():
+    [clause] = _all_units(parse_query("credits issued", expand=True))["bool"]["must"]
+    phrases = [
+        query["match_phrase"]
+        for option in clause["dis_max"]["queries"]
+        for query in _leaves(option)
+        if "match_phrase" in query
+    ]
+    in_words = [phrase["words"] for phrase in phrases if "words" in phrase]
+    assert {"query": "credit issued", "boost": 1.0, "slop": NAME_SLOP} in in_words
+    assert all("slop" not in p[stream] for p in phrases for stream in p if stream != "words")
+
+
+def _leaves(query: dict) -> list[dict]:
+    """The term and phrase queries inside nested bool and dis_max queries."""
+    if "bool" in query:
+        return [leaf for inner in query["bool"].get("must", []) for leaf in _leaves(inner)]
+    if "dis_max" in query:
+        return [leaf for inner in query["dis_max"]["queries"] for leaf in _leaves(inner)]
+    return [query]

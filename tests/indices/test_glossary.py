@@ -26,3 +26,19 @@ def test_a_place_named_in_one_language_is_also_searched_in_the_others(query: str
     words = [t.text for t in analyze(query) if t.kind == "word"]
     [match] = default_glossary().find(words)
     assert finds <= {term.text for term in match.others}
+
+
+@pytest.mark.parametrize(("query", "finds"), [
+    ("是正処置要求", {"corrective action request"}),
+    ("once-through boilers", {"貫流ボイラ"}),
+    ("熱供給ボイラ", {"heat-only boiler"}),
+    ("charging stations", {"充電ステーション", "สถานีอัดประจุไฟฟ้า"}),
+    ("level of support", {"補助率", "subsidy rate"}),
+    ("issue credits", {"クレジット発行"}),
+    ("承認", {"approval"}),
+    ("power", {"発電", "ไฟฟ้า"}),
+])
+def test_the_vocabulary_the_relevance_set_needed_links_the_languages(query: str, finds: set[str]) -> None:
+    words = [t.text for t in analyze(query) if t.kind == "word"]
+    match = default_glossary().whole(words)
+    assert match is not None and finds <= {term.text for term in match.others}

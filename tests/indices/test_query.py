@@ -3,7 +3,7 @@
 import pytest
 
 from indices.analysis import analyze, is_grammar_word
-from indices.query import parse_query
+from indices.query import NAME_SLOP, parse_query
 
 
 def required(query: str, expand: bool = False) -> list[tuple[str, bool]]:
@@ -53,3 +53,21 @@ def test_a_country_is_known_by_its_glossary_names(expand: bool) -> None:
     assert parse_query("Lao rice husk", expand=expand).clauses[0].country == "Lao PDR"
     assert parse_query("ベトナム", expand=expand).clauses[0].country == "Viet Nam"
     assert parse_query("rice husk", expand=expand).clauses[0].country is None
+
+
+def test_the_names_of_terms_inside_the_words_typed_are_pieces_too() -> None:
+    """"waste heat" is a term inside "waste heat recovery": its Thai name counts as part of the whole."""
+    [clause] = parse_query("waste heat recovery", expand=True).clauses
+    assert ("ความร้อน", "เหลือ", "ทิ้ง") in {unit.words for unit in clause.pieces}
+    assert parse_query("waste heat recovery", expand=True).partly_matched  # one clause, yet in parts
+
+
+def test_words_typed_naming_a_term_are_matched_together_as_its_names_are() -> None:
+    [clause] = parse_query("credits issued", expand=True).clauses
+    typed, *names = clause.alternatives
+    assert [(unit.words, unit.slop) for unit in typed] == [(("credit", "issued"), NAME_SLOP)]
+    assert {unit.slop for (unit,) in names if len(unit.words) > 1} == {NAME_SLOP}
+    [quoted] = parse_query('"credits issued"', expand=True).clauses
+    assert [unit.slop for unit in quoted.alternatives[0]] == [0]  # the user's phrase: exactly
+    plain = parse_query("credits issued", expand=False)  # no glossary: each word a clause
+    assert [clause.alternatives for clause in plain.clauses] == [((unit,),) for unit in plain.units]
