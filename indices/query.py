@@ -233,7 +233,10 @@ def _term_unit(text: str) -> tuple[QueryUnit | None, frozenset[str]]:
     # Without character bigrams: a bigram phrase costs more than the rest of the query together,
     # and a glossary term is a dictionary word the segmenters know.
     unit = QueryUnit(words=units[0].words, parts=units[0].parts, quoted=True, slop=NAME_SLOP)
-    return unit, frozenset(term for term in terms if term in unit.words + unit.parts)
+    # Its grammar words are not marked in snippets: "of" of "issuance of credits" would be marked
+    # wherever a passage holding the other names writes it.
+    marked = unit.words + unit.parts
+    return unit, frozenset(term for term in terms if term in marked and not is_grammar_word(term))
 
 
 def _streams(text: str) -> tuple[list[Token], list[Token], list[Token]]:
