@@ -29,7 +29,6 @@ from indices.walk import (
     METADATA_BOOST,
     PIECE_BOOST,
     STREAM_BOOSTS,
-    SYNONYM_BOOST,
     WALK_LIMIT,
     bucket_counts,
     collapse,
@@ -40,6 +39,7 @@ from indices.walk import (
     named_counts,
     page_passage,
     pages_needing_passage,
+    synonym_boost,
     text_key,
     warnings_field,
 )
@@ -417,7 +417,8 @@ def _clause(clause: QueryClause, weights: tuple[float, ...]) -> dict:
     words first, synonyms a little below them, the document's country below both."""
     pairs = zip(clause.alternatives, weights, strict=True)
     options = [_boosted(_all_of(units), weight) for units, weight in pairs]
-    synonyms = [{"bool": {"must": [option], "boost": SYNONYM_BOOST}} for option in options[1:]]
+    boost = synonym_boost(clause.quoted)
+    synonyms = [{"bool": {"must": [option], "boost": boost}} for option in options[1:]]
     if clause.country:
         synonyms.append({"term": {"countries": {"value": clause.country, "boost": METADATA_BOOST}}})
     if not synonyms:

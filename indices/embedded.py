@@ -58,7 +58,6 @@ from indices.walk import (
     METADATA_BOOST,
     PIECE_BOOST,
     STREAM_BOOSTS,
-    SYNONYM_BOOST,
     WALK_LIMIT,
     bucket_counts,
     collapse,
@@ -70,6 +69,7 @@ from indices.walk import (
     page_passage,
     pages_needing_passage,
     stable_key,
+    synonym_boost,
     text_key,
     warnings_field,
 )
@@ -596,7 +596,8 @@ class EmbeddedIndex:
             _boosted(self._all_of(units), weight)
             for units, weight in zip(clause.alternatives, weights, strict=True)
         ]
-        synonyms = [Query.boost_query(option, SYNONYM_BOOST) for option in options[1:]]
+        boost = synonym_boost(clause.quoted)
+        synonyms = [Query.boost_query(option, boost) for option in options[1:]]
         if clause.country:
             about = Query.term_query(self._schema, "countries", clause.country)
             synonyms.append(Query.boost_query(about, METADATA_BOOST))

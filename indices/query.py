@@ -55,6 +55,8 @@ class QueryClause:
     # クレジットの発行): when too few passages hold every clause, a passage holding some of a term's
     # words counts for part of it. Empty for a quoted phrase, whose words the user wants together.
     pieces: tuple[QueryUnit, ...] = ()
+    # The user quoted the words: their own words matter more than the glossary's other names.
+    quoted: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,7 +141,8 @@ def _expanded_clauses(
     while index < len(units):
         if units[index].quoted:
             whole = glossary.whole(units[index].words)
-            clauses.append(_clause(units[index : index + 1], whole, terms, also_searched))
+            clause = _clause(units[index : index + 1], whole, terms, also_searched)
+            clauses.append(replace(clause, quoted=True))
             index += 1
             continue
         run_end = next((end for end in range(index, len(units)) if units[end].quoted), len(units))

@@ -21,6 +21,8 @@ FACET_SIZE = 100
 # them: benchmarks/relevance.py was best near 0.8 (0.45 kept documents in the other languages off
 # the first page, 1.0 lets them outrank a quoted phrase's own words).
 SYNONYM_BOOST = 0.8
+# Quoted words ask for those very words: the other names of a quoted term rank further below.
+QUOTED_SYNONYM_BOOST = 0.5
 # A country named by the document's metadata only (a plant in Darkhan is in Mongolia) counts, below words.
 METADATA_BOOST = 0.2
 # Some words of a term of several words (credit issuance, クレジットの発行) count for part of it.
@@ -31,6 +33,11 @@ STREAM_BOOSTS = {"words": 1.0, "parts": 0.7, "grams": 0.4}
 FACETS = ("language", "doc_type", "country", "year", "has_warnings")
 
 RowKey = tuple[object, int, int, object]  # document, page, block, text key
+
+
+def synonym_boost(quoted: bool) -> float:
+    """The boost of the glossary names the user did not type, in a quoted clause or not."""
+    return QUOTED_SYNONYM_BOOST if quoted else SYNONYM_BOOST
 
 
 def stable_key(text: str) -> int:

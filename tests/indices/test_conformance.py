@@ -537,3 +537,19 @@ def test_a_term_inside_the_words_typed_counts_by_its_names(fresh: SearchIndex):
     fresh.commit()
     ranked = [hit.document.id for hit in fresh.search("waste heat recovery", expand=True).hits]
     assert ranked == ["th-named", "th-apart"]
+
+
+def test_the_other_names_of_a_quoted_term_rank_further_below_the_words_typed(fresh: SearchIndex):
+    """Quoted, "boiler" asks for that very word: the one-word Japanese passage naming ボイラ that
+    outranks a longer English one holding "boiler" falls below it."""
+    fresh.add_passages([
+        Passage(document=DocumentRef(id=name, filename=f"{name}.txt"), block=0, page=1, text=text,
+                language=language, countries=[])
+        for name, text, language in (
+            ("en-long", "The plant replaced its boiler.", "en"),
+            ("ja-short", "ボイラ", "ja"),
+        )
+    ])
+    fresh.commit()
+    assert [hit.document.id for hit in fresh.search("boiler", expand=True).hits] == ["ja-short", "en-long"]
+    assert [hit.document.id for hit in fresh.search('"boiler"', expand=True).hits] == ["en-long", "ja-short"]

@@ -4,6 +4,7 @@ against a real server by test_conformance.py when JCM_TEST_ES_URL is set)."""
 from indices.base import parse_filters
 from indices.elasticsearch import _NATIVE_FIELDS, _all_units, _any_unit, _filtered, index_body
 from indices.query import NAME_SLOP, parse_query
+from indices.walk import QUOTED_SYNONYM_BOOST, SYNONYM_BOOST
 
 
 def test_mapping_holds_the_python_tokens_and_the_native_sub_fields():
@@ -103,3 +104,12 @@ def _leaves(query: dict) -> list[dict]:
     if "dis_max" in query:
         return [leaf for inner in query["dis_max"]["queries"] for leaf in _leaves(inner)]
     return [query]
+
+
+def test_the_other_names_of_a_quoted_term_are_boosted_further_down():
+    def boosts(query: str) -> list[float]:
+        [clause] = _all_units(parse_query(query, expand=True))["bool"]["must"]
+        return [option["bool"]["boost"] for option in clause["dis_max"]["queries"][1:]]
+
+    assert set(boosts('"boiler"')) == {QUOTED_SYNONYM_BOOST} and set(boosts("boiler")) == {SYNONYM_BOOST}
+    assert QUOTED_SYNONYM_BOOST < SYNONYM_BOOST

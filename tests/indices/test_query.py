@@ -78,3 +78,9 @@ def test_grammar_words_of_glossary_names_are_not_marked_in_snippets() -> None:
     assert "of" not in parse_query("credits issued", expand=True).terms
     assert "issuance" in parse_query("credits issued", expand=True).terms
     assert "of" in parse_query("issuance of credits", expand=True).terms  # typed: marked
+
+
+def test_a_quoted_clause_is_known_as_quoted() -> None:
+    assert [clause.quoted for clause in parse_query('"waste heat recovery" boiler', expand=True).clauses] == [
+        True, False
+    ]
