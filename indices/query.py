@@ -6,8 +6,10 @@ word tokens as a phrase, the Japanese mode A parts as a phrase and the character
 phrase. A backend matches a unit when any of the three matches, and by default requires every unit.
 
 With glossary expansion, units naming a glossary term (one word or several in a row) become one
-clause whose alternatives are those units (all required) or any other term of the concept, in the
-same or another language. Every backend requires every clause but those of one grammar word (the,
+clause whose alternatives are those words held together (in order, NAME_SLOP words between them at
+most) or any other name of the concept, in the same or another language; the words one by one, and
+the names of the terms inside them, are the clause's pieces, which count for part of it when too few
+passages hold every clause. Every backend requires every clause but those of one grammar word (the,
 の, ของ), which only add to the score of a passage holding them.
 """
 
