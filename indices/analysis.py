@@ -18,6 +18,7 @@ Token offsets always point into the original text, whatever normalization produc
 
 from __future__ import annotations
 
+import json
 import re
 import threading
 import unicodedata
@@ -26,6 +27,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from html import escape
+from pathlib import Path
 from typing import Any, Literal
 
 TokenKind = Literal["word", "part", "gram"]
@@ -406,6 +408,29 @@ def _analyze_other(run: str, base: int, words: list[_Raw]) -> None:
                 words.append((text, base + start, base + end))
             else:
                 words.append((text, *mapped.span(start, end, base)))
+
+
+# ---------------------------------------------------------------- grammar words
+
+GRAMMAR_WORDS_FILE = Path(__file__).parent / "data" / "grammar_words.json"
+
+
+@lru_cache(maxsize=1)
+def grammar_words() -> frozenset[str]:
+    """The word tokens of data/grammar_words.json (the, の, ของ ...), analysed as passages are, so the
+    normalized forms Sudachi gives (する -> 為る) are what is listed."""
+    data = json.loads(GRAMMAR_WORDS_FILE.read_text(encoding="utf-8"))
+    return frozenset(
+        raw[0]
+        for language in ("en", "ja", "th")
+        for entry in data[language]
+        for raw in _raw_streams(entry)[0]
+    )
+
+
+def is_grammar_word(word: str) -> bool:
+    """Whether a word token only carries grammar, so a query need not require it of a passage."""
+    return word in grammar_words()
 
 
 # ---------------------------------------------------------------- highlighting

@@ -22,13 +22,14 @@ from corpus.models import DocumentRef, Passage, SearchHit, SearchResults
 from indices.analysis import Streams, analyze_streams, highlight
 from indices.backends import DEFAULT_ES_INDEX as DEFAULT_INDEX
 from indices.base import PAGE_BLOCK, Filters, SearchBackendError, parse_filters
+from indices.blend import Weights, query_weights, terms_needed, unweighted
 from indices.query import ParsedQuery, QueryClause, QueryUnit, parse_query
 from indices.walk import (
     FACETS,
     FULL_MATCH_BOOST,
     METADATA_BOOST,
+    PIECE_BOOST,
     STREAM_BOOSTS,
-    SYNONYM_BOOST,
     WALK_LIMIT,
     bucket_counts,
     collapse,
@@ -39,6 +40,7 @@ from indices.walk import (
     named_counts,
     page_passage,
     pages_needing_passage,
+    synonym_boost,
     text_key,
     warnings_field,
 )
@@ -243,10 +245,11 @@ class ElasticsearchIndex:
         if parsed.is_empty or limit <= 0:
             return SearchResults(query=query, total=0, hits=[])
         start = max(offset, 0)
-        match = _all_units(parsed)
+        weights = self._weights(parsed)
+        match = _all_units(parsed, weights)
         window = self._walk(match, conditions, start + limit)
-        if len(window.kept) < start + limit and len(parsed.clauses) > 1:
-            match = _any_unit(parsed)
+        if len(window.kept) < start + limit and parsed.partly_matched:
+            match = _any_unit(parsed, weights)
             window = self._walk(match, conditions, start + limit)
         hits = [window.hits[row] for row in window.kept[start : start + limit]]
         return SearchResults(
@@ -256,6 +259,21 @@ class ElasticsearchIndex:
             facets=self._facets(window, match, conditions),
             also_searched=list(parsed.also_searched),
         )
+
+    def _weights(self, parsed: ParsedQuery) -> Weights:
+        """The blended weights of the glossary alternatives (indices.blend), from the document
+        frequencies of this index, all counted in one multi-search."""
+        needed = sorted(terms_needed(parsed))
+        if not needed:
+            return unweighted(parsed)
+        counted = [{"term": {stream: token}} for stream, token in needed] + [{"match_all": {}}]
+        searches: list[dict] = []
+        for query in counted:
+            searches += [{"index": self.index_name}, {"size": 0, "track_total_hits": True, "query": query}]
+        responses = self._client.msearch(searches=searches)["responses"]
+        counts = [response["hits"]["total"]["value"] for response in responses]
+        freqs = dict(zip(needed, counts, strict=False))
+        return query_weights(parsed, lambda stream, token: freqs.get((stream, token), 0), counts[-1])
 
     def _walk(self, match: dict, conditions: Filters, wanted: int) -> _Window:
         size = first_window(wanted)
@@ -364,31 +382,52 @@ def _walked_facets(sources: list[dict], flag: str) -> dict[str, dict[str, int]]:
 # ---------------------------------------------------------------- query building
 
 
-def _all_units(parsed: ParsedQuery) -> dict:
-    must = [_clause(clause) for clause in parsed.clauses]
-    should = []
+def _all_units(parsed: ParsedQuery, weights: Weights | None = None) -> dict:
+    """Passages holding every required clause; grammar words only add to the score."""
+    weighted = list(zip(parsed.clauses, weights or unweighted(parsed), strict=True))
+    must = [_clause(clause, boosts) for clause, boosts in weighted if clause.required]
+    should = [_clause(clause, boosts) for clause, boosts in weighted if not clause.required]
     loose = parsed.loose_words
     if len(loose) > 1:
         should.append({"match_phrase": {"words": {"query": " ".join(loose), "slop": 3, "boost": 0.5}}})
     return {"bool": {"must": must, "should": should}}
 
 
-def _any_unit(parsed: ParsedQuery) -> dict:
+def _any_unit(parsed: ParsedQuery, weights: Weights | None = None) -> dict:
     """Passages holding any of the query's words, those holding all of them far above."""
-    every = {"bool": {"must": [_all_units(parsed)], "boost": FULL_MATCH_BOOST}}
-    some = [_clause(clause) for clause in parsed.clauses]
+    weights = weights or unweighted(parsed)
+    every = {"bool": {"must": [_all_units(parsed, weights)], "boost": FULL_MATCH_BOOST}}
+    # A grammar word alone never makes a passage a match.
+    weighted = zip(parsed.clauses, weights, strict=True)
+    some = [_partly(clause, boosts) for clause, boosts in weighted if clause.required]
     return {"bool": {"should": [every, *some], "minimum_should_match": 1}}
 
 
-def _clause(clause: QueryClause) -> dict:
-    """As EmbeddedIndex._clause: the user's words, synonyms below them, the document's country below both."""
-    options = [_all_of(units) for units in clause.alternatives]
-    synonyms = [{"bool": {"must": [option], "boost": SYNONYM_BOOST}} for option in options[1:]]
+def _partly(clause: QueryClause, weights: tuple[float, ...]) -> dict:
+    """As EmbeddedIndex._partly: the clause, or below it some words of its terms of several words."""
+    whole = _clause(clause, weights)
+    if not clause.pieces:
+        return whole
+    pieces = {"bool": {"should": [_unit(unit) for unit in clause.pieces], "boost": PIECE_BOOST}}
+    return {"dis_max": {"queries": [whole, pieces]}}
+
+
+def _clause(clause: QueryClause, weights: tuple[float, ...]) -> dict:
+    """As EmbeddedIndex._clause: alternatives weighed with the group's blended statistics, the user's
+    words first, synonyms a little below them, the document's country below both."""
+    pairs = zip(clause.alternatives, weights, strict=True)
+    options = [_boosted(_all_of(units), weight) for units, weight in pairs]
+    boost = synonym_boost(clause.quoted)
+    synonyms = [{"bool": {"must": [option], "boost": boost}} for option in options[1:]]
     if clause.country:
         synonyms.append({"term": {"countries": {"value": clause.country, "boost": METADATA_BOOST}}})
     if not synonyms:
         return options[0]
     return {"dis_max": {"queries": [options[0], *synonyms], "tie_breaker": 0.1}}
+
+
+def _boosted(query: dict, weight: float) -> dict:
+    return query if weight == 1.0 else {"bool": {"must": [query], "boost": weight}}
 
 
 def _all_of(units: tuple[QueryUnit, ...]) -> dict:
@@ -399,7 +438,7 @@ def _all_of(units: tuple[QueryUnit, ...]) -> dict:
 
 def _unit(unit: QueryUnit) -> dict:
     alternatives = [
-        _sequence(stream, texts, STREAM_BOOSTS[stream])
+        _sequence(stream, texts, STREAM_BOOSTS[stream], unit.slop if stream == "words" else 0)
         for stream, texts in (("words", unit.words), ("parts", unit.parts), ("grams", unit.grams))
         if texts
     ]
@@ -408,10 +447,13 @@ def _unit(unit: QueryUnit) -> dict:
     return {"dis_max": {"queries": alternatives, "tie_breaker": 0.1}}
 
 
-def _sequence(stream: str, texts: tuple[str, ...], boost: float) -> dict:
+def _sequence(stream: str, texts: tuple[str, ...], boost: float, slop: int = 0) -> dict:
     if len(texts) == 1:
         return {"term": {stream: {"value": texts[0], "boost": boost}}}
-    return {"match_phrase": {stream: {"query": " ".join(texts), "boost": boost}}}
+    phrase: dict[str, Any] = {"query": " ".join(texts), "boost": boost}
+    if slop:  # a glossary name's, in the word stream (as EmbeddedIndex._slop)
+        phrase["slop"] = slop
+    return {"match_phrase": {stream: phrase}}
 
 
 def _filtered(match: dict, conditions: Filters, *extra: dict) -> dict:

@@ -49,14 +49,15 @@ from indices.base import (
     IndexSchemaError,
     parse_filters,
 )
+from indices.blend import DocFreq, Weights, query_weights
 from indices.integrity import FileGuard
 from indices.query import ParsedQuery, QueryClause, QueryUnit, parse_query
 from indices.walk import (
     FACETS,
     FULL_MATCH_BOOST,
     METADATA_BOOST,
+    PIECE_BOOST,
     STREAM_BOOSTS,
-    SYNONYM_BOOST,
     WALK_LIMIT,
     bucket_counts,
     collapse,
@@ -68,6 +69,7 @@ from indices.walk import (
     page_passage,
     pages_needing_passage,
     stable_key,
+    synonym_boost,
     text_key,
     warnings_field,
 )
@@ -426,11 +428,12 @@ class EmbeddedIndex:
         self, query: str, parsed: ParsedQuery, conditions: Filters, limit: int, start: int
     ) -> SearchResults:
         searcher = self._searcher(answering=True)
-        match = self._all_units(parsed)
+        weights = query_weights(parsed, _doc_freq(searcher), searcher.num_docs)
+        match = self._all_units(parsed, weights)
         aggregation = self._aggregate_facets(searcher, match, conditions)
         matches, kept = self._walk(searcher, match, conditions, start + limit)
-        if len(kept) < start + limit and len(parsed.clauses) > 1:
-            match = self._any_unit(parsed)
+        if len(kept) < start + limit and parsed.partly_matched:
+            match = self._any_unit(parsed, weights)
             aggregation = self._aggregate_facets(searcher, match, conditions)
             matches, kept = self._walk(searcher, match, conditions, start + limit)
         hits = [self._hit(searcher, matches.hits[row], parsed) for row in kept[start : start + limit]]
@@ -553,25 +556,48 @@ class EmbeddedIndex:
 
     # ------------------------------------------------------------ query building
 
-    def _all_units(self, parsed: ParsedQuery) -> Query:
-        clauses = [(Occur.Must, self._clause(clause)) for clause in parsed.clauses]
+    def _all_units(self, parsed: ParsedQuery, weights: Weights) -> Query:
+        """Passages holding every required clause; grammar words only add to the score."""
+        clauses = [
+            (Occur.Must if clause.required else Occur.Should, self._clause(clause, weighted))
+            for clause, weighted in zip(parsed.clauses, weights, strict=True)
+        ]
         loose = parsed.loose_words
         if len(loose) > 1:
             together = Query.phrase_query(self._schema, "words", list(loose), slop=3)
             clauses.append((Occur.Should, Query.boost_query(together, 0.5)))
         return Query.boolean_query(clauses)
 
-    def _any_unit(self, parsed: ParsedQuery) -> Query:
+    def _any_unit(self, parsed: ParsedQuery, weights: Weights) -> Query:
         """Passages holding any of the query's words, those holding all of them far above."""
-        every = Query.boost_query(self._all_units(parsed), FULL_MATCH_BOOST)
-        some = [(Occur.Should, self._clause(clause)) for clause in parsed.clauses]
+        every = Query.boost_query(self._all_units(parsed, weights), FULL_MATCH_BOOST)
+        # A grammar word alone never makes a passage a match.
+        some = [
+            (Occur.Should, self._partly(clause, weighted))
+            for clause, weighted in zip(parsed.clauses, weights, strict=True)
+            if clause.required
+        ]
         return Query.boolean_query([(Occur.Should, every), *some])
 
-    def _clause(self, clause: QueryClause) -> Query:
-        """Any alternative, each needing all its units; the user's own words first, synonyms boosted down,
-        and a country the passage's document is about below both."""
-        options = [self._all_of(units) for units in clause.alternatives]
-        synonyms = [Query.boost_query(option, SYNONYM_BOOST) for option in options[1:]]
+    def _partly(self, clause: QueryClause, weights: tuple[float, ...]) -> Query:
+        """The clause, or below it some words of its terms of several words (summed, so more words
+        count more)."""
+        whole = self._clause(clause, weights)
+        if not clause.pieces:
+            return whole
+        pieces = Query.boolean_query([(Occur.Should, self._unit(unit)) for unit in clause.pieces])
+        return Query.disjunction_max_query([whole, Query.boost_query(pieces, PIECE_BOOST)])
+
+    def _clause(self, clause: QueryClause, weights: tuple[float, ...]) -> Query:
+        """Any alternative, each needing all its units and weighed with the group's blended statistics
+        (indices.blend); the user's own words first, synonyms a little below, and a country the
+        passage's document is about below both."""
+        options = [
+            _boosted(self._all_of(units), weight)
+            for units, weight in zip(clause.alternatives, weights, strict=True)
+        ]
+        boost = synonym_boost(clause.quoted)
+        synonyms = [Query.boost_query(option, boost) for option in options[1:]]
         if clause.country:
             about = Query.term_query(self._schema, "countries", clause.country)
             synonyms.append(Query.boost_query(about, METADATA_BOOST))
@@ -586,7 +612,7 @@ class EmbeddedIndex:
 
     def _unit(self, unit: QueryUnit) -> Query:
         alternatives = [
-            Query.boost_query(self._sequence(stream, texts), STREAM_BOOSTS[stream])
+            Query.boost_query(self._sequence(stream, texts, _slop(unit, stream)), STREAM_BOOSTS[stream])
             for stream, texts in (("words", unit.words), ("parts", unit.parts), ("grams", unit.grams))
             if texts
         ]
@@ -594,10 +620,10 @@ class EmbeddedIndex:
             return alternatives[0]
         return Query.disjunction_max_query(alternatives, tie_breaker=0.1)
 
-    def _sequence(self, field: str, texts: tuple[str, ...]) -> Query:
+    def _sequence(self, field: str, texts: tuple[str, ...], slop: int = 0) -> Query:
         if len(texts) == 1:
             return Query.term_query(self._schema, field, texts[0])
-        return Query.phrase_query(self._schema, field, list(texts))
+        return Query.phrase_query(self._schema, field, list(texts), slop=slop)
 
     def _filter_clauses(self, conditions: Filters) -> list[Query]:
         by_field = {
@@ -679,6 +705,21 @@ class EmbeddedIndex:
             stored = _stored(searcher, address)
             metadata = self._metadata[meta_key] = (stored.get("doc_type"), stored.get("countries", []))
         return metadata
+
+
+def _slop(unit: QueryUnit, stream: str) -> int:
+    """A glossary name's slop holds in the word stream only: parts and bigrams spell one word."""
+    return unit.slop if stream == "words" else 0
+
+
+def _boosted(query: Query, weight: float) -> Query:
+    return query if weight == 1.0 else Query.boost_query(query, weight)
+
+
+def _doc_freq(searcher: tantivy.Searcher) -> DocFreq:
+    """Passages of the searcher holding a token in a stream (deleted ones included until merged, as in
+    tantivy's own scores)."""
+    return lambda stream, token: searcher.doc_freq(stream, token)
 
 
 def _aggregate(searcher: tantivy.Searcher, blocks: Query, aggregation: dict) -> dict[str, dict[str, int]]:

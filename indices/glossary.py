@@ -1,5 +1,6 @@
 """The JCM glossary (data/glossary.json): one concept named in English, Japanese and Thai, so a query
-in one language also finds passages written in the others.
+in one language also finds passages written in the others. The provinces and cities of the places
+table (extractors/data/places.tsv, which also gives documents their countries) are concepts too.
 
 Terms are analysed with the same analysis as passages and matched against the query's word tokens,
 so "Heat Pumps" matches the term "heat pump" and ボイラー matches ボイラ.
@@ -8,15 +9,19 @@ so "Heat Pumps" matches the term "heat pump" and ボイラー matches ボイラ.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from extractors.terms import PLACES_FILE, alternatives, read_rows
 from indices.analysis import analyze
 
 GLOSSARY_FILE = Path(__file__).parent / "data" / "glossary.json"
 LANGUAGES = ("en", "ja", "th")
+_LOOKAROUND = re.compile(r"\(\?<?[!=][^)]*\)")  # Hue(?![a-z]): a guard, no part of the name
+_PATTERN_SYNTAX = re.compile(r"[\\\[\](){}?*+|.^$]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +78,17 @@ class Glossary:
         match = self._match_at(words, 0)
         return match if match is not None and match.end == len(words) else None
 
+    def inner(self, words: Sequence[str]) -> list[Match]:
+        """The terms named by a part of the words, shorter than all of them ("waste heat" and "heat" in
+        "waste heat recovery"), longest first at each start."""
+        matches: list[Match] = []
+        for start in range(len(words)):
+            shorter = words[start:] if start else words[: len(words) - 1]
+            match = self._match_at(shorter, 0)
+            if match is not None:
+                matches.append(Match(start + match.start, start + match.end, match.others))
+        return matches
+
     def _match_at(self, words: Sequence[str], start: int) -> Match | None:
         for end in range(min(len(words), start + self._longest), start, -1):
             key = tuple(words[start:end])
@@ -94,5 +110,30 @@ def _words(text: str) -> tuple[str, ...]:
 
 @lru_cache(maxsize=1)
 def default_glossary() -> Glossary:
+    """The glossary file's concepts and the provinces and cities of extractors/data/places.tsv, so a
+    place named in one language is searched by its names in the others (チョットグラム, Chattogram)."""
     data = json.loads(GLOSSARY_FILE.read_text(encoding="utf-8"))
-    return Glossary(data["concepts"])
+    return Glossary([*data["concepts"], *place_concepts()])
+
+
+def place_concepts() -> list[dict[str, list[str]]]:
+    """Each place of the places table as a concept of the plain spellings of its names (in at least
+    two languages: one language alone links nothing)."""
+    concepts = []
+    for row in read_rows(PLACES_FILE):
+        concept = {language: spellings(row[language]) for language in LANGUAGES}
+        if sum(bool(names) for names in concept.values()) >= 2:
+            concepts.append(concept)
+    return concepts
+
+
+def spellings(pattern: str) -> list[str]:
+    """The plain names a places-table pattern writes ("Chon\\s?Buri" -> Chonburi, Chon Buri); an
+    alternative with other pattern syntax (classes, groups) is left out."""
+    names: list[str] = []
+    for alternative in alternatives(pattern):
+        plain = _LOOKAROUND.sub("", alternative).replace("\\s+", " ")
+        for name in (plain.replace("\\s?", ""), plain.replace("\\s?", " ")):
+            if name and not _PATTERN_SYNTAX.search(name) and name not in names:
+                names.append(name)
+    return names

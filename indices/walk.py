@@ -16,17 +16,28 @@ MIN_WINDOW = 100  # ranked matches walked at least; result sets this small get e
 WINDOW_PER_HIT = 4  # matches walked per hit asked for, room for the ones de-duplication drops
 WALK_LIMIT = 10_000  # ranked matches walked at most
 FACET_SIZE = 100
-# A glossary term the user did not type ranks below their own words, near enough that documents in the
-# other languages still reach the first page (benchmarks/relevance.py: 0.3 kept them off it).
-SYNONYM_BOOST = 0.45
+# A glossary term the user did not type ranks a little below their own words. Every name of a group
+# scores with the group's blended idf (indices.blend), so this is the only difference left between
+# them: benchmarks/relevance.py was best near 0.8 (0.45 kept documents in the other languages off
+# the first page, 1.0 lets them outrank a quoted phrase's own words).
+SYNONYM_BOOST = 0.8
+# Quoted words ask for those very words: the other names of a quoted term rank further below.
+QUOTED_SYNONYM_BOOST = 0.5
 # A country named by the document's metadata only (a plant in Darkhan is in Mongolia) counts, below words.
 METADATA_BOOST = 0.2
+# Some words of a term of several words (credit issuance, クレジットの発行) count for part of it.
+PIECE_BOOST = 0.5
 # When too few passages hold every word, those holding some follow; every word held ranks far above.
 FULL_MATCH_BOOST = 10.0
 STREAM_BOOSTS = {"words": 1.0, "parts": 0.7, "grams": 0.4}
 FACETS = ("language", "doc_type", "country", "year", "has_warnings")
 
 RowKey = tuple[object, int, int, object]  # document, page, block, text key
+
+
+def synonym_boost(quoted: bool) -> float:
+    """The boost of the glossary names the user did not type, in a quoted clause or not."""
+    return QUOTED_SYNONYM_BOOST if quoted else SYNONYM_BOOST
 
 
 def stable_key(text: str) -> int:

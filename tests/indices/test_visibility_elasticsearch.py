@@ -35,6 +35,10 @@ class FakeClient:
         self.calls.append(("search", {"index": index, **request}))
         return {"hits": {"hits": [], "total": {"value": 0}}}
 
+    def msearch(self, searches: list[dict]) -> dict:
+        self.calls.append(("msearch", {"searches": searches}))
+        return {"responses": [{"hits": {"hits": [], "total": {"value": 0}}} for _ in searches[::2]]}
+
     def close(self) -> None:
         pass
 
@@ -79,3 +83,18 @@ def test_a_public_index_created_beside_a_full_one_is_reported(client: FakeClient
     with caplog.at_level(logging.WARNING, logger="indices.visibility"):
         open_elasticsearch("http://es:9200", "jcm-passages")  # both exist now: nothing to say
     assert not caplog.text
+
+
+def test_a_public_callers_glossary_weights_count_public_passages_only(client: FakeClient):
+    """The blended weights of boiler, ボイラ, หม้อไอน้ำ come from document frequencies: a public caller's
+    from the public index, so a confidential document never moves them."""
+    index = open_elasticsearch("http://es:9200", "jcm-passages")
+    index.search("boiler", filters={"public_only": True})
+    index.search("boiler")
+    counted = [call["searches"] for kind, call in client.calls if kind == "msearch"]
+    assert [{header["index"] for header in searches[::2]} for searches in counted] == [
+        {"jcm-passages-public"}, {"jcm-passages"}
+    ]
+    bodies = counted[0][1::2]
+    assert {"term": {"words": "boiler"}} in [body["query"] for body in bodies]
+    assert bodies[-1]["query"] == {"match_all": {}}  # the passages counted, for the idf
