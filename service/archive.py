@@ -101,7 +101,7 @@ def clean_filename(name: str) -> str:
 class Archive:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.catalog = Catalog(settings.data_dir)
+        self.catalog = Catalog(settings.data_dir, settings.database_url)
         self._index: SearchIndex | None = None
         self._pool: WorkerPool | None = None
         # Documents indexed as they were stored, with the warning flags they were indexed with: until

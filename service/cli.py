@@ -107,7 +107,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "serve":
         return serve(settings)
     if args.command == "keys":
-        return keys(Catalog(settings.data_dir), args)
+        return keys(Catalog(settings.data_dir, settings.database_url), args)
     if args.command == "reindex":
         from service.serving import prepare_index
 
@@ -318,7 +318,7 @@ def serve(settings: Settings) -> int:
     configure_logging()
     # A damaged index is emptied now and rebuilt in the background: the port opens without waiting.
     prepare_index(settings)
-    catalog = Catalog(settings.data_dir)
+    catalog = Catalog(settings.data_dir, settings.database_url)
     hint = first_run_hint(catalog, settings)
     catalog.close()
     if hint:
