@@ -11,14 +11,15 @@ from __future__ import annotations
 import hashlib
 import re
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Protocol
 
 POSTGRES_SCHEMES = ("postgresql://", "postgres://")
-# Any transaction that migrates a PostgreSQL catalog takes this advisory lock first, so two processes
-# opening a new or older catalog at once do not both create or migrate it.
+# A process creating or migrating a PostgreSQL catalog holds this advisory lock, so two processes opening
+# a new or older catalog at once do not both create or migrate it.
 MIGRATION_LOCK = 0x4A434D  # "JCM"
 
 
@@ -60,6 +61,12 @@ class Connection:
     def lock(self, keys: Iterable[str]) -> None:
         """Hold these keys until the transaction ends, against other writers taking one of them."""
         raise NotImplementedError
+
+    @contextmanager
+    def exclusively(self) -> Iterator[None]:
+        """Around a transaction that creates or migrates the schema: one process at a time. SQLite's
+        BEGIN IMMEDIATE already is."""
+        yield
 
     @property
     def in_transaction(self) -> bool:
@@ -148,6 +155,17 @@ class PostgresConnection(Connection):
 
         return self.raw.info.transaction_status != TransactionStatus.IDLE
 
+    @contextmanager
+    def exclusively(self) -> Iterator[None]:
+        """Taken before the transaction begins, not inside it: a transaction sees the tables another
+        created only if it began after that one committed (PostgreSQL reads its catalog of tables once
+        a transaction starts), and a migration must see what the one before it did."""
+        self.raw.execute("SELECT pg_advisory_lock(%s)", (MIGRATION_LOCK,))
+        try:
+            yield
+        finally:
+            self.raw.execute("SELECT pg_advisory_unlock(%s)", (MIGRATION_LOCK,))
+
     def begin(self) -> None:
         # Several writers may work at once: each transaction sees what others committed before each of
         # its statements (READ COMMITTED), and rows it changes are locked until it ends.
@@ -174,9 +192,13 @@ JSON_EXTRACT = re.compile(r"json_extract\(([\w.]+), '\$\.([\w.]+)'\)")
 
 @lru_cache(maxsize=512)
 def postgres_sql(sql: str) -> str:
-    """A statement written for SQLite, as PostgreSQL takes it: %s parameters (a literal % doubled),
-    json_extract as the json operator #>>, instr as strpos."""
-    sql = sql.replace("%", "%%").replace("?", "%s")
+    """A statement written for SQLite, as PostgreSQL takes it with parameters: %s for ? (a literal %
+    doubled), and the functions rewritten (postgres_functions)."""
+    return postgres_functions(sql.replace("%", "%%").replace("?", "%s"))
+
+
+def postgres_functions(sql: str) -> str:
+    """json_extract as the json operator #>>, instr as strpos."""
     sql = JSON_EXTRACT.sub(lambda m: f"({m[1]}::json #>> '{{{m[2].replace('.', ',')}}}')", sql)
     return re.sub(r"\binstr\(", "strpos(", sql)
 
@@ -187,7 +209,7 @@ def postgres_ddl(script: str) -> str:
     order on both, whatever the server's locale."""
     script = re.sub(r"\bREAL\b", "DOUBLE PRECISION", script)
     script = re.sub(r"\bTEXT\b", 'TEXT COLLATE "C"', script)
-    return postgres_sql(script)
+    return postgres_functions(script)
 
 
 def transient_errors() -> tuple[type[BaseException], ...]:

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import ParamSpec, TypeVar
 
-from corpus.database import MIGRATION_LOCK, Connection, connect, is_postgres, transient_errors
+from corpus.database import Connection, connect, is_postgres, transient_errors
 from corpus.filters import EVERYTHING, FactQuery, JobQuery, WarningQuery, Window, period_bounds
 from corpus.layout import DataLayout
 from corpus.models import (
@@ -959,23 +959,26 @@ def _migrate(db: Connection) -> None:
     PostgreSQL), then finds nothing left to do. A current catalog is only read: opening it takes no lock."""
     if _version(db) == SCHEMA_VERSION:
         return
-    db.begin()
-    try:
-        if db.postgres:
-            db.execute("SELECT pg_advisory_xact_lock(?)", (MIGRATION_LOCK,))
-        version = _version(db)
-        if version == 0:  # a new catalog: made at the latest version, nothing to migrate
-            _create_schema(db)
-            version = SCHEMA_VERSION
-        for number, step in MIGRATION_STEPS.items():
-            if version < number:
-                step(db)
-        db.execute("DELETE FROM schema_version")
-        db.execute("INSERT INTO schema_version VALUES (?)", (SCHEMA_VERSION,))
-    except BaseException:
-        db.rollback()
-        raise
-    db.commit()
+    with db.exclusively():
+        db.begin()
+        try:
+            _migrate_in_transaction(db)
+        except BaseException:
+            db.rollback()
+            raise
+        db.commit()
+
+
+def _migrate_in_transaction(db: Connection) -> None:
+    version = _version(db)  # again: another process may have done it meanwhile
+    if version == 0:  # a new catalog: made at the latest version, nothing to migrate
+        _create_schema(db)
+        version = SCHEMA_VERSION
+    for number, step in MIGRATION_STEPS.items():
+        if version < number:
+            step(db)
+    db.execute("DELETE FROM schema_version")
+    db.execute("INSERT INTO schema_version VALUES (?)", (SCHEMA_VERSION,))
 
 
 def _version(db: Connection) -> int:
