@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from corpus import store
 from corpus.database import lock_number, postgres_sql
 from corpus.store import SCHEMA, Catalog, schema_statements
 from service.settings import Settings, SettingsError
@@ -49,3 +50,31 @@ def test_the_setting_reads_a_postgresql_url_and_defaults_to_sqlite(monkeypatch: 
     assert Settings().database_url is None
     monkeypatch.setenv("JCM_DATABASE_URL", "postgresql://jcm@db:5432/jcm")
     assert Settings().database_url == "postgresql://jcm@db:5432/jcm"
+
+
+def test_a_write_the_database_aborted_for_a_deadlock_is_run_again(monkeypatch: pytest.MonkeyPatch):
+    class Deadlock(Exception):
+        pass
+
+    monkeypatch.setattr(store, "transient_errors", lambda: (Deadlock,))
+    monkeypatch.setattr(store.time, "sleep", lambda _seconds: None)
+    attempts: list[int] = []
+
+    @store.retried
+    def write(value: int) -> int:
+        attempts.append(value)
+        if len(attempts) < 3:
+            raise Deadlock
+        return value
+
+    assert write(7) == 7 and attempts == [7, 7, 7]
+
+    @store.retried
+    def always_deadlocked() -> None:
+        attempts.append(0)
+        raise Deadlock
+
+    attempts.clear()
+    with pytest.raises(Deadlock):
+        always_deadlocked()
+    assert len(attempts) == store.WRITE_ATTEMPTS
