@@ -62,6 +62,11 @@ class Connection:
         """Hold these keys until the transaction ends, against other writers taking one of them."""
         raise NotImplementedError
 
+    @property
+    def usable(self) -> bool:
+        """False once the connection is lost: it is then replaced by a new one."""
+        return True
+
     @contextmanager
     def exclusively(self) -> Iterator[None]:
         """Around a transaction that creates or migrates the schema: one process at a time. SQLite's
@@ -154,6 +159,10 @@ class PostgresConnection(Connection):
         from psycopg.pq import TransactionStatus
 
         return self.raw.info.transaction_status != TransactionStatus.IDLE
+
+    @property
+    def usable(self) -> bool:
+        return not (self.raw.closed or self.raw.broken)
 
     @contextmanager
     def exclusively(self) -> Iterator[None]:

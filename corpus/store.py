@@ -335,7 +335,9 @@ class Catalog:
     def _connect(self) -> Iterator[Connection]:
         thread = threading.get_ident()
         db = self._connections.get(thread)
-        if db is None:
+        if db is None or not db.usable:
+            # A PostgreSQL connection the server ended (a restart, a failover) is replaced: the request
+            # that found it lost fails, the next ones work.
             db = connect(self.database_url, self.path)
             with self._connections_lock:
                 self._connections[thread] = db

@@ -169,3 +169,18 @@ def test_deleting_a_document_removes_its_warnings_and_marks_the_others_it_shared
     catalog.delete_document(first.id)
     assert catalog.warnings() == [] and catalog.documents_with_warnings() == set()
     assert catalog.pending_refresh() == {first.id, second.id}
+
+
+def test_a_lost_postgresql_connection_is_replaced(catalog):
+    if catalog.database_url is None:
+        pytest.skip("a SQLite catalog is a file: no connection to lose")
+    import psycopg
+
+    catalog.save_document(make_document("a.txt", b"abc"), [], [block(0, "abc")], [])
+    with catalog._connect() as db:
+        pid = db.raw.info.backend_pid
+    with psycopg.connect(catalog.database_url, autocommit=True) as admin:
+        admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
+    with pytest.raises(psycopg.OperationalError):
+        catalog.count_documents()  # the read that finds the connection lost fails
+    assert catalog.count_documents() == 1
