@@ -22,7 +22,7 @@ class Resources:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.catalog = Catalog(settings.data_dir)
+        self.catalog = Catalog(settings.data_dir, settings.database_url)
         self._index: SearchIndex | None = None
         self._pool: WorkerPool | None = None
         # One writer at a time (ingest, delete, reindex, a review's decision); searches and reads never

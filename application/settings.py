@@ -14,11 +14,14 @@ from typing import Annotated, Any
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from corpus.database import is_postgres
 from corpus.layout import DataLayout
 from indices.backends import DEFAULT_ES_INDEX
 
 MB = 1024 * 1024
 ENV_PREFIX = "JCM_"
+# Settings whose value may hold a password: an error names them but never prints the value.
+SECRET_FIELDS = frozenset({"database_url"})
 
 
 class SettingsError(ValueError):
@@ -30,6 +33,9 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, env_ignore_empty=True, frozen=True)
 
     data_dir: Path = Path("jcm-data")
+    # The catalog's database: unset, the SQLite file in data_dir; postgresql://... for a PostgreSQL server
+    # that several service and worker processes share. The original files and the index stay in data_dir.
+    database_url: str | None = None
     max_file_mb: int = Field(default=200, ge=0)
     # Extraction runs in worker processes, each file within these limits.
     workers: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=0)
@@ -85,6 +91,13 @@ class Settings(BaseSettings):
             return value
         return tuple(str(ipaddress.ip_network(entry, strict=False)) for entry in entries)
 
+    @field_validator("database_url")
+    @classmethod
+    def _database(cls, value: str | None) -> str | None:
+        if value is not None and not is_postgres(value):
+            raise ValueError("a postgresql:// URL, or unset for the SQLite catalog in the data folder")
+        return value
+
     @field_validator("anonymous_read", mode="before")
     @classmethod
     def _flag(cls, value: object) -> object:
@@ -104,5 +117,6 @@ def describe_errors(error: ValidationError, given: set[str]) -> str:
         field = str(problem["loc"][0]) if problem["loc"] else ""
         name = field if field in given else env_name(field)
         message = problem["msg"].removeprefix("Value error, ")
-        lines.append(f"{name}: {message} (got {problem.get('input')!r})")
+        shown = "value not shown" if field in SECRET_FIELDS else f"got {problem.get('input')!r}"
+        lines.append(f"{name}: {message} ({shown})")
     return "; ".join(lines)

@@ -1,20 +1,24 @@
-"""The catalog (SQLite, the source of truth) and the content-addressed store of original files."""
+"""The catalog (SQLite or PostgreSQL, the source of truth) and the content-addressed store of original
+files."""
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
-import sqlite3
+import random
 import tempfile
 import threading
-from collections.abc import Collection, Iterable, Iterator, Sequence
+import time
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, ParamSpec, TypeVar
 
-from corpus.filters import EVERYTHING, FactQuery, JobQuery, WarningQuery, Window, overlaps
+from corpus.database import Connection, connect, is_postgres, transient_errors
+from corpus.filters import EVERYTHING, FactQuery, JobQuery, WarningQuery, Window, period_bounds
 from corpus.layout import DataLayout
 from corpus.models import (
     Block,
@@ -63,6 +67,9 @@ CREATE TABLE IF NOT EXISTS blocks (
     data TEXT NOT NULL,
     PRIMARY KEY (document_id, idx)
 );
+-- Besides the fact as JSON, what queries filter on, computed in Python when the fact is written (see
+-- fact_columns) so that both databases compare the same values: its place in the document's order, its
+-- page, its subject case-folded, and the first and last day of its period (ISO dates, NULL without one).
 CREATE TABLE IF NOT EXISTS facts (
     document_id TEXT NOT NULL,
     id TEXT NOT NULL,
@@ -70,11 +77,23 @@ CREATE TABLE IF NOT EXISTS facts (
     unit TEXT NOT NULL,
     value REAL NOT NULL,
     data TEXT NOT NULL,
+    position INTEGER NOT NULL DEFAULT 0,
+    page INTEGER,
+    subject_key TEXT NOT NULL DEFAULT '',
+    period_start TEXT,
+    period_end TEXT,
     PRIMARY KEY (document_id, id)
 );
 CREATE INDEX IF NOT EXISTS facts_kind ON facts(kind);
+CREATE INDEX IF NOT EXISTS facts_order ON facts(document_id, position);
 -- The facts of one page of a document (a search hit's facts) without reading the whole document's.
-CREATE INDEX IF NOT EXISTS facts_page ON facts(document_id, json_extract(data, '$.evidence.page'));
+CREATE INDEX IF NOT EXISTS facts_page ON facts(document_id, page);
+-- The countries each document is about, case-folded: what a fact query's country also matches.
+CREATE TABLE IF NOT EXISTS document_countries (
+    document_id TEXT NOT NULL,
+    country_key TEXT NOT NULL,
+    PRIMARY KEY (document_id, country_key)
+);
 CREATE TABLE IF NOT EXISTS warnings (
     id TEXT PRIMARY KEY,
     rule TEXT NOT NULL,
@@ -143,6 +162,10 @@ CREATE TABLE IF NOT EXISTS jobs (
     created_at TEXT NOT NULL,
     data TEXT NOT NULL
 );
+-- Which migration the catalog has had (MIGRATIONS_BY_VERSION): one row.
+CREATE TABLE IF NOT EXISTS schema_version (
+    version INTEGER NOT NULL
+);
 """
 # Columns added after the first release, with the statement that adds them to an older catalog.
 MIGRATIONS = {
@@ -160,8 +183,8 @@ REBUILD_DOCUMENTS = (
     "CREATE INDEX IF NOT EXISTS documents_sha ON documents(sha256)",
 )
 MARK_PENDING = (
-    "INSERT INTO pending_refresh VALUES (?, ?) "
-    "ON CONFLICT (document_id) DO UPDATE SET public = max(public, excluded.public)"
+    "INSERT INTO pending_refresh VALUES (?, ?) ON CONFLICT (document_id) DO UPDATE SET public = "
+    "CASE WHEN excluded.public > pending_refresh.public THEN excluded.public ELSE pending_refresh.public END"
 )
 # Documents a viewer who may not see confidential ones is allowed to see.
 PUBLIC_DOCUMENTS = "SELECT id FROM documents WHERE confidential = 0"
@@ -173,13 +196,17 @@ CONFIDENTIAL_WARNINGS = (
 # A fact as the catalog stores it: id, kind, unit, value and the whole fact as JSON. Made where the facts
 # are extracted, it crosses from a worker to the catalog as strings, far cheaper to pickle than models.
 FactRow = tuple[str, str, str, float, str]
+
+
 class WarningFlags(NamedTuple):
     """What the index marks passages with: the documents some warning involves (has_warnings), and those
     some warning a public viewer may see involves (public_warnings)."""
 
     flagged: set[str]
     public_flagged: set[str]
-DOCUMENT_TABLES = ("pages", "blocks", "facts", "profiles", "profile_keys")
+
+
+DOCUMENT_TABLES = ("pages", "blocks", "facts", "profiles", "profile_keys", "document_countries")
 _STATUS = "json_extract(d.data, '$.status')"
 ORPHAN_QUERIES = {
     **{
@@ -196,7 +223,7 @@ ORPHAN_QUERIES = {
     "blocks b WHERE b.document_id = d.id) OR EXISTS (SELECT 1 FROM facts f WHERE f.document_id = d.id))",
     "ingested documents without their current version": f"SELECT COUNT(*) FROM documents d WHERE {_STATUS} "
     "= 'ingested' AND NOT EXISTS (SELECT 1 FROM versions v WHERE v.document_id = d.id AND v.version = "
-    "json_extract(d.data, '$.version') AND v.sha256 = d.sha256)",
+    "CAST(json_extract(d.data, '$.version') AS INTEGER) AND v.sha256 = d.sha256)",
 }
 # A file being written to the store; one left behind by a killed process is never referenced.
 PARTIAL_PREFIX = ".partial-"
@@ -269,34 +296,59 @@ class KeyRecord:
     revoked_at: str | None = None
 
 
-class Catalog:
-    """Documents, their pages, blocks, facts and warnings in one SQLite database."""
+# How often a write the database aborted to break a deadlock is run again before its error is raised.
+WRITE_ATTEMPTS = 5
+P = ParamSpec("P")
+R = TypeVar("R")
 
-    def __init__(self, data_dir: Path) -> None:
+
+def retried(write: Callable[P, R]) -> Callable[P, R]:
+    """Run a write again when the database aborted its transaction to break a deadlock with another
+    writer (PostgreSQL, with several writers; never SQLite). The transaction was rolled back whole, so
+    running it again from the start is safe; its arguments must be sequences, not iterators."""
+
+    @functools.wraps(write)
+    def attempt(*args: P.args, **kwargs: P.kwargs) -> R:
+        for _ in range(WRITE_ATTEMPTS - 1):
+            try:
+                return write(*args, **kwargs)
+            except transient_errors():
+                time.sleep(random.uniform(0.01, 0.1))  # apart, so the two do not meet again at once
+        return write(*args, **kwargs)
+
+    return attempt
+
+
+class Catalog:
+    """Documents, their pages, blocks, facts and warnings in one database: SQLite in the data folder, or
+    the PostgreSQL database at database_url. The original files stay in the data folder either way."""
+
+    def __init__(self, data_dir: Path, database_url: str | None = None) -> None:
         self.data_dir = Path(data_dir)
         self.data_dir.mkdir(parents=True, exist_ok=True)
         layout = DataLayout(self.data_dir)
+        if database_url and not is_postgres(database_url):
+            raise ValueError("the catalog's database URL must be a postgresql:// URL (none: SQLite)")
+        self.database_url = database_url or None
         self.path = layout.catalog
         self.files = FileStore(layout.files)
         # A connection per thread, kept open: a new connection per unit of work re-read the schema, and
         # closing the last one checkpointed the WAL, several times per ingested file.
-        self._connections: dict[int, sqlite3.Connection] = {}
+        self._connections: dict[int, Connection] = {}
         self._connections_lock = threading.Lock()
         with self._connect() as db:
-            db.execute("PRAGMA journal_mode=WAL")
-            db.executescript(SCHEMA)
+            if not db.postgres:
+                db.execute("PRAGMA journal_mode=WAL")
             _migrate(db)
 
     @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
+    def _connect(self) -> Iterator[Connection]:
         thread = threading.get_ident()
         db = self._connections.get(thread)
-        if db is None:
-            # Only this thread uses it; check_same_thread is off so that close() may close it.
-            db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
-            db.execute("PRAGMA foreign_keys=ON")
-            _add_functions(db)
-            db.execute("PRAGMA synchronous=NORMAL")
+        if db is None or not db.usable:
+            # A PostgreSQL connection the server ended (a restart, a failover) is replaced: the request
+            # that found it lost fails, the next ones work.
+            db = connect(self.database_url, self.path)
             with self._connections_lock:
                 self._connections[thread] = db
         yield db
@@ -309,20 +361,21 @@ class Catalog:
             db.close()
 
     @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
+    def _transaction(self) -> Iterator[Connection]:
         with self._connect() as db:
             if db.in_transaction:
                 raise RuntimeError("catalog transactions do not nest")
-            db.execute("BEGIN IMMEDIATE")
+            db.begin()
             try:
                 yield db
             except BaseException:
-                db.execute("ROLLBACK")
+                db.rollback()
                 raise
-            db.execute("COMMIT")
+            db.commit()
 
     # documents -------------------------------------------------------------
 
+    @retried
     def save_document(
         self,
         document: Document,
@@ -338,6 +391,7 @@ class Catalog:
         IdentityConflict when the id is another document's (another name or confidentiality): checked in
         the same transaction as the write, so no concurrent upload can turn a document into another."""
         with self._transaction() as db:
+            db.lock(_identity_keys(document))
             _check_identity(db, document)
             flags_before = _flags(db)
             for table in DOCUMENT_TABLES:
@@ -345,14 +399,17 @@ class Catalog:
             _delete_warnings_of(db, document.id)
             _mark_pending(db, [document.id], public=True)
             db.execute(
-                "INSERT OR REPLACE INTO documents (id, filename, sha256, data, confidential) "
-                "VALUES (?, ?, ?, ?, ?)",
+                UPSERT_DOCUMENT,
                 (document.id, document.filename, document.sha256, document.model_dump_json(),
                  int(document.confidential)),
             )
+            db.executemany(
+                "INSERT INTO document_countries VALUES (?, ?) ON CONFLICT DO NOTHING",
+                [(document.id, country.casefold()) for country in document.countries],
+            )
             if document.status == "ingested":
                 db.execute(
-                    "INSERT OR REPLACE INTO versions VALUES (?, ?, ?, ?)",
+                    UPSERT_VERSION,
                     (document.id, document.version, document.sha256, _iso(document.ingested_at)),
                 )
             db.executemany(
@@ -363,17 +420,20 @@ class Catalog:
                 "INSERT INTO blocks VALUES (?, ?, ?, ?)",
                 ((document.id, b.index, b.page, b.model_dump_json(exclude_defaults=True)) for b in blocks),
             )
-            rows = ((document.id, *row) for row in facts)
-            db.executemany("INSERT OR REPLACE INTO facts VALUES (?, ?, ?, ?, ?, ?)", rows)
+            db.executemany(UPSERT_FACT, (
+                (document.id, *row, *fact_columns(position, row[4])) for position, row in enumerate(facts)
+            ))
             if profile is not None:
                 _insert_profile(db, document.id, profile)
             _insert_warnings(db, warnings)
             _mark_flag_changes(db, flags_before)
 
+    @retried
     def delete_document(self, document_id: str) -> list[str]:
         """Remove the document and everything it states; returns the SHA-256 of file contents no
         document or version references any more (the caller removes those files)."""
         with self._transaction() as db:
+            db.lock([f"document\0{document_id}"])
             shas = {r[0] for r in db.execute(
                 "SELECT sha256 FROM versions WHERE document_id = ? "
                 "UNION SELECT sha256 FROM documents WHERE id = ?",
@@ -396,8 +456,7 @@ class Catalog:
         """What is wrong with the catalog as stored: SQLite's own checks, rows that belong to no document
         or warning, documents whose rows disagree with their data or lack their current version."""
         with self._connect() as db:
-            problems = [f"SQLite: {r[0]}" for r in db.execute("PRAGMA integrity_check") if r[0] != "ok"]
-            problems += [f"foreign key broken: {tuple(r)}" for r in db.execute("PRAGMA foreign_key_check")]
+            problems = [] if db.postgres else _sqlite_problems(db)
             for table, sql in ORPHAN_QUERIES.items():
                 count = db.execute(sql).fetchone()[0]
                 if count:
@@ -486,7 +545,7 @@ class Catalog:
         with self._connect() as db:
             rows = db.execute(
                 f"SELECT data FROM documents {visible} ORDER BY filename, id LIMIT ? OFFSET ?",
-                (limit or -1, offset),
+                (limit or db.no_limit, offset),
             ).fetchall()
         return [Document.model_validate_json(r[0]) for r in rows]
 
@@ -551,9 +610,9 @@ class Catalog:
         if not include_confidential:
             conditions.append(f"document_id IN ({PUBLIC_DOCUMENTS})")
         clause = "WHERE " + " AND ".join(conditions) if conditions else ""
-        sql = f"SELECT data FROM facts {clause} ORDER BY document_id, rowid LIMIT ? OFFSET ?"
+        sql = f"SELECT data FROM facts {clause} ORDER BY document_id, position LIMIT ? OFFSET ?"
         with self._connect() as db:
-            rows = db.execute(sql, (*params, limit or -1, offset)).fetchall()
+            rows = db.execute(sql, (*params, limit or db.no_limit, offset)).fetchall()
         return [Fact.model_validate_json(r[0]) for r in rows]
 
     def find_facts(
@@ -561,9 +620,9 @@ class Catalog:
     ) -> list[Fact]:
         """The facts matching the query, this window of them, in the order of facts()."""
         clause, params = _fact_clause(query, include_confidential)
-        sql = f"SELECT data FROM facts {clause} ORDER BY document_id, rowid LIMIT ? OFFSET ?"
+        sql = f"SELECT data FROM facts {clause} ORDER BY document_id, position LIMIT ? OFFSET ?"
         with self._connect() as db:
-            rows = db.execute(sql, (*params, window.limit or -1, window.offset)).fetchall()
+            rows = db.execute(sql, (*params, window.limit or db.no_limit, window.offset)).fetchall()
         return [Fact.model_validate_json(r[0]) for r in rows]
 
     def count_facts(self, query: FactQuery, *, include_confidential: bool = False) -> int:
@@ -575,12 +634,9 @@ class Catalog:
         self, pages: Iterable[tuple[str, int]], *, include_confidential: bool = False
     ) -> dict[tuple[str, int], list[Fact]]:
         """The facts stated on each (document id, page), in the order the document states them."""
-        # The expression must be the facts_page index's for the index to serve it; the documents' right
-        # to be seen is asked apart, as a subquery in the same statement keeps SQLite off that index.
-        sql = (
-            "SELECT data FROM facts WHERE document_id = ? AND json_extract(data, '$.evidence.page') = ?"
-            " ORDER BY rowid"
-        )
+        # The documents' right to be seen is asked apart: a subquery in the same statement keeps SQLite
+        # off the facts_page index.
+        sql = "SELECT data FROM facts WHERE document_id = ? AND page = ? ORDER BY position"
         keys = list(dict.fromkeys(pages))
         with self._connect() as db:
             hidden = set() if include_confidential else _confidential_of(db, {d for d, _ in keys})
@@ -622,7 +678,8 @@ class Catalog:
         """Ingested documents without a profile of this version: new ones, or all in an older catalog."""
         sql = (
             f"SELECT d.id FROM documents d WHERE {_STATUS} = 'ingested' AND NOT EXISTS (SELECT 1 FROM "
-            "profiles p WHERE p.document_id = d.id AND json_extract(p.data, '$.version') = ?) ORDER BY d.id"
+            "profiles p WHERE p.document_id = d.id AND "
+            "CAST(json_extract(p.data, '$.version') AS INTEGER) = ?) ORDER BY d.id"
         )
         with self._connect() as db:
             return [r[0] for r in db.execute(sql, (version,))]
@@ -632,7 +689,7 @@ class Catalog:
     def save_decision(self, decision: ProjectDecision) -> None:
         first, second = sorted(decision.documents)
         with self._transaction() as db:
-            db.execute("INSERT OR REPLACE INTO project_decisions VALUES (?, ?, ?)",
+            db.execute(UPSERT_DECISION,
                        (first, second, decision.model_dump_json()))
 
     def delete_decision(self, first: str, second: str) -> bool:
@@ -664,6 +721,16 @@ class Catalog:
 
         Reviewers' decisions are kept apart and stay attached by warning id.
         """
+        # Read once: a transaction run again (see retried) must write the same warnings.
+        self._replace_warnings(list(warnings), None if documents is None else list(documents), rules)
+
+    @retried
+    def _replace_warnings(
+        self,
+        warnings: Sequence[ConsistencyWarning],
+        documents: Sequence[str] | None,
+        rules: Collection[str] | None,
+    ) -> None:
         with self._transaction() as db:
             flags_before = _flags(db)
             if documents is None:
@@ -705,7 +772,7 @@ class Catalog:
             "ORDER BY w.severity, w.rule, w.id LIMIT ? OFFSET ?"
         )
         with self._connect() as db:
-            rows = db.execute(sql, (*params, window.limit or -1, window.offset)).fetchall()
+            rows = db.execute(sql, (*params, window.limit or db.no_limit, window.offset)).fetchall()
         read = ConsistencyWarning.model_validate_json
         return [_with_review(read(data), status, note) for data, status, note in rows]
 
@@ -726,7 +793,7 @@ class Catalog:
             if not db.execute("SELECT 1 FROM warnings WHERE id = ?", (warning_id,)).fetchone():
                 return None
             db.execute(
-                "INSERT OR REPLACE INTO reviews VALUES (?, ?, ?, ?)",
+                UPSERT_REVIEW,
                 (warning_id, status, note, _iso(datetime.now(UTC))),
             )
         return self.warnings(warning_id=warning_id, include_confidential=True)[0]
@@ -764,7 +831,7 @@ class Catalog:
     def save_job(self, job: Job) -> None:
         with self._transaction() as db:
             db.execute(
-                "INSERT OR REPLACE INTO jobs VALUES (?, ?, ?, ?)",
+                UPSERT_JOB,
                 (job.id, job.status, _iso(job.created_at), job.model_dump_json()),
             )
 
@@ -781,7 +848,7 @@ class Catalog:
         where, params = _where({"status": query.status})
         sql = f"SELECT data FROM jobs {where} ORDER BY created_at, id LIMIT ? OFFSET ?"
         with self._connect() as db:
-            rows = db.execute(sql, (*params, window.limit or -1, window.offset)).fetchall()
+            rows = db.execute(sql, (*params, window.limit or db.no_limit, window.offset)).fetchall()
         return [Job.model_validate_json(r[0]) for r in rows]
 
     def count_jobs(self, query: JobQuery) -> int:
@@ -790,26 +857,46 @@ class Catalog:
             return db.execute(f"SELECT COUNT(*) FROM jobs {where}", params).fetchone()[0]
 
 
-def _add_functions(db: sqlite3.Connection) -> None:
-    """Python's own case folding and period reading, so that SQL filters as the rest of the code compares:
-    SQLite's lower() folds ASCII letters only."""
-    db.create_function("casefold", 1, _casefold, deterministic=True)
-    db.create_function("period_overlaps", 3, _period_overlaps, deterministic=True)
+def upsert(table: str, key: Sequence[str], columns: Sequence[str]) -> str:
+    """Insert a row, or replace the columns of the row with this key: one statement both databases take
+    (INSERT OR REPLACE is SQLite's alone)."""
+    names = (*key, *columns)
+    updates = ", ".join(f"{c} = excluded.{c}" for c in columns)
+    return (
+        f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))}) "
+        f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET {updates}"
+    )
 
 
-def _casefold(text: str | None) -> str:
-    return (text or "").casefold()
+UPSERT_DOCUMENT = upsert("documents", ("id",), ("filename", "sha256", "data", "confidential"))
+UPSERT_VERSION = upsert("versions", ("document_id", "version"), ("sha256", "ingested_at"))
+FACT_COLUMNS = (
+    "kind", "unit", "value", "data", "position", "page", "subject_key", "period_start", "period_end"
+)
+UPSERT_FACT = upsert("facts", ("document_id", "id"), FACT_COLUMNS)
+UPSERT_WARNING = upsert("warnings", ("id",), ("rule", "severity", "data"))
+UPSERT_PROFILE = upsert("profiles", ("document_id",), ("host_country", "data"))
+UPSERT_DECISION = upsert("project_decisions", ("first_id", "second_id"), ("data",))
+UPSERT_REVIEW = upsert("reviews", ("warning_id",), ("status", "note", "updated_at"))
+UPSERT_JOB = upsert("jobs", ("id",), ("status", "created_at", "data"))
 
 
-def _period_overlaps(period: str | None, start: str, end: str) -> bool:
-    return overlaps(period, (date.fromisoformat(start), date.fromisoformat(end)))
+def fact_columns(position: int, data: str) -> tuple[int, int | None, str, str | None, str | None]:
+    """What the facts table keeps of a fact (as JSON) besides its JSON, for queries: its position in its
+    document, its page, its subject case-folded (Python's casefold: SQL's lower() folds less, and
+    differently on each database) and its period's first and last day."""
+    fact = json.loads(data)
+    bounds = period_bounds(fact.get("period"))
+    start, end = (bounds[0].isoformat(), bounds[1].isoformat()) if bounds else (None, None)
+    page = (fact.get("evidence") or {}).get("page")
+    return position, page, (fact.get("subject") or "").casefold(), start, end
 
 
-SUBJECT_HOLDS = "instr(casefold(json_extract(data, '$.subject')), ?) > 0"
+SUBJECT_HOLDS = "instr(subject_key, ?) > 0"
 # The fact's document is about the country (the documents' rights are asked apart, in the visibility).
 DOCUMENT_ABOUT = (
-    "EXISTS (SELECT 1 FROM documents d, json_each(d.data, '$.countries') c "
-    "WHERE d.id = facts.document_id AND casefold(c.value) = ?)"
+    "EXISTS (SELECT 1 FROM document_countries c "
+    "WHERE c.document_id = facts.document_id AND c.country_key = ?)"
 )
 
 
@@ -832,8 +919,9 @@ def _fact_clause(query: FactQuery, include_confidential: bool) -> tuple[str, lis
         conditions.append(f"({SUBJECT_HOLDS} OR {DOCUMENT_ABOUT})")
         params += [query.country.casefold()] * 2
     if query.period is not None:
-        conditions.append("period_overlaps(json_extract(data, '$.period'), ?, ?)")
-        params += [day.isoformat() for day in query.period]
+        # Overlapping: the fact's period starts by the last day wanted and ends on or after the first.
+        conditions.append("period_start <= ? AND period_end >= ?")
+        params += [query.period[1].isoformat(), query.period[0].isoformat()]
     if not include_confidential:
         conditions.append(f"document_id IN ({PUBLIC_DOCUMENTS})")
     return ("WHERE " + " AND ".join(conditions) if conditions else ""), params
@@ -863,32 +951,135 @@ def _warning_clause(
     return ("WHERE " + " AND ".join(conditions) if conditions else ""), params
 
 
-def _insert_profile(db: sqlite3.Connection, document_id: str, profile: ProfileRow) -> None:
+def _insert_profile(db: Connection, document_id: str, profile: ProfileRow) -> None:
     row = (document_id, profile.host_country, profile.data)
-    db.execute("INSERT OR REPLACE INTO profiles VALUES (?, ?, ?)", row)
+    db.execute(UPSERT_PROFILE, row)
     db.execute("DELETE FROM profile_keys WHERE document_id = ?", (document_id,))
     db.executemany("INSERT INTO profile_keys VALUES (?, ?)", ((document_id, key) for key in profile.keys))
 
 
-def _migrate(db: sqlite3.Connection) -> None:
-    """Bring an older catalog to this schema, in one transaction (another process opening the same
-    catalog meanwhile waits, then finds nothing left to do): the columns it lacks, and a documents table
-    whose file names were unique without their confidentiality, rebuilt with its rows. A current
-    catalog is only read: opening it takes no lock."""
-    if not _migrations_due(db):
+# The catalog's schema version, kept in schema_version. Version 1 is the catalog the first releases made,
+# which kept no version (any catalog with a documents table and no schema_version); each later version
+# has its step in MIGRATION_STEPS, run in order, all in one transaction. A new catalog is made at once at
+# SCHEMA_VERSION from SCHEMA, which always describes the latest version.
+SCHEMA_VERSION = 2
+
+
+class CatalogTooNew(RuntimeError):
+    """The catalog was made or migrated by a newer release than this one: it is left untouched."""
+
+
+def _migrate(db: Connection) -> None:
+    """Create a new catalog, or bring an older one to SCHEMA_VERSION in place, in one transaction: another
+    process opening the same catalog meanwhile waits (SQLite's write lock, an advisory lock on
+    PostgreSQL), then finds nothing left to do. A current catalog is only read: opening it takes no lock."""
+    if _version(db) == SCHEMA_VERSION:
         return
-    db.execute("BEGIN IMMEDIATE")
-    try:
-        for statement in _migrations_due(db):
-            db.execute(statement)
-    except BaseException:
-        db.execute("ROLLBACK")
-        raise
-    db.execute("COMMIT")
+    with db.exclusively():
+        db.begin()
+        try:
+            _migrate_in_transaction(db)
+        except BaseException:
+            db.rollback()
+            raise
+        db.commit()
 
 
-def _migrations_due(db: sqlite3.Connection) -> list[str]:
-    """The statements that bring this catalog to the schema, in order (none for a current one)."""
+def _migrate_in_transaction(db: Connection) -> None:
+    version = _version(db)  # again: another process may have done it meanwhile
+    if version == 0:  # a new catalog: made at the latest version, nothing to migrate
+        _create_schema(db)
+        version = SCHEMA_VERSION
+    for number, step in MIGRATION_STEPS.items():
+        if version < number:
+            step(db)
+    db.execute("DELETE FROM schema_version")
+    db.execute("INSERT INTO schema_version VALUES (?)", (SCHEMA_VERSION,))
+
+
+def _version(db: Connection) -> int:
+    """The catalog's schema version: 0 for an empty database, 1 for a catalog of the first releases."""
+    if db.has_table("schema_version"):
+        version = db.execute("SELECT max(version) FROM schema_version").fetchone()[0] or 1
+    else:
+        version = 1 if db.has_table("documents") else 0
+    if version > SCHEMA_VERSION:
+        raise CatalogTooNew(
+            f"the catalog has schema version {version}, this release knows versions up to {SCHEMA_VERSION}: "
+            "upgrade jcm-knowledge to open it"
+        )
+    return version
+
+
+def _create_schema(db: Connection) -> None:
+    for statement in schema_statements(SCHEMA):
+        db.execute_ddl(statement)
+
+
+def schema_statements(script: str) -> list[str]:
+    """The statements of a schema script, without its comments: run one by one, so that they stay in the
+    migration's transaction (sqlite3's executescript commits first)."""
+    lines = [line.split("--", 1)[0] for line in script.splitlines()]
+    return [statement.strip() for statement in "\n".join(lines).split(";") if statement.strip()]
+
+
+def _to_version_2(db: Connection) -> None:
+    """Version 1 (the first releases, SQLite only) to 2: facts keep, in columns of their own, what queries
+    filtered with Python functions registered in SQLite (case-folded subject, period bounds) and their
+    order (no more rowid, which PostgreSQL lacks); the countries of documents get a table; the first
+    releases' own fixes (missing columns, file names unique without their confidentiality) are made."""
+    present = {row[1] for row in db.execute("PRAGMA table_info(facts)")}
+    for column, declaration in FACTS_COLUMNS_OF_VERSION_2.items():
+        if present and column not in present:  # no facts table yet: the schema makes it whole
+            db.execute(f"ALTER TABLE facts ADD COLUMN {column} {declaration}")
+    db.execute("DROP INDEX IF EXISTS facts_page")  # it indexed a JSON expression, now the page column
+    _create_schema(db)  # tables and indexes an older catalog lacks
+    for statement in _migrations_due(db):
+        db.execute(statement)
+    _fill_fact_columns(db)
+    _fill_document_countries(db)
+
+
+FACTS_COLUMNS_OF_VERSION_2 = {
+    "position": "INTEGER NOT NULL DEFAULT 0",
+    "page": "INTEGER",
+    "subject_key": "TEXT NOT NULL DEFAULT ''",
+    "period_start": "TEXT",
+    "period_end": "TEXT",
+}
+
+
+def _fill_fact_columns(db: Connection) -> None:
+    """Compute the new columns of every stored fact, a document at a time, keeping the order in which its
+    facts were stored (their rowid)."""
+    update = (
+        "UPDATE facts SET position = ?, page = ?, subject_key = ?, period_start = ?, period_end = ? "
+        "WHERE document_id = ? AND id = ?"
+    )
+    documents = [r[0] for r in db.execute("SELECT DISTINCT document_id FROM facts")]
+    for document_id in documents:
+        sql = "SELECT id, data FROM facts WHERE document_id = ? ORDER BY rowid"
+        rows = db.execute(sql, (document_id,)).fetchall()
+        db.executemany(update, [
+            (*fact_columns(position, data), document_id, fact_id)
+            for position, (fact_id, data) in enumerate(rows)
+        ])
+
+
+def _fill_document_countries(db: Connection) -> None:
+    for document_id, data in db.execute("SELECT id, data FROM documents").fetchall():
+        countries = json.loads(data).get("countries") or []
+        db.executemany(
+            "INSERT INTO document_countries VALUES (?, ?) ON CONFLICT DO NOTHING",
+            [(document_id, country.casefold()) for country in countries],
+        )
+
+
+MIGRATION_STEPS = {2: _to_version_2}
+
+
+def _migrations_due(db: Connection) -> list[str]:
+    """The first releases' own fixes this catalog still needs, in order (none for a current one)."""
     due = []
     for (table, column), statement in MIGRATIONS.items():
         columns = {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
@@ -897,7 +1088,13 @@ def _migrations_due(db: sqlite3.Connection) -> list[str]:
     return due + list(REBUILD_DOCUMENTS if _filename_alone_unique(db) else ())
 
 
-def _filename_alone_unique(db: sqlite3.Connection) -> bool:
+def _sqlite_problems(db: Connection) -> list[str]:
+    """SQLite's own checks of its file and of the foreign keys."""
+    problems = [f"SQLite: {r[0]}" for r in db.execute("PRAGMA integrity_check") if r[0] != "ok"]
+    return problems + [f"foreign key broken: {tuple(r)}" for r in db.execute("PRAGMA foreign_key_check")]
+
+
+def _filename_alone_unique(db: Connection) -> bool:
     """Whether the documents table still has the first release's UNIQUE (filename)."""
     for _seq, name, unique, *_ in db.execute("PRAGMA index_list(documents)").fetchall():
         columns = [row[2] for row in db.execute(f"PRAGMA index_info('{name}')")]
@@ -906,7 +1103,13 @@ def _filename_alone_unique(db: sqlite3.Connection) -> bool:
     return False
 
 
-def _check_identity(db: sqlite3.Connection, document: Document) -> None:
+def _identity_keys(document: Document) -> list[str]:
+    """What two writers of one document share, its id or its name and confidentiality: a writer holds
+    both while it checks and writes the document (see Connection.lock)."""
+    return [f"document\0{document.id}", f"name\0{int(document.confidential)}\0{document.filename}"]
+
+
+def _check_identity(db: Connection, document: Document) -> None:
     """IdentityConflict unless the document's id is free or already this name and confidentiality, and no
     other document is this name and confidentiality: INSERT OR REPLACE would otherwise silently delete
     the other row, or change a stored document's confidentiality."""
@@ -924,31 +1127,31 @@ def _check_identity(db: sqlite3.Connection, document: Document) -> None:
             )
 
 
-def _mark_pending(db: sqlite3.Connection, document_ids: Iterable[str], *, public: bool) -> None:
+def _mark_pending(db: Connection, document_ids: Iterable[str], *, public: bool) -> None:
     """Mark documents whose index entries must follow (see pending_refresh); a mark that says the public
     view changed is never weakened by a later one that says it did not."""
     db.executemany(MARK_PENDING, [(d, int(public)) for d in document_ids])
 
 
-def _confidential_of(db: sqlite3.Connection, document_ids: set[str]) -> set[str]:
+def _confidential_of(db: Connection, document_ids: set[str]) -> set[str]:
     marks = ", ".join("?" * len(document_ids))
     sql = f"SELECT id FROM documents WHERE confidential = 1 AND id IN ({marks})"
     return {r[0] for r in db.execute(sql, sorted(document_ids))} if document_ids else set()
 
 
-def _flagged(db: sqlite3.Connection, public_only: bool) -> set[str]:
+def _flagged(db: Connection, public_only: bool) -> set[str]:
     sql = "SELECT DISTINCT document_id FROM warning_documents"
     if public_only:
         sql += f" WHERE warning_id NOT IN ({CONFIDENTIAL_WARNINGS})"
     return {r[0] for r in db.execute(sql)}
 
 
-def _flags(db: sqlite3.Connection) -> WarningFlags:
+def _flags(db: Connection) -> WarningFlags:
     """The documents whose passages carry has_warnings, and those whose passages carry public_warnings."""
     return WarningFlags(_flagged(db, public_only=False), _flagged(db, public_only=True))
 
 
-def _mark_flag_changes(db: sqlite3.Connection, flags_before: WarningFlags) -> None:
+def _mark_flag_changes(db: Connection, flags_before: WarningFlags) -> None:
     """A document that gains its first warning or loses its last (its first or last a public viewer may
     see) is searched by that flag: its index entries must follow, even if this process dies before it
     reindexes them."""
@@ -959,7 +1162,7 @@ def _mark_flag_changes(db: sqlite3.Connection, flags_before: WarningFlags) -> No
 
 
 def _delete_warnings_of(
-    db: sqlite3.Connection, document_id: str, rules: Collection[str] | None = None
+    db: Connection, document_id: str, rules: Collection[str] | None = None
 ) -> None:
     """The warnings involving the document (of these rules only, when given), and their links."""
     stale = "SELECT warning_id FROM warning_documents WHERE document_id = ?"
@@ -972,15 +1175,15 @@ def _delete_warnings_of(
     db.executemany("DELETE FROM warning_documents WHERE warning_id = ?", [(w,) for w in doomed])
 
 
-def _insert_warnings(db: sqlite3.Connection, warnings: Iterable[ConsistencyWarning]) -> None:
+def _insert_warnings(db: Connection, warnings: Iterable[ConsistencyWarning]) -> None:
     for warning in warnings:
         stored = warning.model_copy(update={"status": "open", "note": None})
         db.execute(
-            "INSERT OR REPLACE INTO warnings VALUES (?, ?, ?, ?)",
+            UPSERT_WARNING,
             (warning.id, warning.rule, warning.severity, stored.model_dump_json()),
         )
         db.executemany(
-            "INSERT OR IGNORE INTO warning_documents VALUES (?, ?)",
+            "INSERT INTO warning_documents VALUES (?, ?) ON CONFLICT DO NOTHING",
             [(warning.id, d.id) for d in warning.documents],
         )
 
@@ -1007,7 +1210,9 @@ def _where(filters: dict[str, str | None]) -> tuple[str, tuple[str, ...]]:
 
 
 def _marks(values: Sequence[object]) -> str:
-    return ", ".join("?" * len(values))
+    """The parameters of `x IN (...)` for these values. None makes `x IN (NULL)`, true of no row, as
+    `IN ()` is in SQLite: PostgreSQL refuses an empty list (never use it after NOT IN)."""
+    return ", ".join("?" * len(values)) or "NULL"
 
 
 def _iso(moment: datetime | None) -> str:

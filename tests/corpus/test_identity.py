@@ -30,11 +30,6 @@ def save(catalog: Catalog, stored: Document) -> None:
     catalog.save_document(stored, [PageInfo(number=1)], [block(0, stored.sha256[:8])], [])
 
 
-@pytest.fixture
-def catalog(tmp_path: Path) -> Catalog:
-    return Catalog(tmp_path / "data")
-
-
 def test_a_public_and_a_confidential_document_of_one_name_stand_side_by_side(catalog: Catalog):
     public = document(catalog, NAME, b"public", confidential=False)
     secret = document(catalog, NAME, b"secret", confidential=True)
@@ -79,15 +74,15 @@ def test_no_write_changes_a_stored_documents_confidentiality(catalog: Catalog):
     assert catalog.pending_refresh() == {public.id}
 
 
-def test_concurrent_writers_of_one_name_never_mix_its_two_documents(tmp_path: Path):
+def test_concurrent_writers_of_one_name_never_mix_its_two_documents(open_catalog, tmp_path: Path):
     """Writers in threads with a catalog each (as processes have) store versions of the public and of
     the confidential document of one name, interleaved: each keeps its confidentiality and its id."""
     data = tmp_path / "data"
-    Catalog(data)
+    open_catalog(data)
     errors: list[BaseException] = []
 
     def writer(confidential: bool) -> None:
-        mine = Catalog(data)
+        mine = open_catalog(data)
         try:
             for version in range(1, 16):
                 content = f"{confidential} {version}".encode()
@@ -103,7 +98,7 @@ def test_concurrent_writers_of_one_name_never_mix_its_two_documents(tmp_path: Pa
     for thread in threads:
         thread.join()
     assert errors == []
-    stored = {d.confidential: d for d in Catalog(data).list_documents(include_confidential=True)}
+    stored = {d.confidential: d for d in open_catalog(data).list_documents(include_confidential=True)}
     assert set(stored) == {False, True}
     assert stored[False].id == document_id_for(NAME) and stored[True].id == document_id_for(NAME, True)
     assert stored[False].sha256 == sha256_of(b"False 15") and stored[True].sha256 == sha256_of(b"True 15")

@@ -40,9 +40,9 @@ def warning(number: int, severity: str, rule: str, *owners: Document) -> Consist
 
 
 @pytest.fixture
-def catalog(tmp_path) -> Catalog:
+def catalog(open_catalog, tmp_path) -> Catalog:
     """Two public documents and a confidential one, each with facts and warnings."""
-    made = Catalog(tmp_path / "data")
+    made = open_catalog(tmp_path / "data")
     thai, mongolian = document("thai.txt", ["Thailand"]), document("mongolia.txt", ["Mongolia"])
     secret = document("secret.txt", ["Thailand"], confidential=True)
     facts = [

@@ -1,12 +1,12 @@
-import sqlite3
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
 import pytest
 
 from checks import run_checks
+from corpus.database import integrity_errors
 from corpus.models import Block, Document, DocumentRef, Evidence, Fact, PageInfo, ProfileRow
-from corpus.store import Catalog, document_id_for, fact_rows, sha256_of
+from corpus.store import document_id_for, fact_rows, sha256_of
 
 
 def make_document(filename: str, data: bytes, version: int = 1) -> Document:
@@ -26,11 +26,6 @@ def make_fact(document: Document, value: float, start: int, total: bool = False)
 
 def block(index: int, text: str) -> Block:
     return Block(page=1, text=text, index=index, start=index * 10, end=index * 10 + len(text), language="en")
-
-
-@pytest.fixture
-def catalog(tmp_path):
-    return Catalog(tmp_path / "data")
 
 
 def test_a_saved_document_comes_back_with_its_pages_blocks_and_facts(catalog):
@@ -78,7 +73,7 @@ def test_a_failing_write_leaves_the_previous_state_untouched(catalog):
     document = make_document("a.txt", b"one")
     catalog.save_document(document, [], [block(0, "one")], fact_rows([make_fact(document, 1, 0)]))
     duplicate_blocks = [block(0, "x"), block(0, "y")]  # violates the primary key mid-transaction
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(integrity_errors()):
         catalog.save_document(make_document("a.txt", b"two", 2), [], duplicate_blocks, [])
     assert catalog.get_document(document.id) == document
     assert [b.text for b in catalog.blocks(document.id)] == ["one"]
@@ -174,3 +169,18 @@ def test_deleting_a_document_removes_its_warnings_and_marks_the_others_it_shared
     catalog.delete_document(first.id)
     assert catalog.warnings() == [] and catalog.documents_with_warnings() == set()
     assert catalog.pending_refresh() == {first.id, second.id}
+
+
+def test_a_lost_postgresql_connection_is_replaced(catalog):
+    if catalog.database_url is None:
+        pytest.skip("a SQLite catalog is a file: no connection to lose")
+    import psycopg
+
+    catalog.save_document(make_document("a.txt", b"abc"), [], [block(0, "abc")], [])
+    with catalog._connect() as db:
+        pid = db.raw.info.backend_pid
+    with psycopg.connect(catalog.database_url, autocommit=True) as admin:
+        admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
+    with pytest.raises(psycopg.OperationalError):
+        catalog.count_documents()  # the read that finds the connection lost fails
+    assert catalog.count_documents() == 1
