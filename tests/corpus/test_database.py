@@ -5,10 +5,10 @@ from pathlib import Path
 
 import pytest
 
+from application.settings import Settings, SettingsError
 from corpus import store
 from corpus.database import lock_number, postgres_sql
 from corpus.store import SCHEMA, Catalog, schema_statements
-from service.settings import Settings, SettingsError
 
 SECRET_URL = "mysql://admin:s3cret@db.example/jcm"
 
