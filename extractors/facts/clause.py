@@ -103,6 +103,9 @@ class _Scope:
         self.splits = [m.span() for m in split_words().finditer(self.folded, self.start, self.end)]
 
 
+_CROSSING = 1000  # what a cue's distance gains for each other quantity between it and its number
+
+
 def _cue_distance(scope: _Scope, cue: Cue, quantity: Quantity) -> int | None:
     """How far a cue stands from a quantity; cues after it and cues past other quantities count as farther.
 
@@ -123,7 +126,7 @@ def _cue_distance(scope: _Scope, cue: Cue, quantity: Quantity) -> int | None:
         for other in scope.quantities
         if low <= other.start and other.end <= high and other is not quantity
     ]
-    return gap + 1000 * len(crossed)
+    return gap + _CROSSING * len(crossed)
 
 
 @cache
@@ -163,6 +166,9 @@ def _labels_next(scope: _Scope, cue: Cue, quantity: Quantity) -> bool:
     )
 
 
+# "replaces the existing 2 MW generators with a 3 MW solar plant": a word for what stands there already
+# names only the number next to it, never one past another number.
+_ADJACENT_ONLY = frozenset({"existing_plant"})
 def _nearest_cue_kind(scope: _Scope, quantity: Quantity) -> str | None:
     counts = _other_counts(scope, quantity)
     scored = [
@@ -171,6 +177,7 @@ def _nearest_cue_kind(scope: _Scope, quantity: Quantity) -> str | None:
         if (kind := _kind_for(cue.topic, quantity.unit_class))
         and not (counts and any(start <= cue.start < end for start, end in counts))  # mostly no counts
         and (distance := _cue_distance(scope, cue, quantity)) is not None
+        and not (cue.topic in _ADJACENT_ONLY and distance >= _CROSSING)
     ]
     if scope.splits:
         # "a cost of JPY 500 million, of which JPY 200 million is covered by the subsidy": the part is

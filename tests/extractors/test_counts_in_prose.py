@@ -1,4 +1,5 @@
-"""Counts in news prose: a count added to, a count of a subset, and a count's label with an auxiliary."""
+"""Numbers in news prose: a count added to, a count of a subset, a count's label with an auxiliary, and
+the power of what stands there already."""
 import pytest
 
 from tests.checks.text import facts_of
@@ -37,3 +38,16 @@ def test_a_count_label_with_an_auxiliary_verb_gives_its_count(text: str) -> None
 )
 def test_a_subset_of_a_count_counts_the_same_things(text: str) -> None:
     assert _counts(text) == [("project_count", 5), ("project_count", 18)]
+
+
+@pytest.mark.parametrize(
+    "text, capacity",
+    [
+        ("The project replaces the existing 4 MW diesel generators with a 6 MW solar plant.", 6000),
+        ("The 20 MW binary unit is new. On site is already an 150 MW geothermal plant run by others.", 20000),
+        ("既存の4MWディーゼル発電機を6MWの太陽光発電に置き換える。", 6000),
+        ("โครงการแทนที่เครื่องกำเนิดไฟฟ้าดีเซลเดิม 4 เมกะวัตต์ ด้วยโซลาร์ 6 เมกะวัตต์", 6000),
+    ],
+)
+def test_the_power_of_what_stands_there_already_is_no_capacity(text: str, capacity: int) -> None:
+    assert [(fact.kind, fact.value) for fact in facts_of(text)] == [("capacity", capacity)]
