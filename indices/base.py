@@ -9,6 +9,7 @@ from typing import Protocol, runtime_checkable
 from corpus.models import Passage, SearchResults
 
 PAGE_BLOCK = -1  # block number of the passage holding a whole page
+DEFAULT_ES_INDEX = "jcm-passages"  # the Elasticsearch index's name unless settings name another
 
 
 class IndexLockedError(RuntimeError):

@@ -20,7 +20,7 @@ from elasticsearch import BadRequestError, Elasticsearch, TransportError, helper
 
 from corpus.models import DocumentRef, Passage, SearchHit, SearchResults
 from indices.analysis import Streams, analyze_streams, highlight
-from indices.backends import DEFAULT_ES_INDEX as DEFAULT_INDEX
+from indices.base import DEFAULT_ES_INDEX as DEFAULT_INDEX
 from indices.base import PAGE_BLOCK, Filters, SearchBackendError, parse_filters
 from indices.blend import Weights, query_weights, terms_needed, unweighted
 from indices.query import ParsedQuery, QueryClause, QueryUnit, parse_query
