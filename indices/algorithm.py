@@ -17,7 +17,7 @@ from typing import TypeVar
 
 from corpus.models import SearchHit, SearchResults
 from indices.analysis import highlight, highlight_terms
-from indices.base import PAGE_BLOCK, Filters
+from indices.base import PAGE_BLOCK, SearchFilters
 from indices.blend import Weights, query_weights, terms_needed, unweighted
 from indices.engine import FACETS, EngineSearch, FacetRow, Facets, QueryBuilder, Ranked, RowKey
 from indices.query import ParsedQuery, QueryClause, QueryUnit, parse_query
@@ -49,7 +49,7 @@ TIE_BREAKER = 0.1  # a dis_max's other matching alternatives add this share of t
 
 
 def search(
-    engine: EngineSearch[Q, R], parsed: ParsedQuery, filters: Filters, *, limit: int, offset: int
+    engine: EngineSearch[Q, R], parsed: ParsedQuery, filters: SearchFilters, *, limit: int, offset: int
 ) -> SearchResults:
     """The page of results from ``offset``, with the total, the facets and the glossary names added."""
     start = max(offset, 0)
@@ -88,7 +88,7 @@ def blended_weights(engine: EngineSearch[Q, R], parsed: ParsedQuery) -> Weights:
     return query_weights(parsed, lambda stream, token: frequencies.get((stream, token), 0), total)
 
 
-def walk(engine: EngineSearch[Q, R], match: Q, filters: Filters, wanted: int) -> tuple[R, list[int]]:
+def walk(engine: EngineSearch[Q, R], match: Q, filters: SearchFilters, wanted: int) -> tuple[R, list[int]]:
     """The ranked window and its rows kept by de-duplication, widened until it holds ``wanted``."""
     window = first_window(wanted)
     while True:

@@ -23,7 +23,7 @@ from indices import algorithm
 from indices.algorithm import WALK_LIMIT, parsed_or_none
 from indices.analysis import Streams, analyze_streams
 from indices.base import DEFAULT_ES_INDEX as DEFAULT_INDEX
-from indices.base import PAGE_BLOCK, Filters, SearchBackendError, parse_filters
+from indices.base import PAGE_BLOCK, SearchBackendError, SearchFilters, as_filters
 from indices.blend import Weights, unweighted
 from indices.engine import (
     FacetRow,
@@ -228,12 +228,12 @@ class ElasticsearchIndex:
         *,
         limit: int = 10,
         offset: int = 0,
-        filters: Mapping[str, object] | None = None,
+        filters: SearchFilters | Mapping[str, object] | None = None,
         expand: bool = True,
     ) -> SearchResults:
         """The embedded index's answer (indices.algorithm over this cluster's engine)."""
         self._check_open()
-        conditions = parse_filters(filters)
+        conditions = as_filters(filters)
         parsed = parsed_or_none(query, limit, expand=expand)
         if parsed is None:
             return SearchResults(query=query, total=0, hits=[])
@@ -314,14 +314,14 @@ class _ElasticsearchSearch:
         counts = [response["hits"]["total"]["value"] for response in responses]
         return dict(zip(terms, counts, strict=False)), counts[-1]
 
-    def ranked(self, query: dict, filters: Filters, window: int) -> _Window:
+    def ranked(self, query: dict, filters: SearchFilters, window: int) -> _Window:
         response = self._client.search(
             index=self._index, query=_filtered(query, filters), size=window, source=_SOURCE_FIELDS,
             track_total_hits=True,
         )
         return _Window(response["hits"]["hits"], response["hits"]["total"]["value"])
 
-    def facets_later(self, query: dict, filters: Filters) -> Callable[[], Facets]:
+    def facets_later(self, query: dict, filters: SearchFilters) -> Callable[[], Facets]:
         """Asked for only when called: the walked window's own counts usually serve."""
         blocks = _filtered(query, filters, {"term": {"is_page": False}})
         aggregations = facet_aggregation(warnings_field(filters.public_only))
@@ -334,7 +334,7 @@ class _ElasticsearchSearch:
 
         return aggregated
 
-    def facet_rows(self, ranked: _Window, rows: Sequence[int], filters: Filters) -> dict[FacetRow, int]:
+    def facet_rows(self, ranked: _Window, rows: Sequence[int], filters: SearchFilters) -> dict[FacetRow, int]:
         flag = warnings_field(filters.public_only)
         counted: dict[FacetRow, int] = {}
         for row in rows:
@@ -404,12 +404,12 @@ def _any_unit(parsed: ParsedQuery, weights: Weights | None = None) -> dict:
     return algorithm.any_unit(QUERIES, parsed, weights or unweighted(parsed))
 
 
-def _filtered(match: dict, conditions: Filters, *extra: dict) -> dict:
+def _filtered(match: dict, conditions: SearchFilters, *extra: dict) -> dict:
     clauses = [*_filter_clauses(conditions), *extra]
     return {"bool": {"must": [match], "filter": clauses}} if clauses else match
 
 
-def _filter_clauses(conditions: Filters) -> list[dict]:
+def _filter_clauses(conditions: SearchFilters) -> list[dict]:
     clauses = [
         {"terms": {field_name: list(getattr(conditions, name))}}
         for name, field_name in _FILTER_FIELDS.items()

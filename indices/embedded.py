@@ -42,12 +42,12 @@ from indices.algorithm import STREAM_BOOSTS, parsed_or_none
 from indices.analysis import Streams, analyze_with_offsets
 from indices.base import (
     PAGE_BLOCK,
-    Filters,
     IndexDamagedError,
     IndexLockedError,
     IndexRebuildingError,
     IndexSchemaError,
-    parse_filters,
+    SearchFilters,
+    as_filters,
 )
 from indices.engine import (
     FacetRow,
@@ -235,12 +235,12 @@ class _TantivyQueries:
     def boosted(self, query: Query, weight: float) -> Query:
         return Query.boost_query(query, weight)
 
-    def filtered(self, match: Query, conditions: Filters, *extra: Query) -> Query:
+    def filtered(self, match: Query, conditions: SearchFilters, *extra: Query) -> Query:
         """The match among the passages the filters let through; filters add nothing to the score."""
         filters = [(Occur.Must, clause) for clause in (*self._filter_clauses(conditions), *extra)]
         return Query.boolean_query([(Occur.Must, match), *filters]) if filters else match
 
-    def _filter_clauses(self, conditions: Filters) -> list[Query]:
+    def _filter_clauses(self, conditions: SearchFilters) -> list[Query]:
         by_field = {
             "language": conditions.language,
             "doc_type": conditions.doc_type,
@@ -285,7 +285,7 @@ class _TantivySearch:
         searcher = self._searcher
         return {term: searcher.doc_freq(*term) for term in terms}, searcher.num_docs
 
-    def ranked(self, query: Query, filters: Filters, window: int) -> _Matches:
+    def ranked(self, query: Query, filters: SearchFilters, window: int) -> _Matches:
         searcher = self._searcher
         result = searcher.search(self.queries.filtered(query, filters), limit=window, count=True)
         hits = result.hits  # each access converts every hit to Python again
@@ -294,14 +294,16 @@ class _TantivySearch:
         columns = {name: searcher.fast_field_values(name, addresses) if addresses else [] for name in fields}
         return _Matches(hits, columns, result.count)
 
-    def facets_later(self, query: Query, filters: Filters) -> Callable[[], Facets]:
+    def facets_later(self, query: Query, filters: SearchFilters) -> Callable[[], Facets]:
         """Aggregated in another thread while the ranked search and the snippets run: tantivy releases
         the GIL, so this pass over the matches costs no wall time when a core is free."""
         blocks = self.queries.filtered(query, filters, self.queries.blocks())
         aggregation = facet_aggregation(warnings_field(filters.public_only))
         return self._facet_pool.submit(_aggregate, self._searcher, blocks, aggregation).result
 
-    def facet_rows(self, ranked: _Matches, rows: Sequence[int], filters: Filters) -> dict[FacetRow, int]:
+    def facet_rows(
+        self, ranked: _Matches, rows: Sequence[int], filters: SearchFilters
+    ) -> dict[FacetRow, int]:
         """Counted by the fast fields; doc_type and countries, which tantivy cannot hand out as fast
         fields, are read once per document metadata (its hash, meta_key) and cached."""
         meta_keys = ranked.column("meta_key", rows)
@@ -526,13 +528,13 @@ class EmbeddedIndex:
         *,
         limit: int = 10,
         offset: int = 0,
-        filters: Mapping[str, object] | None = None,
+        filters: SearchFilters | Mapping[str, object] | None = None,
         expand: bool = True,
     ) -> SearchResults:
         """Passages holding every query word (every unit), or any of them when none holds all
         (indices.algorithm); ``expand`` also searches the glossary's other names of the query's terms."""
         self._check_open()
-        conditions = parse_filters(filters)
+        conditions = as_filters(filters)
         parsed = parsed_or_none(query, limit, expand=expand)
         if parsed is None:
             return SearchResults(query=query, total=0, hits=[])

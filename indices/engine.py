@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
 from corpus.models import DocumentRef
-from indices.base import Filters
+from indices.base import SearchFilters
 
 Q = TypeVar("Q")  # an engine's query: a tantivy.Query, or the query of an Elasticsearch request
 R = TypeVar("R", bound="Ranked")  # an engine's window of ranked matches
@@ -99,14 +99,14 @@ class EngineSearch(Protocol[Q, R]):
         """Passages holding each term, and passages in all (deleted ones too until merged away, as in
         the engine's own scores)."""
 
-    def ranked(self, query: Q, filters: Filters, window: int) -> R:
+    def ranked(self, query: Q, filters: SearchFilters, window: int) -> R:
         """The ``window`` best matches of the query among the passages the filters let through."""
 
-    def facets_later(self, query: Q, filters: Filters) -> Callable[[], Facets]:
+    def facets_later(self, query: Q, filters: SearchFilters) -> Callable[[], Facets]:
         """The facet counts of every matching block (page passages left out), asked for now and read
         when called: an engine may compute them meanwhile, or only when called."""
 
-    def facet_rows(self, ranked: R, rows: Sequence[int], filters: Filters) -> Mapping[FacetRow, int]:
+    def facet_rows(self, ranked: R, rows: Sequence[int], filters: SearchFilters) -> Mapping[FacetRow, int]:
         """What the given matches count for, as passages per facet row, in the order first met."""
 
     def stored(self, ranked: R, rows: Sequence[int], terms: frozenset[str]) -> list[StoredPassage]:

@@ -8,13 +8,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("corpus", "extractors", "checks", "indices", "application", "service")
 DOMAIN = ("corpus", "extractors", "checks", "indices")
-# What an entry point may name below the application: the domain's vocabulary (models, typed queries, a
-# key's record), the errors a search raises (to answer 503) and the warm-up of the index's dictionaries
-# before serving; never the catalog or the index themselves. checks.base.fmt: tables print numbers as
-# the warnings' own messages word them.
+# What an entry point may name below the application: the domain's vocabulary (models, typed queries and
+# a search's filters, a key's record), the errors a search raises (to answer 503) and the warm-up of the
+# index's dictionaries before serving; never the catalog or the index themselves. checks.base.fmt:
+# tables print numbers as the warnings' own messages word them.
 ENTRY_POINTS_MAY_USE = {
     "corpus.models", "corpus.filters", "corpus.store.KeyRecord", "checks.base.fmt", "indices.warm_up",
     "indices.IndexUnavailableError", "indices.IndexRebuildingError", "indices.SearchBackendError",
+    "indices.SearchFilters",
 }
 
 
