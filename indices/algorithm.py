@@ -12,7 +12,7 @@ a term score with the group's blended statistics (indices.blend).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TypeVar
 
 from corpus.models import SearchHit, SearchResults
@@ -73,10 +73,21 @@ def search(
     )
 
 
-def parsed_or_none(query: str, limit: int, *, expand: bool) -> ParsedQuery | None:
-    """The query parsed, or None when there is nothing to search: no words, or no hit asked for."""
+def answer(
+    begin: Callable[[], EngineSearch[Q, R]],
+    query: str,
+    filters: SearchFilters,
+    *,
+    limit: int,
+    offset: int,
+    expand: bool,
+) -> SearchResults:
+    """The results of ``query``: none when it holds no word or no hit is asked for, else the search over
+    the engine's view that ``begin`` opens (only then: opening may cost a request, or be refused)."""
     parsed = parse_query(query, expand=expand)
-    return None if parsed.is_empty or limit <= 0 else parsed
+    if parsed.is_empty or limit <= 0:
+        return SearchResults(query=query, total=0, hits=[])
+    return search(begin(), parsed, filters, limit=limit, offset=offset)
 
 
 def blended_weights(engine: EngineSearch[Q, R], parsed: ParsedQuery) -> Weights:

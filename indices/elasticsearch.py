@@ -14,13 +14,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from elasticsearch import BadRequestError, Elasticsearch, TransportError, helpers
 
 from corpus.models import DocumentRef, Passage, SearchResults
 from indices import algorithm
-from indices.algorithm import WALK_LIMIT, parsed_or_none
+from indices.algorithm import WALK_LIMIT
 from indices.analysis import Streams, analyze_streams
 from indices.base import DEFAULT_ES_INDEX as DEFAULT_INDEX
 from indices.base import PAGE_BLOCK, SearchBackendError, SearchFilters, as_filters
@@ -233,12 +234,8 @@ class ElasticsearchIndex:
     ) -> SearchResults:
         """The embedded index's answer (indices.algorithm over this cluster's engine)."""
         self._check_open()
-        conditions = as_filters(filters)
-        parsed = parsed_or_none(query, limit, expand=expand)
-        if parsed is None:
-            return SearchResults(query=query, total=0, hits=[])
-        engine = _ElasticsearchSearch(self._client, self.index_name)
-        return algorithm.search(engine, parsed, conditions, limit=limit, offset=offset)
+        begin = partial(_ElasticsearchSearch, self._client, self.index_name)
+        return algorithm.answer(begin, query, as_filters(filters), limit=limit, offset=offset, expand=expand)
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,7 @@ from tantivy import Occur, Query
 
 from corpus.models import DocumentRef, Passage, SearchResults
 from indices import algorithm
-from indices.algorithm import STREAM_BOOSTS, parsed_or_none
+from indices.algorithm import STREAM_BOOSTS
 from indices.analysis import Streams, analyze_with_offsets
 from indices.base import (
     PAGE_BLOCK,
@@ -534,14 +534,11 @@ class EmbeddedIndex:
         """Passages holding every query word (every unit), or any of them when none holds all
         (indices.algorithm); ``expand`` also searches the glossary's other names of the query's terms."""
         self._check_open()
-        conditions = as_filters(filters)
-        parsed = parsed_or_none(query, limit, expand=expand)
-        if parsed is None:
-            return SearchResults(query=query, total=0, hits=[])
+        conditions = as_filters(filters)  # outside the try: a wrong filter is the caller's error, no damage
         try:
-            searcher = self._searcher(answering=True)
-            engine = _TantivySearch(searcher, self._queries, self._facet_pool, self._metadata)
-            return algorithm.search(engine, parsed, conditions, limit=limit, offset=offset)
+            return algorithm.answer(
+                self._begin_search, query, conditions, limit=limit, offset=offset, expand=expand
+            )
         except ValueError as error:  # tantivy's input/output errors
             self._raise_if_damaged(error)
             raise
@@ -549,6 +546,11 @@ class EmbeddedIndex:
             if _is_panic(error):
                 self._raise_if_damaged(error)
             raise
+
+    def _begin_search(self) -> _TantivySearch:
+        """The engine of one search: a searcher over the checked files, refused while rebuilding."""
+        searcher = self._searcher(answering=True)
+        return _TantivySearch(searcher, self._queries, self._facet_pool, self._metadata)
 
     def _searcher(self, *, answering: bool = False) -> tantivy.Searcher:
         """A searcher that sees every commit, including other processes', over files checked intact.

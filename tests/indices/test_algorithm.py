@@ -8,14 +8,15 @@ from corpus.models import DocumentRef
 from indices.algorithm import (
     MIN_WINDOW,
     WALK_LIMIT,
+    answer,
     collapse,
     estimated_total,
-    parsed_or_none,
     search,
     walked_facets,
 )
 from indices.base import PAGE_BLOCK, SearchFilters, as_filters
 from indices.engine import FacetRow, StoredPassage
+from indices.query import parse_query
 
 
 class Queries:
@@ -90,7 +91,7 @@ def rows(count, document="d"):
 
 def test_every_word_first_then_some_words_when_too_few_hold_every_word():
     engine = Engine(every=rows(1), some=rows(5))
-    parsed = parsed_or_none("heat pump", 10, expand=False)
+    parsed = parse_query("heat pump")
     results = search(engine, parsed, SearchFilters(), limit=10, offset=0)
     assert [kind for kind, _ in engine.asked] == ["bool", "any"]
     assert results.total == 5 and len(results.hits) == 5
@@ -100,7 +101,7 @@ def test_every_word_first_then_some_words_when_too_few_hold_every_word():
 def test_the_window_widens_until_it_holds_the_page_and_beyond_it_totals_are_estimated():
     repeated = [("d", page, 0, "header") for page in range(WALK_LIMIT * 2)]  # three kept, the rest dropped
     engine = Engine(every=repeated, some=[])
-    parsed = parsed_or_none("boiler", 10, expand=False)
+    parsed = parse_query("boiler")
     results = search(engine, parsed, SearchFilters(), limit=10, offset=0)
     windows = [window for _, window in engine.asked]
     assert windows[0] == MIN_WINDOW and windows[-1] == WALK_LIMIT and windows == sorted(windows)
@@ -108,9 +109,13 @@ def test_the_window_widens_until_it_holds_the_page_and_beyond_it_totals_are_esti
     assert results.facets == {"language": {"aggregated": 1}}  # beyond the window: the engine's aggregation
 
 
-def test_nothing_to_search_is_none():
-    assert parsed_or_none("  ", 10, expand=True) is None
-    assert parsed_or_none("boiler", 0, expand=True) is None
+def test_nothing_to_search_asks_the_engine_nothing():
+    def begin():
+        raise AssertionError("no engine is opened for an empty search")
+
+    for query, limit in (("  ", 10), ("boiler", 0)):
+        results = answer(begin, query, SearchFilters(), limit=limit, offset=0, expand=True)
+        assert results.total == 0 and results.hits == []
 
 
 def test_a_page_and_its_blocks_never_both_appear_and_a_repeated_text_three_times_at_most():
