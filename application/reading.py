@@ -5,9 +5,6 @@ filter there, so what a viewer may not see never shapes what it gets: not an ite
 score. Entry points read through this door and nothing below it."""
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 from application.access import Action, Viewer, require
 from application.answers import fact_answers
 from application.archive import Archive
@@ -23,6 +20,9 @@ from corpus.models import (
     ProjectDecision,
     SearchResults,
 )
+from indices import SearchFilters
+
+NO_FILTERS = SearchFilters()
 
 
 class Reading:
@@ -98,18 +98,20 @@ class Reading:
     # ------------------------------------------------------------ search
 
     def search(
-        self, query: str, limit: int = 10, offset: int = 0, filters: Mapping[str, Any] | None = None,
+        self, query: str, limit: int = 10, offset: int = 0, filters: SearchFilters = NO_FILTERS,
         *, expand: bool = True,
     ) -> SearchResults:
         """Passages, facets and, on the first page, the facts the query asks for. A viewer who may not
         see confidential documents searches the index of public passages only (indices.visibility)."""
-        conditions = {**(filters or {}), "public_only": not self.viewer.sees_confidential}
+        conditions = filters.as_viewer(public_only=not self.viewer.sees_confidential)
         index = self.archive.index
         results = index.search(query, limit=limit, offset=offset, filters=conditions, expand=expand)
         if offset > 0:
             return results
-        wanted = {"country": (filters or {}).get("country"), "year": (filters or {}).get("year")}
-        answers = fact_answers(self.catalog, query, **self.every, **wanted)
+        # The facts asked for follow the one country and year the filters name, if they name one.
+        country = filters.country[0] if len(filters.country) == 1 else None
+        year = filters.year[0] if len(filters.year) == 1 else None
+        answers = fact_answers(self.catalog, query, **self.every, country=country, year=year)
         return results.model_copy(update={"facts": answers})
 
     def with_facts(self, results: SearchResults) -> SearchResults:

@@ -10,6 +10,7 @@ from indices.base import (
     IndexSchemaError,
     IndexUnavailableError,
     SearchBackendError,
+    SearchFilters,
     SearchIndex,
 )
 from indices.embedded import EmbeddedIndex
@@ -23,6 +24,7 @@ __all__ = [
     "IndexSchemaError",
     "IndexUnavailableError",
     "SearchBackendError",
+    "SearchFilters",
     "SearchIndex",
     "Token",
     "analyze",

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from indices.base import SearchBackendError, SearchIndex
+from indices.base import DEFAULT_ES_INDEX, SearchBackendError, SearchIndex
 from indices.visibility import open_elasticsearch, open_embedded
 
 BACKENDS = ("embedded", "elasticsearch")
-DEFAULT_ES_INDEX = "jcm-passages"
+__all__ = ["BACKENDS", "DEFAULT_ES_INDEX", "open_index"]
 
 
 def open_index(

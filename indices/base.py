@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from typing import Protocol, runtime_checkable
+from dataclasses import dataclass, replace
+from typing import Any, Protocol, runtime_checkable
 
 from corpus.models import Passage, SearchResults
 
 PAGE_BLOCK = -1  # block number of the passage holding a whole page
+DEFAULT_ES_INDEX = "jcm-passages"  # the Elasticsearch index's name unless settings name another
 
 
 class IndexLockedError(RuntimeError):
@@ -54,10 +55,11 @@ class SearchIndex(Protocol):
         *,
         limit: int = 10,
         offset: int = 0,
-        filters: Mapping[str, object] | None = None,
+        filters: SearchFilters | Mapping[str, object] | None = None,
         expand: bool = True,
     ) -> SearchResults:
-        """Ranked passages; ``expand`` also searches the glossary's other names of the query's terms."""
+        """Ranked passages; ``expand`` also searches the glossary's other names of the query's terms.
+        ``filters`` are typed; a mapping of them is validated (ValueError names what is wrong)."""
 
     def count(self) -> int:
         """Number of passages indexed (the page passages an index adds on its own are not counted)."""
@@ -72,8 +74,9 @@ class SearchIndex(Protocol):
 
 
 @dataclass(frozen=True)
-class Filters:
-    """Search filters, validated: each field lists the accepted values (empty: no filter)."""
+class SearchFilters:
+    """What a search is restricted to, typed from the entry point down to the engines: each field lists
+    the accepted values (empty: no filter; several: any of them)."""
 
     language: tuple[str, ...] = ()
     doc_type: tuple[str, ...] = ()
@@ -86,22 +89,51 @@ class Filters:
     # facets count only what is visible.
     public_only: bool = False
 
+    @classmethod
+    def of(
+        cls,
+        *,
+        language: str | None = None,
+        country: str | None = None,
+        doc_type: str | None = None,
+        year: int | None = None,
+        has_warnings: bool | None = None,
+    ) -> SearchFilters:
+        """The filters an entry point offers, one value each (None: no filter)."""
+        return cls(
+            language=_one(language), doc_type=_one(doc_type), country=_one(country), year=_one(year),
+            has_warnings=has_warnings,
+        )
+
+    def as_viewer(self, *, public_only: bool) -> SearchFilters:
+        """The same filters for a viewer who may (or may not) see confidential documents."""
+        return replace(self, public_only=public_only)
+
+
+def _one(value: Any) -> tuple:
+    return () if value is None or value == "" else (value,)
+
+
+def as_filters(filters: SearchFilters | Mapping[str, object] | None) -> SearchFilters:
+    """Typed filters as they are; a mapping (a script's, a test's) validated into them."""
+    return filters if isinstance(filters, SearchFilters) else parse_filters(filters)
+
 
 _FILTER_ALIASES = {"countries": "country", "document_id": "document", "lang": "language"}
 
 
-def parse_filters(filters: Mapping[str, object] | None) -> Filters:
+def parse_filters(filters: Mapping[str, object] | None) -> SearchFilters:
     """Validate filters; a value may be one item or a list of items (any of them matches)."""
     values: dict[str, object] = {}
     for key, value in (filters or {}).items():
         name = _FILTER_ALIASES.get(key, key)
-        if name not in Filters.__dataclass_fields__:
-            known = ", ".join(Filters.__dataclass_fields__)
+        if name not in SearchFilters.__dataclass_fields__:
+            known = ", ".join(SearchFilters.__dataclass_fields__)
             raise ValueError(f"unknown search filter {key!r}; known: {known}")
         if value is None or value == [] or value == "":
             continue
         values[name] = _filter_value(name, value)
-    return Filters(**values)  # type: ignore[arg-type]
+    return SearchFilters(**values)  # type: ignore[arg-type]
 
 
 def _filter_value(name: str, value: object) -> object:

@@ -12,38 +12,32 @@ documents deleted, each after the writes before it.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from elasticsearch import BadRequestError, Elasticsearch, TransportError, helpers
 
-from corpus.models import DocumentRef, Passage, SearchHit, SearchResults
-from indices.analysis import Streams, analyze_streams, highlight
-from indices.backends import DEFAULT_ES_INDEX as DEFAULT_INDEX
-from indices.base import PAGE_BLOCK, Filters, SearchBackendError, parse_filters
-from indices.blend import Weights, query_weights, terms_needed, unweighted
-from indices.query import ParsedQuery, QueryClause, QueryUnit, parse_query
-from indices.walk import (
-    FACETS,
-    FULL_MATCH_BOOST,
-    METADATA_BOOST,
-    PIECE_BOOST,
-    STREAM_BOOSTS,
-    WALK_LIMIT,
+from corpus.models import DocumentRef, Passage, SearchResults
+from indices import algorithm
+from indices.algorithm import WALK_LIMIT
+from indices.analysis import Streams, analyze_streams
+from indices.base import DEFAULT_ES_INDEX as DEFAULT_INDEX
+from indices.base import PAGE_BLOCK, SearchBackendError, SearchFilters, as_filters
+from indices.blend import Weights, unweighted
+from indices.engine import (
+    FacetRow,
+    Facets,
+    RowKey,
+    StoredPassage,
+    Term,
     bucket_counts,
-    collapse,
-    estimated_total,
     facet_aggregation,
-    first_window,
-    flag_name,
-    named_counts,
-    page_passage,
-    pages_needing_passage,
-    synonym_boost,
-    text_key,
     warnings_field,
 )
+from indices.pages import page_passage, pages_needing_passage, text_key
+from indices.query import ParsedQuery
 
 log = logging.getLogger(__name__)
 
@@ -235,100 +229,126 @@ class ElasticsearchIndex:
         *,
         limit: int = 10,
         offset: int = 0,
-        filters: Mapping[str, object] | None = None,
+        filters: SearchFilters | Mapping[str, object] | None = None,
         expand: bool = True,
     ) -> SearchResults:
-        """The embedded index's answer (see EmbeddedIndex.search), from the cluster."""
+        """The embedded index's answer (indices.algorithm over this cluster's engine)."""
         self._check_open()
-        conditions = parse_filters(filters)
-        parsed = parse_query(query, expand=expand)
-        if parsed.is_empty or limit <= 0:
-            return SearchResults(query=query, total=0, hits=[])
-        start = max(offset, 0)
-        weights = self._weights(parsed)
-        match = _all_units(parsed, weights)
-        window = self._walk(match, conditions, start + limit)
-        if len(window.kept) < start + limit and parsed.partly_matched:
-            match = _any_unit(parsed, weights)
-            window = self._walk(match, conditions, start + limit)
-        hits = [window.hits[row] for row in window.kept[start : start + limit]]
-        return SearchResults(
-            query=query,
-            total=estimated_total(len(window.hits), len(window.kept), window.count),
-            hits=self._hits(hits, parsed),
-            facets=self._facets(window, match, conditions),
-            also_searched=list(parsed.also_searched),
-        )
-
-    def _weights(self, parsed: ParsedQuery) -> Weights:
-        """The blended weights of the glossary alternatives (indices.blend), from the document
-        frequencies of this index, all counted in one multi-search."""
-        needed = sorted(terms_needed(parsed))
-        if not needed:
-            return unweighted(parsed)
-        counted = [{"term": {stream: token}} for stream, token in needed] + [{"match_all": {}}]
-        searches: list[dict] = []
-        for query in counted:
-            searches += [{"index": self.index_name}, {"size": 0, "track_total_hits": True, "query": query}]
-        responses = self._client.msearch(searches=searches)["responses"]
-        counts = [response["hits"]["total"]["value"] for response in responses]
-        freqs = dict(zip(needed, counts, strict=False))
-        return query_weights(parsed, lambda stream, token: freqs.get((stream, token), 0), counts[-1])
-
-    def _walk(self, match: dict, conditions: Filters, wanted: int) -> _Window:
-        size = first_window(wanted)
-        while True:
-            response = self._client.search(
-                index=self.index_name,
-                query=_filtered(match, conditions),
-                size=size,
-                source=_SOURCE_FIELDS,
-                track_total_hits=True,
-            )
-            window = _Window.of(response["hits"])
-            if len(window.kept) >= wanted or window.complete or size >= WALK_LIMIT:
-                return window
-            size = min(size * 4, WALK_LIMIT)
-
-    def _hits(self, hits: list[dict], parsed: ParsedQuery) -> list[SearchHit]:
-        """Hits with their texts, fetched for the page shown only (the window carries no text)."""
-        if not hits:
-            return []
-        fetched = self._client.mget(index=self.index_name, ids=[hit["_id"] for hit in hits], source=["text"])
-        texts = {doc["_id"]: doc["_source"]["text"] for doc in fetched["docs"] if doc.get("found")}
-        terms = set(parsed.terms)
-        return [_hit(hit, texts.get(hit["_id"], ""), terms) for hit in hits]
-
-    def _facets(self, window: _Window, match: dict, conditions: Filters) -> dict[str, dict[str, int]]:
-        flag = warnings_field(conditions.public_only)
-        if window.complete:
-            return _walked_facets([window.hits[row]["_source"] for row in window.kept], flag)
-        blocks = _filtered(match, conditions, {"term": {"is_page": False}})
-        response = self._client.search(
-            index=self.index_name, query=blocks, size=0, aggregations=facet_aggregation(flag),
-            track_total_hits=False,
-        )
-        return {facet: bucket_counts(response["aggregations"][facet]["buckets"]) for facet in FACETS}
+        begin = partial(_ElasticsearchSearch, self._client, self.index_name)
+        return algorithm.answer(begin, query, as_filters(filters), limit=limit, offset=offset, expand=expand)
 
 
 @dataclass(frozen=True)
 class _Window:
+    """The best ranked matches, with the fields of their sources the walk and the facets read."""
+
     hits: list[dict]
-    kept: list[int]
-    count: int
+    count: int  # every match, including those beyond the window
 
     @property
-    def complete(self) -> bool:
-        return len(self.hits) >= self.count
+    def size(self) -> int:
+        return len(self.hits)
 
-    @classmethod
-    def of(cls, response_hits: dict) -> _Window:
-        hits = response_hits["hits"]
-        keys = (
-            (source["doc_id"], source["page"], source["block"], source["text_key"])
-            for source in (hit["_source"] for hit in hits)
+    def keys(self) -> Iterable[RowKey]:
+        for hit in self.hits:
+            source = hit["_source"]
+            yield source["doc_id"], source["page"], source["block"], source["text_key"]
+
+
+class _ElasticsearchQueries:
+    """The algorithm's query primitives as the query DSL, and the filters around them."""
+
+    def term(self, field: str, value: str, boost: float) -> dict:
+        return {"term": {field: {"value": value, "boost": boost}}}
+
+    def phrase(self, field: str, texts: Sequence[str], slop: int, boost: float) -> dict:
+        phrase: dict[str, Any] = {"query": " ".join(texts), "boost": boost}
+        if slop:
+            phrase["slop"] = slop
+        return {"match_phrase": {field: phrase}}
+
+    def boolean(self, clauses: Sequence[tuple[bool, dict]]) -> dict:
+        should = [query for required, query in clauses if not required]
+        must = [query for required, query in clauses if required]
+        return {"bool": {"must": must, "should": should} if should else {"must": must}}
+
+    def any_of(self, queries: Sequence[dict]) -> dict:
+        return {"bool": {"should": list(queries), "minimum_should_match": 1}}
+
+    def dis_max(self, queries: Sequence[dict], tie_breaker: float | None = None) -> dict:
+        body: dict[str, Any] = {"queries": list(queries)}
+        if tie_breaker is not None:
+            body["tie_breaker"] = tie_breaker
+        return {"dis_max": body}
+
+    def boosted(self, query: dict, weight: float) -> dict:
+        """A bool query takes the boost itself (the same score, a shorter request); others are wrapped."""
+        inner = query.get("bool")
+        if inner is not None and "boost" not in inner:
+            return {"bool": {**inner, "boost": weight}}
+        return {"bool": {"must": [query], "boost": weight}}
+
+
+QUERIES = _ElasticsearchQueries()
+
+
+class _ElasticsearchSearch:
+    """One search of an Elasticsearch index (indices.engine.EngineSearch)."""
+
+    queries = QUERIES
+
+    def __init__(self, client: Elasticsearch, index_name: str) -> None:
+        self._client = client
+        self._index = index_name
+
+    def document_frequencies(self, terms: Sequence[Term]) -> tuple[dict[Term, int], int]:
+        """Every term's count and the passages in all, in one multi-search."""
+        counted = [{"term": {stream: token}} for stream, token in terms] + [{"match_all": {}}]
+        searches: list[dict] = []
+        for query in counted:
+            searches += [{"index": self._index}, {"size": 0, "track_total_hits": True, "query": query}]
+        responses = self._client.msearch(searches=searches)["responses"]
+        counts = [response["hits"]["total"]["value"] for response in responses]
+        return dict(zip(terms, counts, strict=False)), counts[-1]
+
+    def ranked(self, query: dict, filters: SearchFilters, window: int) -> _Window:
+        response = self._client.search(
+            index=self._index, query=_filtered(query, filters), size=window, source=_SOURCE_FIELDS,
+            track_total_hits=True,
         )
-        return cls(hits, collapse(keys), response_hits["total"]["value"])
+        return _Window(response["hits"]["hits"], response["hits"]["total"]["value"])
+
+    def facets_later(self, query: dict, filters: SearchFilters) -> Callable[[], Facets]:
+        """Asked for only when called: the walked window's own counts usually serve."""
+        blocks = _filtered(query, filters, {"term": {"is_page": False}})
+        aggregations = facet_aggregation(warnings_field(filters.public_only))
+
+        def aggregated() -> Facets:
+            response = self._client.search(
+                index=self._index, query=blocks, size=0, aggregations=aggregations, track_total_hits=False,
+            )
+            return bucket_counts(response["aggregations"])
+
+        return aggregated
+
+    def facet_rows(self, ranked: _Window, rows: Sequence[int], filters: SearchFilters) -> dict[FacetRow, int]:
+        flag = warnings_field(filters.public_only)
+        counted: dict[FacetRow, int] = {}
+        for row in rows:
+            source = ranked.hits[row]["_source"]
+            facets = FacetRow(
+                source["language"], source.get("doc_type"), tuple(source.get("countries") or ()),
+                source.get("year"), bool(source.get(flag)),
+            )
+            counted[facets] = counted.get(facets, 0) + 1
+        return counted
+
+    def stored(self, ranked: _Window, rows: Sequence[int], terms: frozenset[str]) -> list[StoredPassage]:
+        """Texts are fetched for the page shown only (the window carries none)."""
+        hits = [ranked.hits[row] for row in rows]
+        fetched = self._client.mget(index=self._index, ids=[hit["_id"] for hit in hits], source=["text"])
+        texts = {doc["_id"]: doc["_source"]["text"] for doc in fetched["docs"] if doc.get("found")}
+        return [_passage(hit, texts.get(hit["_id"], "")) for hit in hits]
 
 
 # ---------------------------------------------------------------- documents
@@ -356,112 +376,37 @@ def _source(passage: Passage, streams: Streams) -> dict[str, Any]:
     }
 
 
-def _hit(hit: dict, text: str, terms: set[str]) -> SearchHit:
+def _passage(hit: dict, text: str) -> StoredPassage:
     source = hit["_source"]
-    return SearchHit(
+    return StoredPassage(
         document=DocumentRef(id=source["doc_id"], filename=source["filename"]),
         page=source["page"],
         block=source["block"],
         text=text,
-        snippet=highlight(text, terms, source["language"]),
-        score=hit["_score"] or 0.0,
         language=source["language"],
+        score=hit["_score"] or 0.0,
     )
-
-
-def _walked_facets(sources: list[dict], flag: str) -> dict[str, dict[str, int]]:
-    return {
-        "language": named_counts(source["language"] for source in sources),
-        "doc_type": named_counts(source.get("doc_type") for source in sources),
-        "country": named_counts(country for source in sources for country in source.get("countries") or []),
-        "year": named_counts(source.get("year") for source in sources),
-        "has_warnings": named_counts((bool(source.get(flag)) for source in sources), flag_name),
-    }
 
 
 # ---------------------------------------------------------------- query building
 
 
 def _all_units(parsed: ParsedQuery, weights: Weights | None = None) -> dict:
-    """Passages holding every required clause; grammar words only add to the score."""
-    weighted = list(zip(parsed.clauses, weights or unweighted(parsed), strict=True))
-    must = [_clause(clause, boosts) for clause, boosts in weighted if clause.required]
-    should = [_clause(clause, boosts) for clause, boosts in weighted if not clause.required]
-    loose = parsed.loose_words
-    if len(loose) > 1:
-        should.append({"match_phrase": {"words": {"query": " ".join(loose), "slop": 3, "boost": 0.5}}})
-    return {"bool": {"must": must, "should": should}}
+    """The request of the first tier (indices.algorithm.all_units), as sent."""
+    return algorithm.all_units(QUERIES, parsed, weights or unweighted(parsed))
 
 
 def _any_unit(parsed: ParsedQuery, weights: Weights | None = None) -> dict:
-    """Passages holding any of the query's words, those holding all of them far above."""
-    weights = weights or unweighted(parsed)
-    every = {"bool": {"must": [_all_units(parsed, weights)], "boost": FULL_MATCH_BOOST}}
-    # A grammar word alone never makes a passage a match.
-    weighted = zip(parsed.clauses, weights, strict=True)
-    some = [_partly(clause, boosts) for clause, boosts in weighted if clause.required]
-    return {"bool": {"should": [every, *some], "minimum_should_match": 1}}
+    """The request of the second tier (indices.algorithm.any_unit), as sent."""
+    return algorithm.any_unit(QUERIES, parsed, weights or unweighted(parsed))
 
 
-def _partly(clause: QueryClause, weights: tuple[float, ...]) -> dict:
-    """As EmbeddedIndex._partly: the clause, or below it some words of its terms of several words."""
-    whole = _clause(clause, weights)
-    if not clause.pieces:
-        return whole
-    pieces = {"bool": {"should": [_unit(unit) for unit in clause.pieces], "boost": PIECE_BOOST}}
-    return {"dis_max": {"queries": [whole, pieces]}}
-
-
-def _clause(clause: QueryClause, weights: tuple[float, ...]) -> dict:
-    """As EmbeddedIndex._clause: alternatives weighed with the group's blended statistics, the user's
-    words first, synonyms a little below them, the document's country below both."""
-    pairs = zip(clause.alternatives, weights, strict=True)
-    options = [_boosted(_all_of(units), weight) for units, weight in pairs]
-    boost = synonym_boost(clause.quoted)
-    synonyms = [{"bool": {"must": [option], "boost": boost}} for option in options[1:]]
-    if clause.country:
-        synonyms.append({"term": {"countries": {"value": clause.country, "boost": METADATA_BOOST}}})
-    if not synonyms:
-        return options[0]
-    return {"dis_max": {"queries": [options[0], *synonyms], "tie_breaker": 0.1}}
-
-
-def _boosted(query: dict, weight: float) -> dict:
-    return query if weight == 1.0 else {"bool": {"must": [query], "boost": weight}}
-
-
-def _all_of(units: tuple[QueryUnit, ...]) -> dict:
-    if len(units) == 1:
-        return _unit(units[0])
-    return {"bool": {"must": [_unit(unit) for unit in units]}}
-
-
-def _unit(unit: QueryUnit) -> dict:
-    alternatives = [
-        _sequence(stream, texts, STREAM_BOOSTS[stream], unit.slop if stream == "words" else 0)
-        for stream, texts in (("words", unit.words), ("parts", unit.parts), ("grams", unit.grams))
-        if texts
-    ]
-    if len(alternatives) == 1:
-        return alternatives[0]
-    return {"dis_max": {"queries": alternatives, "tie_breaker": 0.1}}
-
-
-def _sequence(stream: str, texts: tuple[str, ...], boost: float, slop: int = 0) -> dict:
-    if len(texts) == 1:
-        return {"term": {stream: {"value": texts[0], "boost": boost}}}
-    phrase: dict[str, Any] = {"query": " ".join(texts), "boost": boost}
-    if slop:  # a glossary name's, in the word stream (as EmbeddedIndex._slop)
-        phrase["slop"] = slop
-    return {"match_phrase": {stream: phrase}}
-
-
-def _filtered(match: dict, conditions: Filters, *extra: dict) -> dict:
+def _filtered(match: dict, conditions: SearchFilters, *extra: dict) -> dict:
     clauses = [*_filter_clauses(conditions), *extra]
     return {"bool": {"must": [match], "filter": clauses}} if clauses else match
 
 
-def _filter_clauses(conditions: Filters) -> list[dict]:
+def _filter_clauses(conditions: SearchFilters) -> list[dict]:
     clauses = [
         {"terms": {field_name: list(getattr(conditions, name))}}
         for name, field_name in _FILTER_FIELDS.items()

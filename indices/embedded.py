@@ -6,13 +6,11 @@ and phrase queries work per stream. Queries are built with tantivy's Query const
 its query parser, so no user input can be a syntax error.
 
 Besides one passage per block, every page with several blocks gets a page passage (block -1)
-holding the whole page, so words spread over the blocks of a page still find the page. Results
-are walked in rank order: a page passage and the blocks of the same page never both appear, and a
-text repeated across a document's pages appears a few times only. Only a window of the best
-matches is walked (enough for the page asked for); when every match fits in it, the total and the
-facets are exact, otherwise the total is estimated from the window and the facets are tantivy
-aggregations over the matching blocks, run in another thread while the ranked search and the snippets
-run. Each passage keeps its word and part offsets, so a hit's snippet needs no segmentation.
+holding the whole page, so words spread over the blocks of a page still find the page. A search is
+the algorithm of indices.algorithm over this index's engine (_TantivySearch): the walk reads the fast
+fields of the ranked window, the facets beyond it are tantivy aggregations over the matching blocks,
+run in another thread while the ranked search and the snippets run, and each passage keeps its word
+and part offsets, so a hit's snippet needs no segmentation.
 
 A damaged index never takes the process down: its files are checked before tantivy maps them and before
 every use (indices.integrity), and a damaged one raises IndexDamagedError. While the index is cleared
@@ -30,49 +28,39 @@ import shutil
 import threading
 import time
 from collections import Counter
-from collections.abc import Mapping, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 import tantivy
 from tantivy import Occur, Query
 
-from corpus.models import DocumentRef, Passage, SearchHit, SearchResults
-from indices.analysis import Streams, analyze_with_offsets, highlight, highlight_terms
+from corpus.models import DocumentRef, Passage, SearchResults
+from indices import algorithm
+from indices.algorithm import STREAM_BOOSTS
+from indices.analysis import Streams, analyze_with_offsets
 from indices.base import (
     PAGE_BLOCK,
-    Filters,
     IndexDamagedError,
     IndexLockedError,
     IndexRebuildingError,
     IndexSchemaError,
-    parse_filters,
+    SearchFilters,
+    as_filters,
 )
-from indices.blend import DocFreq, Weights, query_weights
-from indices.integrity import FileGuard
-from indices.query import ParsedQuery, QueryClause, QueryUnit, parse_query
-from indices.walk import (
-    FACETS,
-    FULL_MATCH_BOOST,
-    METADATA_BOOST,
-    PIECE_BOOST,
-    STREAM_BOOSTS,
-    WALK_LIMIT,
+from indices.engine import (
+    FacetRow,
+    Facets,
+    RowKey,
+    StoredPassage,
+    Term,
     bucket_counts,
-    collapse,
-    estimated_total,
     facet_aggregation,
-    first_window,
-    flag_name,
-    named_counts,
-    page_passage,
-    pages_needing_passage,
-    stable_key,
-    synonym_boost,
-    text_key,
     warnings_field,
 )
+from indices.integrity import FileGuard
+from indices.pages import page_passage, pages_needing_passage, stable_key, text_key
 
 log = logging.getLogger(__name__)
 SCHEMA_VERSION = 3
@@ -209,12 +197,151 @@ class _Matches:
     count: int  # every match, including those beyond the window
 
     @property
-    def complete(self) -> bool:
-        return len(self.hits) >= self.count
+    def size(self) -> int:
+        return len(self.hits)
 
-    def column(self, name: str, rows: list[int]) -> list:
+    def keys(self) -> Iterable[RowKey]:
+        return zip(*(self.columns[name] for name in ("doc_key", "page", "block", "text_key")), strict=True)
+
+    def column(self, name: str, rows: Sequence[int]) -> list:
         values = self.columns[name]
         return [values[row] for row in rows]
+
+
+class _TantivyQueries:
+    """The algorithm's query primitives as tantivy queries, and the filters around them."""
+
+    def __init__(self, schema: tantivy.Schema) -> None:
+        self._schema = schema
+
+    def term(self, field: str, value: str, boost: float) -> Query:
+        return Query.boost_query(Query.term_query(self._schema, field, value), boost)
+
+    def phrase(self, field: str, texts: Sequence[str], slop: int, boost: float) -> Query:
+        return Query.boost_query(Query.phrase_query(self._schema, field, list(texts), slop=slop), boost)
+
+    def boolean(self, clauses: Sequence[tuple[bool, Query]]) -> Query:
+        occurs = [(Occur.Must if required else Occur.Should, query) for required, query in clauses]
+        return Query.boolean_query(occurs)
+
+    def any_of(self, queries: Sequence[Query]) -> Query:
+        return Query.boolean_query([(Occur.Should, query) for query in queries])
+
+    def dis_max(self, queries: Sequence[Query], tie_breaker: float | None = None) -> Query:
+        if tie_breaker is None:
+            return Query.disjunction_max_query(list(queries))
+        return Query.disjunction_max_query(list(queries), tie_breaker=tie_breaker)
+
+    def boosted(self, query: Query, weight: float) -> Query:
+        return Query.boost_query(query, weight)
+
+    def filtered(self, match: Query, conditions: SearchFilters, *extra: Query) -> Query:
+        """The match among the passages the filters let through; filters add nothing to the score."""
+        filters = [(Occur.Must, clause) for clause in (*self._filter_clauses(conditions), *extra)]
+        return Query.boolean_query([(Occur.Must, match), *filters]) if filters else match
+
+    def _filter_clauses(self, conditions: SearchFilters) -> list[Query]:
+        by_field = {
+            "language": conditions.language,
+            "doc_type": conditions.doc_type,
+            "countries": conditions.country,
+            "year": conditions.year,
+            "doc_id": conditions.document,
+        }
+        clauses = [
+            Query.term_set_query(self._schema, field, list(values))
+            for field, values in by_field.items()
+            if values
+        ]
+        if conditions.has_warnings is not None:
+            flag = warnings_field(conditions.public_only)
+            clauses.append(Query.term_query(self._schema, flag, conditions.has_warnings))
+        if conditions.public_only:
+            clauses.append(Query.term_query(self._schema, "confidential", False))
+        return [Query.const_score_query(clause, 0.0) for clause in clauses]
+
+    def blocks(self) -> Query:
+        """Passages of one block, page passages left out."""
+        return Query.term_query(self._schema, "is_page", False)
+
+
+class _TantivySearch:
+    """One search of the embedded index (indices.engine.EngineSearch): every question is answered by
+    one searcher, so by one state of the index."""
+
+    def __init__(
+        self,
+        searcher: tantivy.Searcher,
+        queries: _TantivyQueries,
+        facet_pool: ThreadPoolExecutor,
+        metadata: dict[int, tuple[str | None, list[str]]],
+    ) -> None:
+        self.queries = queries
+        self._searcher = searcher
+        self._facet_pool = facet_pool
+        self._metadata = metadata  # the index's cache of each document's doc_type and countries
+
+    def document_frequencies(self, terms: Sequence[Term]) -> tuple[dict[Term, int], int]:
+        searcher = self._searcher
+        return {term: searcher.doc_freq(*term) for term in terms}, searcher.num_docs
+
+    def ranked(self, query: Query, filters: SearchFilters, window: int) -> _Matches:
+        searcher = self._searcher
+        result = searcher.search(self.queries.filtered(query, filters), limit=window, count=True)
+        hits = result.hits  # each access converts every hit to Python again
+        addresses = [address for _, address in hits]
+        fields = (*_WALK_FIELDS, warnings_field(filters.public_only))
+        columns = {name: searcher.fast_field_values(name, addresses) if addresses else [] for name in fields}
+        return _Matches(hits, columns, result.count)
+
+    def facets_later(self, query: Query, filters: SearchFilters) -> Callable[[], Facets]:
+        """Aggregated in another thread while the ranked search and the snippets run: tantivy releases
+        the GIL, so this pass over the matches costs no wall time when a core is free."""
+        blocks = self.queries.filtered(query, filters, self.queries.blocks())
+        aggregation = facet_aggregation(warnings_field(filters.public_only))
+        return self._facet_pool.submit(_aggregate, self._searcher, blocks, aggregation).result
+
+    def facet_rows(
+        self, ranked: _Matches, rows: Sequence[int], filters: SearchFilters
+    ) -> dict[FacetRow, int]:
+        """Counted by the fast fields; doc_type and countries, which tantivy cannot hand out as fast
+        fields, are read once per document metadata (its hash, meta_key) and cached."""
+        meta_keys = ranked.column("meta_key", rows)
+        some_row = dict(zip(meta_keys, rows, strict=True))
+        flag_field = warnings_field(filters.public_only)
+        columns = (ranked.column(name, rows) for name in ("language_code", "year", flag_field))
+        counted: dict[FacetRow, int] = {}
+        for (meta_key, code, year, flag), passages in Counter(zip(meta_keys, *columns, strict=True)).items():
+            doc_type, countries = self._document_metadata(meta_key, ranked.hits[some_row[meta_key]][1])
+            row = FacetRow(LANGUAGES.get(code, "und"), doc_type, tuple(countries), year, bool(flag))
+            counted[row] = counted.get(row, 0) + passages
+        return counted
+
+    def stored(self, ranked: _Matches, rows: Sequence[int], terms: frozenset[str]) -> list[StoredPassage]:
+        return [self._passage(*ranked.hits[row], terms) for row in rows]
+
+    def _passage(self, score: float, address: tantivy.DocAddress, terms: frozenset[str]) -> StoredPassage:
+        stored = _stored(self._searcher, address)
+        return StoredPassage(
+            document=DocumentRef(id=stored["id"], filename=stored["filename"]),
+            page=stored["page"],
+            block=stored["block"],
+            text=stored["text"],
+            language=stored["language"],
+            score=score,
+            tokens=_unpacked(stored, terms),
+        )
+
+    def _document_metadata(self, meta_key: int, address: tantivy.DocAddress) -> tuple[str | None, list[str]]:
+        metadata = self._metadata.get(meta_key)
+        if metadata is None:
+            stored = _stored(self._searcher, address)
+            metadata = self._metadata[meta_key] = (stored.get("doc_type"), stored.get("countries", []))
+        return metadata
+
+
+def _aggregate(searcher: tantivy.Searcher, blocks: Query, aggregation: dict) -> Facets:
+    return bucket_counts(searcher.aggregate(blocks, aggregation))
 
 
 class EmbeddedIndex:
@@ -222,6 +349,7 @@ class EmbeddedIndex:
         self.path = Path(path)
         self.path.mkdir(parents=True, exist_ok=True)
         self._schema = _build_schema()
+        self._queries = _TantivyQueries(self._schema)
         self._guard = FileGuard(self.path)
         self._index = _open_index(self.path, self._schema, self._guard)
         self._lock_timeout = lock_timeout
@@ -400,22 +528,17 @@ class EmbeddedIndex:
         *,
         limit: int = 10,
         offset: int = 0,
-        filters: Mapping[str, object] | None = None,
+        filters: SearchFilters | Mapping[str, object] | None = None,
         expand: bool = True,
     ) -> SearchResults:
-        """Passages holding every query word (every unit), or any of them when none holds all.
-
-        ``expand`` also searches the glossary's other names of the query's terms. ``total`` and the
-        facets count the results after de-duplication when every match fits the walked window;
-        beyond it the total is estimated and the facets count the matching blocks.
-        """
+        """Passages holding every query word (every unit), or any of them when none holds all
+        (indices.algorithm); ``expand`` also searches the glossary's other names of the query's terms."""
         self._check_open()
-        conditions = parse_filters(filters)
-        parsed = parse_query(query, expand=expand)
-        if parsed.is_empty or limit <= 0:
-            return SearchResults(query=query, total=0, hits=[])
+        conditions = as_filters(filters)  # outside the try: a wrong filter is the caller's error, no damage
         try:
-            return self._search(query, parsed, conditions, limit, max(offset, 0))
+            return algorithm.answer(
+                self._begin_search, query, conditions, limit=limit, offset=offset, expand=expand
+            )
         except ValueError as error:  # tantivy's input/output errors
             self._raise_if_damaged(error)
             raise
@@ -424,43 +547,10 @@ class EmbeddedIndex:
                 self._raise_if_damaged(error)
             raise
 
-    def _search(
-        self, query: str, parsed: ParsedQuery, conditions: Filters, limit: int, start: int
-    ) -> SearchResults:
+    def _begin_search(self) -> _TantivySearch:
+        """The engine of one search: a searcher over the checked files, refused while rebuilding."""
         searcher = self._searcher(answering=True)
-        weights = query_weights(parsed, _doc_freq(searcher), searcher.num_docs)
-        match = self._all_units(parsed, weights)
-        aggregation = self._aggregate_facets(searcher, match, conditions)
-        matches, kept = self._walk(searcher, match, conditions, start + limit)
-        if len(kept) < start + limit and parsed.partly_matched:
-            match = self._any_unit(parsed, weights)
-            aggregation = self._aggregate_facets(searcher, match, conditions)
-            matches, kept = self._walk(searcher, match, conditions, start + limit)
-        hits = [self._hit(searcher, matches.hits[row], parsed) for row in kept[start : start + limit]]
-        return SearchResults(
-            query=query,
-            total=estimated_total(len(matches.hits), len(kept), matches.count),
-            hits=hits,
-            facets=(
-                self._walked_facets(searcher, matches, kept, warnings_field(conditions.public_only))
-                if matches.complete
-                else aggregation.result()
-            ),
-            also_searched=list(parsed.also_searched),
-        )
-
-    def _walk(
-        self, searcher: tantivy.Searcher, match: Query, conditions: Filters, wanted: int
-    ) -> tuple[_Matches, list[int]]:
-        """The ranked window and its rows kept by de-duplication, widened until it holds ``wanted``."""
-        window = first_window(wanted)
-        while True:
-            matches = self._ranked(searcher, match, conditions, window)
-            keys = (matches.columns[name] for name in ("doc_key", "page", "block", "text_key"))
-            kept = collapse(zip(*keys, strict=True))
-            if len(kept) >= wanted or matches.complete or window >= WALK_LIMIT:
-                return matches, kept
-            window = min(window * 4, WALK_LIMIT)
+        return _TantivySearch(searcher, self._queries, self._facet_pool, self._metadata)
 
     def _searcher(self, *, answering: bool = False) -> tantivy.Searcher:
         """A searcher that sees every commit, including other processes', over files checked intact.
@@ -542,189 +632,8 @@ class EmbeddedIndex:
             return f"the search index in {self.path} is empty, to be rebuilt from the catalog"
         return f"the search index in {self.path} is incomplete: its rebuild from the catalog was interrupted"
 
-    def _ranked(self, searcher: tantivy.Searcher, match: Query, conditions: Filters, window: int) -> _Matches:
-        result = searcher.search(self._filtered(match, conditions), limit=window, count=True)
-        hits = result.hits  # each access converts every hit to Python again
-        addresses = [address for _, address in hits]
-        fields = (*_WALK_FIELDS, warnings_field(conditions.public_only))
-        columns = {name: searcher.fast_field_values(name, addresses) if addresses else [] for name in fields}
-        return _Matches(hits, columns, result.count)
-
-    def _filtered(self, match: Query, conditions: Filters, *extra: Query) -> Query:
-        filters = [(Occur.Must, clause) for clause in (*self._filter_clauses(conditions), *extra)]
-        return Query.boolean_query([(Occur.Must, match), *filters]) if filters else match
-
-    # ------------------------------------------------------------ query building
-
-    def _all_units(self, parsed: ParsedQuery, weights: Weights) -> Query:
-        """Passages holding every required clause; grammar words only add to the score."""
-        clauses = [
-            (Occur.Must if clause.required else Occur.Should, self._clause(clause, weighted))
-            for clause, weighted in zip(parsed.clauses, weights, strict=True)
-        ]
-        loose = parsed.loose_words
-        if len(loose) > 1:
-            together = Query.phrase_query(self._schema, "words", list(loose), slop=3)
-            clauses.append((Occur.Should, Query.boost_query(together, 0.5)))
-        return Query.boolean_query(clauses)
-
-    def _any_unit(self, parsed: ParsedQuery, weights: Weights) -> Query:
-        """Passages holding any of the query's words, those holding all of them far above."""
-        every = Query.boost_query(self._all_units(parsed, weights), FULL_MATCH_BOOST)
-        # A grammar word alone never makes a passage a match.
-        some = [
-            (Occur.Should, self._partly(clause, weighted))
-            for clause, weighted in zip(parsed.clauses, weights, strict=True)
-            if clause.required
-        ]
-        return Query.boolean_query([(Occur.Should, every), *some])
-
-    def _partly(self, clause: QueryClause, weights: tuple[float, ...]) -> Query:
-        """The clause, or below it some words of its terms of several words (summed, so more words
-        count more)."""
-        whole = self._clause(clause, weights)
-        if not clause.pieces:
-            return whole
-        pieces = Query.boolean_query([(Occur.Should, self._unit(unit)) for unit in clause.pieces])
-        return Query.disjunction_max_query([whole, Query.boost_query(pieces, PIECE_BOOST)])
-
-    def _clause(self, clause: QueryClause, weights: tuple[float, ...]) -> Query:
-        """Any alternative, each needing all its units and weighed with the group's blended statistics
-        (indices.blend); the user's own words first, synonyms a little below, and a country the
-        passage's document is about below both."""
-        options = [
-            _boosted(self._all_of(units), weight)
-            for units, weight in zip(clause.alternatives, weights, strict=True)
-        ]
-        boost = synonym_boost(clause.quoted)
-        synonyms = [Query.boost_query(option, boost) for option in options[1:]]
-        if clause.country:
-            about = Query.term_query(self._schema, "countries", clause.country)
-            synonyms.append(Query.boost_query(about, METADATA_BOOST))
-        if not synonyms:
-            return options[0]
-        return Query.disjunction_max_query([options[0], *synonyms], tie_breaker=0.1)
-
-    def _all_of(self, units: tuple[QueryUnit, ...]) -> Query:
-        if len(units) == 1:
-            return self._unit(units[0])
-        return Query.boolean_query([(Occur.Must, self._unit(unit)) for unit in units])
-
-    def _unit(self, unit: QueryUnit) -> Query:
-        alternatives = [
-            Query.boost_query(self._sequence(stream, texts, _slop(unit, stream)), STREAM_BOOSTS[stream])
-            for stream, texts in (("words", unit.words), ("parts", unit.parts), ("grams", unit.grams))
-            if texts
-        ]
-        if len(alternatives) == 1:
-            return alternatives[0]
-        return Query.disjunction_max_query(alternatives, tie_breaker=0.1)
-
-    def _sequence(self, field: str, texts: tuple[str, ...], slop: int = 0) -> Query:
-        if len(texts) == 1:
-            return Query.term_query(self._schema, field, texts[0])
-        return Query.phrase_query(self._schema, field, list(texts), slop=slop)
-
-    def _filter_clauses(self, conditions: Filters) -> list[Query]:
-        by_field = {
-            "language": conditions.language,
-            "doc_type": conditions.doc_type,
-            "countries": conditions.country,
-            "year": conditions.year,
-            "doc_id": conditions.document,
-        }
-        clauses = [
-            Query.term_set_query(self._schema, field, list(values))
-            for field, values in by_field.items()
-            if values
-        ]
-        if conditions.has_warnings is not None:
-            flag = warnings_field(conditions.public_only)
-            clauses.append(Query.term_query(self._schema, flag, conditions.has_warnings))
-        if conditions.public_only:
-            clauses.append(Query.term_query(self._schema, "confidential", False))
-        return [Query.const_score_query(clause, 0.0) for clause in clauses]
-
-    # ------------------------------------------------------------ results
-
-    def _hit(
-        self, searcher: tantivy.Searcher, ranked: tuple[float, tantivy.DocAddress], parsed: ParsedQuery
-    ) -> SearchHit:
-        score, address = ranked
-        stored = _stored(searcher, address)
-        terms = highlight_terms(parsed.terms)
-        return SearchHit(
-            document=DocumentRef(id=stored["id"], filename=stored["filename"]),
-            page=stored["page"],
-            block=stored["block"],
-            text=stored["text"],
-            snippet=highlight(stored["text"], terms, stored["language"], _unpacked(stored, terms)),
-            score=score,
-            language=stored["language"],
-        )
-
-    def _aggregate_facets(
-        self, searcher: tantivy.Searcher, match: Query, conditions: Filters
-    ) -> Future[dict[str, dict[str, int]]]:
-        """The facets of the matching blocks, aggregated in another thread while the ranked search and
-        the snippets run: tantivy releases the GIL, so this pass over the matches costs no wall time
-        when a core is free. Its result is used only when the matches overflow the walked window."""
-        blocks = self._filtered(match, conditions, Query.term_query(self._schema, "is_page", False))
-        aggregation = facet_aggregation(warnings_field(conditions.public_only))
-        return self._facet_pool.submit(_aggregate, searcher, blocks, aggregation)
-
-    def _walked_facets(
-        self, searcher: tantivy.Searcher, matches: _Matches, kept: list[int], flag: str
-    ) -> dict[str, dict[str, int]]:
-        doc_types: Counter[str] = Counter()
-        countries: Counter[str] = Counter()
-        meta_keys = matches.column("meta_key", kept)
-        some_row = dict(zip(meta_keys, kept, strict=True))
-        for meta_key, passages in Counter(meta_keys).items():
-            doc_type, names = self._document_metadata(searcher, meta_key, matches.hits[some_row[meta_key]][1])
-            if doc_type:
-                doc_types[doc_type] += passages
-            for name in names:
-                countries[name] += passages
-        return {
-            "language": named_counts(
-                matches.column("language_code", kept), lambda code: LANGUAGES.get(code, "und")
-            ),
-            "doc_type": dict(doc_types.most_common()),
-            "country": dict(countries.most_common()),
-            "year": named_counts(matches.column("year", kept), str),
-            "has_warnings": named_counts(matches.column(flag, kept), flag_name),
-        }
-
-    def _document_metadata(
-        self, searcher: tantivy.Searcher, meta_key: int, address: tantivy.DocAddress
-    ) -> tuple[str | None, list[str]]:
-        """doc_type and countries, which tantivy cannot hand out as fast fields; cached by their hash."""
-        metadata = self._metadata.get(meta_key)
-        if metadata is None:
-            stored = _stored(searcher, address)
-            metadata = self._metadata[meta_key] = (stored.get("doc_type"), stored.get("countries", []))
-        return metadata
 
 
-def _slop(unit: QueryUnit, stream: str) -> int:
-    """A glossary name's slop holds in the word stream only: parts and bigrams spell one word."""
-    return unit.slop if stream == "words" else 0
-
-
-def _boosted(query: Query, weight: float) -> Query:
-    return query if weight == 1.0 else Query.boost_query(query, weight)
-
-
-def _doc_freq(searcher: tantivy.Searcher) -> DocFreq:
-    """Passages of the searcher holding a token in a stream (deleted ones included until merged, as in
-    tantivy's own scores)."""
-    return lambda stream, token: searcher.doc_freq(stream, token)
-
-
-def _aggregate(searcher: tantivy.Searcher, blocks: Query, aggregation: dict) -> dict[str, dict[str, int]]:
-    aggregations = searcher.aggregate(blocks, aggregation)
-    return {facet: bucket_counts(aggregations[facet]["buckets"]) for facet in FACETS}
 
 
 def _stored(searcher: tantivy.Searcher, address: tantivy.DocAddress) -> dict:

@@ -25,7 +25,7 @@ import tantivy
 
 from corpus.models import Passage, SearchResults
 from indices.analysis import reused_analyses
-from indices.base import IndexSchemaError, SearchIndex, parse_filters
+from indices.base import IndexSchemaError, SearchFilters, SearchIndex, as_filters
 from indices.embedded import EmbeddedIndex
 
 log = logging.getLogger(__name__)
@@ -74,10 +74,10 @@ class PublicSplitIndex:
         *,
         limit: int = 10,
         offset: int = 0,
-        filters: Mapping[str, object] | None = None,
+        filters: SearchFilters | Mapping[str, object] | None = None,
         expand: bool = True,
     ) -> SearchResults:
-        target = self.public if parse_filters(filters).public_only else self.full
+        target = self.public if as_filters(filters).public_only else self.full
         return target.search(query, limit=limit, offset=offset, filters=filters, expand=expand)
 
     def count(self) -> int:

@@ -16,7 +16,7 @@ from application.settings import Settings, SettingsError
 from application.verify import render_report
 from corpus.filters import FactQuery
 from corpus.models import ProjectDecision, WarningStatus
-from indices import IndexUnavailableError, SearchBackendError, warm_up
+from indices import IndexUnavailableError, SearchBackendError, SearchFilters, warm_up
 from service import formats
 
 # A command: what it does with the application, and its exit status. The command line is the operator's
@@ -256,13 +256,12 @@ def _add_backend_arguments(command: argparse.ArgumentParser) -> None:
 
 
 def search(application: Application, args: argparse.Namespace) -> int:
-    filters = {
-        "language": args.language, "country": args.country, "doc_type": args.doc_type, "year": args.year,
-        "has_warnings": args.has_warnings,
-    }
+    filters = SearchFilters.of(
+        language=args.language, country=args.country, doc_type=args.doc_type, year=args.year or None,
+        has_warnings=None if args.has_warnings is None else args.has_warnings == "true",
+    )
     results = application.reading(OPERATOR).search(
-        args.query, limit=args.limit, offset=args.offset, filters={k: v for k, v in filters.items() if v},
-        expand=not args.no_expand,
+        args.query, limit=args.limit, offset=args.offset, filters=filters, expand=not args.no_expand
     )
     if args.format == "json":
         print(formats.to_json(results.hits))

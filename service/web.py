@@ -53,7 +53,7 @@ from corpus.models import (
     SearchResults,
     WarningStatus,
 )
-from indices import IndexUnavailableError
+from indices import IndexUnavailableError, SearchFilters
 from service.dependencies import ApplicationDep, SessionsDep, app_settings
 
 HERE = Path(__file__).parent
@@ -109,7 +109,7 @@ class Reader:
         self.reading = application.reading(viewer)
         self.application = application  # the other doors are opened for the actions that need them
 
-    def search(self, query: str, filters: dict[str, Any], offset: int, expand: bool) -> SearchResults:
+    def search(self, query: str, filters: SearchFilters, offset: int, expand: bool) -> SearchResults:
         try:
             return self.reading.search(query, limit=PAGE_SIZE, offset=offset, filters=filters, expand=expand)
         except IndexUnavailableError:  # the log names the damaged file; the page only says to come back
@@ -383,15 +383,16 @@ def search_page(request: Request, read: ReaderDep, q: str = "", offset: int = 0,
     return render(request, "search.html", context)
 
 
-def _search_filters(chosen: dict[str, str]) -> dict[str, Any]:
-    filters: dict[str, Any] = dict(chosen)
-    if "year" in filters:
-        if not filters["year"].isdigit():
-            raise ValueError(f"year must be a number, not {filters['year']!r}")
-        filters["year"] = int(filters["year"])
-    if "has_warnings" in filters:
-        filters["has_warnings"] = filters["has_warnings"] == "true"
-    return filters
+def _search_filters(chosen: dict[str, str]) -> SearchFilters:
+    """The form's filters, typed; a year that is no number is the caller's error (ValueError)."""
+    year = chosen.get("year")
+    if year is not None and not year.isdigit():
+        raise ValueError(f"year must be a number, not {year!r}")
+    flag = chosen.get("has_warnings")
+    return SearchFilters.of(
+        language=chosen.get("language"), country=chosen.get("country"), doc_type=chosen.get("doc_type"),
+        year=int(year) if year is not None else None, has_warnings=None if flag is None else flag == "true",
+    )
 
 
 def search_url(params: dict[str, str], **changes: Any) -> str:

@@ -5,7 +5,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, HTTPException, Query
 
 from corpus.models import SearchResults
-from indices import IndexRebuildingError, IndexUnavailableError
+from indices import IndexRebuildingError, IndexUnavailableError, SearchFilters
 from service.dependencies import MAX_OFFSET, CanRead, ReadingDep
 from service.errors import described
 
@@ -38,9 +38,9 @@ def search(
     expand: Expand = True,
 ) -> SearchResults:
     """Passages with highlighted snippets, facets and the facts stated in each hit's passage."""
-    chosen = {"language": language, "country": country, "doc_type": doc_type, "year": year,
-              "has_warnings": has_warnings}
-    filters = {name: value for name, value in chosen.items() if value is not None}
+    filters = SearchFilters.of(
+        language=language, country=country, doc_type=doc_type, year=year, has_warnings=has_warnings
+    )
     try:
         results = read.search(q, limit=limit, offset=offset, filters=filters, expand=expand)
     except IndexUnavailableError as error:

@@ -9,6 +9,7 @@ from application.archive import Archive
 from application.projects import ProjectResolver
 from application.reading import Reading
 from application.settings import Settings
+from indices import SearchFilters
 from tests.conftest import MONGOLIA_PDD, MONGOLIA_SUMMARY
 
 ENGLISH = MONGOLIA_PDD.format(reduction="1,200")
@@ -37,7 +38,7 @@ def flagged_hits(archive: Archive) -> dict[str, set[tuple[str, int]]]:
     public = Reading(archive, ProjectResolver(archive.catalog), ANONYMOUS)
     for query in QUERIES:
         for flag in (True, False):
-            results = public.search(query, limit=100, filters={"has_warnings": flag})
+            results = public.search(query, limit=100, filters=SearchFilters(has_warnings=flag))
             seen[f"{query}/{flag}"] = {(hit.document.filename, hit.block) for hit in results.hits}
     return seen
 

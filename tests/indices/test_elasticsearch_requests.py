@@ -1,10 +1,10 @@
 """What the Elasticsearch backend sends, checked without a server (the behaviour itself is checked
 against a real server by test_conformance.py when JCM_TEST_ES_URL is set)."""
 
+from indices.algorithm import QUOTED_SYNONYM_BOOST, SYNONYM_BOOST
 from indices.base import parse_filters
 from indices.elasticsearch import _NATIVE_FIELDS, _all_units, _any_unit, _filtered, index_body
 from indices.query import NAME_SLOP, parse_query
-from indices.walk import QUOTED_SYNONYM_BOOST, SYNONYM_BOOST
 
 
 def test_mapping_holds_the_python_tokens_and_the_native_sub_fields():
