@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -67,23 +68,28 @@ def test_an_upgraded_catalog_opens_again_without_migrating(tmp_path: Path):
     reopened.close()
 
 
-def test_processes_opening_an_older_catalog_at_once_migrate_it_once(tmp_path: Path):
-    data = tmp_path / "data"
-    before = release_catalog(data)
+def opened_at_once(open_it: Callable[[], None], threads: int = 4) -> list[BaseException]:
+    """Runs `open_it` in several threads at once; what they raised."""
     errors: list[BaseException] = []
 
-    def open_it() -> None:
+    def run() -> None:
         try:
-            Catalog(data).close()
+            open_it()
         except BaseException as error:  # noqa: BLE001 - reported by the test thread
             errors.append(error)
 
-    threads = [threading.Thread(target=open_it) for _ in range(4)]
-    for thread in threads:
+    started = [threading.Thread(target=run) for _ in range(threads)]
+    for thread in started:
         thread.start()
-    for thread in threads:
+    for thread in started:
         thread.join()
-    assert errors == []
+    return errors
+
+
+def test_processes_opening_an_older_catalog_at_once_migrate_it_once(tmp_path: Path):
+    data = tmp_path / "data"
+    before = release_catalog(data)
+    assert opened_at_once(lambda: Catalog(data).close()) == []
     assert answers(Catalog(data)) == before
 
 
@@ -108,20 +114,7 @@ def test_every_backend_answers_as_release_0_1_did(open_catalog: OpenCatalog, tmp
 
 def test_catalogs_opened_at_once_on_an_empty_database_make_one_schema(open_catalog: OpenCatalog,
                                                                        tmp_path: Path):
-    errors: list[BaseException] = []
-
-    def open_it() -> None:
-        try:
-            open_catalog(tmp_path / "data").close()
-        except BaseException as error:  # noqa: BLE001 - reported by the test thread
-            errors.append(error)
-
-    threads = [threading.Thread(target=open_it) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    assert opened_at_once(lambda: open_catalog(tmp_path / "data").close()) == []
     catalog = open_catalog(tmp_path / "data")
     fill(catalog)
     assert catalog.integrity_problems() == []
