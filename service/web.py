@@ -31,6 +31,7 @@ from fastapi.routing import APIRouter
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.datastructures import MutableHeaders
+from starlette.responses import PlainTextResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from application import access
@@ -735,12 +736,23 @@ class SecurityHeaders:
         elif scope["path"] in self.docs_paths:
             await self.app(scope, receive, _DocsPage(send))
         else:
+            started = False
+
             async def with_headers(message: Message) -> None:
+                nonlocal started
                 if message["type"] == "http.response.start":
+                    started = True
                     _add_headers(message, {"Content-Security-Policy": PAGE_POLICY, **SECURITY_HEADERS})
                 await send(message)
 
-            await self.app(scope, receive, with_headers)
+            try:
+                await self.app(scope, receive, with_headers)
+            except Exception:
+                # Starlette's own 500 is sent outside this middleware, bare: answer it here with the
+                # headers, then let the error go on to be logged (Starlette sends nothing more).
+                if not started:
+                    await PlainTextResponse("Internal Server Error", 500)(scope, receive, with_headers)
+                raise
 
 
 def _add_headers(start: Message, headers: dict[str, str], replace: bool = False) -> None:

@@ -195,3 +195,21 @@ def test_the_documentation_pages_have_a_policy_of_their_own(stored, path: str):
     assert answer.headers["x-frame-options"] == "DENY"
     assert answer.headers["x-content-type-options"] == "nosniff"
     assert answer.headers["referrer-policy"] == "same-origin"
+
+
+def test_an_unexpected_error_answers_500_with_the_security_headers(tmp_path: Path):
+    """An error no handler expects is answered by Starlette outside every middleware, bare of headers;
+    the headers middleware answers it itself, and the error still reaches the log."""
+    client, _ = start_service(tmp_path / "data", anonymous_read=True)
+
+    def broken() -> None:
+        raise RuntimeError("a fault no handler expects")
+
+    client.app.add_api_route("/broken", broken)
+    with TestClient(client.app, raise_server_exceptions=False) as visitor:
+        answer = visitor.get("/broken")
+    assert answer.status_code == 500
+    assert answer.headers["content-security-policy"] == web.PAGE_POLICY
+    assert answer.headers["x-content-type-options"] == "nosniff"
+    assert answer.headers["x-frame-options"] == "DENY"
+    assert "a fault no handler expects" not in answer.text
