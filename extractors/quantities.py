@@ -673,14 +673,14 @@ _LABEL_SCALES = {
     "พัน": 1000,
     "แสน": 10**5,
 }
-_PARENTHESES = re.compile(r"[(（\[［]([^)）\]］]*)[)）\]］]")
+BRACKETED = re.compile(r"[(（\[［]([^)）\]］]*)[)）\]］]")  # its group: what the brackets hold
 
 
 def parse_unit_label(label: str) -> UnitSpec | None:
     """The unit and scale a label states: "(JPY million)" -> JPY x 10^6, "(tCO2/year)" -> tCO2e/yr,
     "Number of projects" -> a count of projects."""
     folded = fold(label)
-    for part in [match.group(1) for match in _PARENTHESES.finditer(folded)][::-1] + [folded]:
+    for part in [match.group(1) for match in BRACKETED.finditer(folded)][::-1] + [folded]:
         if spec := _label_spec(part):
             return spec
     if count := count_labels().search(folded):

@@ -21,9 +21,7 @@ from extractors.facts.lexicon import (
     _kind_for,
     _total_patterns,
 )
-from extractors.numbers import (
-    compile_guarded,
-)
+from extractors.numbers import compile_guarded
 from extractors.quantities import (
     RATE_UNITS,
     Quantity,
@@ -52,8 +50,6 @@ _ITEM_MARKER = re.compile(
 
 
 _SENTENCE_END = compile_guarded(r"[。！？!?;；](?=\s*\S)|(?<!\b[A-Z])\.(?=\s+[A-Z\"“(])|\n\s*\n")
-
-
 _ABBREVIATION = re.compile(r"\b(?:No|Co|Ltd|Inc|approx|etc|vs|Mr|Ms|Dr|Fig|Art|Vol|pp|e\.g|i\.e|St)\Z", re.I)
 
 
@@ -222,10 +218,8 @@ def _kind(scope: _Scope, quantity: Quantity) -> str | None:
 
 @cache
 def _target_words() -> tuple[re.Pattern[str], re.Pattern[str]]:
-    words = _cues()["targets"]
-    targets = {language: words[language] for language in ("en", "ja", "th")}
-    issued = {language: words["issued"][language] for language in ("en", "ja", "th")}
-    return compile_guarded(_english_aware(targets), re.I), re.compile(_english_aware(issued), re.I)
+    targets = _cues()["targets"]
+    return compile_guarded(_english_aware(targets), re.I), re.compile(_english_aware(targets["issued"]), re.I)
 
 
 _RANGE_GAP = re.compile(r"\s*(?:-|–|~|～|〜|to|から|ถึง)\s*", re.I)  # "50-100 million": one amount's bounds
@@ -343,6 +337,7 @@ def _names_a_kind(folded: str, end: int, cues: Sequence[Cue]) -> bool:
 
 
 _DIGIT = re.compile(r"\d")
+_YEAR = re.compile(r"(?:19|20)[0-9]{2}")  # a number written as a year: no share, part or cell value
 
 
 def _totals_another_number(folded: str, start: int, limit: int, quantities: Sequence[Quantity]) -> bool:

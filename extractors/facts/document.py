@@ -26,23 +26,15 @@ from extractors.facts.lexicon import (
 )
 from extractors.facts.prose import _BLOCK_GAP, _open_topics, _prose_drafts, _transfer_drafts
 from extractors.facts.tables import (
-    _FLAT_HEADER_MAX,
-    _FLAT_REACH,
-    _SENTENCE_MARK,
     _flat_header,
     _flat_row_drafts,
     _FlatHeader,
     _is_subject_like,
+    _still_open,
     _table_row_drafts,
 )
-from extractors.numbers import (
-    find_numbers,
-    find_periods,
-    fold,
-)
-from extractors.quantities import (
-    find_quantities,
-)
+from extractors.numbers import find_numbers, find_periods, fold
+from extractors.quantities import find_quantities
 
 
 def _annualise_list_parts(drafts: list[_Draft]) -> list[_Draft]:
@@ -90,13 +82,11 @@ def _fact(draft: _Draft, document: DocumentRef) -> Fact:
 def _project_heading() -> tuple[re.Pattern[str], re.Pattern[str]]:
     """What a heading naming a project has, and the words of headings that name none."""
     subjects = _cues()["subjects"]
-    names = {
-        language: words for language, words in subjects["project_headings"].items() if language != "_about"
-    }
     generic = subjects["generic_headings"]
     english = _alternation([word for word in generic if word.isascii()])
     others = _alternation([word for word in generic if not word.isascii()])
-    return re.compile(_english_aware(names), re.I), re.compile(rf"\b(?:{english})\b|{others}", re.I)
+    names = re.compile(_english_aware(subjects["project_headings"]), re.I)
+    return names, re.compile(rf"\b(?:{english})\b|{others}", re.I)
 
 
 _HEADING_NUMBER = re.compile(r"\s*(?:[0-9]{1,2}(?:\.[0-9]{1,2})*[.)]?\s+|[0-9]{1,2}[.)]\s*)?")
@@ -224,13 +214,6 @@ def _label_above(previous: Block | None, before: Block | None) -> Block | None:
     if previous is None or before is None or _DIGIT.search(previous.text) or _open_topics(previous):
         return previous
     return before if _open_topics(before) else previous
-
-
-def _still_open(header: _FlatHeader | None, block: Block) -> _FlatHeader | None:
-    """A flattened table goes on until a sentence or its reach ends it."""
-    if header is None or block.index - header.block > _FLAT_REACH:
-        return None
-    return None if _SENTENCE_MARK.search(block.text) and len(block.text) > _FLAT_HEADER_MAX else header
 
 
 def _last_credits(drafts: Sequence[_Draft]) -> _Draft | None:

@@ -37,12 +37,17 @@ def _alternation(patterns: Sequence[str]) -> str:
     return "|".join(patterns)
 
 
-def _english_aware(patterns_by_language: dict[str, list[str]]) -> str:
-    """One alternation; English patterns only match at a word start."""
+LANGUAGES = ("en", "ja", "th")
+
+
+def _english_aware(patterns_by_language: dict[str, Any]) -> str:
+    """One alternation of an entry's patterns in each language (its other keys, "_about" and the like, are
+    no patterns); English patterns only match at a word start."""
     return _alternation(
         [
             rf"\b(?:{pattern})" if language == "en" else pattern
             for language, patterns in patterns_by_language.items()
+            if language in LANGUAGES
             for pattern in patterns
         ]
     )
@@ -83,7 +88,7 @@ def _countries() -> tuple[re.Pattern[str], dict[str, str]]:
     canonical: dict[str, str] = {}
     alternatives: list[str] = []
     for row in read_tsv("countries.tsv"):
-        for language in ("en", "ja", "th"):
+        for language in LANGUAGES:
             for name in row[language].split("|"):
                 canonical[_country_key(name.replace("\\s?", "").replace("\\", ""))] = row["country"]
                 alternatives.append(_country_alternative(name, language))
@@ -224,13 +229,11 @@ def find_cues(folded: str) -> list[Cue]:
 
 
 _THAI = re.compile(r"[\u0E00-\u0E7F]")
-
-
 _JAPANESE = re.compile(r"[\u3040-\u30FF\u4E00-\u9FFF]")
 
 
 def _pipeline_language(language: str, text: str) -> str:
-    if language in ("en", "ja", "th"):
+    if language in LANGUAGES:
         return language
     return "th" if _THAI.search(text) else "ja" if _JAPANESE.search(text) else "en"
 

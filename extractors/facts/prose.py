@@ -11,6 +11,7 @@ from functools import cache
 
 from corpus.models import Block
 from extractors.facts.clause import (
+    _YEAR,
     _clause_kinds,
     _cumulative,
     _has_context,
@@ -191,9 +192,9 @@ def _prose_drafts(block: Block, previous: Block | None) -> list[_Draft]:
 
 @cache
 def _same_below() -> re.Pattern[str]:
-    words = {language: words for language, words in _cues()["same_below"].items() if language != "_about"}
+    words = _english_aware(_cues()["same_below"])
     # after the number: its unit and period first ("t=以下同", "tCO2e per year, hereinafter the same")
-    return re.compile(rf"[^。.;]{{0,{_SAME_BELOW_REACH}}}?(?:{_english_aware(words)})", re.I)
+    return re.compile(rf"[^。.;]{{0,{_SAME_BELOW_REACH}}}?(?:{words})", re.I)
 
 
 _SAME_BELOW_REACH = 24  # characters of unit and period between an amount and 以下同
@@ -275,13 +276,17 @@ _CUMULATIVE_AFTER = 24  # characters after an amount where a cumulative word nam
 
 def _cumulative_around(prose: _Prose, first: _Draft, later: _Draft) -> bool:
     """A cumulative word between two amounts or just after the later one."""
-    end = min(len(prose.folded), later.evidence.end - prose.block.start + _CUMULATIVE_AFTER)
-    return bool(_cumulative().search(prose.folded, first.evidence.end - prose.block.start, end))
+    return _cumulative_in(prose, first.evidence.end, later.evidence.end + _CUMULATIVE_AFTER)
 
 
 def _cumulative_between(prose: _Prose, first: _Draft, last: _Draft) -> bool:
+    return _cumulative_in(prose, first.evidence.end, last.evidence.start)
+
+
+def _cumulative_in(prose: _Prose, start: int, end: int) -> bool:
+    """A cumulative word between two offsets of the document, within the block."""
     offset = prose.block.start
-    return bool(_cumulative().search(prose.folded, first.evidence.end - offset, last.evidence.start - offset))
+    return bool(_cumulative().search(prose.folded, start - offset, end - offset))
 
 
 def _sentence_parts(prose: _Prose, drafts: list[_Draft], position: int) -> list[int]:
@@ -411,7 +416,7 @@ def _side_share_drafts(prose: _Prose, segment: _Segment, drafts: Sequence[_Draft
             number.start in taken
             or block.start + number.start <= whole.evidence.start
             or not any(char.isdigit() for char in number.text)
-            or re.fullmatch(r"(?:19|20)[0-9]{2}", number.text)
+            or _YEAR.fullmatch(number.text)
         ):
             continue
         bare = Quantity(
@@ -442,8 +447,6 @@ def _credit_transfers() -> tuple[re.Pattern[str], re.Pattern[str]]:
 # What may follow a bare number a transfer word hands over; a noun makes it a count of something else
 # ("received 2 awards").
 _BARE_END = re.compile(r"\s*(?:\Z|[^\sA-Za-z]|(?:of|into|to|for|and|while|but|as|in|from)(?![A-Za-z]))", re.I)
-
-
 _TRANSFER_REACH = 40  # characters a transfer word before a number may span: "issued the remaining"
 
 
@@ -454,19 +457,20 @@ def _transfer_drafts(block: Block, whole: _Draft) -> list[_Draft]:
     before, after = _credit_transfers()
     folded = fold(block.text)
     with_units = {quantity.number.start for quantity in find_quantities(block.text)}  # read already
+    segments, countries = _segments(folded), country_mentions(folded)
     parts = []
     for number in find_numbers(block.text):
         if (
             block.start + number.start <= whole.evidence.start
             or number.start in with_units
-            or re.fullmatch(r"(?:19|20)[0-9]{2}", number.text)
+            or _YEAR.fullmatch(number.text)
         ):
             continue
         reach = max(0, number.start - _TRANSFER_REACH)
         handed_over = before.search(folded, reach, number.start) and _BARE_END.match(folded, number.end)
         if not (handed_over or after.match(folded, number.end)):
             continue
-        segment = next(seg for seg in _segments(folded) if seg.start <= number.start < seg.end)
+        segment = next(seg for seg in segments if seg.start <= number.start < seg.end)
         parts.append(
             replace(
                 whole,
@@ -474,16 +478,16 @@ def _transfer_drafts(block: Block, whole: _Draft) -> list[_Draft]:
                 precision=number.precision,
                 qualifier=qualifier_around(folded, number.start, (number.end,)),
                 evidence=_evidence(block, block.text[segment.start : segment.end], number, 0),
-                subject=_side_after(folded, number.end, segment.end),
+                subject=_side_after(folded, countries, number.end, segment.end),
                 is_total=False,
             )
         )
     return parts
 
 
-def _side_after(folded: str, start: int, end: int) -> str | None:
-    """The side a transfer names after its number: "27 went to Japan"."""
-    for side in _side_mentions(folded, country_mentions(folded), start, end):
+def _side_after(folded: str, countries: Sequence[_Mention], start: int, end: int) -> str | None:
+    """The side named right after a number, up to `end`: "500 to Japan", "27 went to Japan"."""
+    for side in _side_mentions(folded, countries, start, end):
         if _SIDE_AFTER_GAP.fullmatch(folded, start, side.start):
             return side.value
     return None
@@ -509,8 +513,7 @@ _LIST_GAP = re.compile(r"[\s,、・/]*(?:and|or|&|及び|および|と|や|แ�
 
 @cache
 def _part_markers() -> re.Pattern[str]:
-    markers = _cues()["subjects"]["part_markers"]
-    return compile_guarded(_english_aware({k: v for k, v in markers.items() if k != "_about"}), re.I)
+    return compile_guarded(_english_aware(_cues()["subjects"]["part_markers"]), re.I)
 
 
 def _subject_countries(prose: _Prose, segment: _Segment, quantity: Quantity) -> list[_Mention]:
@@ -569,9 +572,8 @@ def _credit_side(prose: _Prose, segment: _Segment, quantity: Quantity) -> str | 
     ]
     after_end = min([other.start for other in others if other.start >= quantity.end] + [segment.end])
     before_start = max([other.end for other in others if other.end <= quantity.start] + [segment.start])
-    for side in _side_mentions(prose.folded, prose.countries, quantity.end, after_end):
-        if _SIDE_AFTER_GAP.fullmatch(prose.folded, quantity.end, side.start):
-            return side.value
+    if side := _side_after(prose.folded, prose.countries, quantity.end, after_end):
+        return side
     before = _side_mentions(prose.folded, prose.countries, before_start, quantity.start)
     if before and quantity.start - before[-1].end <= _SIDE_BEFORE_GAP:
         return before[-1].value

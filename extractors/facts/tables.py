@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 
 from corpus.models import Block
-from extractors.facts.clause import _DIGIT, _has_context, _kind, _per_year, _Scope, _unit
+from extractors.facts.clause import _DIGIT, _YEAR, _has_context, _kind, _per_year, _Scope, _unit
 from extractors.facts.drafts import _Draft, _evidence, _nearest, _periods
 from extractors.facts.lexicon import (
     _as_fact_kind,
@@ -29,6 +29,7 @@ from extractors.numbers import (
     gregorian_year,
 )
 from extractors.quantities import (
+    BRACKETED,
     RATE_UNITS,
     Quantity,
     UnitSpec,
@@ -261,20 +262,9 @@ def _cell_draft(
 
 
 _FLAT_HEADER_MAX = 60  # characters of a header cell left on a line of its own
-
-
 _FLAT_HEADER_LINES = 5  # header lines up to the unit's whose cues tell what the column holds
-
-
 _FLAT_REACH = 40  # blocks a flattened table's rows may run below its header
-
-
 _BARE_LINE = re.compile(r"[ \t]*[0-9][0-9,.]*(?:[ \t]+[0-9][0-9,.]*)*[ \t]*")
-
-
-_BRACKETED = re.compile(r"[(（\[［][^)）\]］]*[)）\]］]")
-
-
 _SENTENCE_MARK = re.compile(r"[。！？!?]|\.(?:\s|\Z)")
 
 
@@ -291,7 +281,7 @@ class _FlatHeader:
 
 def _is_header_line(block: Block) -> bool:
     text = block.text.strip()
-    unbracketed = _BRACKETED.sub("", text)
+    unbracketed = BRACKETED.sub("", text)
     short = 0 < len(text) <= _FLAT_HEADER_MAX
     return short and not _DIGIT.search(unbracketed) and not _SENTENCE_MARK.search(text)
 
@@ -311,26 +301,27 @@ def _flat_header(blocks: Sequence[Block], position: int) -> _FlatHeader | None:
 
 def _bracketed_unit(text: str) -> UnitSpec | None:
     """A unit a header line states in brackets: "(tCO2eq)"; a word of a title is none ("二国間クレジット")."""
-    return next((spec for part in _BRACKETED.findall(text) if (spec := parse_unit_label(part))), None)
+    return next((spec for part in BRACKETED.findall(text) if (spec := parse_unit_label(part))), None)
 
 
 def _flat_row_drafts(block: Block, header: _FlatHeader) -> list[_Draft]:
     """Lines holding bare numbers only, below a flattened header: its column's values ("144 73")."""
+    spec = header.spec
+    unit = RATE_UNITS[spec.unit_class] if spec.per_year and spec.unit_class in RATE_UNITS else spec.unit
     drafts = []
     offset = 0
     for line in block.text.splitlines(keepends=True):
         if _BARE_LINE.fullmatch(line.rstrip("\r\n")):
             for number in find_numbers(line):
-                if re.fullmatch(r"(?:19|20)[0-9]{2}", number.text):
+                if _YEAR.fullmatch(number.text):
                     continue
-                value, precision = scaled(number, header.spec.factor)
-                per_year = header.spec.per_year and header.spec.unit_class in RATE_UNITS
+                value, precision = scaled(number, spec.factor)
                 drafts.append(
                     _Draft(
                         kind=header.kind,
                         value=value,
-                        unit=RATE_UNITS[header.spec.unit_class] if per_year else header.spec.unit,
-                        unit_class=header.spec.unit_class,
+                        unit=unit,
+                        unit_class=spec.unit_class,
                         qualifier="exact",
                         precision=precision,
                         evidence=_evidence(block, f"{header.label}: {line.strip()}", number, offset),
@@ -340,6 +331,13 @@ def _flat_row_drafts(block: Block, header: _FlatHeader) -> list[_Draft]:
                 )
         offset += len(line)
     return drafts
+
+
+def _still_open(header: _FlatHeader | None, block: Block) -> _FlatHeader | None:
+    """A flattened table goes on until a sentence or its reach ends it."""
+    if header is None or block.index - header.block > _FLAT_REACH:
+        return None
+    return None if _SENTENCE_MARK.search(block.text) and len(block.text) > _FLAT_HEADER_MAX else header
 
 
 def _header_lines_above(blocks: Sequence[Block], position: int) -> list[Block]:
