@@ -122,6 +122,7 @@ AdministeringDep = Annotated[Administering, Depends(administering)]
 # ---------------------------------------------------------------- what is asked for
 
 DocumentId = Annotated[str, Path(description="document id, or its file name", examples=["3f2a9c0d51e7b846"])]
+DocumentFilter = Annotated[str | None, Query(description="document id or file name")]
 
 
 def document_or_404(read: Reading, id_or_filename: str) -> Document:

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Query, Response
 from corpus.filters import FactQuery
 from corpus.models import Fact, FactKind
 from service import formats
-from service.dependencies import CanRead, ReadingDep, WindowDep, document_or_404
+from service.dependencies import CanRead, DocumentFilter, ReadingDep, WindowDep, document_or_404
 from service.routes.exports import CSV_CONTENT, EXPORT_RESPONSES, ExportFormat, export
 from service.schemas import Page, page_of
 
@@ -16,7 +16,6 @@ router = APIRouter(tags=["facts"])
 
 Kind = Annotated[FactKind | None, Query(description="what the number is", examples=["project_cost"])]
 Unit = Annotated[str | None, Query(description="canonical unit", examples=["tCO2e/yr"])]
-DocumentFilter = Annotated[str | None, Query(description="document id or file name")]
 Language = Annotated[Literal["th", "en", "ja", "und"] | None, Query(description="language of the evidence")]
 Country = Annotated[
     str | None, Query(description="partner country the fact or its document is about", examples=["Mongolia"])

@@ -7,7 +7,15 @@ from fastapi import APIRouter, Depends, HTTPException, Path, Query, Response
 from corpus.filters import WarningQuery
 from corpus.models import ConsistencyWarning, Severity, WarningStatus
 from service import formats
-from service.dependencies import CanRead, CanReview, ReadingDep, ReviewingDep, WindowDep, document_or_404
+from service.dependencies import (
+    CanRead,
+    CanReview,
+    DocumentFilter,
+    ReadingDep,
+    ReviewingDep,
+    WindowDep,
+    document_or_404,
+)
 from service.routes.exports import EXPORT_RESPONSES, ExportFormat, export
 from service.schemas import Page, Review, page_of
 
@@ -16,7 +24,6 @@ WarningId = Annotated[str, Path(description="warning id", examples=["w-5c1e0a9b7
 SeverityFilter = Annotated[Severity | None, Query(description="only this severity")]
 StatusFilter = Annotated[WarningStatus | None, Query(description="only warnings with this review status")]
 RuleFilter = Annotated[str | None, Query(description="e.g. sum_of_parts, same_project_values")]
-DocumentFilter = Annotated[str | None, Query(description="document id or file name")]
 
 
 def warning_query(
