@@ -1,6 +1,7 @@
 """Fixture documents built by the tests themselves, in the three languages and the supported formats."""
 from __future__ import annotations
 
+from collections.abc import Iterator
 from io import BytesIO
 from pathlib import Path
 
@@ -9,6 +10,8 @@ import openpyxl
 import pytest
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
+
+from tests.backends import BACKENDS, backend_url
 
 THAI_SUMMARY = (
     "สรุปโครงการที่ได้รับการคัดเลือกในปีงบประมาณ พ.ศ. ๒๕๖๗ จำนวน ๓ โครงการ ได้แก่\n"
@@ -111,3 +114,30 @@ def corpus_dir(tmp_path: Path) -> Path:
     (folder / "2024" / "en_monitoring.pdf").write_bytes(english_pdf())
     (folder / "en_results.xlsx").write_bytes(monitoring_xlsx())
     return folder
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest) -> Iterator[str | None]:
+    """The catalog's backend of a test that runs on both: None for SQLite (the catalog file in the data
+    folder), else the URL of an empty PostgreSQL schema of its own (skipped, with the reason, without a
+    server)."""
+    with backend_url(request.param) as url:
+        yield url
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def module_database_url(request: pytest.FixtureRequest) -> Iterator[str | None]:
+    """database_url for what a module builds once and its tests share."""
+    with backend_url(request.param) as url:
+        yield url
+
+
+@pytest.fixture
+def database_env(database_url: str | None, monkeypatch: pytest.MonkeyPatch) -> str | None:
+    """database_url, also in the environment (JCM_DATABASE_URL): Settings read from it, so `jcm` commands
+    run in the process or as children use the test's backend too."""
+    if database_url:
+        monkeypatch.setenv("JCM_DATABASE_URL", database_url)
+    else:
+        monkeypatch.delenv("JCM_DATABASE_URL", raising=False)
+    return database_url

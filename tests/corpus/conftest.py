@@ -1,50 +1,16 @@
-"""The catalog tests run on every backend: SQLite always, PostgreSQL when JCM_TEST_DATABASE_URL names a
-server (each test in a schema of its own, dropped after it)."""
+"""The catalog tests run on every backend (the fixture database_url, tests/conftest.py): SQLite always,
+PostgreSQL when JCM_TEST_DATABASE_URL names a server (each test in a schema of its own, dropped after
+it)."""
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 
 from corpus.store import Catalog
 
-TEST_DATABASE_URL = os.environ.get("JCM_TEST_DATABASE_URL") or None
-NO_POSTGRES = (
-    "PostgreSQL catalog tests need a server: set JCM_TEST_DATABASE_URL=postgresql://user@host:port/database "
-    "(.ci/run starts one)"
-)
-
 OpenCatalog = Callable[[Path], Catalog]
-
-
-def in_schema(url: str, schema: str) -> str:
-    """The URL with the schema first on its search path: the catalog's tables are made and found there."""
-    separator = "&" if "?" in url else "?"
-    return f"{url}{separator}options={quote(f'-c search_path={schema}', safe='')}"
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest) -> Iterator[str | None]:
-    """None for SQLite (the catalog file in the data folder), else the URL of an empty PostgreSQL schema."""
-    if request.param == "sqlite":
-        yield None
-        return
-    if not TEST_DATABASE_URL:
-        pytest.skip(NO_POSTGRES)
-    import psycopg
-
-    schema = f"jcm_test_{uuid.uuid4().hex[:16]}"
-    with psycopg.connect(TEST_DATABASE_URL, autocommit=True) as admin:
-        admin.execute(f"CREATE SCHEMA {schema}")
-    try:
-        yield in_schema(TEST_DATABASE_URL, schema)
-    finally:
-        with psycopg.connect(TEST_DATABASE_URL, autocommit=True) as admin:
-            admin.execute(f"DROP SCHEMA {schema} CASCADE")
 
 
 @pytest.fixture

@@ -1,4 +1,7 @@
-"""A service under test with one key per role, and uploads followed to the end of their jobs."""
+"""A service under test with one key per role, and uploads followed to the end of their jobs.
+
+Every service runs on the test's catalog backend (the fixture database_url: SQLite, and PostgreSQL when a
+server is named), so each test of the service runs on both."""
 
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ from fastapi.testclient import TestClient
 
 from application.access import Role, create_key
 from application.settings import Settings
+from corpus.store import Catalog
 from service.api import create_app
 
 
@@ -46,6 +50,10 @@ class Service:
             time.sleep(0.05)
         raise AssertionError(f"job {job_id} did not finish: {job}")
 
+    def catalog(self) -> Catalog:
+        """The service's own catalog, to look at what it stored."""
+        return self.client.app.state.application.archive.catalog
+
     def ingest(self, name: str, data: bytes, confidential: bool = False) -> dict:
         response = self.upload(name, data, confidential=confidential)
         assert response.status_code == 202, response.text
@@ -53,15 +61,18 @@ class Service:
 
 
 def start_service(
-    data_dir: Path, anonymous_read: bool = False, **overrides: object
+    data_dir: Path, database_url: str | None = None, anonymous_read: bool = False, **overrides: object
 ) -> tuple[TestClient, Settings]:
-    settings = Settings(data_dir=data_dir, workers=1, anonymous_read=anonymous_read, **overrides)
+    """The app of a service over data_dir whose catalog is at database_url (None: SQLite in data_dir)."""
+    settings = Settings(
+        data_dir=data_dir, database_url=database_url, workers=1, anonymous_read=anonymous_read, **overrides
+    )
     return TestClient(create_app(settings)), settings
 
 
 @pytest.fixture
-def service(tmp_path: Path) -> Iterator[Service]:
-    client, settings = start_service(tmp_path / "data")
+def service(tmp_path: Path, database_url: str | None) -> Iterator[Service]:
+    client, settings = start_service(tmp_path / "data", database_url)
     with client:
         catalog = client.app.state.application.archive.catalog
         keys = {role.value: create_key(catalog, role, f"test {role.value}")[1] for role in Role}

@@ -8,6 +8,7 @@ from application.access import ACTIONS, ANONYMOUS, Role, Viewer, create_key, vie
 from application.settings import Settings
 from corpus.store import Catalog
 from service.cli import main
+from tests.backends import stored_bytes
 from tests.service.conftest import Service
 
 ALLOWED = {
@@ -30,8 +31,8 @@ def test_an_unknown_action_is_an_error_not_a_refusal():
         Viewer(Role.ADMIN, None).may("fly")
 
 
-def test_viewer_for_a_key_a_missing_key_and_anonymous_reading(tmp_path):
-    catalog = Catalog(tmp_path)
+def test_viewer_for_a_key_a_missing_key_and_anonymous_reading(tmp_path, database_url):
+    catalog = Catalog(tmp_path, database_url)
     record, key = create_key(catalog, "reviewer", "Ms Tanaka")
     closed, open_ = Settings(data_dir=tmp_path), Settings(data_dir=tmp_path, anonymous_read=True)
     assert viewer_for(catalog, f"Bearer {key}", closed) == Viewer(Role.REVIEWER, record.id)
@@ -44,20 +45,20 @@ def test_viewer_for_a_key_a_missing_key_and_anonymous_reading(tmp_path):
     assert viewer_for(catalog, f"Bearer {key}", closed) is None
 
 
-def test_keys_are_stored_as_their_sha256_only(tmp_path):
-    catalog = Catalog(tmp_path)
+def test_keys_are_stored_as_their_sha256_only(tmp_path, database_url):
+    catalog = Catalog(tmp_path, database_url)
     record, key = create_key(catalog, "admin")
     assert record.key_hash == hashlib.sha256(key.encode()).hexdigest()
     assert len(key) > 40 and key.startswith("jcm_")
-    stored = b"".join(path.read_bytes() for path in tmp_path.glob("catalog.sqlite3*"))
+    stored = stored_bytes(catalog)
     assert key.encode() not in stored and record.key_hash.encode() in stored
 
 
-def test_cli_creates_lists_and_revokes_keys(tmp_path, capsys):
+def test_cli_creates_lists_and_revokes_keys(tmp_path, capsys, database_env):
     data = str(tmp_path / "data")
     assert main(["--data-dir", data, "keys", "create", "--role", "secretariat", "--name", "desk"]) == 0
     key = capsys.readouterr().out.strip().splitlines()[-1]
-    catalog = Catalog(tmp_path / "data")
+    catalog = Catalog(tmp_path / "data", database_env)
     [record] = catalog.api_keys()
     assert viewer_for(catalog, f"Bearer {key}", Settings(data_dir=tmp_path)) == Viewer(
         Role.SECRETARIAT, record.id
@@ -70,11 +71,11 @@ def test_cli_creates_lists_and_revokes_keys(tmp_path, capsys):
     assert main(["--data-dir", data, "keys", "revoke", "nope"]) == 2
 
 
-def test_serve_tells_a_first_user_how_to_get_a_key(tmp_path):
+def test_serve_tells_a_first_user_how_to_get_a_key(tmp_path, database_url):
     from application.front import Application
     from service.cli import first_run_hint
 
-    application = Application(Settings(data_dir=tmp_path))
+    application = Application(Settings(data_dir=tmp_path, database_url=database_url))
     hint = first_run_hint(application)
     assert "keys create --role admin" in hint and "JCM_ANONYMOUS_READ=1" in hint
     create_key(application.archive.catalog, "admin")

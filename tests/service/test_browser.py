@@ -18,11 +18,11 @@ sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright pac
 
 
 @pytest.fixture
-def site(tmp_path):
+def site(tmp_path, database_url):
     data_dir = tmp_path / "data"
-    build_archive(data_dir)
-    keys = keys_for(data_dir, "reviewer", "secretariat")
-    with serving(data_dir) as base:
+    build_archive(data_dir, database_url)
+    keys = keys_for(data_dir, database_url, "reviewer", "secretariat")
+    with serving(data_dir, database_url) as base:
         yield base, data_dir, keys
 
 
@@ -46,7 +46,7 @@ def page():
         assert not refused, f"the pages' policy blocked what they need: {refused}"
 
 
-def test_search_document_review_and_upload_in_chromium(site, page, tmp_path):
+def test_search_document_review_and_upload_in_chromium(site, page, tmp_path, database_url):
     base, data_dir, keys = site
     expect = sync_api.expect
 
@@ -85,7 +85,7 @@ def test_search_document_review_and_upload_in_chromium(site, page, tmp_path):
     expect(warning.locator(".review-note")).to_contain_text("the PDD rounds the reference emissions")
 
     warning_id = warning.get_attribute("id").removeprefix("w-")
-    [stored] = Catalog(data_dir).warnings(warning_id=warning_id)
+    [stored] = Catalog(data_dir, database_url).warnings(warning_id=warning_id)
     assert (stored.status, stored.note) == ("acknowledged", "the PDD rounds the reference emissions")
     reviewer = {"Authorization": f"Bearer {keys['reviewer']}"}
     reported = httpx.get(f"{base}/warnings", params={"status": "acknowledged"}, headers=reviewer)
@@ -111,11 +111,11 @@ def test_search_document_review_and_upload_in_chromium(site, page, tmp_path):
     expect(page.locator("article.text mark.fact")).to_have_count(1)
 
 
-def test_a_reviewer_separates_two_documents_on_the_projects_page(tmp_path, page):
+def test_a_reviewer_separates_two_documents_on_the_projects_page(tmp_path, page, database_url):
     """Two documents the evidence takes for one project, their facts side by side and the warning
     between them; the reviewer marks them as different projects and the warning goes at once."""
     data_dir = tmp_path / "data"
-    archive = Archive(Settings(data_dir=data_dir, workers=1))
+    archive = Archive(Settings(data_dir=data_dir, database_url=database_url, workers=1))
     try:
         for name, text in (("pdd_en.txt", MONGOLIA_PDD.format(reduction="1,200")),
                            ("summary_ja.txt", MONGOLIA_SUMMARY.format(reduction="1,500"))):
@@ -123,9 +123,9 @@ def test_a_reviewer_separates_two_documents_on_the_projects_page(tmp_path, page)
         archive.derived.refresh({d.id for d in archive.catalog.list_documents()})
     finally:
         archive.close()
-    keys = keys_for(data_dir, "reviewer")
+    keys = keys_for(data_dir, database_url, "reviewer")
     expect = sync_api.expect
-    with serving(data_dir) as base:
+    with serving(data_dir, database_url) as base:
         log_in(page, base, keys["reviewer"])
         page.click("nav >> text=Projects")
         project = page.locator("article.project").first

@@ -46,10 +46,10 @@ class Watch:
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+def site(tmp_path_factory: pytest.TempPathFactory, module_database_url: str | None) -> Iterator[Site]:
     data_dir = tmp_path_factory.mktemp("hostile") / "data"
-    keys = keys_for(data_dir, "admin", "secretariat")
-    with serving(data_dir) as base:
+    keys = keys_for(data_dir, module_database_url, "admin", "secretariat")
+    with serving(data_dir, module_database_url) as base:
         uploader = {"Authorization": f"Bearer {keys['secretariat']}"}
         ids = {name: upload(base, uploader, name, data) for name, data in HOSTILE.items()}
         yield Site(base, keys, ids)

@@ -9,6 +9,9 @@ import pytest
 from service.cli import main
 from tests.conftest import MONGOLIA_PDD, MONGOLIA_SUMMARY, THAI_SUMMARY
 
+# Each command reads its catalog's backend from the environment, as `jcm` does for an operator.
+pytestmark = pytest.mark.usefixtures("database_env")
+
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
     code = main(list(args))
@@ -112,7 +115,9 @@ def test_search_finds_japanese_and_english_with_page_numbers(tmp_path, corpus_di
     assert {h["page"] for h in monitoring} == {1, 2}
 
 
-def test_ingest_confidential_files_which_the_cli_shows_and_public_reads_do_not(tmp_path, capsys):
+def test_ingest_confidential_files_which_the_cli_shows_and_public_reads_do_not(
+    tmp_path, capsys, database_env
+):
     from corpus.store import Catalog
 
     data = tmp_path / "data"
@@ -123,7 +128,7 @@ def test_ingest_confidential_files_which_the_cli_shows_and_public_reads_do_not(t
     [document] = as_json(capsys, data, "documents")
     assert document["confidential"] is True
     assert as_json(capsys, data, "facts") and as_json(capsys, data, "search", "หม้อไอน้ำ")
-    catalog = Catalog(data)
+    catalog = Catalog(data, database_env)
     assert catalog.list_documents() == [] and catalog.facts() == [] and catalog.warnings() == []
     assert catalog.count_documents() == 0 and catalog.count_documents(include_confidential=True) == 1
 def closed_port_url() -> str:

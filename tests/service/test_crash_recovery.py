@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
+import pytest
 
 from application.access import create_key
 from application.archive import Archive
@@ -24,6 +25,18 @@ from tests.robustness.served import sample_texts, served, wait_until
 from tests.service.conftest import Service, start_service
 
 ENGLISH = MONGOLIA_PDD.format(reduction="1,200").encode()
+# These tests run `jcm` as an operator does, the catalog's backend read from the environment
+# (JCM_DATABASE_URL), and open the catalog as `jcm` does: each runs on SQLite and on PostgreSQL.
+pytestmark = pytest.mark.usefixtures("database_env")
+
+
+def settings_of(data: Path) -> Settings:
+    """The settings `jcm` reads for the data folder: the test's backend comes from the environment."""
+    return Settings(data_dir=data, workers=1)
+
+
+def open_catalog(data: Path) -> Catalog:
+    return Catalog(data, settings_of(data).database_url)
 
 
 def job(job_id: str, filename: str, status: str, *, ago: float = 60, **fields: object) -> Job:
@@ -33,7 +46,7 @@ def job(job_id: str, filename: str, status: str, *, ago: float = 60, **fields: o
 
 def stored(data: Path, content: bytes, name: str) -> str:
     """A document stored as a crashed service left it: in the catalog and the index."""
-    archive = Archive(Settings(data_dir=data, workers=1))
+    archive = Archive(settings_of(data))
     try:
         outcome = archive.ingestion.ingest_bytes(content, name)
         archive.derived.refresh(set())
@@ -51,8 +64,8 @@ def spool(data: Path, name: str, content: bytes) -> Path:
 
 
 def run_service_until_settled(data: Path, *job_ids: str) -> Catalog:
-    catalog = Catalog(data)
-    client, _ = start_service(data)
+    catalog = open_catalog(data)
+    client, _ = start_service(data, settings_of(data).database_url)
     with client:
         wait_until(lambda: all(catalog.get_job(i).status in ("done", "failed") for i in job_ids), timeout=120)
     return catalog
@@ -61,7 +74,7 @@ def run_service_until_settled(data: Path, *job_ids: str) -> Catalog:
 def test_spooled_files_no_job_will_read_are_reported_by_verify_and_removed_at_start(tmp_path, capsys):
     data = tmp_path / "data"
     stored(data, THAI_SUMMARY.encode(), "th_summary.txt")
-    catalog = Catalog(data)
+    catalog = open_catalog(data)
     catalog.save_job(job("j-done", "a.txt", "done"))
     orphans = [
         spool(data, "j-done", b"confidential bytes of a finished job"),
@@ -73,7 +86,7 @@ def test_spooled_files_no_job_will_read_are_reported_by_verify_and_removed_at_st
     assert "uploads: 3 problems" in out
     assert all(f"spooled upload {path.name} belongs to no waiting job" in out for path in orphans)
 
-    client, _ = start_service(data)
+    client, _ = start_service(data, settings_of(data).database_url)
     with client:
         pass
     assert not any(path.exists() for path in orphans)
@@ -82,7 +95,7 @@ def test_spooled_files_no_job_will_read_are_reported_by_verify_and_removed_at_st
 
 def test_a_job_running_when_the_service_was_killed_after_storing_its_document_is_done(tmp_path):
     data = tmp_path / "data"
-    Catalog(data).save_job(job("j-stored", "en_pdd.txt", "running", stage="checking", ago=120))
+    open_catalog(data).save_job(job("j-stored", "en_pdd.txt", "running", stage="checking", ago=120))
     spooled = spool(data, "j-stored", ENGLISH)
     document_id = stored(data, ENGLISH, "en_pdd.txt")  # stored before the job's record said so
 
@@ -95,7 +108,7 @@ def test_a_job_running_when_the_service_was_killed_after_storing_its_document_is
 def test_a_job_failed_by_an_interruption_whose_document_was_stored_is_done_with_it(tmp_path):
     """As an earlier version left it: failed "interrupted", no document id, its spooled file gone."""
     data = tmp_path / "data"
-    catalog = Catalog(data)
+    catalog = open_catalog(data)
     catalog.save_job(job("j-failed", "en_pdd.txt", "failed", reason="interrupted", ago=300))
     document_id = stored(data, ENGLISH, "en_pdd.txt")
     failed = catalog.get_job("j-failed")
@@ -110,7 +123,7 @@ def test_a_job_failed_by_an_interruption_whose_document_was_stored_is_done_with_
 
 def test_a_job_running_when_the_service_was_killed_runs_again_from_its_spooled_file_once(tmp_path):
     data = tmp_path / "data"
-    catalog = Catalog(data)
+    catalog = open_catalog(data)
     catalog.save_job(job("j-resumed", "th_summary.txt", "running", stage="reading"))
     catalog.save_job(job("j-twice", "en_pdd.txt", "running", stage="reading", reason=RESUMED))
     resumed, twice = spool(data, "j-resumed", THAI_SUMMARY.encode()), spool(data, "j-twice", ENGLISH)
@@ -126,7 +139,7 @@ def test_a_job_running_when_the_service_was_killed_runs_again_from_its_spooled_f
 def test_duplicate_uploads_of_one_batch_name_the_stored_document(tmp_path):
     data = tmp_path / "data"
     kept_id = stored(data, ENGLISH, "stored.txt")
-    archive = Archive(Settings(data_dir=data, workers=1))
+    archive = Archive(settings_of(data))
     runner = JobRunner(archive)
     try:
         # Submitted before the runner starts: one batch.
@@ -151,17 +164,17 @@ def test_duplicate_uploads_of_one_batch_name_the_stored_document(tmp_path):
 
 def test_service_killed_during_uploads_leaves_no_spooled_file_and_every_job_settled(tmp_path):
     data = tmp_path / "data"
-    key = create_key(Catalog(data), "admin")[1]
+    key = create_key(open_catalog(data), "admin")[1]
     headers = {"Authorization": f"Bearer {key}"}
     texts = sample_texts(16)
     with served(data) as service:
         for name, content in texts.items():
             upload = httpx.post(f"{service.url}/documents", headers=headers, files={"file": (name, content)})
             assert upload.status_code == 202
-        wait_until(lambda: Catalog(data).jobs("done"), timeout=120, every=0.02)
+        wait_until(lambda: open_catalog(data).jobs("done"), timeout=120, every=0.02)
         os.kill(service.process.pid, signal.SIGKILL)
         service.process.wait()
-    catalog = Catalog(data)
+    catalog = open_catalog(data)
     assert catalog.jobs("queued") or catalog.jobs("running"), "the kill came after every job had ended"
 
     with served(data) as service:

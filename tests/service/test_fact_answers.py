@@ -24,8 +24,9 @@ SECRET = {"en_vietnam_secret.txt": "Confidential, FY2023: in Viet Nam the subsid
 
 
 @pytest.fixture(scope="module")
-def archive(tmp_path_factory: pytest.TempPathFactory):
-    made = Archive(Settings(data_dir=tmp_path_factory.mktemp("answers") / "data", workers=1))
+def archive(tmp_path_factory: pytest.TempPathFactory, module_database_url: str | None):
+    data = tmp_path_factory.mktemp("answers") / "data"
+    made = Archive(Settings(data_dir=data, database_url=module_database_url, workers=1))
     folder = tmp_path_factory.mktemp("files")
     for name, text in DOCUMENTS.items():
         (folder / name).write_text(text, encoding="utf-8")
@@ -66,7 +67,8 @@ def test_a_confidential_fact_answers_only_who_may_read_it(archive: Archive) -> N
     assert ("subsidy_share", 35, "en_vietnam_secret") in insider
 
 
-def test_search_answers_with_facts_through_the_api_the_cli_and_the_page(service, tmp_path, capsys) -> None:
+@pytest.mark.usefixtures("database_env")  # the command below reads the service's catalog
+def test_search_answers_with_facts_through_the_api_the_cli_and_the_page(service, capsys) -> None:
     for name, text in DOCUMENTS.items():
         service.ingest(name, text.encode())
     answer = service.get("/search", "public", params={"q": "補助率 モンゴル"}).json()

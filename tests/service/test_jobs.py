@@ -49,8 +49,8 @@ def test_uploads_are_validated_before_they_are_queued(service: Service, name, da
     assert service.get("/jobs").json()["total"] == 0
 
 
-def test_a_file_over_the_size_limit_is_refused(tmp_path):
-    client, _ = start_service(tmp_path, max_file_mb=1)
+def test_a_file_over_the_size_limit_is_refused(tmp_path, database_url):
+    client, _ = start_service(tmp_path, database_url, max_file_mb=1)
     with client:
         from application.access import create_key
 
@@ -63,8 +63,10 @@ def test_a_file_over_the_size_limit_is_refused(tmp_path):
     assert response.status_code == 413 and response.json()["error"]["code"] == "too_large"
 
 
-def test_a_job_running_when_the_service_stopped_is_failed_as_interrupted_and_queued_ones_run(tmp_path):
-    catalog = Catalog(tmp_path / "data")
+def test_a_job_running_when_the_service_stopped_is_failed_as_interrupted_and_queued_ones_run(
+    tmp_path, database_url
+):
+    catalog = Catalog(tmp_path / "data", database_url)
     now = datetime.now(UTC)
     catalog.save_job(
         Job(
@@ -82,7 +84,7 @@ def test_a_job_running_when_the_service_stopped_is_failed_as_interrupted_and_que
     catalog.save_job(Job(id="j-lost", filename="b.txt", status="queued", created_at=now, updated_at=now))
     (tmp_path / "data" / "uploads").mkdir(parents=True)
     (tmp_path / "data" / "uploads" / "j-queued").write_bytes(THAI_SUMMARY.encode())
-    client, _ = start_service(tmp_path / "data")
+    client, _ = start_service(tmp_path / "data", database_url)
     with client:
         deadline = time.monotonic() + 60
         while catalog.get_job("j-queued").status != "done" and time.monotonic() < deadline:
@@ -94,8 +96,8 @@ def test_a_job_running_when_the_service_stopped_is_failed_as_interrupted_and_que
     assert not (tmp_path / "data" / "uploads" / "j-queued").exists()
 
 
-def test_too_many_waiting_uploads_are_refused_with_503(tmp_path):
-    client, _ = start_service(tmp_path, max_queued_jobs=0)
+def test_too_many_waiting_uploads_are_refused_with_503(tmp_path, database_url):
+    client, _ = start_service(tmp_path, database_url, max_queued_jobs=0)
     with client:
         from application.access import create_key
 
@@ -149,11 +151,11 @@ def test_delete_removes_document_file_index_entries_and_the_warnings_it_was_part
     assert service.get(f"/documents/{public['document_id']}/file").status_code == 200
 
 
-def test_a_file_shared_with_another_document_is_kept_when_one_is_deleted(tmp_path):
+def test_a_file_shared_with_another_document_is_kept_when_one_is_deleted(tmp_path, database_url):
     from application.archive import Archive
     from application.settings import Settings
 
-    archive = Archive(Settings(data_dir=tmp_path, workers=1))
+    archive = Archive(Settings(data_dir=tmp_path, database_url=database_url, workers=1))
     try:
         first = archive.ingestion.ingest_bytes(ENGLISH.encode(), "public.txt")
         second = archive.ingestion.ingest_bytes(ENGLISH.encode(), "secret.txt", confidential=True)
@@ -167,11 +169,11 @@ def test_a_file_shared_with_another_document_is_kept_when_one_is_deleted(tmp_pat
         archive.close()
 
 
-def test_job_runner_marks_a_batch_failed_when_ingest_breaks(tmp_path, monkeypatch):
+def test_job_runner_marks_a_batch_failed_when_ingest_breaks(tmp_path, database_url, monkeypatch):
     from application.archive import Archive
     from application.settings import Settings
 
-    archive = Archive(Settings(data_dir=tmp_path, workers=1))
+    archive = Archive(Settings(data_dir=tmp_path, database_url=database_url, workers=1))
     runner = JobRunner(archive)
     monkeypatch.setattr(
         archive.ingestion, "ingest_uploads", lambda *a, **k: (_ for _ in ()).throw(OSError("disk full"))
@@ -188,28 +190,28 @@ def test_job_runner_marks_a_batch_failed_when_ingest_breaks(tmp_path, monkeypatc
         archive.close()
 
 
-def test_the_service_rebuilds_an_index_built_by_an_older_version(tmp_path):
+def test_the_service_rebuilds_an_index_built_by_an_older_version(tmp_path, database_url):
     import json
 
     from application.archive import Archive
     from application.settings import Settings
 
-    archive = Archive(Settings(data_dir=tmp_path / "data", workers=1))
+    archive = Archive(Settings(data_dir=tmp_path / "data", database_url=database_url, workers=1))
     archive.ingestion.ingest_bytes(THAI_SUMMARY.encode(), "th_summary.txt")
     archive.derived.reindex()
     archive.close()
     (tmp_path / "data" / "index" / "jcm-search-index.json").write_text(json.dumps({"schema_version": 2}))
-    client, _ = start_service(tmp_path / "data", anonymous_read=True)
+    client, _ = start_service(tmp_path / "data", database_url, anonymous_read=True)
     with client:
         assert client.get("/search", params={"q": "หม้อไอน้ำ"}).json()["total"] >= 1
 
 
-def test_the_same_bytes_public_and_confidential_in_one_batch_are_two_documents(tmp_path):
+def test_the_same_bytes_public_and_confidential_in_one_batch_are_two_documents(tmp_path, database_url):
     from application.archive import Archive
     from application.ingest import Upload
     from application.settings import Settings
 
-    archive = Archive(Settings(data_dir=tmp_path, workers=1))
+    archive = Archive(Settings(data_dir=tmp_path, database_url=database_url, workers=1))
     try:
         outcomes = archive.ingestion.ingest_uploads(
             [

@@ -29,6 +29,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from application.access import Role, create_key
 from checks.base import fmt
 from service import web
+from tests.backends import stored_bytes
 from tests.conftest import MONGOLIA_PDD, THAI_SUMMARY
 from tests.service.conftest import Service, start_service
 
@@ -61,8 +62,8 @@ class Corpus:
 
 
 @pytest.fixture(scope="module")
-def corpus(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Corpus]:
-    client, settings = start_service(tmp_path_factory.mktemp("leak") / "data")
+def corpus(tmp_path_factory: pytest.TempPathFactory, module_database_url: str | None) -> Iterator[Corpus]:
+    client, settings = start_service(tmp_path_factory.mktemp("leak") / "data", module_database_url)
     with client:
         catalog = client.app.state.application.archive.catalog
         keys = {role.value: create_key(catalog, role)[1] for role in Role}
@@ -444,7 +445,7 @@ def test_a_public_key_cannot_reach_a_confidential_document_by_name(corpus: Corpu
 
 def test_keys_stored_hashed(corpus: Corpus, tmp_path: Path):
     catalog = corpus.service.client.app.state.application.archive.catalog
-    raw = b"".join(path.read_bytes() for path in catalog.path.parent.glob("catalog.sqlite3*"))
+    raw = stored_bytes(catalog)
     for key in corpus.service.keys.values():
         assert key.encode() not in raw
     import hashlib

@@ -51,8 +51,8 @@ QUERIES = [
 
 
 @pytest.fixture
-def service(tmp_path) -> Iterator[Service]:
-    client, settings = start_service(tmp_path / "data", anonymous_read=True)
+def service(tmp_path, database_url) -> Iterator[Service]:
+    client, settings = start_service(tmp_path / "data", database_url, anonymous_read=True)
     with client:
         catalog = client.app.state.application.archive.catalog
         keys = {role.value: create_key(catalog, role)[1] for role in Role}

@@ -42,9 +42,11 @@ INLINE = {
 
 
 @pytest.fixture(scope="module")
-def stored(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Service, dict[str, str]]]:
+def stored(
+    tmp_path_factory: pytest.TempPathFactory, module_database_url: str | None
+) -> Iterator[tuple[Service, dict[str, str]]]:
     """The service holding the hostile files, a PDF and a DOCX, uploaded by a secretariat key: name -> id."""
-    client, settings = start_service(tmp_path_factory.mktemp("security") / "data")
+    client, settings = start_service(tmp_path_factory.mktemp("security") / "data", module_database_url)
     with client:
         catalog = client.app.state.application.archive.catalog
         service = Service(client, {r.value: create_key(catalog, r)[1] for r in Role}, settings)

@@ -115,16 +115,16 @@ def test_a_forged_or_altered_session_opens_nothing(service: Service, tmp_path: P
         assert not logged_in(forged), token
 
 
-def test_the_signing_secret_is_private_and_outlives_a_restart(tmp_path: Path):
+def test_the_signing_secret_is_private_and_outlives_a_restart(tmp_path: Path, database_url: str | None):
     data_dir = tmp_path / "data"
-    client, settings = start_service(data_dir)
+    client, settings = start_service(data_dir, database_url)
     with client:
         key = create_key(client.app.state.application.archive.catalog, Role.REVIEWER)[1]
         assert log_in(client, key).status_code == 303
         token = client.cookies[web.SESSION_COOKIE]
     secret = DataLayout(data_dir).session_secret
     assert stat.S_IMODE(secret.stat().st_mode) == 0o600 and len(secret.read_bytes()) >= 32
-    restarted, _ = start_service(data_dir)
+    restarted, _ = start_service(data_dir, database_url)
     with restarted:
         restarted.cookies.set(web.SESSION_COOKIE, token)
         assert logged_in(restarted)
@@ -142,8 +142,8 @@ def test_cookies_are_secure_over_https(service: Service):
     assert logged_in(browser)
 
 
-def test_x_forwarded_proto_counts_only_from_a_trusted_proxy(tmp_path: Path):
-    client, settings = start_service(tmp_path / "data", trusted_proxies=("10.0.0.0/24",))
+def test_x_forwarded_proto_counts_only_from_a_trusted_proxy(tmp_path: Path, database_url: str | None):
+    client, settings = start_service(tmp_path / "data", database_url, trusted_proxies=("10.0.0.0/24",))
     with client:
         key = create_key(client.app.state.application.archive.catalog, Role.REVIEWER)[1]
         proxied = {"x-forwarded-proto": "https"}

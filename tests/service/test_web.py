@@ -19,6 +19,7 @@ from application.settings import Settings
 from corpus.store import Catalog
 from service import web
 from service.api import create_app
+from tests.backends import copied_catalog
 from tests.checks.text import facts_of
 from tests.service.web_corpus import build_archive, pdf_of
 
@@ -52,14 +53,24 @@ class Site:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
+def built(tmp_path_factory, module_database_url) -> tuple[Path, str | None]:
+    """The web corpus ingested once; each test opens a copy of it (data folder and catalog)."""
     data_dir = tmp_path_factory.mktemp("web") / "data"
-    build_archive(data_dir)
-    return data_dir
+    build_archive(data_dir, module_database_url)
+    return data_dir, module_database_url
 
 
-def open_site(data_dir: Path, anonymous_read: bool = False) -> Iterator[Site]:
-    app = create_app(Settings(data_dir=data_dir, workers=1, anonymous_read=anonymous_read))
+def open_site(built: tuple[Path, str | None], data_dir: Path, anonymous_read: bool = False) -> Iterator[Site]:
+    """A service over a copy of the built archive."""
+    shutil.copytree(built[0], data_dir)
+    with copied_catalog(built[1]) as database_url:
+        yield from serve_site(data_dir, database_url, anonymous_read)
+
+
+def serve_site(data_dir: Path, database_url: str | None, anonymous_read: bool) -> Iterator[Site]:
+    app = create_app(
+        Settings(data_dir=data_dir, database_url=database_url, workers=1, anonymous_read=anonymous_read)
+    )
     with TestClient(app) as api:
         catalog = app.state.application.archive.catalog
         keys = {role.value: create_key(catalog, role, f"web {role.value}")[1] for role in Role}
@@ -68,15 +79,13 @@ def open_site(data_dir: Path, anonymous_read: bool = False) -> Iterator[Site]:
 
 @pytest.fixture
 def site(built, tmp_path) -> Iterator[Site]:
-    shutil.copytree(built, tmp_path / "data")
-    yield from open_site(tmp_path / "data")
+    yield from open_site(built, tmp_path / "data")
 
 
 @pytest.fixture
 def open_to_all(built, tmp_path) -> Iterator[Site]:
     """The same archive with anonymous reading on (JCM_ANONYMOUS_READ)."""
-    shutil.copytree(built, tmp_path / "data")
-    yield from open_site(tmp_path / "data", anonymous_read=True)
+    yield from open_site(built, tmp_path / "data", anonymous_read=True)
 
 
 def token(browser: TestClient) -> str:
@@ -162,9 +171,9 @@ def test_document_page_marks_each_fact_in_its_text(site):
     public = site.browser("public")
     html = public.get(f"/ui/documents/{doc}").text
     facts = site.get("/facts", params={"document": doc}).json()["items"]
-    data_dir = site.app.state.application.settings.data_dir
+    settings = site.app.state.application.settings
     assert sorted(marked(html)) == sorted(
-        _span_text(data_dir, doc, f["evidence"]["start"], f["evidence"]["end"]) for f in facts
+        _span_text(settings, doc, f["evidence"]["start"], f["evidence"]["end"]) for f in facts
     )
     assert 'title="emission reduction: 2,700 tCO2e/yr' in html
     assert f'href="/ui/documents/{doc}/file" download' in html
@@ -174,9 +183,9 @@ def test_document_page_marks_each_fact_in_its_text(site):
     assert "Reference emissions of 8,000 minus project emissions" in html  # its warning
 
 
-def _span_text(data_dir: Path, doc: str, start: int, end: int) -> str:
+def _span_text(settings: Settings, doc: str, start: int, end: int) -> str:
     """The document text between two offsets, rebuilt from the catalog's blocks."""
-    blocks = Catalog(data_dir).blocks(doc)
+    blocks = Catalog(settings.data_dir, settings.database_url).blocks(doc)
     block = next(b for b in blocks if b.start <= start < b.end)
     return block.text[start - block.start : end - block.start]
 

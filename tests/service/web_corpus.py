@@ -79,9 +79,9 @@ def web_corpus() -> dict[str, bytes]:
             "th_selection_summary.docx": docx_of(THAI_PARAGRAPHS)}
 
 
-def build_archive(data_dir: Path) -> None:
-    """Ingest the corpus and check it, as `jcm ingest` would."""
-    archive = Archive(Settings(data_dir=data_dir, workers=1))
+def build_archive(data_dir: Path, database_url: str | None = None) -> None:
+    """Ingest the corpus and check it, as `jcm ingest` would; the catalog at database_url (None: SQLite)."""
+    archive = Archive(Settings(data_dir=data_dir, database_url=database_url, workers=1))
     try:
         for name, data in web_corpus().items():
             outcome = archive.ingestion.ingest_bytes(data, name)
@@ -91,10 +91,13 @@ def build_archive(data_dir: Path) -> None:
         archive.close()
 
 
-def keys_for(data_dir: Path, *roles: str) -> dict[str, str]:
+def keys_for(data_dir: Path, database_url: str | None, *roles: str) -> dict[str, str]:
     """A new key of each role, made as `jcm keys create --role ROLE` makes one: role -> key."""
-    catalog = Catalog(data_dir)
-    return {role: create_key(catalog, role, f"web pages, {role}")[1] for role in roles}
+    catalog = Catalog(data_dir, database_url)
+    try:
+        return {role: create_key(catalog, role, f"web pages, {role}")[1] for role in roles}
+    finally:
+        catalog.close()
 
 
 def free_port() -> int:
@@ -104,11 +107,11 @@ def free_port() -> int:
 
 
 @contextmanager
-def serving(data_dir: Path) -> Iterator[str]:
+def serving(data_dir: Path, database_url: str | None = None) -> Iterator[str]:
     """The service on a free loopback port, in a thread of this process; yields its base URL."""
     port = free_port()
-    config = uvicorn.Config(create_app(Settings(data_dir=data_dir, workers=1)), host="127.0.0.1", port=port,
-                            log_level="warning")
+    app = create_app(Settings(data_dir=data_dir, database_url=database_url, workers=1))
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
