@@ -11,6 +11,7 @@ from urllib.parse import quote
 
 import pytest
 
+from corpus.database import connect
 from corpus.store import Catalog
 
 TEST_DATABASE_URL = os.environ.get("JCM_TEST_DATABASE_URL") or None
@@ -106,3 +107,14 @@ def schema_of(url: str) -> str:
 
     with psycopg.connect(url) as db:
         return db.execute("SELECT current_schema()").fetchone()[0]
+
+
+def run_sql(catalog: Catalog, *statements: str) -> None:
+    """Statements run on the catalog's database through a connection of their own, behind the catalog's
+    back: how a test leaves a catalog as an older release or a damage would."""
+    db = connect(catalog.database_url, catalog.path)
+    try:
+        for statement in statements:
+            db.execute(statement)
+    finally:
+        db.close()

@@ -20,9 +20,11 @@ PUBLIC_KEY = Viewer(Role.PUBLIC, "k-public")
 
 
 @pytest.fixture(scope="module")
-def application(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Application]:
+def application(
+    tmp_path_factory: pytest.TempPathFactory, module_database_url: str | None
+) -> Iterator[Application]:
     data = tmp_path_factory.mktemp("doors")
-    made = Application(Settings(data_dir=data, workers=1))
+    made = Application(Settings(data_dir=data, database_url=module_database_url, workers=1))
     folder = Path(data) / "incoming"
     folder.mkdir()
     (folder / "public.txt").write_text(PUBLIC, encoding="utf-8")

@@ -2,7 +2,6 @@
 exactly those a recomputation of the whole archive gives."""
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -12,6 +11,7 @@ from application.ingest import Upload
 from application.settings import Settings
 from application.verify import verify_archive
 from checks.projects import PROFILE_VERSION
+from tests.backends import run_sql
 from tests.conftest import MONGOLIA_PDD, MONGOLIA_SUMMARY
 
 MONGOLIA_MONITORING = """ชื่อโครงการ: การติดตั้งปั๊มความร้อนในโรงพยาบาลที่อูลานบาตอร์ มองโกเลีย
@@ -34,8 +34,8 @@ CROSS_RULES = {"same_project_values", "monitored_vs_ex_ante"}
 
 
 @pytest.fixture
-def archive(tmp_path: Path):
-    made = Archive(Settings(data_dir=tmp_path / "data", workers=1))
+def archive(tmp_path: Path, database_url: str | None):
+    made = Archive(Settings(data_dir=tmp_path / "data", database_url=database_url, workers=1))
     yield made
     made.close()
 
@@ -110,8 +110,7 @@ def test_warnings_after_batches_of_changes_are_those_of_a_full_recomputation(arc
 
 def test_a_catalog_without_stored_profiles_gets_them_and_still_pairs_its_documents(archive):
     ingest(archive, upload("mn_pdd_en.txt", MONGOLIA_PDD, "1,200"), upload("school.txt", SCHOOL, "900"))
-    with sqlite3.connect(archive.catalog.path) as db:
-        db.execute("DELETE FROM profiles")  # as a catalog written before profiles were kept
+    run_sql(archive.catalog, "DELETE FROM profiles")  # as a catalog written before profiles were kept
     assert len(archive.catalog.documents_without_profile(PROFILE_VERSION)) == 2
 
     ingest(archive, upload("mn_summary_ja.txt", MONGOLIA_SUMMARY, "1,500"))
@@ -133,9 +132,11 @@ def test_a_new_version_drops_the_stored_profile_of_the_old_one(archive):
 def test_verify_reports_warnings_that_differ_from_a_recomputation_and_reindex_repairs_them(archive):
     ingest(archive, upload("mn_pdd_en.txt", MONGOLIA_PDD, "1,200"),
            upload("mn_summary_ja.txt", MONGOLIA_SUMMARY, "1,500"))
-    with sqlite3.connect(archive.catalog.path) as db:
-        db.execute("DELETE FROM warning_documents WHERE warning_id IN (SELECT id FROM warnings)")
-        db.execute("DELETE FROM warnings")
+    run_sql(
+        archive.catalog,
+        "DELETE FROM warning_documents WHERE warning_id IN (SELECT id FROM warnings)",
+        "DELETE FROM warnings",
+    )
     assert any("differ from a recomputation" in p for p in verify_archive(archive).problems["catalog"])
     archive.derived.rebuild_index()
     assert verify_archive(archive).ok

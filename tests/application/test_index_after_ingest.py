@@ -19,8 +19,8 @@ QUERIES = ["hospital", "ヒートポンプ", "cold store", "emission reductions"
 
 
 @pytest.fixture
-def archive(tmp_path: Path):
-    made = Archive(Settings(data_dir=tmp_path / "data", workers=2))
+def archive(tmp_path: Path, database_url: str | None):
+    made = Archive(Settings(data_dir=tmp_path / "data", database_url=database_url, workers=2))
     yield made
     made.close()
 

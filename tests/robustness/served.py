@@ -20,6 +20,12 @@ from tests.conftest import MONGOLIA_PDD, MONGOLIA_SUMMARY, THAI_SUMMARY
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def catalog_environment(database_url: str | None) -> dict[str, str]:
+    """What a `jcm` process is told of its catalog: the PostgreSQL URL, or empty (as good as unset) for
+    SQLite whatever the environment of the tests says."""
+    return {"JCM_DATABASE_URL": database_url or ""}
+
+
 @dataclass
 class Served:
     process: subprocess.Popen
@@ -45,12 +51,13 @@ def free_port() -> int:
 
 
 @contextmanager
-def served(data: Path, **environment: str) -> Iterator[Served]:
-    """The service over ``data``, anonymous reading on, until the block ends."""
+def served(data: Path, database_url: str | None = None, **environment: str) -> Iterator[Served]:
+    """The service over ``data`` and the catalog at database_url (None: SQLite in data), anonymous reading
+    on, until the block ends."""
     port = free_port()
     log = data.parent / f"serve-{port}.log"
     env = {**os.environ, "PYTHONPATH": str(ROOT), "JCM_ANONYMOUS_READ": "1", "JCM_WORKERS": "1"}
-    env.update(environment)
+    env.update(catalog_environment(database_url), **environment)
     command = [sys.executable, "-m", "service.cli", "--data-dir", str(data), "serve", "--port", str(port)]
     started = time.monotonic()
     with log.open("w") as output:
@@ -108,12 +115,13 @@ def sample_texts(count: int = 12) -> dict[str, bytes]:
     return texts
 
 
-def ingest_samples(data: Path, count: int = 12) -> None:
-    """Ingest ``count`` generated documents with `jcm ingest`, in a process of its own."""
+def ingest_samples(data: Path, database_url: str | None = None, count: int = 12) -> None:
+    """Ingest ``count`` generated documents with `jcm ingest`, in a process of its own, into the catalog at
+    database_url (None: SQLite in data)."""
     folder = data.parent / "incoming"
     folder.mkdir(parents=True, exist_ok=True)
     for name, content in sample_texts(count).items():
         (folder / name).write_bytes(content)
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "JCM_WORKERS": "1"}
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "JCM_WORKERS": "1", **catalog_environment(database_url)}
     command = [sys.executable, "-m", "service.cli", "--data-dir", str(data), "ingest", str(folder)]
     subprocess.run(command, cwd=ROOT, env=env, check=True, capture_output=True, timeout=300)

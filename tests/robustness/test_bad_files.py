@@ -3,7 +3,6 @@ nothing already in the catalog or the file store changes. Through `jcm ingest` a
 from __future__ import annotations
 
 import hashlib
-import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -11,6 +10,8 @@ from pathlib import Path
 import pytest
 
 from application.access import Role, create_key
+from corpus.database import connect
+from corpus.layout import DataLayout
 from service.cli import main
 from tests.conftest import THAI_SUMMARY, english_docx, english_pdf, monitoring_xlsx
 from tests.robustness import badfiles
@@ -50,12 +51,12 @@ def bad_files() -> dict[str, bytes]:
     return {name: make() for name, (make, *_rest) in {**REFUSED, **READ}.items()}
 
 
-def snapshot(data_dir: Path) -> dict[str, object]:
+def snapshot(data_dir: Path, database_url: str | None) -> dict[str, object]:
     """Everything the catalog and the file store hold, row by row and byte by byte."""
-    db = sqlite3.connect(data_dir / "catalog.sqlite3")
+    db = connect(database_url, DataLayout(data_dir).catalog)
     try:
         tables = {
-            table: sorted(db.execute(f"SELECT * FROM {table}").fetchall())
+            table: sorted(tuple(row) for row in db.execute(f"SELECT * FROM {table}").fetchall())
             for table in ("documents", "versions", "pages", "blocks", "facts", "warnings",
                           "warning_documents", "reviews")
         }
@@ -83,7 +84,7 @@ def seed(ingest: Callable[[str, bytes], None]) -> None:
     ingest("monitoring.xlsx", monitoring_xlsx())
 
 
-def test_cli_batch_of_bad_files(tmp_path, bad_files, capsys, monkeypatch):
+def test_cli_batch_of_bad_files(tmp_path, bad_files, capsys, monkeypatch, database_env):
     for name, value in LIMITS.items():
         monkeypatch.setenv(name, value)
     data = tmp_path / "data"
@@ -92,7 +93,7 @@ def test_cli_batch_of_bad_files(tmp_path, bad_files, capsys, monkeypatch):
     seed(lambda name, content: (first / name).write_bytes(content))
     assert main(["--data-dir", str(data), "ingest", str(first)]) == 0
     capsys.readouterr()
-    before = snapshot(data)
+    before = snapshot(data, database_env)
     earlier = {row[0] for row in before["documents"]}
 
     batch = tmp_path / "batch"
@@ -118,7 +119,7 @@ def test_cli_batch_of_bad_files(tmp_path, bad_files, capsys, monkeypatch):
     odd_names = {repr("tab\tand\x01control.txt"), repr("line\nbreak.txt")}
     assert set(failures) == {*REFUSED, "th_summary.txt", *odd_names}
 
-    after = snapshot(data)
+    after = snapshot(data, database_env)
     unchanged_for(before, after, earlier)
     documents = {row[1]: row for row in after["documents"]}
     for name, (_make, media_type, pages) in READ.items():
@@ -139,10 +140,10 @@ def failed_lines(out: str) -> dict[str, str]:
 
 
 @pytest.fixture
-def client(tmp_path, monkeypatch) -> Iterator[Service]:
+def client(tmp_path, monkeypatch, database_url) -> Iterator[Service]:
     for name, value in LIMITS.items():
         monkeypatch.setenv(name, value)
-    test_client, settings = start_service(tmp_path / "data")
+    test_client, settings = start_service(tmp_path / "data", database_url)
     with test_client:
         key = create_key(test_client.app.state.application.archive.catalog, Role("admin"))[1]
         yield Service(test_client, {"admin": key, "secretariat": key}, settings)
@@ -167,8 +168,8 @@ def upload_raw_name(client: Service, name: str, content: bytes):
 
 def test_api_uploads_of_bad_files(client, tmp_path, bad_files):
     seed(lambda name, content: _assert_done(upload(client, name, content)))
-    data = tmp_path / "data"
-    before = snapshot(data)
+    data, database_url = client.settings.data_dir, client.settings.database_url
+    before = snapshot(data, database_url)
     earlier = {row[0] for row in before["documents"]}
 
     for name, (_make, words) in REFUSED.items():
@@ -186,7 +187,7 @@ def test_api_uploads_of_bad_files(client, tmp_path, bad_files):
         assert response.status_code == 422 and reason in response.json()["error"]["message"], name
     assert upload(client, "th_summary.txt", badfiles.truncated(english_pdf()))["status"] == "failed"
 
-    unchanged_for(before, snapshot(data), earlier)
+    unchanged_for(before, snapshot(data, database_url), earlier)
     for name, (_make, media_type, pages) in READ.items():
         job = _assert_done(upload(client, name, bad_files[name]))
         assert job["pages_total"] == pages, name

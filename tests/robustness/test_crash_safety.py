@@ -8,10 +8,10 @@ import os
 import random
 import shutil
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -19,10 +19,13 @@ import pytest
 from application.archive import Archive
 from application.settings import Settings
 from application.verify import verify_archive
+from corpus.database import connect
 from corpus.store import Catalog
 from indices.embedded import EmbeddedIndex
 from service.cli import main
+from tests.backends import copied_catalog, run_sql
 from tests.robustness.mixed import write_mixed
+from tests.robustness.served import catalog_environment
 
 FILES = 200
 KILLS = 4
@@ -30,33 +33,36 @@ SEED = 20261202
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def start_ingest(folder: Path, data: Path) -> subprocess.Popen:
-    env = {**os.environ, "JCM_WORKERS": "1", "PYTHONPATH": str(ROOT)}
+def start_ingest(folder: Path, data: Path, database_url: str | None) -> subprocess.Popen:
+    env = {**os.environ, "JCM_WORKERS": "1", "PYTHONPATH": str(ROOT), **catalog_environment(database_url)}
     return subprocess.Popen(
         [sys.executable, "-m", "service.cli", "--data-dir", str(data), "ingest", str(folder)],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, start_new_session=True, text=True,
     )
 
 
-def stored_count(data: Path) -> int:
-    if not (data / "catalog.sqlite3").exists():
+def stored_count(data: Path, database_url: str | None) -> int:
+    path = data / "catalog.sqlite3"
+    if not database_url and not path.exists():
         return 0
-    db = sqlite3.connect(data / "catalog.sqlite3", timeout=30)
+    db = connect(database_url, path)
     try:
+        if not db.has_table("documents"):  # the schema is not created yet
+            return 0
         return db.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
-    except sqlite3.OperationalError:  # the schema is not created yet
-        return 0
     finally:
         db.close()
 
 
-def kill_when_busy(process: subprocess.Popen, data: Path, rng: random.Random, final_phase: bool) -> None:
+def kill_when_busy(
+    process: subprocess.Popen, data: Path, database_url: str | None, rng: random.Random, final_phase: bool
+) -> None:
     """SIGKILL the ingest and its workers once it is storing documents, after a random delay; in the
     final phase, once every document is stored and warnings and the index are being brought up to date."""
-    before = stored_count(data)
+    before = stored_count(data, database_url)
     deadline = time.monotonic() + 60
     while process.poll() is None and time.monotonic() < deadline:
-        count = stored_count(data)
+        count = stored_count(data, database_url)
         if (count >= FILES) if final_phase else (count > before):
             break
         time.sleep(0.02)
@@ -66,8 +72,8 @@ def kill_when_busy(process: subprocess.Popen, data: Path, rng: random.Random, fi
     process.wait()
 
 
-def problems(data: Path, *areas: str) -> list[str]:
-    archive = Archive(Settings(data_dir=data))
+def problems(data: Path, database_url: str | None, *areas: str) -> list[str]:
+    archive = Archive(Settings(data_dir=data, database_url=database_url))
     try:
         report = verify_archive(archive)
     finally:
@@ -75,29 +81,45 @@ def problems(data: Path, *areas: str) -> list[str]:
     return [problem for area in areas for problem in report.problems[area]]
 
 
+@dataclass
+class Crashed:
+    data: Path
+    database_url: str | None
+    written: dict[str, bytes]  # file name -> content
+    stored_at_kills: list[int]
+
+
 @pytest.fixture(scope="module")
-def killed_then_finished(tmp_path_factory) -> tuple[Path, dict[str, bytes], list[int]]:
+def killed_then_finished(tmp_path_factory, module_database_url) -> Crashed:
     root = tmp_path_factory.mktemp("crash")
     folder, data = root / "incoming", root / "data"
     written = write_mixed(folder, FILES)
     rng = random.Random(SEED)
     stored_at_kills = []
     for kill in range(KILLS):
-        kill_when_busy(start_ingest(folder, data), data, rng, final_phase=kill == KILLS - 1)
-        stored_at_kills.append(stored_count(data))
+        process = start_ingest(folder, data, module_database_url)
+        kill_when_busy(process, data, module_database_url, rng, final_phase=kill == KILLS - 1)
+        stored_at_kills.append(stored_count(data, module_database_url))
         # Whatever the moment of the kill, the catalog and the stored files are whole; only warnings
         # and the index may lag, and the next run brings them up to date.
-        assert problems(data, "catalog", "files") == [], f"after kill {kill + 1}"
-    finished = start_ingest(folder, data)
+        assert problems(data, module_database_url, "catalog", "files") == [], f"after kill {kill + 1}"
+    finished = start_ingest(folder, data, module_database_url)
     out, _ = finished.communicate(timeout=120)
     assert finished.returncode == 0, out
-    return data, written, stored_at_kills
+    return Crashed(data, module_database_url, written, stored_at_kills)
 
 
-def test_every_file_is_fully_in_after_the_kills(killed_then_finished):
-    data, written, stored_at_kills = killed_then_finished
-    assert stored_at_kills[0] < FILES, "the first kill came too late to interrupt anything"
-    catalog = Catalog(data)
+@pytest.fixture
+def crashed(killed_then_finished: Crashed, monkeypatch: pytest.MonkeyPatch) -> Crashed:
+    """The archive after the kills, its catalog's backend in the environment for the `jcm` commands."""
+    monkeypatch.setenv("JCM_DATABASE_URL", killed_then_finished.database_url or "")
+    return killed_then_finished
+
+
+def test_every_file_is_fully_in_after_the_kills(crashed: Crashed):
+    assert crashed.stored_at_kills[0] < FILES, "the first kill came too late to interrupt anything"
+    catalog = Catalog(crashed.data, crashed.database_url)
+    written = crashed.written
     for name, content in written.items():
         document = catalog.find_document(name)
         assert document is not None and document.status == "ingested", name
@@ -108,15 +130,15 @@ def test_every_file_is_fully_in_after_the_kills(killed_then_finished):
     assert catalog.pending_refresh() == set()
 
 
-def test_verify_passes_after_the_kills(killed_then_finished, capsys):
-    data, _written, _stored = killed_then_finished
+def test_verify_passes_after_the_kills(crashed: Crashed, capsys):
+    data = crashed.data
     assert main(["--data-dir", str(data), "verify"]) == 0
     assert capsys.readouterr().out.splitlines()[:3] == ["catalog: ok", "files: ok", "index: ok"]
 
 
-def test_damaged_index_is_found_by_verify_and_repaired_by_reindex(killed_then_finished, capsys):
-    data, _written, _stored = killed_then_finished
-    victim = Catalog(data).find_document("doc_007.pdf")
+def test_damaged_index_is_found_by_verify_and_repaired_by_reindex(crashed: Crashed, capsys):
+    data = crashed.data
+    victim = Catalog(data, crashed.database_url).find_document("doc_007.pdf")
     assert victim is not None
     index = EmbeddedIndex(data / "index")
     index.delete_document(victim.id)
@@ -137,21 +159,26 @@ def test_damaged_index_is_found_by_verify_and_repaired_by_reindex(killed_then_fi
     assert main(["--data-dir", str(data), "verify"]) == 0
 
 
-def test_damaged_catalog_and_file_store_are_found_by_verify(killed_then_finished, tmp_path, capsys):
+def test_damaged_catalog_and_file_store_are_found_by_verify(
+    crashed: Crashed, tmp_path, capsys, monkeypatch
+):
     data = tmp_path / "copy"
-    shutil.copytree(killed_then_finished[0], data)
-    catalog = Catalog(data)
-    victim = catalog.find_document("doc_008.docx")
-    other = catalog.find_document("doc_009.xlsx")
-    assert victim is not None and other is not None
-    db = sqlite3.connect(data / "catalog.sqlite3")
-    with db:
-        db.execute("UPDATE facts SET document_id = 'gone' WHERE document_id = ?", (victim.id,))
-        db.execute("DELETE FROM pages WHERE document_id = ?", (other.id,))
-    db.close()
-    stored = catalog.files.path_for(victim.sha256)
-    stored.write_bytes(stored.read_bytes()[:-10])
-    assert main(["--data-dir", str(data), "verify"]) == 1
+    shutil.copytree(crashed.data, data)
+    with copied_catalog(crashed.database_url) as database_url:
+        monkeypatch.setenv("JCM_DATABASE_URL", database_url or "")
+        catalog = Catalog(data, database_url)
+        victim = catalog.find_document("doc_008.docx")
+        other = catalog.find_document("doc_009.xlsx")
+        assert victim is not None and other is not None
+        run_sql(
+            catalog,
+            f"UPDATE facts SET document_id = 'gone' WHERE document_id = '{victim.id}'",
+            f"DELETE FROM pages WHERE document_id = '{other.id}'",
+        )
+        stored = catalog.files.path_for(victim.sha256)
+        stored.write_bytes(stored.read_bytes()[:-10])
+        assert main(["--data-dir", str(data), "verify"]) == 1
+        catalog.close()
     out = capsys.readouterr().out
     assert "facts rows of no document" in out
     assert "document 'doc_009.xlsx': pages" in out

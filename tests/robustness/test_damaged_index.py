@@ -7,9 +7,12 @@ and `jcm verify` reports it."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -20,6 +23,7 @@ from corpus.models import DocumentRef, Passage
 from indices import EmbeddedIndex, IndexDamagedError, IndexRebuildingError
 from indices.embedded import REBUILDING_FILE
 from service.cli import main
+from tests.backends import copied_catalog
 from tests.robustness.served import ROOT, ingest_samples, sample_texts, served, wait_until
 
 TRUNCATED = ("*.store", "*.idx")  # the files a search reads first: stored passages, postings
@@ -36,25 +40,26 @@ def truncate_index(data: Path) -> list[Path]:
 
 
 @pytest.fixture(scope="module")
-def ingested(tmp_path_factory) -> Path:
+def ingested(tmp_path_factory, module_database_url) -> tuple[Path, str | None]:
+    """Sample documents ingested once, in a data folder and a catalog each test copies."""
     data = tmp_path_factory.mktemp("damaged") / "data"
-    ingest_samples(data)
-    return data
+    ingest_samples(data, module_database_url)
+    return data, module_database_url
 
 
-def copy_of(ingested: Path, tmp_path: Path) -> Path:
-    import shutil
-
+@contextmanager
+def copy_of(ingested: tuple[Path, str | None], tmp_path: Path) -> Iterator[tuple[Path, str | None]]:
+    """A copy of the ingested data folder and of its catalog, for a test to damage."""
     data = tmp_path / "data"
-    shutil.copytree(ingested, data)
-    return data
+    shutil.copytree(ingested[0], data)
+    with copied_catalog(ingested[1]) as database_url:
+        yield data, database_url
 
 
 def test_a_file_truncated_while_the_service_runs_gives_503_and_the_service_lives_and_rebuilds(
     ingested, tmp_path
 ):
-    data = copy_of(ingested, tmp_path)
-    with served(data) as service:
+    with copy_of(ingested, tmp_path) as (data, database_url), served(data, database_url) as service:
         before = service.search()
         assert before.status_code == 200 and before.json()["total"] > 0
         time.sleep(0.5)  # no search reading (its facets a few ms after its answer): see indices.integrity
@@ -84,16 +89,15 @@ def test_a_file_truncated_while_the_service_runs_gives_503_and_the_service_lives
 
 
 def test_start_up_over_a_damaged_index_answers_at_once_and_rebuilds_it_in_the_background(ingested, tmp_path):
-    data = copy_of(ingested, tmp_path)
-    with served(data) as service:
-        total = service.search().json()["total"]
-    truncate_index(data)
-
-    with served(data) as service:
-        assert __import__("httpx").get(service.url + "/documents").status_code == 200
-        answered = wait_until(lambda: (r := service.search()).status_code == 200 and r, timeout=120)
-        assert answered.json()["total"] == total
-        log = service.log_text()
+    with copy_of(ingested, tmp_path) as (data, database_url):
+        with served(data, database_url) as service:
+            total = service.search().json()["total"]
+        truncate_index(data)
+        with served(data, database_url) as service:
+            assert __import__("httpx").get(service.url + "/documents").status_code == 200
+            answered = wait_until(lambda: (r := service.search()).status_code == 200 and r, timeout=120)
+            assert answered.json()["total"] == total
+            log = service.log_text()
     # Found by the start-up check (each file read through), logged, rebuilt with its progress logged.
     assert "is damaged" in log and "rebuilding it now" in log
     assert "rebuilding the search index: 12 of 12 documents" in log
@@ -116,9 +120,9 @@ def test_no_damage_to_any_file_of_the_index_ends_the_process(tmp_path):
     assert {case: outcome for case, outcome in outcomes.items() if outcome != "refused"} == {}
 
 
-def test_verify_reports_a_file_overwritten_in_place_and_reindex_repairs_it(tmp_path, capsys):
+def test_verify_reports_a_file_overwritten_in_place_and_reindex_repairs_it(tmp_path, capsys, database_env):
     data = tmp_path / "data"
-    archive = Archive(Settings(data_dir=data, workers=1))
+    archive = Archive(Settings(data_dir=data, database_url=database_env, workers=1))
     try:
         for name, content in list(sample_texts(3).items()):
             archive.ingestion.ingest_bytes(content, name)
@@ -143,9 +147,9 @@ def test_verify_reports_a_file_overwritten_in_place_and_reindex_repairs_it(tmp_p
     assert main(["--data-dir", str(data), "verify"]) == 0
 
 
-def test_verify_reports_a_rebuild_that_was_killed(tmp_path, capsys):
+def test_verify_reports_a_rebuild_that_was_killed(tmp_path, capsys, database_env):
     data = tmp_path / "data"
-    archive = Archive(Settings(data_dir=data, workers=1))
+    archive = Archive(Settings(data_dir=data, database_url=database_env, workers=1))
     try:
         archive.ingestion.ingest_bytes(next(iter(sample_texts(1).values())), "report.txt")
         archive.derived.refresh(set())

@@ -27,9 +27,9 @@ CHECKS = [
 
 
 @pytest.fixture(scope="module")
-def api_schema(tmp_path_factory) -> tuple[schemathesis.BaseSchema, dict[str, str]]:
+def api_schema(tmp_path_factory, module_database_url) -> tuple[schemathesis.BaseSchema, dict[str, str]]:
     """The app's schema over a loaded corpus, and an admin key's header so every operation is reached."""
-    client, settings = start_service(tmp_path_factory.mktemp("api") / "data")
+    client, settings = start_service(tmp_path_factory.mktemp("api") / "data", module_database_url)
     with client:
         key = create_key(client.app.state.application.archive.catalog, Role("admin"))[1]
         service = Service(client, {"admin": key, "secretariat": key}, settings)

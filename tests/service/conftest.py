@@ -15,7 +15,6 @@ from fastapi.testclient import TestClient
 
 from application.access import Role, create_key
 from application.settings import Settings
-from corpus.store import Catalog
 from service.api import create_app
 
 
@@ -49,10 +48,6 @@ class Service:
                 return job
             time.sleep(0.05)
         raise AssertionError(f"job {job_id} did not finish: {job}")
-
-    def catalog(self) -> Catalog:
-        """The service's own catalog, to look at what it stored."""
-        return self.client.app.state.application.archive.catalog
 
     def ingest(self, name: str, data: bytes, confidential: bool = False) -> dict:
         response = self.upload(name, data, confidential=confidential)

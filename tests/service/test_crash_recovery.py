@@ -167,7 +167,7 @@ def test_service_killed_during_uploads_leaves_no_spooled_file_and_every_job_sett
     key = create_key(open_catalog(data), "admin")[1]
     headers = {"Authorization": f"Bearer {key}"}
     texts = sample_texts(16)
-    with served(data) as service:
+    with served(data, settings_of(data).database_url) as service:
         for name, content in texts.items():
             upload = httpx.post(f"{service.url}/documents", headers=headers, files={"file": (name, content)})
             assert upload.status_code == 202
@@ -177,7 +177,7 @@ def test_service_killed_during_uploads_leaves_no_spooled_file_and_every_job_sett
     catalog = open_catalog(data)
     assert catalog.jobs("queued") or catalog.jobs("running"), "the kill came after every job had ended"
 
-    with served(data) as service:
+    with served(data, settings_of(data).database_url) as service:
         wait_until(lambda: not catalog.jobs("queued") and not catalog.jobs("running"), timeout=180)
         jobs = catalog.jobs()
         assert len(jobs) == len(texts)
