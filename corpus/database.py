@@ -21,6 +21,8 @@ POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 # A process creating or migrating a PostgreSQL catalog holds this advisory lock, so two processes opening
 # a new or older catalog at once do not both create or migrate it.
 MIGRATION_LOCK = 0x4A434D  # "JCM"
+# What a NUL in a value becomes on PostgreSQL, whose text cannot hold one (postgres_params).
+NUL_STAND_IN = "\ufffd"
 
 
 class Cursor(Protocol):
@@ -135,11 +137,11 @@ class PostgresConnection(Connection):
         self.raw = psycopg.connect(url, autocommit=True)
 
     def execute(self, sql: str, params: Sequence[object] = ()) -> Cursor:
-        return self.raw.execute(postgres_sql(sql), tuple(params))
+        return self.raw.execute(postgres_sql(sql), postgres_params(params))
 
     def executemany(self, sql: str, rows: Iterable[Sequence[object]]) -> None:
         with self.raw.cursor() as cursor:
-            cursor.executemany(postgres_sql(sql), list(rows))
+            cursor.executemany(postgres_sql(sql), [postgres_params(row) for row in rows])
 
     def execute_ddl(self, statement: str) -> None:
         self.raw.execute(postgres_ddl(statement))
@@ -204,6 +206,18 @@ def postgres_sql(sql: str) -> str:
     """A statement written for SQLite, as PostgreSQL takes it with parameters: %s for ? (a literal %
     doubled), and the functions rewritten (postgres_functions)."""
     return postgres_functions(sql.replace("%", "%%").replace("?", "%s"))
+
+
+def postgres_params(params: Sequence[object]) -> tuple[object, ...]:
+    """The values as PostgreSQL takes them. Its text cannot hold NUL (U+0000), which SQLite stores like
+    any other character: a NUL is written and compared as U+FFFD, the replacement character, so a filter
+    or a name holding one (a caller's typo, a fuzzer) finds what it finds on SQLite (nothing, mostly)
+    instead of failing the request."""
+    return tuple(_without_nul(value) if isinstance(value, str) else value for value in params)
+
+
+def _without_nul(text: str) -> str:
+    return text.replace("\x00", NUL_STAND_IN) if "\x00" in text else text
 
 
 def postgres_functions(sql: str) -> str:
