@@ -9,6 +9,7 @@ column of its own, so both databases compare the same stored values and answer a
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
@@ -209,15 +210,21 @@ def postgres_sql(sql: str) -> str:
 
 
 def postgres_params(params: Sequence[object]) -> tuple[object, ...]:
-    """The values as PostgreSQL takes them. Its text cannot hold NUL (U+0000), which SQLite stores like
-    any other character: a NUL is written and compared as U+FFFD, the replacement character, so a filter
-    or a name holding one (a caller's typo, a fuzzer) finds what it finds on SQLite (nothing, mostly)
-    instead of failing the request."""
-    return tuple(_without_nul(value) if isinstance(value, str) else value for value in params)
+    """The values as PostgreSQL takes them, so that both databases answer alike."""
+    return tuple(_postgres_value(value) for value in params)
 
 
-def _without_nul(text: str) -> str:
-    return text.replace("\x00", NUL_STAND_IN) if "\x00" in text else text
+def _postgres_value(value: object) -> object:
+    # PostgreSQL's text cannot hold NUL (U+0000), which SQLite stores like any other character: a NUL is
+    # written and compared as U+FFFD, the replacement character, so a filter or a name holding one (a
+    # caller's typo, a fuzzer) finds what it finds on SQLite (nothing, mostly) instead of failing.
+    if isinstance(value, str) and "\x00" in value:
+        return value.replace("\x00", NUL_STAND_IN)
+    # SQLite takes NaN as NULL, which no comparison holds for; PostgreSQL orders NaN above every number,
+    # so "at most NaN" would hold for every value.
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
 
 
 def postgres_functions(sql: str) -> str:

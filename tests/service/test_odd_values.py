@@ -1,5 +1,7 @@
-"""A NUL character (U+0000) in a filter, an id or a name is a character like any other: SQLite stores
-it, PostgreSQL's text cannot hold it, and on either the request is answered, never failed with 500."""
+"""Values each database takes its own way are answered alike on both. A NUL character (U+0000) in a
+filter, an id or a name is a character like any other: SQLite stores it, PostgreSQL's text cannot hold
+it, and on either the request is answered, never failed with 500. A bound that is not a number (NaN)
+holds no value, where PostgreSQL would order NaN above every number."""
 from __future__ import annotations
 
 import pytest
@@ -46,3 +48,12 @@ def test_a_name_holding_a_nul_is_kept(loaded: Service):
     assert loaded.client.get("/facts", headers={"Authorization": f"Bearer {key}"}).status_code == 200
     [named] = [k for k in loaded.get("/keys").json() if k["id"] == created.json()["id"]]
     assert named["name"].startswith("desk") and named["name"].endswith("two")
+
+
+def test_a_bound_that_is_not_a_number_holds_no_value(loaded: Service):
+    total = loaded.get("/facts").json()["total"]
+    assert total > 0
+    for bound in ("min_value", "max_value"):
+        answer = loaded.get("/facts", params={bound: "nan"})
+        assert answer.status_code == 200 and answer.json()["total"] == 0, (bound, answer.text)
+    assert loaded.get("/facts", params={"max_value": "inf"}).json()["total"] == total
