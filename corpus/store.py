@@ -343,7 +343,9 @@ class Catalog:
 
     @contextmanager
     def _connect(self) -> Iterator[Connection]:
-        thread = threading.get_ident()
+        # current_thread, not get_ident: a thread Python did not start is then listed among the living
+        # (threading.enumerate), so its connection is never taken for an ended thread's.
+        thread = threading.current_thread().ident
         db = self._connections.get(thread)
         if db is None or not db.usable:
             # A PostgreSQL connection the server ended (a restart, a failover) is replaced: the request
@@ -351,7 +353,19 @@ class Catalog:
             db = connect(self.database_url, self.path)
             with self._connections_lock:
                 self._connections[thread] = db
+        if len(self._connections) > 1:
+            with self._connections_lock:
+                ended = self._connections_of_ended_threads()
+            for stale in ended:
+                stale.close()
         yield db
+
+    def _connections_of_ended_threads(self) -> list[Connection]:
+        """Take out the connections of threads that have ended (a server's request threads come and go):
+        kept, they would hold the server's connections (or the file's handles) for good."""
+        alive = {thread.ident for thread in threading.enumerate()}
+        ended = [thread for thread in self._connections if thread not in alive]
+        return [self._connections.pop(thread) for thread in ended]
 
     def close(self) -> None:
         """Close every thread's connection; a later call opens new ones."""

@@ -118,3 +118,14 @@ def run_sql(catalog: Catalog, *statements: str) -> None:
             db.execute(statement)
     finally:
         db.close()
+
+
+def open_connections(catalog: Catalog) -> int:
+    """How many sessions the PostgreSQL server holds for the catalog's schema (its application name)."""
+    import psycopg
+
+    assert catalog.database_url, "connections are counted on the server: PostgreSQL only"
+    schema = schema_of(catalog.database_url)
+    with psycopg.connect(TEST_DATABASE_URL or "", autocommit=True) as admin:
+        sql = "SELECT COUNT(*) FROM pg_stat_activity WHERE application_name = %s"
+        return admin.execute(sql, (schema,)).fetchone()[0]

@@ -1,3 +1,4 @@
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
@@ -6,7 +7,8 @@ import pytest
 from checks import run_checks
 from corpus.database import integrity_errors
 from corpus.models import Block, Document, DocumentRef, Evidence, Fact, PageInfo, ProfileRow
-from corpus.store import document_id_for, fact_rows, sha256_of
+from corpus.store import Catalog, document_id_for, fact_rows, sha256_of
+from tests.backends import open_connections
 
 
 def make_document(filename: str, data: bytes, version: int = 1) -> Document:
@@ -184,3 +186,26 @@ def test_a_lost_postgresql_connection_is_replaced(catalog):
     with pytest.raises(psycopg.OperationalError):
         catalog.count_documents()  # the read that finds the connection lost fails
     assert catalog.count_documents() == 1
+
+
+def test_connections_of_threads_that_ended_are_closed(catalog: Catalog):
+    """The service reads in a pool of threads that come and go: a connection stays open only for a thread
+    that is alive, or a long-running service would use up the server's connections. Counted on the
+    server: SQLite keeps the file of a closed connection open while another connection to it is, so
+    descriptors would not tell."""
+    if not catalog.database_url:
+        pytest.skip("a SQLite catalog is a file: its connections are not counted anywhere")
+    ready = threading.Barrier(12)
+
+    def read() -> None:
+        catalog.list_documents()
+        ready.wait(timeout=30)  # all at once: each thread its own connection
+
+    threads = [threading.Thread(target=read) for _ in range(ready.parties)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert open_connections(catalog) >= ready.parties, "the threads did not each open a connection"
+    catalog.list_documents()  # from this thread, the only one still alive
+    assert open_connections(catalog) == 1  # this thread's
