@@ -1,7 +1,15 @@
 """A service under test with one key per role, and uploads followed to the end of their jobs.
 
-Every service runs on the test's catalog backend (the fixture database_url: SQLite, and PostgreSQL when a
-server is named), so each test of the service runs on both."""
+Every service runs on the test's catalog backend (the fixture database_url, tests/conftest.py: SQLite,
+and PostgreSQL when JCM_TEST_DATABASE_URL names a server), so each test that opens a service, an archive
+or a catalog runs on both; `jcm` commands, in the process or as children, are told the backend in the
+environment (database_env, tests.robustness.served.catalog_environment).
+
+Chosen by what touches the catalog, these run once, on SQLite, as the backend is not their subject:
+the read deadlines of `jcm serve` (HTTP framing), an unreachable Elasticsearch, the imports at start-up,
+an error no handler expects, the reading of settings and tests of pure functions. A damaged catalog
+is made with SQL (tests.backends.run_sql), on either backend; a PostgreSQL catalog a module builds once
+is copied per test (copied_catalog) as its data folder is."""
 
 from __future__ import annotations
 
