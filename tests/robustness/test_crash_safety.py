@@ -19,7 +19,7 @@ import pytest
 from application.archive import Archive
 from application.settings import Settings
 from application.verify import verify_archive
-from corpus.database import connect
+from corpus.database import Connection, connect
 from corpus.store import Catalog
 from indices.embedded import EmbeddedIndex
 from service.cli import main
@@ -41,28 +41,38 @@ def start_ingest(folder: Path, data: Path, database_url: str | None) -> subproce
     )
 
 
-def stored_count(data: Path, database_url: str | None) -> int:
-    path = data / "catalog.sqlite3"
-    if not database_url and not path.exists():
-        return 0
-    db = connect(database_url, path)
-    try:
-        if not db.has_table("documents"):  # the schema is not created yet
+class StoredCount:
+    """How many documents the catalog holds, looked at through one connection: the kills are timed by
+    looking every few milliseconds, and a new PostgreSQL connection each time would cost the server a
+    process of its own each time."""
+
+    def __init__(self, data: Path, database_url: str | None) -> None:
+        self.path, self.database_url = data / "catalog.sqlite3", database_url
+        self.db: Connection | None = None
+
+    def __call__(self) -> int:
+        if self.db is None:
+            if not self.database_url and not self.path.exists():
+                return 0
+            self.db = connect(self.database_url, self.path)
+        if not self.db.has_table("documents"):  # the schema is not created yet
             return 0
-        return db.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
-    finally:
-        db.close()
+        return self.db.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
+
+    def close(self) -> None:
+        if self.db is not None:
+            self.db.close()
 
 
 def kill_when_busy(
-    process: subprocess.Popen, data: Path, database_url: str | None, rng: random.Random, final_phase: bool
+    process: subprocess.Popen, stored_count: StoredCount, rng: random.Random, final_phase: bool
 ) -> None:
     """SIGKILL the ingest and its workers once it is storing documents, after a random delay; in the
     final phase, once every document is stored and warnings and the index are being brought up to date."""
-    before = stored_count(data, database_url)
+    before = stored_count()
     deadline = time.monotonic() + 60
     while process.poll() is None and time.monotonic() < deadline:
-        count = stored_count(data, database_url)
+        count = stored_count()
         if (count >= FILES) if final_phase else (count > before):
             break
         time.sleep(0.02)
@@ -96,13 +106,15 @@ def killed_then_finished(tmp_path_factory, module_database_url) -> Crashed:
     written = write_mixed(folder, FILES)
     rng = random.Random(SEED)
     stored_at_kills = []
+    stored_count = StoredCount(data, module_database_url)
     for kill in range(KILLS):
         process = start_ingest(folder, data, module_database_url)
-        kill_when_busy(process, data, module_database_url, rng, final_phase=kill == KILLS - 1)
-        stored_at_kills.append(stored_count(data, module_database_url))
+        kill_when_busy(process, stored_count, rng, final_phase=kill == KILLS - 1)
+        stored_at_kills.append(stored_count())
         # Whatever the moment of the kill, the catalog and the stored files are whole; only warnings
         # and the index may lag, and the next run brings them up to date.
         assert problems(data, module_database_url, "catalog", "files") == [], f"after kill {kill + 1}"
+    stored_count.close()
     finished = start_ingest(folder, data, module_database_url)
     out, _ = finished.communicate(timeout=120)
     assert finished.returncode == 0, out

@@ -164,14 +164,15 @@ def test_duplicate_uploads_of_one_batch_name_the_stored_document(tmp_path):
 
 def test_service_killed_during_uploads_leaves_no_spooled_file_and_every_job_settled(tmp_path):
     data = tmp_path / "data"
-    key = create_key(open_catalog(data), "admin")[1]
+    catalog = open_catalog(data)  # one catalog, looked at often: not one per look
+    key = create_key(catalog, "admin")[1]
     headers = {"Authorization": f"Bearer {key}"}
     texts = sample_texts(16)
     with served(data, settings_of(data).database_url) as service:
         for name, content in texts.items():
             upload = httpx.post(f"{service.url}/documents", headers=headers, files={"file": (name, content)})
             assert upload.status_code == 202
-        wait_until(lambda: open_catalog(data).jobs("done"), timeout=120, every=0.02)
+        wait_until(lambda: catalog.jobs("done"), timeout=120, every=0.02)
         os.kill(service.process.pid, signal.SIGKILL)
         service.process.wait()
     catalog = open_catalog(data)
