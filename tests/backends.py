@@ -16,7 +16,7 @@ from corpus.store import Catalog
 
 TEST_DATABASE_URL = os.environ.get("JCM_TEST_DATABASE_URL") or None
 NO_POSTGRES = (
-    "PostgreSQL catalog tests need a server: set JCM_TEST_DATABASE_URL=postgresql://user@host:port/database "
+    "PostgreSQL tests need a server: set JCM_TEST_DATABASE_URL=postgresql://user@host:port/database "
     "(.ci/run starts one)"
 )
 BACKENDS = ("sqlite", "postgresql")
@@ -86,19 +86,23 @@ def copied_catalog(database_url: str | None) -> Iterator[str | None]:
     if not database_url:
         yield None
         return
+    with postgres_schema() as copy_url:
+        copy_tables(database_url, copy_url)
+        yield copy_url
+
+
+def copy_tables(source_url: str, target_url: str) -> None:
+    """Every table of the source schema, with its rows and indexes, into the (empty) target schema."""
     import psycopg
 
-    with postgres_schema() as copy_url, psycopg.connect(database_url, autocommit=True) as db:
-        source = schema_of(database_url)
-        target = schema_of(copy_url)
+    source, target = schema_of(source_url), schema_of(target_url)
+    with psycopg.connect(source_url) as db:  # one transaction: committed at the block's end
         tables = db.execute(
             "SELECT table_name FROM information_schema.tables WHERE table_schema = %s", (source,)
         ).fetchall()
-        with db.transaction():
-            for (name,) in tables:
-                db.execute(f'CREATE TABLE {target}."{name}" (LIKE {source}."{name}" INCLUDING ALL)')
-                db.execute(f'INSERT INTO {target}."{name}" SELECT * FROM {source}."{name}"')
-        yield copy_url
+        for (name,) in tables:
+            db.execute(f'CREATE TABLE {target}."{name}" (LIKE {source}."{name}" INCLUDING ALL)')
+            db.execute(f'INSERT INTO {target}."{name}" SELECT * FROM {source}."{name}"')
 
 
 def schema_of(url: str) -> str:
