@@ -177,14 +177,14 @@ def describe(error: Exception, options: ElasticsearchOptions) -> str:
     """A message for the operator: what failed at which cluster and what repairs it, no credential."""
     where = options.shown_url
     if isinstance(error, TlsError):
-        text = (f"cannot make a trusted TLS connection to Elasticsearch at {where} ({error}); set "
+        text = (f"cannot make a trusted TLS connection to Elasticsearch at {where} ({error.message}); set "
                 "JCM_ES_CA_CERTS to the cluster's CA certificate (http_ca.crt of a default install) or "
                 "JCM_ES_CERT_FINGERPRINT to its SHA-256 fingerprint")
     elif isinstance(error, ConnectionTimeout):
         text = (f"Elasticsearch at {where} did not answer within {options.request_timeout:g} s "
                 "(JCM_ES_REQUEST_TIMEOUT)")
     elif isinstance(error, TransportError):
-        text = f"cannot reach Elasticsearch at {where}: {error}"
+        text = f"cannot reach Elasticsearch at {where}: {error.message}"
     elif isinstance(error, AuthenticationException):
         text = (f"Elasticsearch at {where} refused the credentials (401): set JCM_ES_API_KEY, or "
                 "JCM_ES_USERNAME and JCM_ES_PASSWORD")
@@ -492,12 +492,19 @@ class ElasticsearchIndex:
             action["_index"] = target
         # Through the alias, a bulk request must not create a plain index when the alias is gone.
         through_alias = {"require_alias": True} if target == self.alias and not self.legacy else {}
-        for _ in helpers.streaming_bulk(
-            self._client, actions, chunk_size=self._options.bulk_chunk, max_chunk_bytes=MAX_CHUNK_BYTES,
-            max_retries=self._options.max_retries, initial_backoff=self._retry_backoff, yield_ok=False,
-            **through_alias,
-        ):
-            pass  # with raise_on_error (the default) a failure raises BulkIndexError
+        # raise_on_error would raise at the first refused passage, before the helper retries those the
+        # cluster was too busy to take (429): failures are collected once the retries are spent.
+        failed = [
+            info
+            for ok, info in helpers.streaming_bulk(
+                self._client, actions, chunk_size=self._options.bulk_chunk, max_chunk_bytes=MAX_CHUNK_BYTES,
+                max_retries=self._options.max_retries, initial_backoff=self._retry_backoff,
+                raise_on_error=False, yield_ok=False, **through_alias,
+            )
+            if not ok
+        ]
+        if failed:
+            raise BulkIndexError(f"{len(failed)} passage(s) failed to index", failed)
         self._unrefreshed = True
         if self._building is not None:
             self._built.update(action["_source"]["doc_id"] for action in actions)

@@ -10,6 +10,7 @@ behaviour of a real cluster is checked against is test_conformance.py, with JCM_
 
 from __future__ import annotations
 
+import contextlib
 import fnmatch
 import json
 import re
@@ -46,6 +47,7 @@ class ScriptedCluster:
     indices: dict[str, dict] = field(default_factory=dict)  # concrete index -> its mapping
     aliases: dict[str, set[str]] = field(default_factory=dict)  # alias -> concrete indices
     requests: list[Request] = field(default_factory=list)
+    connections: list[socket.socket] = field(default_factory=list)  # closed when the server stops
     scripts: list[tuple[str, re.Pattern, list[Answer | Callable[[Request], Answer]]]] = field(
         default_factory=list
     )
@@ -190,6 +192,7 @@ class _Handler(BaseHTTPRequestHandler):
     def setup(self) -> None:
         super().setup()
         self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # no 40 ms per answer
+        self.cluster.connections.append(self.connection)
 
     def _handle(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
@@ -228,4 +231,7 @@ def scripted_elasticsearch(cluster: ScriptedCluster | None = None) -> Iterator[t
     finally:
         server.shutdown()
         server.server_close()
+        for connection in cluster.connections:  # kept alive by the client: a stopped server drops them
+            with contextlib.suppress(OSError):
+                connection.shutdown(socket.SHUT_RDWR)
         thread.join(5)
