@@ -297,14 +297,18 @@ class ElasticsearchIndex:
             log.warning("TLS certificates of Elasticsearch at %s are not verified (JCM_ES_VERIFY_CERTS)",
                         self._options.shown_url)
         current = self._aliased()
+        if not current and self._client.indices.exists(index=self.alias):
+            current = self._aliased()  # another process made the index and its alias meanwhile
+            if not current:
+                self.legacy = True
+                self._adopt_outdated(
+                    f"plain index {self.alias} was made by a release before versioned indices"
+                )
+                return
         if current:
             version = self._schema_of(current[0])
             if version != SCHEMA_VERSION:
                 self._adopt_outdated(f"index {current[0]} is of schema version {version}")
-            return
-        if self._client.indices.exists(index=self.alias):
-            self.legacy = True
-            self._adopt_outdated(f"plain index {self.alias} was made by a release before versioned indices")
             return
         self.created = self._create(first_name(self.alias), alias=True)
         if not self.created and not self._aliased():  # made by another process, which is adding the alias

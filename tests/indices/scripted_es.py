@@ -103,8 +103,10 @@ class ScriptedCluster:
             return 200, {index: {"mappings": mapping} for index, mapping in self.indices.items()
                          if fnmatch.fnmatchcase(index, name)}
         if action is None and method == "DELETE":
-            for index in name.split(","):
+            for index in name.split(","):  # its aliases go with it
                 self.indices.pop(index, None)
+                for pointed in self.aliases.values():
+                    pointed.discard(index)
             return 200, {"acknowledged": True}
         if not known and action not in ("_search", "_count", "_refresh"):
             return 404, index_not_found(name)
