@@ -281,7 +281,12 @@ class ElasticsearchIndex:
         self.legacy = False  # the alias's name is a plain index, made by a release before aliases
         self.outdated = False  # the index is of another schema version: `jcm reindex` rebuilds it
         self.created = False  # whether opening created the index (it did not exist)
-        self._open()
+        try:
+            self._open()
+        except BaseException:
+            if self._owns_client:
+                self._client.close()
+            raise
 
     @property
     def index_name(self) -> str:
@@ -319,6 +324,10 @@ class ElasticsearchIndex:
         """Refuse a server this client cannot speak to, naming the client to install."""
         try:
             number = str(self._client.info()["version"]["number"])
+        except AuthorizationException:  # a key limited to the indices may not ask (cluster: monitor)
+            log.info("Elasticsearch at %s: the credentials may not read the server's version; not checked",
+                     self._options.shown_url)
+            return
         except BadRequestError as error:
             if not is_compatibility_error(error):
                 raise

@@ -219,3 +219,13 @@ def test_drop_after_close_deletes_the_index():
         index.drop()
         assert cluster.indices == {}
         assert cluster.sent("DELETE", "/t-v2-initial")
+
+
+def test_credentials_that_may_not_read_the_version_still_open_the_index():
+    """A key limited to the jcm indices lacks the cluster's monitor privilege that GET / needs."""
+    forbidden = (403, {"error": {"type": "security_exception", "reason": "action [cluster:monitor/main] "
+                                 "is unauthorized"}, "status": 403})
+    with scripted_elasticsearch() as (url, cluster):
+        cluster.script("GET", "/", forbidden)
+        index = opened(url, api_key=API_KEY)
+        assert index.created and cluster.aliases["t"] == {"t-v2-initial"}
