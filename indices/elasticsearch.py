@@ -298,7 +298,7 @@ class ElasticsearchIndex:
     @_backend_errors
     def _open(self) -> None:
         self._check_server()
-        if not self._options.verify_certs:
+        if not self._options.verify_certs and self._options.url.lower().startswith("https://"):
             log.warning("TLS certificates of Elasticsearch at %s are not verified (JCM_ES_VERIFY_CERTS)",
                         self._options.shown_url)
         current = self._aliased()

@@ -229,3 +229,24 @@ def test_credentials_that_may_not_read_the_version_still_open_the_index():
         cluster.script("GET", "/", forbidden)
         index = opened(url, api_key=API_KEY)
         assert index.created and cluster.aliases["t"] == {"t-v2-initial"}
+
+
+def test_a_plain_index_of_an_older_release_gives_its_name_to_the_alias_in_one_request(caplog):
+    with scripted_elasticsearch() as (url, cluster):
+        cluster.indices["t"] = {"dynamic": "strict"}  # made before versioned indices: no schema version
+        index = opened(url)
+        assert index.legacy and index.outdated and "jcm reindex" in caplog.text
+        index.add_passages(passages(1))
+        index.commit()
+        [written] = cluster.sent("PUT", "/_bulk")
+        index.begin_rebuild()
+        index.add_passages(passages(1))
+        index.commit()
+        [swapped] = cluster.sent("POST", "/_aliases")
+        [rebuilt] = [name for name in cluster.indices if name.startswith("t-v2-")]
+    assert "require_alias" not in written.query  # the plain index is no alias
+    assert swapped.body[0]["actions"] == [
+        {"remove_index": {"index": "t"}}, {"add": {"index": rebuilt, "alias": "t"}}
+    ]
+    assert cluster.aliases["t"] == {rebuilt} and "t" not in cluster.indices
+    assert not index.legacy and not index.outdated
