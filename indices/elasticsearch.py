@@ -256,6 +256,8 @@ class _Pending:
 
 
 class ElasticsearchIndex:
+    """A SearchIndex on a cluster: the alias ``index_name`` and the versioned index behind it."""
+
     def __init__(
         self,
         options: ElasticsearchOptions | str | None = None,
