@@ -258,4 +258,14 @@ def extract_facts(blocks: Sequence[Block], document: DocumentRef) -> list[Fact]:
         previous, before = block, previous
     drafts = _with_heading_subjects(_annualise_list_parts(drafts), headings)
     drafts = _with_dollars_resolved(_with_document_period(drafts, _document_period(blocks)), blocks)
-    return [_fact(draft, document) for draft in drafts]
+    return [_fact(draft, document) for draft in drafts if _plausible(draft)]
+
+
+# A project's cost, a subsidy or a budget is never a few hundred in any currency: such an amount lost its
+# scale word to a typo or a page's layout ("$6.0 from the Japan Fund", "USD 56 ... million").
+_PROGRAMME_MONEY = frozenset({"project_cost", "subsidy_amount", "budget"})
+_LEAST_PROGRAMME_MONEY = 1000
+
+
+def _plausible(draft: _Draft) -> bool:
+    return draft.kind not in _PROGRAMME_MONEY or draft.value >= _LEAST_PROGRAMME_MONEY
