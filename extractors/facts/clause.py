@@ -299,7 +299,8 @@ def _per_year(scope: _Scope, quantity: Quantity, through_lists: bool = True) -> 
     if not markers:
         return False
     marked = _within(scope.quantities, markers[-1].end(), quantity.start)
-    between = [other for other in marked if other is not quantity]
+    # the lower bound of its own range is no other amount: "年間1,000～2,000トン" is per year at both ends
+    between = [other for other in marked if not _one_range(scope.folded, other, quantity)]
     cumulative = _cumulative().search(scope.folded, markers[-1].end(), quantity.start)
     return not cumulative and (not between or (through_lists and _one_list(scope, [*between, quantity])))
 
