@@ -21,11 +21,13 @@ def _facts(*paragraphs: str) -> list[tuple[str, float, str]]:
 )
 def test_every_item_of_a_list_takes_the_label_that_introduced_it(paragraphs: tuple[str, ...]) -> None:
     shares = [fact for fact in _facts(*paragraphs) if fact[2] == "%"]
-    assert shares == [("subsidy_share", 50.0, "%"), ("subsidy_share", 66.67, "%"), ("subsidy_share", 25.0, "%")]
+    assert shares == [("subsidy_share", 50.0, "%"), ("subsidy_share", 66.67, "%"),
+                      ("subsidy_share", 25.0, "%")]
 
 
 def test_items_after_a_list_has_ended_take_no_label_from_it() -> None:
-    paragraphs = ("Support is limited as follows.", "(a) 1/2: large companies.", "Efficiency reached 2/3 of the design.")
+    paragraphs = ("Support is limited as follows.", "(a) 1/2: large companies.",
+                  "Efficiency reached 2/3 of the design.")
     assert [fact for fact in _facts(*paragraphs) if fact[2] == "%"] == [("subsidy_share", 50.0, "%")]
 
 
@@ -38,7 +40,8 @@ def test_items_after_a_list_has_ended_take_no_label_from_it() -> None:
     ],
 )
 def test_both_bounds_of_a_yearly_range_are_yearly(text: str) -> None:
-    assert _facts(text) == [("emission_reduction", 1500, "tCO2e/yr"), ("emission_reduction", 3000, "tCO2e/yr")]
+    assert _facts(text) == [("emission_reduction", 1500, "tCO2e/yr"),
+                            ("emission_reduction", 3000, "tCO2e/yr")]
 
 
 @pytest.mark.parametrize(
