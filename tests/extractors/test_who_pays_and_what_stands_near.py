@@ -139,3 +139,25 @@ def test_an_amount_that_lost_its_scale_word_is_no_cost_subsidy_or_budget(text: s
 
 def test_a_small_amount_with_its_scale_word_is_kept() -> None:
     assert _facts("The JFJCM grant was $4.0 million.") == [("subsidy_amount", 4_000_000, "USD")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ADB said it will provide a $700,000 grant for training the ministry's staff.",
+        "In 2019, the Asian Development Bank agreed to provide $21.5m grant to improve water supply.",
+    ],
+)
+def test_the_development_banks_own_grant_is_not_japans(text: str) -> None:
+    assert [fact for fact in _facts(text) if fact[0] == "subsidy_amount"] == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ADB will provide a $7 million grant from the Japan Fund for the Joint Crediting Mechanism.",
+        "The Japan Fund for the JCM will provide a $7m grant for the plant.",
+    ],
+)
+def test_a_grant_from_the_jfjcm_is_a_subsidy_whoever_hands_it_over(text: str) -> None:
+    assert _facts(text) == [("subsidy_amount", 7_000_000, "USD")]
