@@ -161,3 +161,13 @@ def test_the_development_banks_own_grant_is_not_japans(text: str) -> None:
 )
 def test_a_grant_from_the_jfjcm_is_a_subsidy_whoever_hands_it_over(text: str) -> None:
     assert _facts(text) == [("subsidy_amount", 7_000_000, "USD")]
+
+
+def test_the_thai_word_for_budget_does_not_make_its_amount_approximate() -> None:
+    [fact] = facts_of("โครงการติดตั้งระบบผลิตไอน้ำ ด้วยงบประมาณ 38 ล้านบาท")
+    assert (fact.kind, fact.value, fact.unit, fact.qualifier) == ("budget", 38_000_000, "THB", "exact")
+
+
+def test_a_thai_approximate_amount_is_still_approximate() -> None:
+    [fact] = facts_of("มูลค่าโครงการประมาณ 38 ล้านบาท")
+    assert (fact.kind, fact.qualifier) == ("project_cost", "approx")
