@@ -216,10 +216,17 @@ def _label_above(previous: Block | None, before: Block | None) -> Block | None:
     return before if _open_topics(before) else previous
 
 
-# A block that starts as an item of a list: "(a) 1/2: ...", "b) ...", "2. ...", "・...".
+# A block that starts as an item of a list, by the kind of its marker: "(a) 1/2: ...", "b) ...",
+# "2. ...", "・...", "①...". Items are one list's when their markers are of one kind.
 _LIST_ITEM = re.compile(
-    r"\s*(?:[(（]?(?:[a-zA-Zก-ฮア-ン]|[0-9]{1,2})[)）]|[a-z]\.\s|[0-9]{1,2}\.\s|[・•●▪■◆\-–]|[①-⑳])"
+    r"\s*(?:(?P<bracketed>[(（]?(?:[a-zA-Zก-ฮア-ン]|[0-9]{1,2})[)）])|(?P<dotted>(?:[a-z]|[0-9]{1,2})\.\s)"
+    r"|(?P<bullet>[・•●▪■◆\-–])|(?P<circled>[①-⑳]))"
 )
+
+
+def _marker(block: Block | None) -> str | None:
+    item = _LIST_ITEM.match(block.text) if block is not None else None
+    return item.lastgroup if item else None
 
 
 def _list_label(
@@ -227,9 +234,10 @@ def _list_label(
 ) -> Block | None:
     """For an item after another item of one list, the label the first item took: every item of "Support
     is capped as below:" / "(a) 1/2: ..." / "(b) 2/3: ..." is a subsidy share. None otherwise."""
-    if not _LIST_ITEM.match(block.text):
+    marker = _marker(block)
+    if marker is None:
         return None
-    if previous is not None and previous.page == block.page and _LIST_ITEM.match(previous.text):
+    if previous is not None and previous.page == block.page and _marker(previous) == marker:
         return label
     return _label_above(previous, before)
 

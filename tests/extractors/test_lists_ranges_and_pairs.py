@@ -68,3 +68,43 @@ def test_two_partner_countries_stated_are_a_count() -> None:
 
 def test_an_amount_sized_projects_is_their_cost() -> None:
     assert _facts("官民で最大5,000億円規模の事業を見込む。") == [("project_cost", 500_000_000_000, "JPY")]
+
+
+@pytest.mark.parametrize(
+    "paragraphs",
+    [
+        ("(4) Subsidy rate", "• 1/2 (2/3 for small companies)"),
+        ("(4)補助率", "・1/2(中小企業は2/3)"),
+        ("(4) อัตราเงินอุดหนุน", "• 1/2 (บริษัทขนาดเล็ก 2/3)"),
+    ],
+)
+def test_a_bullet_under_a_numbered_heading_takes_the_heading(paragraphs: tuple[str, ...]) -> None:
+    shares = [fact for fact in _facts(*paragraphs) if fact[2] == "%"]
+    assert shares == [("subsidy_share", 50.0, "%"), ("subsidy_share", 66.67, "%")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Japan has already signed seven such bilateral agreements.",
+        "So far Japan has seven bilateral documents under the mechanism.",
+    ],
+)
+def test_bilateral_agreements_count_partner_countries(text: str) -> None:
+    assert _facts(text) == [("partner_country_count", 7, "count")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The city produces about 900 tonnes of waste per day, dumped at a landfill.",
+        "市内では日量約900トンのごみが排出されている。",
+        "เมืองผลิตขยะวันละประมาณ 900 ตัน",
+    ],
+)
+def test_tonnes_a_day_are_no_co2(text: str) -> None:
+    assert _facts(text) == []
+
+
+def test_a_plant_at_a_worth_costs_that() -> None:
+    assert ("project_cost", 52_000_000, "USD") in _facts("The 9 MW plant was built at a worth of US$52m.")

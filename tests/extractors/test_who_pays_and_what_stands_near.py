@@ -171,3 +171,19 @@ def test_the_thai_word_for_budget_does_not_make_its_amount_approximate() -> None
 def test_a_thai_approximate_amount_is_still_approximate() -> None:
     [fact] = facts_of("มูลค่าโครงการประมาณ 38 ล้านบาท")
     assert (fact.kind, fact.qualifier) == ("project_cost", "approx")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The programme covers up to half of the initial investment, with a maximum of JPY 1.5 billion per "
+        "project.",
+        "เงินอุดหนุนไม่เกิน 45 ล้านบาทต่อโครงการ",
+    ],
+)
+def test_a_cap_per_project_is_a_subsidy_amount(text: str) -> None:
+    assert [fact[0] for fact in _facts(text) if fact[2] in ("JPY", "THB")] == ["subsidy_amount"]
+
+
+def test_a_price_per_unit_is_still_no_amount() -> None:
+    assert _facts("Credits changed hands at USD 6 per tCO2 in the pilot.") == []
