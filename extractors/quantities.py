@@ -333,8 +333,8 @@ def _quantity(folded: str, number: ParsedNumber) -> Quantity | None:
     per_year = False
     if rule.unit_class in _AMOUNTS and (marker := _per_year_after().match(folded, end)):
         per_year, end = rule.unit_class in RATE_UNITS, marker.end()
-    elif rule.unit_class in _AMOUNTS and _per_unit().match(folded, end):
-        return None
+    if rule.unit_class in _AMOUNTS and _per_unit().match(folded, end):
+        return None  # "12 USD per tCO2", and per year too: "4 tCO2/yr/project", "4tCO2/年/システム"
     value, precision = scaled(number, rule.factor)
     return Quantity(
         number=number,

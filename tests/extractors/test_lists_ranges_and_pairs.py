@@ -108,3 +108,27 @@ def test_tonnes_a_day_are_no_co2(text: str) -> None:
 
 def test_a_plant_at_a_worth_costs_that() -> None:
     assert ("project_cost", 52_000_000, "USD") in _facts("The 9 MW plant was built at a worth of US$52m.")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Example B: 6 tCO2/yr/unit (as an illustration)",
+        "例B:6tCO2/年/台(一例として)",
+    ],
+)
+def test_an_amount_per_year_and_per_unit_is_no_project_amount(text: str) -> None:
+    assert _facts(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "unit"),
+    [
+        ("CO2を年3万トン削減へ", "tCO2e/yr"),
+        ("年約3万トンの削減を見込む", "tCO2e/yr"),
+        ("2030年3万トンの削減を目指す", "tCO2e"),
+        ("同年3万トンのクレジットを発行した", "tCO2e"),
+    ],
+)
+def test_a_bare_year_word_before_an_amount_makes_it_yearly(text: str, unit: str) -> None:
+    assert [fact[2] for fact in _facts(text)] == [unit]
