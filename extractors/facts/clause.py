@@ -269,6 +269,27 @@ def _clause_kinds(scope: _Scope) -> list[str | None]:
             and not _naming_cue_between(scope, quantity, scope.quantities[following])
         ):
             kinds[index] = kinds[following]
+    return _with_equivalents(scope, kinds)
+
+
+# "6.9 billion JPY (approx. USD 69 million)", "USD 20 million (約20億円)": the same amount in another currency
+_EQUIVALENT_OPENS = re.compile(
+    r"\s*[(（]\s*(?:approx(?:imately|\.)?|about|around|equivalent\s+to|約|ประมาณ)?\s*", re.I
+)
+
+
+def _with_equivalents(scope: _Scope, kinds: list[str | None]) -> list[str | None]:
+    """An amount in brackets right after an amount of money in another currency is that amount again,
+    of its kind, whatever cue stands nearer the brackets."""
+    quantities = scope.quantities
+    for index in range(1, len(quantities)):
+        first, second = quantities[index - 1], quantities[index]
+        if (
+            first.unit_class == second.unit_class == "money"
+            and first.unit != second.unit
+            and _EQUIVALENT_OPENS.fullmatch(scope.folded, first.end, second.start)
+        ):
+            kinds[index] = kinds[index - 1]
     return kinds
 
 

@@ -187,3 +187,34 @@ def test_a_cap_per_project_is_a_subsidy_amount(text: str) -> None:
 
 def test_a_price_per_unit_is_still_no_amount() -> None:
     assert _facts("Credits changed hands at USD 6 per tCO2 in the pilot.") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The budget for the programme is 7.2 billion JPY (approx. USD 65 million) in total.",
+        "本事業の予算は65百万米ドル(約72億円)である。",
+    ],
+)
+def test_an_amount_in_another_currency_in_brackets_is_the_same_amount(text: str) -> None:
+    assert {fact[0] for fact in _facts(text)} == {"budget"}
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "unit"),
+    [
+        ("The three plants are expected to eliminate about 0.9 million tons of greenhouse gas.",
+         "emission_reduction", "tCO2e"),
+        ("The company expects to eliminate 12,300t of greenhouse gas per year.", "emission_reduction",
+         "tCO2e/yr"),
+        ("equal to offsetting 9,870 tons of CO2 emissions", "emission_reduction", "tCO2e"),
+        ("Reference CO2 emissions: 2,048.5 [tCO2/year]", "reference_emissions", "tCO2e/yr"),
+        ("Project GHG emissions: 1,210.4 [tCO2/year]", "project_emissions", "tCO2e/yr"),
+    ],
+)
+def test_more_ways_to_name_reductions_and_emissions(text: str, kind: str, unit: str) -> None:
+    assert [(fact[0], fact[2]) for fact in _facts(text)] == [(kind, unit)]
+
+
+def test_project_emissions_after_a_number_do_not_count_projects() -> None:
+    assert _facts("RE = EG x EF = 12,034 Project Emissions = EG_aux x EF = 188") == []
