@@ -169,7 +169,15 @@ _THRESHOLD = "threshold"  # the cue topic of eligibility criteria and thresholds
 # "replaces the existing 2 MW generators with a 3 MW solar plant": a word for what stands there already
 # names only the number next to it, never one past another number.
 _ADJACENT_ONLY = frozenset({"existing_plant"})
+
+
 def _nearest_cue_kind(scope: _Scope, quantity: Quantity) -> str | None:
+    nearest = nearest_cue(scope, quantity)
+    return nearest[1] if nearest else None
+
+
+def nearest_cue(scope: _Scope, quantity: Quantity) -> tuple[int, str] | None:
+    """How far the cue that names the quantity stands from it, and the kind it gives."""
     counts = _other_counts(scope, quantity)
     scored = [
         (distance, cue.start, kind)
@@ -184,7 +192,10 @@ def _nearest_cue_kind(scope: _Scope, quantity: Quantity) -> str | None:
         # what the words after it name, when they name anything, not the whole before "of which".
         own = [entry for entry in scored if not _names_the_whole(scope, entry[1], quantity)]
         scored = own or scored
-    return min(scored)[2] if scored else None
+    if not scored:
+        return None
+    distance, _, kind = min(scored)
+    return distance, kind
 
 
 def _names_the_whole(scope: _Scope, cue_start: int, quantity: Quantity) -> bool:

@@ -286,7 +286,30 @@ def extract_facts(blocks: Sequence[Block], document: DocumentRef) -> list[Fact]:
         previous, before = block, previous
     drafts = _with_heading_subjects(_annualise_list_parts(drafts), headings)
     drafts = _with_dollars_resolved(_with_document_period(drafts, _document_period(blocks)), blocks)
-    return [_fact(draft, document) for draft in drafts if _plausible(draft)]
+    return [_fact(draft, document) for draft in _one_kind_per_sum(drafts) if _plausible(draft)]
+
+
+_STATED_AT = 4  # a cue this near an amount states what it is: "予算規模は4.4億円", "budget: JPY 6.9 billion"
+
+
+def _one_kind_per_sum(drafts: list[_Draft]) -> list[_Draft]:
+    """A sum of money stated again (a headline, a caption) is the same sum: where one statement names it
+    outright and all such statements agree, the others take that kind."""
+    named: dict[tuple[float, str], set[str]] = {}
+    for draft in drafts:
+        if _names_outright(draft):
+            named.setdefault((draft.value, draft.unit), set()).add(draft.kind)
+    return [
+        replace(draft, kind=next(iter(kinds)))
+        if draft.unit_class == "money" and not _names_outright(draft)
+        and len(kinds := named.get((draft.value, draft.unit), set())) == 1
+        else draft
+        for draft in drafts
+    ]
+
+
+def _names_outright(draft: _Draft) -> bool:
+    return draft.unit_class == "money" and draft.named_at is not None and draft.named_at <= _STATED_AT
 
 
 # A project's cost, a subsidy or a budget is never a few hundred in any currency: such an amount lost its

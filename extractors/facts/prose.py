@@ -24,6 +24,7 @@ from extractors.facts.clause import (
     _totals,
     _unit,
     _within,
+    nearest_cue,
 )
 from extractors.facts.drafts import _Draft, _evidence, _item_project, _nearest, _periods
 from extractors.facts.lexicon import (
@@ -586,6 +587,14 @@ def _credit_side(prose: _Prose, segment: _Segment, quantity: Quantity) -> str | 
     return None
 
 
+def _named_at(scope: _Scope, quantity: Quantity, kind: str) -> int | None:
+    """For money, how far the cue that gave its kind stands (document._one_kind_per_sum weighs it)."""
+    if quantity.unit_class != "money":
+        return None
+    nearest = nearest_cue(scope, quantity)
+    return nearest[0] if nearest and nearest[1] == kind else None
+
+
 def _prose_draft(
     prose: _Prose,
     segment: _Segment,
@@ -608,6 +617,7 @@ def _prose_draft(
         language=block.language,
         subject=_prose_subject(prose, segment, quantity, kind, project),
         period=_nearest(periods, quantity.number.start),
+        named_at=_named_at(scope, quantity, kind),
         is_total=is_total,
         in_list=segment.head is not None,
     )

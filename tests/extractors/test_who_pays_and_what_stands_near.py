@@ -218,3 +218,19 @@ def test_more_ways_to_name_reductions_and_emissions(text: str, kind: str, unit: 
 
 def test_project_emissions_after_a_number_do_not_count_projects() -> None:
     assert _facts("RE = EG x EF = 12,034 Project Emissions = EG_aux x EF = 188") == []
+
+
+@pytest.mark.parametrize(
+    "paragraphs",
+    [
+        ("「3.2億円」規模で実現可能性調査を支援 公募を開始", "本事業の予算規模は3.2億円を上限とする。"),
+        ("JPY 320 million to support feasibility studies abroad", "Budget: JPY 320 million in total."),
+    ],
+)
+def test_a_sum_stated_again_takes_the_kind_its_outright_statement_gives(paragraphs: tuple) -> None:
+    assert {fact[0] for fact in _facts("\n\n".join(paragraphs)) if fact[2] == "JPY"} == {"budget"}
+
+
+def test_two_sums_named_outright_otherwise_keep_their_kinds() -> None:
+    text = "The project cost is JPY 320 million. The subsidy is JPY 320 million as well."
+    assert sorted(fact[0] for fact in _facts(text)) == ["project_cost", "subsidy_amount"]
