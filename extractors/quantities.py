@@ -411,6 +411,7 @@ def _subset_counts(folded: str, numbers: Sequence[ParsedNumber], by_start: dict[
             whole is not None
             and whole.unit_class == "count"
             and first.start not in by_start
+            and first.value != 1  # "one of four projects" points at an item; it counts nothing
             and not _looks_like_year(first)
             and _SUBSET_OF.fullmatch(folded, first.end, second.start)
         ):

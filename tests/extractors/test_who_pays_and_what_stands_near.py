@@ -234,3 +234,34 @@ def test_a_sum_stated_again_takes_the_kind_its_outright_statement_gives(paragrap
 def test_two_sums_named_outright_otherwise_keep_their_kinds() -> None:
     text = "The project cost is JPY 320 million. The subsidy is JPY 320 million as well."
     assert sorted(fact[0] for fact in _facts(text)) == ["project_cost", "subsidy_amount"]
+
+
+def test_the_ministry_funding_an_amount_subsidises_and_the_ifc_does_not() -> None:
+    text = ("The investment is about US$40 million, of which the Japanese Ministry of the Environment funded "
+            "$12 million and the International Finance Corporation $20 million.")
+    subsidies = [fact for fact in _facts(text) if fact[0] == "subsidy_amount"]
+    assert subsidies == [("subsidy_amount", 12_000_000, "USD")]
+
+
+def test_a_programmes_yearly_funding_is_its_budget() -> None:
+    text = "The programme receives annual funding of 90 million dollars."
+    assert ("budget", 90_000_000, "USD") in _facts(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "unit"),
+    [
+        ("The plant supplies 2.4 gigawatt hours of clean electricity per year.", "MWh/yr"),
+        ("焼却により年間約3,100二酸化炭素トンの排出を削減する。", "tCO2e/yr"),
+    ],
+)
+def test_yearly_amounts_written_with_an_adjective_or_a_japanese_co2_tonne(text: str, unit: str) -> None:
+    assert [fact[2] for fact in _facts(text)] == [unit]
+
+
+def test_tonnes_of_waste_in_a_day_are_no_co2() -> None:
+    assert _facts("市内では一日約2,100トンの廃棄物が排出されている。") == []
+
+
+def test_a_date_on_the_first_is_no_day_rate() -> None:
+    assert _facts("4月1日に3,000トンのクレジットが発行された。") == [("credits_issued", 3000, "tCO2e")]
