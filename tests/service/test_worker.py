@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import httpx
 import pytest
 
 from application.access import create_key
@@ -19,7 +20,7 @@ from application.jobs import RESUMED
 from corpus.store import Catalog
 from tests.conftest import MONGOLIA_PDD, THAI_SUMMARY
 from tests.corpus.conftest import BACKENDS, empty_database
-from tests.robustness.served import ROOT, wait_until
+from tests.robustness.served import ROOT, free_port, wait_until
 from tests.service.conftest import start_service
 
 ENGLISH = MONGOLIA_PDD.format(reduction="1,200").encode()
@@ -144,3 +145,68 @@ def test_a_job_interrupted_twice_fails_rather_than_stopping_every_worker(tmp_pat
             failed = wait_until(lambda: (j := catalog.get_job(job_id)).status == "failed" and j, timeout=120)
         assert failed.reason.startswith("interrupted twice")
         assert catalog.list_documents(include_confidential=True) == []
+
+
+def test_serve_with_two_processes_ingests_through_its_worker_and_both_find_the_document(tmp_path):
+    data = tmp_path / "data"
+    key = create_key(Catalog(data), "admin")[1]
+    port = free_port()
+    log_path = tmp_path / "serve.log"
+    command = [sys.executable, "-m", "service.cli", "--data-dir", str(data), "serve", "--workers", "2",
+               "--port", str(port)]
+    with log_path.open("w") as log:
+        process = subprocess.Popen(command, cwd=ROOT, env=environment(None), stdout=log, stderr=log)
+    url = f"http://127.0.0.1:{port}"
+    headers = {"Authorization": f"Bearer {key}"}
+    try:
+        wait_until(lambda: _answers(f"{url}/health"), timeout=120)
+        upload = httpx.post(f"{url}/documents", headers=headers, files={"file": ("th.txt", THAI_SUMMARY)})
+        job_id = upload.json()["id"]
+        done = wait_until(lambda: (j := httpx.get(f"{url}/jobs/{job_id}", headers=headers).json())["status"]
+                          in ("done", "failed") and j, timeout=180)
+        assert done["status"] == "done"
+        # Each connection lands on either process: every answer holds the document.
+        totals = [httpx.get(f"{url}/search", headers=headers, params={"q": "หม้อไอน้ำ"}).json()["total"]
+                  for _ in range(20)]
+        assert totals[0] > 0 and set(totals) == {totals[0]}
+        assert log_path.read_text().count("Started server process") == 2
+        worker_pid = int((data / "index-writer.lock").read_text())  # the worker serve started
+        assert worker_pid != process.pid
+    finally:
+        process.terminate()
+        process.wait(60)
+    wait_until(lambda: not _alive(worker_pid), timeout=60)  # the worker ends with the service
+
+
+def _answers(url: str) -> bool:
+    try:
+        return httpx.get(url, timeout=5).status_code == 200
+    except httpx.TransportError:
+        return False
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def test_a_service_started_beside_a_worker_leaves_ingestion_and_the_index_to_it(tmp_path):
+    """The index's writer lock decides: the worker holds it, so `jcm serve` on its own only queues."""
+    data = tmp_path / "data"
+    with worker(data, None):
+        wait_until(lambda: (data / "index-writer.lock").exists()
+                   and (data / "index-writer.lock").read_text().strip(), timeout=120)
+        client, _ = start_service(data)  # the default: it would ingest, were it the index's writer
+        with client:
+            application = client.app.state.application
+            assert not application.jobs.ingests and not application.archive.writes_index
+            headers = {"Authorization": f"Bearer {create_key(application.archive.catalog, 'admin')[1]}"}
+            upload = client.post("/documents", headers=headers, files={"file": ("en.txt", ENGLISH)})
+            job_id = upload.json()["id"]
+            done = wait_until(lambda: (j := client.get(f"/jobs/{job_id}", headers=headers).json())["status"]
+                              in ("done", "failed") and j, timeout=180)
+            assert done["status"] == "done"
+            assert client.get("/search", headers=headers, params={"q": "heat pump"}).json()["total"] > 0
