@@ -168,8 +168,8 @@ class DerivedState:
         searches moves only when something public does (indices.visibility). ``progress`` hears the
         documents done and the documents in all after each document."""
         index = self.resources.index
-        if document_ids is None:
-            index.clear()
+        if document_ids is None:  # searches keep the current passages meanwhile, where the backend can
+            getattr(index, "begin_rebuild", index.clear)()
             ids = [d.id for d in self.catalog.list_documents(include_confidential=True)]
         else:
             ids = sorted(document_ids)

@@ -110,8 +110,8 @@ def open_search_index(settings: Settings) -> SearchIndex:
     return open_index(
         settings.search_backend,
         path=settings.layout.index,
-        es_url=settings.es_url,
         es_index=settings.es_index,
+        es=settings.elasticsearch,
     )
 
 

@@ -257,8 +257,15 @@ def _plausible(folded: str, number: ParsedNumber, rule: UnitRule) -> bool:
         rule.unit_class == "count" and not float(number.value).is_integer()
     ):  # "2.1 Biogas Project" numbers a section
         return False
+    if rule.unit_class != "count":
+        return True
     low = max(0, number.start - _LOOKBEHIND)
-    return rule.unit_class != "count" or not _count_reference().search(folded, low, number.start)
+    if number.value == 2 and _THE_BEFORE.search(folded, low, number.start):
+        return False  # "the two countries will set up a committee": the pair a text is about, no count
+    return not _count_reference().search(folded, low, number.start)
+
+
+_THE_BEFORE = re.compile(r"(?<![A-Za-z])the\s*\Z", re.I)
 
 
 def qualifier_around(folded: str, start: int, ends: Sequence[int]) -> Qualifier:

@@ -111,7 +111,7 @@ def _cue_distance(scope: _Scope, cue: Cue, quantity: Quantity) -> int | None:
         gap, low, high = quantity.start - cue.end, cue.end, quantity.start
     elif cue.start >= quantity.end:
         if _source_link().fullmatch(scope.folded, quantity.end, cue.start):
-            return 0  # "$6 million from the Japan Fund for the JCM": the source names what it is
+            return 0  # "$6 million from the Japan Fund for the JCM", "50%の補助金": what is named after it
         if _names_base(scope, cue, quantity) or _labels_next(scope, cue, quantity):
             return None
         gap, low, high = 2 * (cue.start - quantity.end) + 10, quantity.end, cue.start
@@ -160,6 +160,10 @@ def _labels_next(scope: _Scope, cue: Cue, quantity: Quantity) -> bool:
     return min(following) - cue.end <= cue.start - quantity.end or bool(
         _AND_BEFORE.fullmatch(scope.folded, quantity.end, cue.start)
     )
+
+
+_PLANT_KINDS = frozenset({"capacity", "energy"})
+_THRESHOLD = "threshold"  # the cue topic of eligibility criteria and thresholds
 
 
 # "replaces the existing 2 MW generators with a 3 MW solar plant": a word for what stands there already
@@ -211,6 +215,8 @@ def _kind(scope: _Scope, quantity: Quantity) -> str | None:
         )
     if kind == "credits_issued" and _is_target(scope, quantity):
         return "emission_reduction"  # a goal of credits is reductions to reach, no credits issued
+    if kind in _PLANT_KINDS and quantity.qualifier != "exact" and _THRESHOLD in scope.all_topics:
+        return None  # "出力500kW以上であること" among eligibility criteria: a bound set, no plant's size
     # A counter of cases (件) near a word for countries counts projects per country, never countries:
     # "対象国の内訳は、モンゴル:3件".
     return "project_count" if kind == "partner_country_count" and not quantity.topic else kind
@@ -293,7 +299,8 @@ def _per_year(scope: _Scope, quantity: Quantity, through_lists: bool = True) -> 
     if not markers:
         return False
     marked = _within(scope.quantities, markers[-1].end(), quantity.start)
-    between = [other for other in marked if other is not quantity]
+    # the lower bound of its own range is no other amount: "年間1,000～2,000トン" is per year at both ends
+    between = [other for other in marked if not _one_range(scope.folded, other, quantity)]
     cumulative = _cumulative().search(scope.folded, markers[-1].end(), quantity.start)
     return not cumulative and (not between or (through_lists and _one_list(scope, [*between, quantity])))
 

@@ -216,6 +216,24 @@ def _label_above(previous: Block | None, before: Block | None) -> Block | None:
     return before if _open_topics(before) else previous
 
 
+# A block that starts as an item of a list: "(a) 1/2: ...", "b) ...", "2. ...", "・...".
+_LIST_ITEM = re.compile(
+    r"\s*(?:[(（]?(?:[a-zA-Zก-ฮア-ン]|[0-9]{1,2})[)）]|[a-z]\.\s|[0-9]{1,2}\.\s|[・•●▪■◆\-–]|[①-⑳])"
+)
+
+
+def _list_label(
+    block: Block, previous: Block | None, before: Block | None, label: Block | None
+) -> Block | None:
+    """For an item after another item of one list, the label the first item took: every item of "Support
+    is capped as below:" / "(a) 1/2: ..." / "(b) 2/3: ..." is a subsidy share. None otherwise."""
+    if not _LIST_ITEM.match(block.text):
+        return None
+    if previous is not None and previous.page == block.page and _LIST_ITEM.match(previous.text):
+        return label
+    return _label_above(previous, before)
+
+
 def _last_credits(drafts: Sequence[_Draft]) -> _Draft | None:
     return next((draft for draft in reversed(drafts) if draft.kind == "credits_issued"), None)
 
@@ -244,18 +262,30 @@ def extract_facts(blocks: Sequence[Block], document: DocumentRef) -> list[Fact]:
     before: Block | None = None
     flat: _FlatHeader | None = None
     credits: _Draft | None = None  # the last credits issued, whose parts the block after may hand over
+    list_label: Block | None = None  # what introduced the list the current block is an item of
     for position, block in enumerate(blocks):
         heading = _heading_project(block)
         if heading is not None:
             headings[block.index] = heading
         flat = _flat_header(blocks, position) or _still_open(flat, block)
+        list_label = _list_label(block, previous, before, list_label)
         if _may_hold_number().search(block.text):  # a project's name may state its power
             just_before = credits and previous and credits.evidence.block == previous.index
             credits_before = credits if just_before else None
-            found = _block_drafts(block, _label_above(previous, before), flat, credits_before)
+            found = _block_drafts(block, list_label or _label_above(previous, before), flat, credits_before)
             credits = _last_credits(found) or credits
             drafts += found
         previous, before = block, previous
     drafts = _with_heading_subjects(_annualise_list_parts(drafts), headings)
     drafts = _with_dollars_resolved(_with_document_period(drafts, _document_period(blocks)), blocks)
-    return [_fact(draft, document) for draft in drafts]
+    return [_fact(draft, document) for draft in drafts if _plausible(draft)]
+
+
+# A project's cost, a subsidy or a budget is never a few hundred in any currency: such an amount lost its
+# scale word to a typo or a page's layout ("$6.0 from the Japan Fund", "USD 56 ... million").
+_PROGRAMME_MONEY = frozenset({"project_cost", "subsidy_amount", "budget"})
+_LEAST_PROGRAMME_MONEY = 1000
+
+
+def _plausible(draft: _Draft) -> bool:
+    return draft.kind not in _PROGRAMME_MONEY or draft.value >= _LEAST_PROGRAMME_MONEY

@@ -345,6 +345,12 @@ def _back_reference() -> re.Pattern[str]:
 _CLAUSE_END = re.compile(r"[.。!?！？:：;；)）]\s*\Z")
 
 
+@cache
+def _list_lead() -> re.Pattern[str]:
+    """The end of a sentence that announces the list below it, whose items its cues still name."""
+    return re.compile(rf"(?:{_english_aware(_cues()['list_leads'])})\s*[.:：。]?\s*\Z", re.I)
+
+
 def _open_topics(block: Block) -> tuple[str, ...]:
     """Cue topics of the last clause of a block that stops mid-sentence, nearest first.
 
@@ -352,7 +358,7 @@ def _open_topics(block: Block) -> tuple[str, ...]:
     its cues then still tell what the next line's number is.
     """
     folded = fold(block.text)
-    if block.kind == "table_row" or _CLAUSE_END.search(folded):
+    if block.kind == "table_row" or (_CLAUSE_END.search(folded) and not _list_lead().search(folded)):
         return ()
     tail = _segments(folded)[-1]
     return tuple(cue.topic for cue in reversed(_within(find_cues(folded), tail.start, tail.end)))
