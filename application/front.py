@@ -87,7 +87,8 @@ class Application:
         """`jcm worker`: become the index's writer (waiting while another process is), ``prepare`` the
         index then (a damaged one is emptied, to be rebuilt), and ingest the uploads the service
         processes queue until request_stop()."""
-        self.archive.take_index_writer(wait=True)
+        if not self.archive.take_index_writer(wait=True, cancelled=self.jobs.stopping):
+            return  # stopped while another process wrote the index
         if prepare is not None:
             prepare()
         if self.settings.search_backend == "embedded" and not self.archive.index_is_current():

@@ -161,12 +161,16 @@ class JobRunner:
             thread.join(timeout)
         self._threads = []
 
+    @property
+    def stopping(self) -> threading.Event:
+        """Set once a stop is requested."""
+        return self._stopping
+
     def run(self, idle_seconds: float = WORKER_POLL_SECONDS) -> None:
-        """Ingest in this thread until stop() is called from another (`jcm worker`)."""
+        """Ingest in this thread until request_stop() (`jcm worker`; a signal handler may call it)."""
         self.start(ingest=False)
         self.ingests = True
         self.remove_orphans(older_than=ORPHAN_SECONDS)  # an upload being spooled by a service is no orphan
-        self._stopping.clear()
         renewing = threading.Thread(target=self._renew, name="jcm-leases", daemon=True)
         renewing.start()
         self._threads = [renewing]

@@ -38,11 +38,11 @@ class Resources:
         self.writes_index = True
         self._writer_file: IO[str] | None = None
 
-    def take_index_writer(self, *, wait: bool) -> bool:
+    def take_index_writer(self, *, wait: bool, cancelled: threading.Event | None = None) -> bool:
         """Become the one process that writes the embedded index of this data folder: an exclusive lock
         on a file beside it, which the system releases when the process ends, however it ends. With
-        ``wait``, wait for it; else False at once when another process holds it. Other backends need no
-        lock: Elasticsearch takes writes from many processes."""
+        ``wait``, wait for it until ``cancelled`` is set; else False at once when another process holds
+        it. Other backends need no lock: Elasticsearch takes writes from many processes."""
         if self.settings.search_backend != "embedded" or self._writer_file is not None:
             return True
         path = self.settings.layout.index_writer
@@ -54,7 +54,7 @@ class Resources:
                 fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 break
             except BlockingIOError:
-                if not wait:
+                if not wait or (cancelled is not None and cancelled.is_set()):
                     handle.close()
                     return False
                 if not waiting_logged:

@@ -210,3 +210,21 @@ def test_a_service_started_beside_a_worker_leaves_ingestion_and_the_index_to_it(
                               in ("done", "failed") and j, timeout=180)
             assert done["status"] == "done"
             assert client.get("/search", headers=headers, params={"q": "heat pump"}).json()["total"] > 0
+
+
+def test_a_second_worker_waits_while_another_writes_the_index_and_ends_when_asked(tmp_path):
+    data = tmp_path / "data"
+    writer = data / "index-writer.lock"
+    with worker(data, None) as first:
+        wait_until(lambda: writer.exists() and writer.read_text().strip() == str(first.pid), timeout=120)
+        with worker(data, None) as second:
+            wait_until(lambda: "another process writes the search index" in _worker_logs(tmp_path)
+                       or second.poll() is not None, timeout=120)
+            assert second.poll() is None  # waiting, not ingesting beside the first
+            second.terminate()
+            assert second.wait(30) == 0
+        assert first.poll() is None and writer.read_text().strip() == str(first.pid)
+
+
+def _worker_logs(folder: Path) -> str:
+    return "\n".join(path.read_text() for path in folder.glob("worker-*.log"))
