@@ -65,6 +65,9 @@ class DerivedState:
         self._store_missing_profiles()
         across = self._warnings_across(changed)
         self.catalog.replace_warnings(across, documents=changed, rules=CROSS_DOCUMENT_RULE_NAMES)
+        if not self.resources.writes_index:  # the index's writer indexes them (Resources.writes_index)
+            self.catalog.mark_pending(changed)
+            return
         (stage or _ignore)("indexing")
         # The catalog marked, with the warnings, every document whose warning flags changed.
         pending = changed | self.catalog.pending_refresh()

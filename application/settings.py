@@ -81,6 +81,16 @@ class Settings(BaseSettings):
     # opening or the request's first byte), or whose body takes longer than body_timeout after them.
     header_timeout: int = Field(default=10, ge=0)
     body_timeout: int = Field(default=300, ge=0)
+    # `jcm serve` ingests the uploads itself (one ingest thread in its process), unless this is off
+    # (`jcm serve --no-ingest`, and its API processes when started with --workers N > 1): then it only
+    # queues them in the catalog for `jcm worker`.
+    serve_ingests: bool = True
+    # A process running an upload holds it this long at a time and renews it every third of that: a
+    # job whose holder died (kill -9, a lost machine) is taken again this long after its last renewal.
+    job_lease_seconds: float = Field(default=30.0, gt=0)
+    # For tests of crashes only: an ingest waits this long after marking its jobs running and again after
+    # storing each file, so a test can kill the process mid-job. Never set it in production.
+    test_pause_seconds: float = Field(default=0.0, ge=0)
 
     def __init__(self, **values: Any) -> None:
         try:
@@ -156,7 +166,9 @@ class Settings(BaseSettings):
             raise ValueError("either an API key (JCM_ES_API_KEY) or a user and a password, not both")
         return value
 
-    @field_validator("anonymous_read", "es_verify_certs", "es_retry_on_timeout", mode="before")
+    @field_validator(
+        "anonymous_read", "es_verify_certs", "es_retry_on_timeout", "serve_ingests", mode="before"
+    )
     @classmethod
     def _flag(cls, value: object) -> object:
         # Spelled the way people switch things on in an environment, in any case.

@@ -27,10 +27,18 @@ def in_schema(url: str, schema: str) -> str:
     return f"{url}{separator}options={quote(f'-c search_path={schema}', safe='')}"
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+BACKENDS = ["sqlite", "postgresql"]
+
+
+@pytest.fixture(params=BACKENDS)
 def database_url(request: pytest.FixtureRequest) -> Iterator[str | None]:
     """None for SQLite (the catalog file in the data folder), else the URL of an empty PostgreSQL schema."""
-    if request.param == "sqlite":
+    yield from empty_database(request.param)
+
+
+def empty_database(backend: str) -> Iterator[str | None]:
+    """The database_url fixture's value for one backend (for other test folders' fixtures)."""
+    if backend == "sqlite":
         yield None
         return
     if not TEST_DATABASE_URL:
