@@ -265,3 +265,37 @@ def test_tonnes_of_waste_in_a_day_are_no_co2() -> None:
 
 def test_a_date_on_the_first_is_no_day_rate() -> None:
     assert _facts("4月1日に3,000トンのクレジットが発行された。") == [("credits_issued", 3000, "tCO2e")]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("The rice husk plant will generate more than 9 million kilowatts annually.", 9000),
+        ("The surplus adds up to around 8,400,000 kilowatts a year.", 8400),
+        ("この発電所は年間8,400,000kw/時の電力を生産できる。", 8400),
+    ],
+)
+def test_power_stated_over_a_year_is_the_energy_meant(text: str, value: float) -> None:
+    assert _facts(text) == [("energy", value, "MWh/yr")]
+
+
+def test_power_per_unit_or_a_year_round_plant_stays_power() -> None:
+    assert _facts("The 5 MW plant runs all year, with 2 MW per unit.") == [
+        ("capacity", 5000, "kW"), ("capacity", 2000, "kW")]
+
+
+def test_tonnes_of_carbon_dioxide_with_its_formula_in_brackets_per_year() -> None:
+    text = "It will reduce emissions by about 41,000 ton carbon dioxide (CO2) equivalent per year."
+    assert _facts(text) == [("emission_reduction", 41_000, "tCO2e/yr")]
+
+
+@pytest.mark.parametrize(
+    ("text", "fact"),
+    [
+        ("郊外の12.5㎿の太陽光発電所が稼働を始めた。", ("capacity", 12_500, "kW")),
+        ("屋上に800㎾の太陽光パネルを設置した。", ("capacity", 800, "kW")),
+        ("この事業により年間9,120トン/二酸化炭素を削減する。", ("emission_reduction", 9120, "tCO2e/yr")),
+    ],
+)
+def test_japanese_unit_signs_and_tonnes_over_co2(text: str, fact: tuple) -> None:
+    assert _facts(text) == [fact]
