@@ -14,6 +14,7 @@ COPY corpus ./corpus
 COPY extractors ./extractors
 COPY checks ./checks
 COPY indices ./indices
+COPY application ./application
 COPY service ./service
 RUN pip install . && python -c "from indices import warm_up; warm_up()"
 

@@ -4,6 +4,8 @@ web session, the operator at the command line); what they may do is one of four 
 for that viewer: reading, reviewing, uploading and administering."""
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from functools import cached_property
 
 from application.access import Sessions, Viewer, viewer_for, viewer_of_key
@@ -15,6 +17,8 @@ from application.reading import Reading
 from application.reviewing import Reviewing
 from application.settings import Settings
 from application.uploading import Uploading
+
+log = logging.getLogger(__name__)
 
 
 class Application:
@@ -65,11 +69,35 @@ class Application:
     # ------------------------------------------------------------ life
 
     def start(self) -> None:
-        """Before serving: an embedded index built by another version is rebuilt from the catalog (it is
-        derived data), then the upload queue starts."""
+        """Before serving. The service ingests the uploads itself when its settings say so and no other
+        process writes the index (a `jcm worker`, another service): then an embedded index built by
+        another version is rebuilt from the catalog (it is derived data), and the ingest thread starts.
+        Otherwise it only queues uploads, for the process that writes the index."""
+        ingests = self.settings.serve_ingests and self.archive.take_index_writer(wait=False)
+        if not ingests:
+            if self.settings.serve_ingests:
+                log.warning("another process (a `jcm worker`) writes the search index of %s: uploads are "
+                            "queued for it", self.settings.data_dir)
+            self.archive.writes_index = False
+        elif self.settings.search_backend == "embedded" and not self.archive.index_is_current():
+            self.archive.derived.rebuild_index()
+        self.jobs.start(ingest=ingests)
+
+    def work(self, prepare: Callable[[], None] | None = None) -> None:
+        """`jcm worker`: become the index's writer (waiting while another process is), ``prepare`` the
+        index then (a damaged one is emptied, to be rebuilt), and ingest the uploads the service
+        processes queue until request_stop()."""
+        if not self.archive.take_index_writer(wait=True, cancelled=self.jobs.stopping):
+            return  # stopped while another process wrote the index
+        if prepare is not None:
+            prepare()
         if self.settings.search_backend == "embedded" and not self.archive.index_is_current():
             self.archive.derived.rebuild_index()
-        self.jobs.start()
+        self.jobs.run()
+
+    def request_stop(self) -> None:
+        """Ask work() to return once the batch it runs is done (from a signal handler)."""
+        self.jobs.request_stop()
 
     def stop(self) -> None:
         self.jobs.stop()

@@ -93,7 +93,8 @@ class Ingestion:
             return False
         for sha in self.catalog.delete_document(document_id):
             self.catalog.files.remove(sha)
-        self.resources.index.delete_document(document_id)
+        if self.resources.writes_index:  # else the catalog left it pending for the index's writer
+            self.resources.index.delete_document(document_id)
         self.derived.refresh({document_id})
         return True
 

@@ -1,29 +1,37 @@
-"""Uploads ingested in the background: a queue, one ingest thread, and job records in the catalog.
+"""Uploads ingested in the background: job records in the catalog, claimed by the process that ingests.
 
 An upload is spooled to disk (written under a temporary name, synced, then renamed) and recorded as a
 queued job before the request returns, so neither the file nor its job is lost when the service stops.
-The ingest thread takes the jobs waiting (a batch, analysed in parallel by the worker pool), stores
-them, recomputes warnings and the index once for the batch, then marks each job done or failed; a job's
-spooled file goes when the job ends. Searches never wait for it: only writers take the archive's
-writing lock.
+The process that ingests (`jcm serve` on its own, or a `jcm worker` beside service processes that only
+queue) claims the jobs waiting from the catalog, a batch at a time (analysed in parallel by the worker
+pool), stores them, recomputes warnings and the index once for the batch, then marks each job done or
+failed; a job's spooled file goes when the job ends. Searches never wait for it: only writers take the
+archive's writing lock.
 
-After a stop or a crash, start() removes the spooled files no waiting or running job will read (a crash
-between spooling and recording the job; they may hold a confidential document's bytes). The ingest
-thread then repairs the search index (an embedded index that is damaged, or whose rebuild was
-interrupted, is rebuilt from the catalog with its progress logged, while the service answers and
-searches get 503), finishes the catalog's pending updates, and settles the jobs left: one that was
-running is done with its document when its upload was stored, runs again from its spooled file once
-(a second interruption fails it), or fails ("interrupted"); a queued one runs; a job failed by an
-interruption or an internal error whose document was stored is done with it. While it waits for
-uploads, the thread checks the index every INDEX_CHECK_SECONDS and rebuilds a damaged one.
+A claimed job is leased to its process, which renews the lease while it works (Catalog.claim_jobs: on
+PostgreSQL several workers skip each other's rows, on SQLite one claims at a time). A process that dies,
+even by kill -9, stops renewing: once the lease runs out, another process (or the same one restarted)
+claims the job again and settles it as one interrupted: done with its document when its upload was
+stored (storing is idempotent: a document is known by its name and content), run again from its
+spooled file once (a second interruption fails it), or failed ("interrupted"). A queued job whose
+spooled file is gone fails; a job failed by an interruption or an internal error whose document was
+stored (as earlier versions left them) is done with it.
+
+At start the ingesting process removes the spooled files no waiting or running job will read (a crash
+between spooling and recording the job; they may hold a confidential document's bytes), repairs the
+search index (an embedded index that is damaged, or whose rebuild was interrupted, is rebuilt from the
+catalog with its progress logged, while the service answers and searches get 503) and finishes the
+catalog's pending updates. While it waits for uploads it checks the index every INDEX_CHECK_SECONDS,
+rebuilds a damaged one, and indexes what other processes left pending (a review's decision, a deletion
+made by a service process that does not write the index).
 """
 
 from __future__ import annotations
 
 import logging
 import os
-import queue
 import secrets
+import socket
 import threading
 import time
 from datetime import UTC, datetime
@@ -32,6 +40,7 @@ from typing import BinaryIO
 
 from application.archive import Archive
 from application.ingest import IngestOutcome, Upload, clean_filename
+from corpus.filters import JobQuery
 from corpus.models import Document, Job
 from corpus.store import Catalog, sha256_of
 from extractors.readers import SUPPORTED_EXTENSIONS
@@ -47,6 +56,8 @@ INDEX_CHECK_SECONDS = 2.0  # how often the idle ingest thread looks for a damage
 REBUILD_RETRY_SECONDS = 60.0  # after a failed rebuild, before the next attempt
 PROGRESS_SECONDS = 5.0  # between log lines of a rebuild's progress
 PARTIAL_SUFFIX = ".part"  # an upload being spooled
+WORKER_POLL_SECONDS = 0.5  # how often `jcm worker` looks for uploads queued by the service processes
+ORPHAN_SECONDS = 600.0  # a spooled file no job names is left alone this long when several processes share
 
 
 class UploadRefused(ValueError):
@@ -83,6 +94,13 @@ def checked_upload(stream: BinaryIO, name: str, max_bytes: int) -> bytes:
     return data
 
 
+def _modified(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except FileNotFoundError:
+        return float("inf")  # gone meanwhile: nothing to remove
+
+
 def orphan_spool_files(catalog: Catalog, spool: Path) -> list[Path]:
     """Spooled files that no queued or running job will read: left by a crash, or by a job that ended."""
     if not spool.is_dir():
@@ -92,33 +110,77 @@ def orphan_spool_files(catalog: Catalog, spool: Path) -> list[Path]:
 
 
 class JobRunner:
+    """Uploads in, jobs out. Every process serving uploads submits them; the one that ingests (a
+    `jcm worker`, or `jcm serve` on its own) also runs the thread that claims them from the catalog."""
+
     def __init__(self, archive: Archive) -> None:
         self.archive = archive
         self.catalog = archive.catalog
         self.spool = archive.settings.layout.uploads
         self.max_queued = archive.settings.max_queued_jobs
         self.batch_size = max(MIN_BATCH, 4 * archive.settings.workers)
-        self._queue: queue.Queue[str | None] = queue.Queue()
+        self.lease_seconds = archive.settings.job_lease_seconds
+        self.pause_seconds = archive.settings.test_pause_seconds
+        # Who holds a job's lease in the catalog: this runner, in this process, on this machine.
+        self.owner = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
+        self.ingests = False  # whether start() started the ingest thread
+        self._held: set[str] = set()  # the jobs whose lease this runner holds
+        self._wake = threading.Event()  # an upload was submitted, or the runner is stopping
+        self._stopping = threading.Event()
         self._records = threading.Lock()  # job records change from the request and ingest threads
-        self._thread: threading.Thread | None = None
+        self._threads: list[threading.Thread] = []
         self._rebuild_after = 0.0  # monotonic time before which a failed rebuild is not tried again
 
     # ------------------------------------------------------------ lifecycle
 
-    def start(self) -> None:
+    def start(self, *, ingest: bool = True, idle_seconds: float = INDEX_CHECK_SECONDS) -> None:
+        """Accept uploads; with ``ingest``, also run them (and keep the index whole), looking for jobs
+        every ``idle_seconds`` besides when this process queues one."""
         self.spool.mkdir(parents=True, exist_ok=True)
-        self.remove_orphans()  # before any upload is taken: a file being spooled is no orphan
-        self._thread = threading.Thread(target=self._run, name="jcm-ingest", daemon=True)
-        self._thread.start()
+        if not ingest:
+            return
+        self.ingests = True
+        self.remove_orphans()
+        self._stopping.clear()
+        self._threads = [
+            threading.Thread(target=self._run, args=(idle_seconds,), name="jcm-ingest", daemon=True),
+            threading.Thread(target=self._renew, name="jcm-leases", daemon=True),
+        ]
+        for thread in self._threads:
+            thread.start()
+
+    def request_stop(self) -> None:
+        """Stop after the batch running: the jobs still queued wait for the next start."""
+        self._stopping.set()
+        self._wake.set()
 
     def stop(self, timeout: float = 60) -> None:
-        if self._thread is not None:
-            self._queue.put(None)
-            self._thread.join(timeout)
-            self._thread = None
+        """request_stop(), and wait for the threads to end."""
+        self.request_stop()
+        for thread in self._threads:
+            thread.join(timeout)
+        self._threads = []
 
-    def remove_orphans(self) -> int:
-        orphans = orphan_spool_files(self.catalog, self.spool)
+    @property
+    def stopping(self) -> threading.Event:
+        """Set once a stop is requested."""
+        return self._stopping
+
+    def run(self, idle_seconds: float = WORKER_POLL_SECONDS) -> None:
+        """Ingest in this thread until request_stop() (`jcm worker`; a signal handler may call it)."""
+        self.start(ingest=False)
+        self.ingests = True
+        self.remove_orphans(older_than=ORPHAN_SECONDS)  # an upload being spooled by a service is no orphan
+        renewing = threading.Thread(target=self._renew, name="jcm-leases", daemon=True)
+        renewing.start()
+        self._threads = [renewing]
+        self._run(idle_seconds)
+
+    def remove_orphans(self, older_than: float = 0.0) -> int:
+        """Remove the spooled files no queued or running job will read; with ``older_than``, only those
+        untouched that long (another process may be spooling an upload whose job it has yet to record)."""
+        limit = time.time() - older_than
+        orphans = [p for p in orphan_spool_files(self.catalog, self.spool) if _modified(p) <= limit]
         for path in orphans:
             path.unlink(missing_ok=True)
         if orphans:
@@ -126,23 +188,17 @@ class JobRunner:
         return len(orphans)
 
     def recover(self) -> None:
-        """After a restart: settle the jobs a stopped service left queued, running, or failed by its
-        interruption (see the module's documentation)."""
-        queued = self.catalog.jobs("queued")  # before running ones are queued again
-        for job in self.catalog.jobs("running"):
-            self._settle_running(job)
-        for job in queued:
-            if self._spooled(job.id).exists():
-                self._queue.put(job.id)
-            else:
-                self._finish(job, "failed", reason=f"{INTERRUPTED}: the uploaded file was lost")
+        """A job failed by an interruption or an internal error whose document was stored (as earlier
+        versions left them) is done with it; jobs left queued or running are claimed as any others."""
         for job in self.catalog.jobs("failed"):
             if job.document_id is None and (job.reason or "").startswith((INTERRUPTED, INTERNAL_ERROR)):
                 document = self._stored_document(job, until=job.updated_at)
                 if document is not None:
                     self._done_with(job, document)
 
-    def _settle_running(self, job: Job) -> None:
+    def _settle_interrupted(self, job: Job) -> Job | None:
+        """A claimed job whose process died while it ran (see the module's documentation): the job to run
+        again, or None when it is settled now."""
         document = self._stored_document(job, until=datetime.now(UTC))
         if document is not None:
             self._done_with(job, document)
@@ -151,14 +207,15 @@ class JobRunner:
         elif job.reason == RESUMED:  # interrupted again: it may be what stops the service
             self._finish(job, "failed", reason=f"{INTERRUPTED} twice; upload it again")
         else:
-            self._update(job.id, status="queued", stage=None, pages_done=0, reason=RESUMED)
-            self._queue.put(job.id)
+            self._update(job.id, stage=None, pages_done=0, reason=RESUMED)
+            return self.catalog.get_job(job.id)
+        return None
 
     # ------------------------------------------------------------ submitting
 
     def submit(self, data: bytes, filename: str, confidential: bool = False) -> Job:
         """Spool the file and queue its job; QueueFull when too many are waiting."""
-        if self._queue.qsize() >= self.max_queued:
+        if self.catalog.count_jobs(JobQuery("queued")) >= self.max_queued:
             raise QueueFull(f"{self.max_queued} uploads are waiting; try again later")
         now = datetime.now(UTC)
         job = Job(
@@ -171,7 +228,7 @@ class JobRunner:
         )
         self._spool(job.id, data)
         self.catalog.save_job(job)
-        self._queue.put(job.id)
+        self._wake.set()
         return job
 
     def _spool(self, job_id: str, data: bytes) -> None:
@@ -190,33 +247,46 @@ class JobRunner:
 
     # ------------------------------------------------------------ running
 
-    def _run(self) -> None:
+    def _run(self, idle_seconds: float) -> None:
         self._mend_index()
         self._finish_pending()
         self.recover()
-        while True:
-            try:
-                first = self._queue.get(timeout=INDEX_CHECK_SECONDS)
-            except queue.Empty:
-                self._mend_index()
+        while not self._stopping.is_set():
+            claimed = self._claim()
+            if claimed:
+                self._run_claimed(claimed)
                 continue
-            if first is None:
-                return
-            batch = [first]
-            while len(batch) < self.batch_size:
-                try:
-                    following = self._queue.get_nowait()
-                except queue.Empty:
-                    break
-                if following is None:
-                    self._queue.put(None)  # stop after this batch
-                    break
-                batch.append(following)
-            self._run_batch(batch)
+            if not self._wake.wait(idle_seconds):
+                self._mend_index()
+                self._finish_pending()  # the changes other processes left to the index's writer
+            self._wake.clear()
 
-    def _run_batch(self, ids: list[str]) -> None:
-        found = (self.catalog.get_job(i) for i in dict.fromkeys(ids))
-        jobs = [job for job in found if job and job.status == "queued"]
+    def _claim(self) -> list[Job]:
+        try:
+            claimed = self.catalog.claim_jobs(self.owner, self.lease_seconds, limit=self.batch_size)
+        except Exception:  # the database is away for a moment: the next round tries again
+            log.exception("taking jobs from the catalog failed")
+            self._stopping.wait(WORKER_POLL_SECONDS)
+            return []
+        self._held.update(job.id for job in claimed)
+        return claimed
+
+    def _run_claimed(self, claimed: list[Job]) -> None:
+        """Run the jobs taken: a queued one whose file is gone fails, one interrupted is settled first."""
+        jobs = []
+        for job in claimed:
+            if job.status == "running":
+                again = self._settle_interrupted(job)
+                if again is not None:
+                    jobs.append(again)
+            elif not self._spooled(job.id).exists():
+                self._finish(job, "failed", reason=f"{INTERRUPTED}: the uploaded file was lost")
+            else:
+                jobs.append(job)
+        if jobs:
+            self._run_batch(jobs)
+
+    def _run_batch(self, jobs: list[Job]) -> None:
         try:
             self._ingest(jobs)
         except IndexUnavailableError as error:  # the index was damaged while the batch was written
@@ -229,6 +299,16 @@ class JobRunner:
             for job in jobs:
                 self._cut_short(job, f"{INTERNAL_ERROR}: {type(error).__name__}", retry=False)
 
+    def _renew(self) -> None:
+        """Keep the leases of the jobs this runner holds from running out while it works on them."""
+        while not self._stopping.wait(self.lease_seconds / 3):
+            if not self._held:
+                continue
+            try:
+                self.catalog.renew_leases(self.owner, self.lease_seconds)
+            except Exception:  # one missed renewal is no loss: the lease lasts three of them
+                log.exception("renewing the leases of running jobs failed")
+
     def _cut_short(self, job: Job, reason: str, *, retry: bool) -> None:
         """A job whose batch broke off: done when its upload was stored, else queued again or failed."""
         current = self.catalog.get_job(job.id)
@@ -238,8 +318,7 @@ class JobRunner:
         if document is not None:
             self._done_with(current, document)
         elif retry and self._spooled(job.id).exists():
-            self._update(job.id, status="queued", stage=None, pages_done=0)
-            self._queue.put(job.id)
+            self._update(job.id, status="queued", stage=None, pages_done=0)  # claimed again next round
         else:
             self._finish(current, "failed", reason=reason)
 
@@ -248,6 +327,7 @@ class JobRunner:
         with self.archive.writing:
             for job in jobs:
                 self._update(job.id, status="running", stage="reading")
+            self._pause()
             outcomes = self.archive.ingestion.ingest_uploads(
                 uploads,
                 on_file=lambda position, outcome: self._stored(jobs[position], outcome),
@@ -290,6 +370,12 @@ class JobRunner:
                 pages_done=outcome.pages,
                 document_id=outcome.document_id,
             )
+            self._pause()
+
+    def _pause(self) -> None:
+        """The test-only pause of JCM_TEST_PAUSE_SECONDS, where a test kills the process mid-job."""
+        if self.pause_seconds:
+            time.sleep(self.pause_seconds)
 
     def _stage(self, jobs: list[Job], outcomes: list[IngestOutcome], stage: str) -> None:
         for job, outcome in zip(jobs, outcomes, strict=True):
@@ -394,10 +480,20 @@ class JobRunner:
     # ------------------------------------------------------------ records
 
     def _update(self, job_id: str, **changes: object) -> None:
+        """Change a job's record; one this runner holds, only while it still holds its lease."""
         with self._records:
             job = self.catalog.get_job(job_id)
-            if job is not None:
-                self.catalog.save_job(job.model_copy(update={**changes, "updated_at": datetime.now(UTC)}))
+            if job is None:
+                return
+            changed = job.model_copy(update={**changes, "updated_at": datetime.now(UTC)})
+            held = job_id in self._held
+            if not self.catalog.save_job(changed, owner=self.owner if held else None):
+                # Its lease ran out (this process stalled longer than the lease) and another process
+                # took the job: that one's record stands; storing the same file again changes nothing.
+                log.warning("job %s was taken over by another process; leaving it to that one", job_id)
+                self._held.discard(job_id)
+            elif changed.status != "running":
+                self._held.discard(job_id)
 
     def _finish(self, job: Job, status: str, **changes: object) -> None:
         """A job ends: its record says how, and its spooled file goes (nothing will read it again)."""

@@ -65,6 +65,9 @@ class DerivedState:
         self._store_missing_profiles()
         across = self._warnings_across(changed)
         self.catalog.replace_warnings(across, documents=changed, rules=CROSS_DOCUMENT_RULE_NAMES)
+        if not self.resources.writes_index:  # the index's writer indexes them (Resources.writes_index)
+            self.catalog.mark_pending(changed)
+            return
         (stage or _ignore)("indexing")
         # The catalog marked, with the warnings, every document whose warning flags changed.
         pending = changed | self.catalog.pending_refresh()
@@ -165,8 +168,8 @@ class DerivedState:
         searches moves only when something public does (indices.visibility). ``progress`` hears the
         documents done and the documents in all after each document."""
         index = self.resources.index
-        if document_ids is None:
-            index.clear()
+        if document_ids is None:  # searches keep the current passages meanwhile, where the backend can
+            getattr(index, "begin_rebuild", index.clear)()
             ids = [d.id for d in self.catalog.list_documents(include_confidential=True)]
         else:
             ids = sorted(document_ids)

@@ -2,9 +2,12 @@
 and the lock that lets one writer at a time change them."""
 from __future__ import annotations
 
+import fcntl
 import logging
+import os
 import threading
 import time
+from typing import IO
 
 from application.settings import Settings
 from application.workers import Limits, WorkerPool
@@ -14,6 +17,7 @@ from indices import warm_up as warm_up_index
 from indices.embedded import discard_index, embedded_parts
 
 log = logging.getLogger(__name__)
+WRITER_POLL_SECONDS = 1.0  # how often a process waiting to write the index tries its lock again
 
 
 class Resources:
@@ -28,6 +32,41 @@ class Resources:
         # One writer at a time (ingest, delete, reindex, a review's decision); searches and reads never
         # take it.
         self.writing = threading.Lock()
+        # Whether this process writes the search index. One that does not (a service whose uploads a
+        # `jcm worker` ingests) stores its changes in the catalog and leaves them pending there: the
+        # writer checks and indexes them within a few seconds.
+        self.writes_index = True
+        self._writer_file: IO[str] | None = None
+
+    def take_index_writer(self, *, wait: bool, cancelled: threading.Event | None = None) -> bool:
+        """Become the one process that writes the embedded index of this data folder: an exclusive lock
+        on a file beside it, which the system releases when the process ends, however it ends. With
+        ``wait``, wait for it until ``cancelled`` is set; else False at once when another process holds
+        it. Other backends need no lock: Elasticsearch takes writes from many processes."""
+        if self.settings.search_backend != "embedded" or self._writer_file is not None:
+            return True
+        path = self.settings.layout.index_writer
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle = path.open("a+")
+        waiting_logged = False
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if not wait or (cancelled is not None and cancelled.is_set()):
+                    handle.close()
+                    return False
+                if not waiting_logged:
+                    log.warning("another process writes the search index in %s; waiting for it to end",
+                                self.settings.layout.index)
+                    waiting_logged = True
+                time.sleep(WRITER_POLL_SECONDS)
+        handle.truncate(0)
+        handle.write(f"{os.getpid()}\n")  # for an operator wondering who holds it
+        handle.flush()
+        self._writer_file = handle
+        return True
 
     @property
     def index(self) -> SearchIndex:
@@ -54,6 +93,9 @@ class Resources:
         return self._pool
 
     def close(self) -> None:
+        if self._writer_file is not None:
+            self._writer_file.close()  # releases the lock
+            self._writer_file = None
         if self._pool is not None:
             self._pool.close()
             self._pool = None
@@ -68,8 +110,8 @@ def open_search_index(settings: Settings) -> SearchIndex:
     return open_index(
         settings.search_backend,
         path=settings.layout.index,
-        es_url=settings.es_url,
         es_index=settings.es_index,
+        es=settings.elasticsearch,
     )
 
 

@@ -11,17 +11,20 @@ import os
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from corpus.database import is_postgres
 from corpus.layout import DataLayout
 from indices.backends import DEFAULT_ES_INDEX
+from indices.es_options import ElasticsearchOptions, redact_url
 
 MB = 1024 * 1024
 ENV_PREFIX = "JCM_"
 # Settings whose value may hold a password: an error names them but never prints the value.
-SECRET_FIELDS = frozenset({"database_url"})
+SECRET_FIELDS = frozenset({"database_url", "es_api_key", "es_password"})
+# Settings whose value is a URL that may hold credentials: an error prints it with them replaced.
+URL_FIELDS = frozenset({"es_url"})
 
 
 class SettingsError(ValueError):
@@ -48,6 +51,23 @@ class Settings(BaseSettings):
     search_backend: str = "embedded"
     es_url: str | None = None
     es_index: str = DEFAULT_ES_INDEX
+    # How to reach a secured cluster (8.x and 9.x are secured by default): an API key, or a user and a
+    # password; the cluster's CA certificate file or the SHA-256 fingerprint of its certificate. Turning
+    # verification off is for a test cluster only.
+    es_api_key: str | None = None
+    es_username: str | None = None
+    es_password: str | None = None
+    es_ca_certs: Path | None = None
+    es_cert_fingerprint: str | None = None
+    es_verify_certs: bool = True
+    # Each request waits this long; a refused or failed request (429, 502, 503, 504, a lost connection)
+    # is tried again up to es_max_retries times, and so is a bulk request's passages the cluster was too
+    # busy to take (429), with a growing pause. A timed-out request is tried again only when asked.
+    es_request_timeout: float = Field(default=30.0, gt=0)
+    es_max_retries: int = Field(default=3, ge=0)
+    es_retry_on_timeout: bool = False
+    # Passages written per bulk request; a process buffers no more than this many before sending them.
+    es_bulk_chunk: int = Field(default=500, ge=1, le=10_000)
     # Without an API key a request may read public documents only when this is on; else it gets 401.
     anonymous_read: bool = False
     # Uploads waiting to be ingested at most; more are refused (503) until the queue drains.
@@ -61,6 +81,16 @@ class Settings(BaseSettings):
     # opening or the request's first byte), or whose body takes longer than body_timeout after them.
     header_timeout: int = Field(default=10, ge=0)
     body_timeout: int = Field(default=300, ge=0)
+    # `jcm serve` ingests the uploads itself (one ingest thread in its process), unless this is off
+    # (`jcm serve --no-ingest`, and its API processes when started with --workers N > 1): then it only
+    # queues them in the catalog for `jcm worker`.
+    serve_ingests: bool = True
+    # A process running an upload holds it this long at a time and renews it every third of that: a
+    # job whose holder died (kill -9, a lost machine) is taken again this long after its last renewal.
+    job_lease_seconds: float = Field(default=30.0, gt=0)
+    # For tests of crashes only: an ingest waits this long after marking its jobs running and again after
+    # storing each file, so a test can kill the process mid-job. Never set it in production.
+    test_pause_seconds: float = Field(default=0.0, ge=0)
 
     def __init__(self, **values: Any) -> None:
         try:
@@ -72,6 +102,19 @@ class Settings(BaseSettings):
     def layout(self) -> DataLayout:
         """Where in data_dir each part of the archive lives."""
         return DataLayout(self.data_dir)
+
+    @property
+    def elasticsearch(self) -> ElasticsearchOptions | None:
+        """How to reach the Elasticsearch cluster; None without es_url."""
+        if not self.es_url:
+            return None
+        return ElasticsearchOptions(
+            url=self.es_url, api_key=self.es_api_key, username=self.es_username, password=self.es_password,
+            ca_certs=self.es_ca_certs, cert_fingerprint=self.es_cert_fingerprint,
+            verify_certs=self.es_verify_certs, request_timeout=self.es_request_timeout,
+            max_retries=self.es_max_retries, retry_on_timeout=self.es_retry_on_timeout,
+            bulk_chunk=self.es_bulk_chunk,
+        )
 
     @property
     def max_file_bytes(self) -> int:
@@ -98,7 +141,34 @@ class Settings(BaseSettings):
             raise ValueError("a postgresql:// URL, or unset for the SQLite catalog in the data folder")
         return value
 
-    @field_validator("anonymous_read", mode="before")
+    @field_validator("es_url")
+    @classmethod
+    def _es_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.lower().startswith(("http://", "https://")):
+            raise ValueError("an http:// or https:// URL of the Elasticsearch cluster")
+        return value
+
+    @field_validator("es_cert_fingerprint")
+    @classmethod
+    def _fingerprint(cls, value: str | None) -> str | None:
+        """The SHA-256 fingerprint as Elasticsearch prints it (hex, with or without colons)."""
+        if value is None:
+            return None
+        digits = value.replace(":", "").strip().lower()
+        if len(digits) != 64 or any(c not in "0123456789abcdef" for c in digits):
+            raise ValueError("the certificate's SHA-256 fingerprint: 64 hexadecimal digits, colons allowed")
+        return digits
+
+    @field_validator("es_username")
+    @classmethod
+    def _one_kind_of_credentials(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value and info.data.get("es_api_key"):
+            raise ValueError("either an API key (JCM_ES_API_KEY) or a user and a password, not both")
+        return value
+
+    @field_validator(
+        "anonymous_read", "es_verify_certs", "es_retry_on_timeout", "serve_ingests", mode="before"
+    )
     @classmethod
     def _flag(cls, value: object) -> object:
         # Spelled the way people switch things on in an environment, in any case.
@@ -118,5 +188,7 @@ def describe_errors(error: ValidationError, given: set[str]) -> str:
         name = field if field in given else env_name(field)
         message = problem["msg"].removeprefix("Value error, ")
         shown = "value not shown" if field in SECRET_FIELDS else f"got {problem.get('input')!r}"
+        if field in URL_FIELDS:
+            shown = f"got {redact_url(str(problem.get('input')))!r}"
         lines.append(f"{name}: {message} ({shown})")
     return "; ".join(lines)

@@ -1,18 +1,21 @@
-"""Search under load, with and without uploads being ingested at the same time.
+"""Search under load, with one and with two API processes, with and without uploads being ingested.
 
     python benchmarks/load.py [--clients 20] [--uploads 50] [--initial 30] [--quiet-seconds 15]
-                              [--max-seconds 75]
+                              [--max-seconds 75] [--processes 1 2]
 
-Starts the real service (`jcm serve` in a subprocess, on loopback) over a temporary data folder that
-holds an initial corpus of generated documents in Thai, English and Japanese, then:
+Makes a data folder holding an initial corpus of generated documents in Thai, English and Japanese, then
+for each number of API processes (``--processes``, 1 and 2 by default) serves a copy of it on loopback
+with `jcm serve --workers N --no-ingest` and a separate `jcm worker` (one extraction process) that
+ingests the uploads and writes the index, and:
 
 1. quiet: ``--clients`` threads search for ``--quiet-seconds`` (each a loop of GET /search);
 2. ingest: the same clients search while ``--uploads`` generated documents are uploaded through
-   POST /documents (four uploaders) and ingested in the background, until every job has finished
+   POST /documents (four uploaders) and ingested by the worker, until every job has finished
    (at most ``--max-seconds``).
 
-Prints, for each phase, the number of searches, errors, and the median and 99th percentile latency of
-GET /search, then how long the uploads took to be ingested. Everything finishes in about two minutes.
+Prints, for each number of processes and phase, the searches per second, errors, and the median and
+99th percentile latency of GET /search, how long the uploads took to be ingested, and then the ratio of
+searches per second of each number of processes to one process's. Takes about two minutes a setting.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -41,7 +45,6 @@ from benchmarks.search import (  # noqa: E402
     free_port,
     p50_p99,
     passage_text,
-    start_service,
 )
 
 QUERIES = [
@@ -98,6 +101,9 @@ class Tally:
                 self.errors += 1
             else:
                 self.latencies.append(milliseconds)
+
+    def rate(self, seconds: float) -> float:
+        return len(self.latencies) / seconds
 
     def line(self, name: str, seconds: float) -> str:
         if len(self.latencies) < 2:
@@ -158,39 +164,153 @@ def wait_for_jobs(base: str, key: str, ids: list[str], deadline: float) -> dict[
             time.sleep(0.5)
 
 
+@dataclass
+class Figures:
+    """One setting's searches, quiet and during ingest, with the seconds each phase lasted."""
+
+    quiet: Tally
+    quiet_seconds: float
+    busy: Tally
+    busy_seconds: float
+
+
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def process_table() -> dict[int, tuple[int, float]]:
+    """Every process's parent and CPU seconds used so far (Linux /proc)."""
+    table = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # ended meanwhile
+            continue
+        table[int(entry.name)] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / TICKS)
+    return table
+
+
+def tree_cpu(root: int) -> float:
+    """CPU seconds used so far by a process and its living descendants."""
+    table = process_table()
+    family, total, grown = {root}, 0.0, True
+    while grown:
+        more = {pid for pid, (parent, _) in table.items() if parent in family} - family
+        family |= more
+        grown = bool(more)
+    for pid in family:
+        total += table.get(pid, (0, 0.0))[1]
+    return total
+
+
+def machine_busy() -> tuple[float, float]:
+    """Busy and total CPU seconds of the whole machine so far (every core, every user's processes)."""
+    values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    idle = values[3] + values[4]
+    return (sum(values) - idle) / TICKS, sum(values) / TICKS
+
+
+@dataclass
+class CpuWatch:
+    """Where the cores went during a phase: the service's processes, the worker's, the search clients
+    (this process) and the machine as a whole (other users' processes included)."""
+
+    server: int
+    worker: int
+    started: tuple[float, float, float, float, float] = (0, 0, 0, 0, 0)
+
+    def start(self) -> None:
+        self.started = self._now()
+
+    def _now(self) -> tuple[float, float, float, float, float]:
+        times = os.times()
+        busy, total = machine_busy()
+        return tree_cpu(self.server), tree_cpu(self.worker), times.user + times.system, busy, total
+
+    def line(self, searches: int) -> str:
+        server, worker, clients, busy, total = (b - a for a, b in zip(self.started, self._now(), strict=True))
+        cores = os.cpu_count() or 1
+        mine = server + worker + clients
+        return (
+            f"    CPU: service {1000 * server / max(searches, 1):.1f} ms a search, clients "
+            f"{1000 * clients / max(searches, 1):.1f} ms; cores busy: service {server * cores / total:.2f}, "
+            f"worker {worker * cores / total:.2f}, clients {clients * cores / total:.2f}, other processes "
+            f"{max(busy - mine, 0) * cores / total:.2f}, idle {(total - busy) * cores / total:.2f} of {cores}"
+        )
+
+
 def run(args: argparse.Namespace) -> None:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "JCM_SEARCH_BACKEND": "embedded"}
     with tempfile.TemporaryDirectory() as scratch:
-        data_dir = Path(scratch) / "data"
+        seeded = Path(scratch) / "seeded"
         write_corpus(Path(scratch) / "initial", args.initial, args.seed)
-        jcm(data_dir, "ingest", str(Path(scratch) / "initial"), env=env)
-        key = jcm(data_dir, "keys", "create", "--role", "secretariat", env=env).strip().splitlines()[-1]
-        port = free_port()
-        server = start_service(data_dir, port)
-        base = f"http://127.0.0.1:{port}"
+        jcm(seeded, "ingest", str(Path(scratch) / "initial"), env=env)
+        key = jcm(seeded, "keys", "create", "--role", "secretariat", env=env).strip().splitlines()[-1]
+        figures = {}
+        for processes in args.processes:
+            data_dir = Path(scratch) / f"served-{processes}"
+            shutil.copytree(seeded, data_dir)  # each setting ingests the same uploads into the same corpus
+            print(f"{processes} API process{'es' if processes > 1 else ''}, uploads ingested by a separate "
+                  "jcm worker:")
+            figures[processes] = served(data_dir, key, processes, args, env)
+        compare(figures)
+
+
+def served(
+    data_dir: Path, key: str, processes: int, args: argparse.Namespace, env: dict[str, str]
+) -> Figures:
+    """Measure `jcm serve --workers N --no-ingest` over the data, with `jcm worker` beside it."""
+    port = free_port()
+    log = (data_dir.parent / f"served-{processes}.log").open("w")  # access logs stay out of the figures
+    worker_env = {**env, "JCM_WORKERS": "1"}  # one extraction process, as many cores left for searches
+    worker = subprocess.Popen([sys.executable, "-m", "service.cli", "--data-dir", str(data_dir), "worker"],
+                              cwd=ROOT, env=worker_env, stdout=log, stderr=subprocess.STDOUT)
+    command = [sys.executable, "-m", "service.cli", "--data-dir", str(data_dir), "serve", "--port", str(port),
+               "--workers", str(processes), "--no-ingest"]
+    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for_service(base, server)
+        return measure(base, key, args, CpuWatch(server.pid, worker.pid))
+    finally:
+        for process in (server, worker):
+            process.terminate()
+            process.wait(timeout=60)
+        log.close()
+
+
+def wait_for_service(base: str, server: subprocess.Popen, timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and server.poll() is None:
         try:
-            measure(base, key, args)
-        finally:
-            server.terminate()
-            server.wait(timeout=60)
+            if httpx.get(f"{base}/health", timeout=30).is_success:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.3)
+    raise RuntimeError(f"the service at {base} did not start")
 
 
-def measure(base: str, key: str, args: argparse.Namespace) -> None:
+def measure(base: str, key: str, args: argparse.Namespace, cpu: CpuWatch) -> Figures:
     quiet = Tally()
     warm = Tally()
-    stop, threads = searching(base, key, 2, warm)  # warm caches and the searcher before timing
-    time.sleep(2)
+    stop, threads = searching(base, key, args.clients, warm)  # warm caches and every process's searcher
+    time.sleep(3)
     stop.set()
     for thread in threads:
         thread.join()
+    cpu.start()
     stop, threads = searching(base, key, args.clients, quiet)
     time.sleep(args.quiet_seconds)
     stop.set()
     for thread in threads:
         thread.join()
-    print(quiet.line("search, no ingest", args.quiet_seconds))
+    print(quiet.line("  search, no ingest", args.quiet_seconds))
+    print(cpu.line(len(quiet.latencies)))
 
     busy = Tally()
+    cpu.start()
     started = time.monotonic()
     stop, threads = searching(base, key, args.clients, busy)
     ids = upload_all(base, key, args.uploads, args.seed + 1)
@@ -200,11 +320,26 @@ def measure(base: str, key: str, args: argparse.Namespace) -> None:
     stop.set()
     for thread in threads:
         thread.join()
-    print(busy.line("search during ingest", ingest_seconds))
+    print(busy.line("  search during ingest", ingest_seconds))
+    print(cpu.line(len(busy.latencies)))
     print(
-        f"{'uploads':<22} {len(ids)} accepted in {accepted:.1f} s; done {counts['done']}, failed "
+        f"  {'uploads':<20} {len(ids)} accepted in {accepted:.1f} s; done {counts['done']}, failed "
         f"{counts['failed']}, unfinished {counts['queued'] + counts['running']} after {ingest_seconds:.1f} s"
     )
+    return Figures(quiet, args.quiet_seconds, busy, ingest_seconds)
+
+
+def compare(figures: dict[int, Figures]) -> None:
+    """Searches per second of each setting against one process's, quiet and during ingest."""
+    if 1 not in figures:
+        return
+    one = figures[1]
+    for processes, other in sorted(figures.items()):
+        if processes == 1:
+            continue
+        quiet = other.quiet.rate(other.quiet_seconds) / one.quiet.rate(one.quiet_seconds)
+        busy = other.busy.rate(other.busy_seconds) / one.busy.rate(one.busy_seconds)
+        print(f"{processes} processes vs 1: searches/s x{quiet:.2f} quiet, x{busy:.2f} during ingest")
 
 
 def main() -> None:
@@ -219,6 +354,8 @@ def main() -> None:
     parser.add_argument("--quiet-seconds", type=float, default=15)
     parser.add_argument("--max-seconds", type=float, default=75, help="longest the ingest phase may take")
     parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument("--processes", type=int, nargs="+", default=[1, 2],
+                        help="numbers of API processes to measure (`jcm serve --workers N`)")
     run(parser.parse_args())
 
 

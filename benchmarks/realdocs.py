@@ -49,10 +49,14 @@ def _emitted(fact: dict[str, Any]) -> Key:
 
 
 def _warning_found(label: dict[str, Any], warnings: list[dict[str, Any]]) -> bool:
+    """A warning finds a labelled inconsistency when it names the label's values and documents: all of
+    them, or, for one that spans three documents or more, two of them that disagree."""
+    labelled = set(label["docs"])
     for warning in warnings:
         names = {document["filename"] for document in warning["documents"]}
         text = json.dumps(warning, ensure_ascii=False).replace(",", "")
-        if set(label["docs"]) <= names and all(str(int(value)) in text for value in label["values"]):
+        documents_named = labelled <= names or (len(labelled) > 2 and len(names) >= 2 and names <= labelled)
+        if documents_named and all(str(int(value)) in text for value in label["values"]):
             return True
     return False
 

@@ -22,6 +22,8 @@ _PARTIAL = re.compile(
     r"|など|等|ほか|他|をはじめ|เช่น|เป็นต้น|รวมถึง|อาทิ|ฯลฯ|…|\.\.\.",
     re.I,
 )
+# Brackets that give a short name, not a list: "(hereinafter, the JCM)", "(以下、JCM)".
+_NAMING = re.compile(r"\s*(?:hereinafter|hereafter|以下|以降|ต่อไปนี้)", re.I)
 _COMMAS = re.compile(r"\s*[,、，;；]\s*")
 _CONJUNCTIONS = re.compile(r"\s*(?:\band\b|\bor\b|及び|および|並びに|ならびに|และ|หรือ)\s*", re.I)
 _THAI = re.compile(r"[\u0E00-\u0E7F]")
@@ -70,7 +72,7 @@ def item_list(evidence_text: str, kind: str) -> list[str] | None:
     matches = list(_GROUP.finditer(evidence_text))
     if matches and _unfinished(evidence_text, matches[-1]):
         return None
-    groups = [m.group(1) or m.group(2) for m in matches]
+    groups = [group for m in matches if not _NAMING.match(group := m.group(1) or m.group(2))]
     lists = [listed_items(g, kind) for g in groups if not _DIGIT.search(g)]
     complete = [items for items in lists if items is not None and len(items) >= 2]
     return complete[0] if len(complete) == 1 and len(complete) == len(lists) else None

@@ -136,8 +136,20 @@ def monitoring_period(text: str) -> str | None:
 # ---------------------------------------------------------------- signatures
 
 
+# A place that only tells how far the site lies from it is no site: "230 km north of the capital city
+# Ulaanbaatar", "ウランバートルから北へ約230km", "ห่างจากกรุงเทพฯ 80 กิโลเมตร".
+_REFERENCE_PLACE = re.compile(
+    r"\d[\d,.]*\s*(?:km|kilomet(?:er|re)s?|miles?)\s+"
+    r"(?:(?:north|south|east|west)(?:[- ]?(?:east|west))?(?:ward)?\s+)?"
+    r"(?:of|from)\s+(?:the\s+)?(?:capital(?:\s+city)?(?:\s+of)?\s+)?[A-Z][\w-]*"
+    r"|[^\s、。,]{1,12}?(?:から|より)(?:北|南|東|西|北東|北西|南東|南西)?(?:に|へ)?約?\d[\d,.]*\s*(?:km|キロ)"
+    r"|ห่างจาก\S{1,20}?\s*\d[\d,.]*\s*(?:กม\.?|กิโลเมตร)",
+    re.I,
+)
+
+
 def signature(facts: Sequence[Fact], profile: DocumentProfile | None) -> Signature:
-    text = fold(_signature_text(facts, profile))
+    text = _REFERENCE_PLACE.sub(" ", fold(_signature_text(facts, profile)))
     folded = text.casefold()
     named = [c for c in _concepts() if c.named_in(text, folded)]
     id_pattern, id_countries = _project_ids()
@@ -273,8 +285,9 @@ def _site_conflicts(first: Signature, second: Signature) -> tuple[str, ...]:
     one, other = _technologies(first.concepts), _technologies(second.concepts)
     if one and other and not one & other:
         found.append(f"different technologies: {_listed(one)}; {_listed(other)}")
-    if first.places and second.places and not first.places & second.places:
-        found.append(f"different sites: {_listed(first.places)}; {_listed(second.places)}")
+    one_site, other_site = _sites(first), _sites(second)
+    if one_site and other_site and not one_site & other_site:
+        found.append(f"different sites: {_listed(one_site)}; {_listed(other_site)}")
     if first.capacities and second.capacities and not _capacity_in_common(first, second):
         found.append(
             f"different capacities: {_listed(_kw(first.capacities))}; {_listed(_kw(second.capacities))}"
@@ -295,7 +308,7 @@ def _agreements(first: Signature, second: Signature) -> tuple[str, ...]:
         found.append(f"same host country: {first.host_country}")
     for label, one, other in (
         ("methodology", first.methodologies, second.methodologies),
-        ("site", first.places, second.places),
+        ("site", _sites(first), _sites(second)),
         ("technology or building", first.concepts, second.concepts),
         ("event", first.events, second.events),
     ):
@@ -313,15 +326,27 @@ def _enough(first: Signature, second: Signature) -> bool:
     """In one host country: a shared methodology or site with a shared technology or building, an event
     of the same year with a shared technology, the same credit issuance, or most of what both name."""
     things = first.concepts & second.concepts
-    if things and (first.methodologies & second.methodologies or first.places & second.places):
+    if things and (first.methodologies & second.methodologies or _sites(first) & _sites(second)):
         return True
     if _technologies(things) and first.events & second.events and _close_years(first, second):
         return True
     if first.issuances & second.issuances:
         return True
-    shared = (first.concepts | first.places) & (second.concepts | second.places)
-    union = first.concepts | first.places | second.concepts | second.places
+    shared = (first.concepts | _sites(first)) & (second.concepts | _sites(second))
+    union = first.concepts | _sites(first) | second.concepts | _sites(second)
     return len(shared) >= MIN_SHARED_CONCEPTS and len(shared) / len(union) >= MIN_CONCEPT_OVERLAP
+
+
+# A partner country's capital is named as its grid, its market or a point to measure from ("near
+# Ulaanbaatar"), by many projects at once: no site to tell one of them by.
+_CAPITALS = frozenset({
+    "ulaanbaatar", "bangkok", "hanoi", "jakarta", "manila", "vientiane", "phnom_penh", "dhaka", "nairobi",
+    "santiago", "koror",
+})
+
+
+def _sites(found: Signature) -> frozenset[str]:
+    return found.places - _CAPITALS
 
 
 def _technologies(concepts: Iterable[str]) -> set[str]:

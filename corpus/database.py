@@ -61,6 +61,10 @@ class Connection:
     def has_table(self, name: str) -> bool:
         raise NotImplementedError
 
+    def columns(self, table: str) -> set[str]:
+        """The names of a table's columns (none when there is no such table)."""
+        raise NotImplementedError
+
     def lock(self, keys: Iterable[str]) -> None:
         """Hold these keys until the transaction ends, against other writers taking one of them."""
         raise NotImplementedError
@@ -113,6 +117,9 @@ class SQLiteConnection(Connection):
         sql = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?"
         return self.raw.execute(sql, (name,)).fetchone() is not None
 
+    def columns(self, table: str) -> set[str]:
+        return {row[1] for row in self.raw.execute(f"PRAGMA table_info({table})")}
+
     def lock(self, keys: Iterable[str]) -> None:
         """Nothing to do: a SQLite transaction already holds the database's one write lock."""
 
@@ -150,6 +157,14 @@ class PostgresConnection(Connection):
     def has_table(self, name: str) -> bool:
         # to_regclass looks the name up along the search path, as the catalog's statements do.
         return self.raw.execute("SELECT to_regclass(%s) IS NOT NULL", (name,)).fetchone()[0]
+
+    def columns(self, table: str) -> set[str]:
+        # The table the search path finds, as has_table and the catalog's statements do.
+        sql = (
+            "SELECT attname FROM pg_attribute WHERE attrelid = to_regclass(%s) AND attnum > 0 "
+            "AND NOT attisdropped"
+        )
+        return {row[0] for row in self.raw.execute(sql, (table,))}
 
     def lock(self, keys: Iterable[str]) -> None:
         """Advisory locks, held to the transaction's end; taken in one order, so two writers wanting the

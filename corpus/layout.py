@@ -10,6 +10,7 @@ CATALOG_FILE = "catalog.sqlite3"  # SQLite, the source of truth (with its -wal a
 FILES_DIRECTORY = "files"  # the original files, by SHA-256
 INDEX_DIRECTORY = "index"  # the embedded search index, derived: rebuilt from the catalog
 UPLOADS_DIRECTORY = "uploads"  # uploads waiting to be ingested
+INDEX_WRITER_FILE = "index-writer.lock"  # locked by the one process that writes the embedded index
 SESSION_SECRET_FILE = "session-secret"  # signs the web pages' logins
 ENDED_SESSIONS_FILE = "sessions.sqlite3"  # logins ended before they expired
 
@@ -35,6 +36,10 @@ class DataLayout:
     @property
     def uploads(self) -> Path:
         return self.root / UPLOADS_DIRECTORY
+
+    @property
+    def index_writer(self) -> Path:
+        return self.root / INDEX_WRITER_FILE
 
     @property
     def session_secret(self) -> Path:

@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import NamedTuple, ParamSpec, TypeVar
 
@@ -155,12 +155,16 @@ CREATE TABLE IF NOT EXISTS api_keys (
     created_at TEXT NOT NULL,
     revoked_at TEXT
 );
--- Uploads ingested in the background; kept so their outcome survives a restart.
+-- Uploads ingested in the background; kept so their outcome survives a restart. A running job is held
+-- by one ingesting process (lease_owner) until lease_until, which that process keeps pushing back while
+-- it works: a job whose lease has run out was left by a process that died, and is taken again.
 CREATE TABLE IF NOT EXISTS jobs (
     id TEXT PRIMARY KEY,
     status TEXT NOT NULL,
     created_at TEXT NOT NULL,
-    data TEXT NOT NULL
+    data TEXT NOT NULL,
+    lease_owner TEXT,
+    lease_until TEXT
 );
 -- Which migration the catalog has had (MIGRATIONS_BY_VERSION): one row.
 CREATE TABLE IF NOT EXISTS schema_version (
@@ -490,6 +494,11 @@ class Catalog:
         sql = "SELECT document_id FROM pending_refresh" + (" WHERE public = 1" if public else "")
         with self._connect() as db:
             return {r[0] for r in db.execute(sql)}
+
+    def mark_pending(self, document_ids: Iterable[str]) -> None:
+        """Leave documents to the process that writes the index: it checks and indexes them next."""
+        with self._transaction() as db:
+            _mark_pending(db, list(document_ids), public=True)
 
     def clear_pending(self, document_ids: Iterable[str]) -> None:
         with self._transaction() as db:
@@ -842,12 +851,60 @@ class Catalog:
 
     # jobs ------------------------------------------------------------------
 
-    def save_job(self, job: Job) -> None:
+    def save_job(self, job: Job, *, owner: str | None = None) -> bool:
+        """Record a job. With ``owner``, only while that process holds the job's lease (False when it
+        lost it to another); a job that stops running gives its lease up."""
         with self._transaction() as db:
-            db.execute(
-                UPSERT_JOB,
-                (job.id, job.status, _iso(job.created_at), job.model_dump_json()),
+            if owner is None:
+                db.execute(UPSERT_JOB, (job.id, job.status, _iso(job.created_at), job.model_dump_json()))
+                return True
+            cursor = db.execute(
+                "UPDATE jobs SET status = ?, data = ?, lease_owner = CASE WHEN ? = 'running' THEN "
+                "lease_owner END, lease_until = CASE WHEN ? = 'running' THEN lease_until END "
+                "WHERE id = ? AND lease_owner = ?",
+                (job.status, job.model_dump_json(), job.status, job.status, job.id, owner),
             )
+            return cursor.rowcount == 1
+
+    @retried
+    def claim_jobs(
+        self, owner: str, lease_seconds: float, *, limit: int, ids: Sequence[str] | None = None
+    ) -> list[Job]:
+        """Take up to ``limit`` jobs to run, oldest first, leased to ``owner`` for ``lease_seconds``: the
+        queued ones, and the running ones whose lease ran out (their process died), or, with ``ids``,
+        those of them still queued. Each is returned as it was before (a running one was interrupted)
+        and recorded as running. Two processes never take one job: PostgreSQL skips the rows another
+        transaction is claiming, SQLite's immediate transaction lets one writer in at a time."""
+        now = datetime.now(UTC)
+        if ids is not None:
+            where, params = f"status = 'queued' AND id IN ({_marks(ids)})", list(ids)
+        else:
+            where, params = CLAIMABLE, [_lease_time(now)]
+        with self._connect() as db:  # most rounds find nothing: no write transaction for them
+            if db.execute(f"SELECT 1 FROM jobs WHERE {where} LIMIT 1", params).fetchone() is None:
+                return []
+        with self._transaction() as db:
+            skip = " FOR UPDATE SKIP LOCKED" if db.postgres else ""
+            sql = f"SELECT data FROM jobs WHERE {where} ORDER BY created_at, id LIMIT ?{skip}"
+            found = [Job.model_validate_json(r[0]) for r in db.execute(sql, (*params, limit)).fetchall()]
+            until = _lease_time(now + timedelta(seconds=lease_seconds))
+            for job in found:
+                running = job.model_copy(update={"status": "running", "updated_at": now})
+                db.execute(
+                    "UPDATE jobs SET status = 'running', data = ?, lease_owner = ?, lease_until = ? "
+                    "WHERE id = ?",
+                    (running.model_dump_json(), owner, until, job.id),
+                )
+        return found
+
+    def renew_leases(self, owner: str, lease_seconds: float) -> int:
+        """Push back the lease of every job ``owner`` runs; how many it holds."""
+        until = _lease_time(datetime.now(UTC) + timedelta(seconds=lease_seconds))
+        with self._transaction() as db:
+            cursor = db.execute(
+                "UPDATE jobs SET lease_until = ? WHERE lease_owner = ? AND status = 'running'", (until, owner)
+            )
+            return cursor.rowcount
 
     def get_job(self, job_id: str) -> Job | None:
         with self._connect() as db:
@@ -869,6 +926,16 @@ class Catalog:
         where, params = _where({"status": query.status})
         with self._connect() as db:
             return db.execute(f"SELECT COUNT(*) FROM jobs {where}", params).fetchone()[0]
+
+
+# Jobs a process may take: queued, or running under a lease that ran out (or none: a catalog made before
+# leases, whose service was stopped while it ran).
+CLAIMABLE = "status = 'queued' OR (status = 'running' AND (lease_until IS NULL OR lease_until < ?))"
+
+
+def _lease_time(moment: datetime) -> str:
+    """A lease's end as text of one fixed width, so that comparing the texts compares the times."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def upsert(table: str, key: Sequence[str], columns: Sequence[str]) -> str:
@@ -976,7 +1043,7 @@ def _insert_profile(db: Connection, document_id: str, profile: ProfileRow) -> No
 # which kept no version (any catalog with a documents table and no schema_version); each later version
 # has its step in MIGRATION_STEPS, run in order, all in one transaction. A new catalog is made at once at
 # SCHEMA_VERSION from SCHEMA, which always describes the latest version.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 class CatalogTooNew(RuntimeError):
@@ -1089,7 +1156,16 @@ def _fill_document_countries(db: Connection) -> None:
         )
 
 
-MIGRATION_STEPS = {2: _to_version_2}
+def _to_version_3(db: Connection) -> None:
+    """Version 2 to 3: a job records which process runs it and until when (its lease), so that several
+    ingesting processes share the queue and a job whose process died is taken again."""
+    present = db.columns("jobs")
+    for column in ("lease_owner", "lease_until"):
+        if column not in present:  # a version 1 catalog got them from the schema on its way to 2
+            db.execute_ddl(f"ALTER TABLE jobs ADD COLUMN {column} TEXT")
+
+
+MIGRATION_STEPS = {2: _to_version_2, 3: _to_version_3}
 
 
 def _migrations_due(db: Connection) -> list[str]:

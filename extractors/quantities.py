@@ -202,6 +202,11 @@ _FRACTION_AS_SHARE = UnitRule("percent", "%", Decimal(100), "")
 _AMOUNTS = ("emission", "money", "energy")  # classes whose "per <unit>" makes a rate
 # The unit per year of the amounts that have one: tonnes of CO2 and electricity.
 RATE_UNITS = {"emission": "tCO2e/yr", "energy": "MWh/yr"}
+# "12 million kilowatts annually": power stated over a year is the energy its writer meant (kWh, MWh).
+_POWER_OVER_A_YEAR = {
+    factor: UnitRule("energy", "MWh", factor / 1000, "")
+    for factor in (Decimal(1), Decimal(1000), Decimal(1000000))
+}
 
 
 def _rule_at(match: re.Match[str] | None, rules: list[UnitRule]) -> UnitRule | None:
@@ -257,8 +262,15 @@ def _plausible(folded: str, number: ParsedNumber, rule: UnitRule) -> bool:
         rule.unit_class == "count" and not float(number.value).is_integer()
     ):  # "2.1 Biogas Project" numbers a section
         return False
+    if rule.unit_class != "count":
+        return True
     low = max(0, number.start - _LOOKBEHIND)
-    return rule.unit_class != "count" or not _count_reference().search(folded, low, number.start)
+    if number.value == 2 and _THE_BEFORE.search(folded, low, number.start):
+        return False  # "the two countries will set up a committee": the pair a text is about, no count
+    return not _count_reference().search(folded, low, number.start)
+
+
+_THE_BEFORE = re.compile(r"(?<![A-Za-z])the\s*\Z", re.I)
 
 
 def qualifier_around(folded: str, start: int, ends: Sequence[int]) -> Qualifier:
@@ -324,10 +336,12 @@ def _quantity(folded: str, number: ParsedNumber) -> Quantity | None:
         return _quantity_from_spec(folded, number, spec) if spec else None
     rule, start, end = found
     per_year = False
+    if rule.unit_class == "power" and _per_year_after().match(folded, end):
+        rule = _POWER_OVER_A_YEAR[rule.factor]
     if rule.unit_class in _AMOUNTS and (marker := _per_year_after().match(folded, end)):
         per_year, end = rule.unit_class in RATE_UNITS, marker.end()
-    elif rule.unit_class in _AMOUNTS and _per_unit().match(folded, end):
-        return None
+    if rule.unit_class in _AMOUNTS and _per_unit().match(folded, end):
+        return None  # "12 USD per tCO2", and per year too: "4 tCO2/yr/project", "4tCO2/年/システム"
     value, precision = scaled(number, rule.factor)
     return Quantity(
         number=number,
@@ -404,6 +418,7 @@ def _subset_counts(folded: str, numbers: Sequence[ParsedNumber], by_start: dict[
             whole is not None
             and whole.unit_class == "count"
             and first.start not in by_start
+            and first.value != 1  # "one of four projects" points at an item; it counts nothing
             and not _looks_like_year(first)
             and _SUBSET_OF.fullmatch(folded, first.end, second.start)
         ):

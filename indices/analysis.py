@@ -505,11 +505,32 @@ def _find_spans(text: str, terms: Set[str]) -> list[tuple[int, int, str]]:
 
 def _stored_spans(text: str, tokens: Sequence[Sequence[Any]], terms: Set[str]) -> list[tuple[int, int, str]]:
     exact = [(start, end, token) for token, start, end in tokens if token in terms]
-    firsts = frozenset(sequence[0] for sequence in map(_gram_texts, terms) if len(sequence) > 1)
-    inner = _gram_sequences(_raw_grams(text, firsts), terms) if firsts else []
+    longer = [term for term in terms if len(_gram_texts(term)) > 1]
+    kana_kanji = [term for term in longer if _GRAM_RUN.fullmatch(term)]
+    others = [term for term in longer if not _GRAM_RUN.fullmatch(term)]
+    firsts = frozenset(_gram_texts(term)[0] for term in others)
+    inner = _kana_kanji_spans(text, kana_kanji)
+    inner += _gram_sequences(_raw_grams(text, firsts), others) if firsts else []
     if exact or inner:
         return exact + inner
     return [(start, end, gram) for gram, start, end in _raw_grams(text) if gram in terms]
+
+
+def _kana_kanji_spans(text: str, terms: Sequence[str]) -> list[tuple[int, int, str]]:
+    """Where each term (kana and kanji only) stands inside a run of kana and kanji, as the run's
+    overlapping bigrams would spell it out (_gram_sequences), found without making the bigrams: a
+    Japanese passage has one per character."""
+    spans: list[tuple[int, int, str]] = []
+    if not terms:
+        return spans
+    for gram_run in _GRAM_RUN.finditer(text):
+        mapped = _fold(gram_run.group())
+        for term in terms:
+            at = mapped.text.find(term)
+            while at >= 0:
+                spans.append((*mapped.span(at, at + len(term), gram_run.start()), term))
+                at = mapped.text.find(term, at + 1)
+    return spans
 
 
 def _probes(terms: Set[str]) -> set[str]:

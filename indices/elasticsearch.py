@@ -5,19 +5,41 @@ whitespace-joined token fields (words, parts, grams) with a whitespace analyzer,
 match the same documents. The original text also gets native sub-fields (text.thai, text.kuromoji,
 text.icu) for people who query the cluster directly; the service never uses them.
 
-Writes are buffered in order and sent at commit(): bulk indexing, and delete_by_query for the
-documents deleted, each after the writes before it.
+The index's name is an alias of a versioned index, ``<name>-v<SCHEMA_VERSION>-<when built>``: a full
+rebuild (begin_rebuild, then commit) fills a new index while searches keep reading the old one, then
+moves the alias in one atomic request and deletes the old index. An index of another schema version,
+or the plain index a release before aliases made under the alias's name, is used as it is (and said so
+in the log) until such a rebuild replaces it.
+
+Writes are buffered up to ``bulk_chunk`` passages and sent in bulk as the buffer fills: the documents
+deleted first (one delete_by_query for many), then the passages added after them. A commit sends the
+rest and refreshes once. Every error of the cluster or of the connection is a SearchBackendError whose
+message names no credential.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from functools import partial
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
-from elasticsearch import BadRequestError, Elasticsearch, TransportError, helpers
+from elastic_transport import ConnectionTimeout, TlsError
+from elasticsearch import (
+    ApiError,
+    AuthenticationException,
+    AuthorizationException,
+    BadRequestError,
+    Elasticsearch,
+    NotFoundError,
+    TransportError,
+    helpers,
+)
+from elasticsearch import __versionstr__ as CLIENT_VERSION
+from elasticsearch.helpers import BulkIndexError
 
 from corpus.models import DocumentRef, Passage, SearchResults
 from indices import algorithm
@@ -27,6 +49,7 @@ from indices.base import DEFAULT_ES_INDEX as DEFAULT_INDEX
 from indices.base import PAGE_BLOCK, SearchBackendError, SearchFilters, as_filters
 from indices.blend import Weights, unweighted
 from indices.engine import (
+    FACET_FIELDS,
     FacetRow,
     Facets,
     RowKey,
@@ -36,17 +59,27 @@ from indices.engine import (
     facet_aggregation,
     warnings_field,
 )
+from indices.es_options import ElasticsearchOptions
 from indices.pages import page_passage, pages_needing_passage, text_key
 from indices.query import ParsedQuery
 
 log = logging.getLogger(__name__)
 
-BULK_CHUNK = 1_000
-_SOURCE_FIELDS = ["doc_id", "filename", "page", "block", "text_key", "language", "doc_type", "countries",
-                  "year", "has_warnings", "public_warnings"]
-# Fields added after the first mapping: put on an existing index when it is opened. Passages indexed
-# before lack them, so a public viewer's filter (confidential: false) leaves them out until
-# `jcm reindex`.
+# Raise it whenever index_body changes: an index of another version is then rebuilt into a new one
+# rather than written in the old mapping. The plain index of the releases before aliases counts as 1.
+SCHEMA_VERSION = 2
+SCHEMA_META = "jcm_schema_version"
+DELETE_CHUNK = 1_000  # documents per delete_by_query (a terms query; the cluster allows 65,536 terms)
+MAX_CHUNK_BYTES = 20 * 1024 * 1024  # per bulk request, well below http.max_content_length (100 MB)
+RETRY_BACKOFF = 2.0  # seconds before the first retry of passages a busy cluster refused (429), doubling
+SWAP_ATTEMPTS = 3  # another process may move the alias between our reading it and moving it
+
+# What the ranking walk reads of each match: its key (de-duplication) and its facets. The text and the
+# file name are fetched for the hits shown only.
+_KEY_FIELDS = ["doc_id", "page", "block", "text_key"]
+_FACET_SOURCE = [FACET_FIELDS[name] for name in ("language", "doc_type", "country", "year")]
+# Fields added after the first mapping: put on an index of an older schema when it is opened, so that
+# writes to it succeed until it is rebuilt.
 _ADDED_FIELDS = {"confidential": {"type": "boolean"}, "public_warnings": {"type": "boolean"}}
 _FILTER_FIELDS = {"language": "language", "doc_type": "doc_type", "country": "countries", "year": "year",
                   "document": "doc_id"}
@@ -59,6 +92,9 @@ _NATIVE_FIELDS = {
     "icu": {"type": "text", "analyzer": "icu_analyzer"},  # analysis-icu plugin
 }
 
+P = ParamSpec("P")
+T = TypeVar("T")
+
 
 def index_body(native_fields: Mapping[str, dict]) -> dict[str, Any]:
     """Settings and mapping; ``native_fields`` are the sub-fields of text the cluster can analyse."""
@@ -69,6 +105,7 @@ def index_body(native_fields: Mapping[str, dict]) -> dict[str, Any]:
         },
         "mappings": {
             "dynamic": "strict",
+            "_meta": {SCHEMA_META: SCHEMA_VERSION},
             "properties": {
                 "words": _TOKENS,
                 "parts": _TOKENS,
@@ -91,65 +128,299 @@ def index_body(native_fields: Mapping[str, dict]) -> dict[str, Any]:
     }
 
 
+def versioned_name(alias: str, when: datetime | None = None) -> str:
+    """A new concrete index behind ``alias``: its schema version and when it was built."""
+    stamp = (when or datetime.now(UTC)).strftime("%Y%m%d%H%M%S%f")
+    return f"{alias}-v{SCHEMA_VERSION}-{stamp}"
+
+
+def first_name(alias: str) -> str:
+    """The concrete index made when no index exists: one name for every process, so that two creating
+    it at once make one index (the second is told it exists)."""
+    return f"{alias}-v{SCHEMA_VERSION}-initial"
+
+
+# ---------------------------------------------------------------- errors
+
+
+def client_pin(server_major: int | None) -> str:
+    """The pip requirement of the Python client that speaks to a server of this major version."""
+    major = server_major if server_major is not None else 8
+    return f'pip install "elasticsearch>={major},<{major + 1}"'
+
+
+def version_mismatch(shown_url: str, server_version: str | None) -> str:
+    """Why the cluster refuses this client, and which client to install."""
+    server = f"version {server_version}" if server_version else "older than the client"
+    major = _major(server_version)
+    example = "" if server_version else " (e.g. for an 8.x server)"
+    return (
+        f"Elasticsearch at {shown_url} is {server}, and refuses requests of the installed Python client "
+        f"elasticsearch {CLIENT_VERSION}: a client needs a server of its own major version or newer; "
+        f"install the client of the server's major version{example}: {client_pin(major)}"
+    )
+
+
+def _major(version: str | None) -> int | None:
+    try:
+        return int(str(version).split(".")[0])
+    except ValueError:
+        return None
+
+
+def is_compatibility_error(error: ApiError) -> bool:
+    """An 8.x server refusing the compatible-with=9 headers of a 9.x client."""
+    return error.status_code == 400 and "media_type_header_exception" in str(error.error)
+
+
+def describe(error: Exception, options: ElasticsearchOptions) -> str:
+    """A message for the operator: what failed at which cluster and what repairs it, no credential."""
+    where = options.shown_url
+    if isinstance(error, TlsError):
+        text = (f"cannot make a trusted TLS connection to Elasticsearch at {where} ({error.message}); set "
+                "JCM_ES_CA_CERTS to the cluster's CA certificate (http_ca.crt of a default install) or "
+                "JCM_ES_CERT_FINGERPRINT to its SHA-256 fingerprint")
+    elif isinstance(error, ConnectionTimeout):
+        text = (f"Elasticsearch at {where} did not answer within {options.request_timeout:g} s "
+                "(JCM_ES_REQUEST_TIMEOUT)")
+    elif isinstance(error, TransportError):
+        text = f"cannot reach Elasticsearch at {where}: {error.message}"
+    elif isinstance(error, AuthenticationException):
+        text = (f"Elasticsearch at {where} refused the credentials (401): set JCM_ES_API_KEY, or "
+                "JCM_ES_USERNAME and JCM_ES_PASSWORD")
+    elif isinstance(error, AuthorizationException):
+        text = f"the credentials lack a privilege at Elasticsearch at {where} (403): {_reason(error)}"
+    elif isinstance(error, ApiError) and is_compatibility_error(error):
+        text = version_mismatch(where, None)
+    elif isinstance(error, ApiError):
+        text = f"Elasticsearch at {where} answered {error.status_code} {error.error}: {_reason(error)}"
+    elif isinstance(error, BulkIndexError):
+        text = f"Elasticsearch at {where} refused passages: {_bulk_reason(error)}"
+    else:
+        text = f"Elasticsearch at {where}: {error}"
+    return options.redact(text)
+
+
+def _reason(error: ApiError) -> str:
+    body = error.body if isinstance(error.body, dict) else {}
+    cause = body.get("error")
+    if isinstance(cause, dict):
+        return str(cause.get("reason") or cause.get("type") or error.message)
+    return str(error.message)
+
+
+def _bulk_reason(error: BulkIndexError) -> str:
+    failed = error.errors[0] if error.errors else {}
+    item = next(iter(failed.values()), {}) if isinstance(failed, dict) else {}
+    reason = item.get("error", {}) if isinstance(item, dict) else {}
+    detail = reason.get("reason", reason) if isinstance(reason, dict) else reason
+    return f"{len(error.errors)} failed, the first with status {item.get('status')}: {detail}"
+
+
+def _backend_errors(method: Callable[P, T]) -> Callable[P, T]:
+    """The cluster's and the connection's errors as SearchBackendError (the API answers 503)."""
+
+    @functools.wraps(method)
+    def wrapped(*args: P.args, **kwargs: P.kwargs) -> T:
+        try:
+            return method(*args, **kwargs)
+        except (ApiError, TransportError, BulkIndexError) as error:
+            index = args[0]
+            raise SearchBackendError(describe(error, index._options)) from error  # type: ignore[attr-defined]
+
+    return wrapped
+
+
+# ---------------------------------------------------------------- the index
+
+
 @dataclass
 class _Pending:
-    """Writes not yet sent, in order: index actions, and document ids to delete before later actions."""
+    """Writes not yet sent: documents to delete, then passages added after those deletes (a passage
+    added before its document's delete is dropped by the delete)."""
 
-    steps: list[tuple[str, Any]] = field(default_factory=list)
+    deletes: set[str] = field(default_factory=set)
+    actions: list[dict] = field(default_factory=list)
 
-    def add(self, actions: list[dict]) -> None:
-        if self.steps and self.steps[-1][0] == "index":
-            self.steps[-1][1].extend(actions)
-        else:
-            self.steps.append(("index", list(actions)))
+    def add(self, actions: Iterable[dict]) -> None:
+        self.actions.extend(actions)
 
     def delete(self, document_id: str) -> None:
-        self.steps.append(("delete", document_id))
+        self.actions = [action for action in self.actions if action["_source"]["doc_id"] != document_id]
+        self.deletes.add(document_id)
+
+    def take(self) -> tuple[set[str], list[dict]]:
+        taken = self.deletes, self.actions
+        self.deletes, self.actions = set(), []
+        return taken
 
 
 class ElasticsearchIndex:
+    """A SearchIndex on a cluster: the alias ``index_name`` and the versioned index behind it."""
+
     def __init__(
         self,
-        url: str | None = None,
+        options: ElasticsearchOptions | str | None = None,
         *,
         index_name: str = DEFAULT_INDEX,
         client: Elasticsearch | None = None,
-        request_timeout: float = 30.0,
+        retry_backoff: float = RETRY_BACKOFF,
     ) -> None:
-        if client is None and not url:
-            raise SearchBackendError("the Elasticsearch backend needs a URL (JCM_ES_URL or --es-url)")
-        self.url = url
-        self.index_name = index_name
-        self._client = client or Elasticsearch(url, request_timeout=request_timeout)
+        if isinstance(options, str) or options is None:
+            if client is None and not options:
+                raise SearchBackendError("the Elasticsearch backend needs a URL (JCM_ES_URL or --es-url)")
+            options = ElasticsearchOptions(url=options or "")
+        self._options = options
+        self.alias = index_name
+        self._retry_backoff = retry_backoff
+        self._owns_client = client is None
+        self._client = client or Elasticsearch(options.url, **options.client_arguments())
         self._pending = _Pending()
         self._closed = False
+        self._building: str | None = None  # the new index of a rebuild, until its commit
+        self._built: set[str] = set()  # documents sent to it
+        self._unrefreshed = False  # passages sent since the last refresh (delete_by_query cannot see them)
+        self.legacy = False  # the alias's name is a plain index, made by a release before aliases
+        self.outdated = False  # the index is of another schema version: `jcm reindex` rebuilds it
         self.created = False  # whether opening created the index (it did not exist)
         try:
-            self._ensure_index()
-        except TransportError as error:  # nothing answers there: say so, not a stack of transport errors
-            raise SearchBackendError(f"cannot reach Elasticsearch at {url}: {error}") from error
+            self._open()
+        except BaseException:
+            if self._owns_client:
+                self._client.close()
+            raise
 
-    # ------------------------------------------------------------ index lifecycle
+    @property
+    def index_name(self) -> str:
+        """The name searches and writes use: the alias (or the plain index of an older release)."""
+        return self.alias
 
-    def _ensure_index(self) -> None:
-        if self._client.indices.exists(index=self.index_name):
-            self._client.indices.put_mapping(index=self.index_name, properties=_ADDED_FIELDS)
+    # ------------------------------------------------------------ opening
+
+    @_backend_errors
+    def _open(self) -> None:
+        self._check_server()
+        if not self._options.verify_certs and self._options.url.lower().startswith("https://"):
+            log.warning("TLS certificates of Elasticsearch at %s are not verified (JCM_ES_VERIFY_CERTS)",
+                        self._options.shown_url)
+        current = self._aliased()
+        if not current and self._client.indices.exists(index=self.alias):
+            current = self._aliased()  # another process made the index and its alias meanwhile
+            if not current:
+                self.legacy = True
+                self._adopt_outdated(
+                    f"plain index {self.alias} was made by a release before versioned indices"
+                )
+                return
+        if current:
+            version = self._schema_of(current[0])
+            if version != SCHEMA_VERSION:
+                self._adopt_outdated(f"index {current[0]} is of schema version {version}")
             return
+        self.created = self._create(first_name(self.alias), alias=True)
+        if not self.created and not self._aliased():  # made by another process, which is adding the alias
+            self._client.indices.update_aliases(actions=[{"add": {"index": first_name(self.alias),
+                                                                   "alias": self.alias}}])
+
+    def _check_server(self) -> None:
+        """Refuse a server this client cannot speak to, naming the client to install."""
         try:
-            self._client.indices.create(index=self.index_name, **index_body(_NATIVE_FIELDS))
+            number = str(self._client.info()["version"]["number"])
+        except AuthorizationException:  # a key limited to the indices may not ask (cluster: monitor)
+            log.info("Elasticsearch at %s: the credentials may not read the server's version; not checked",
+                     self._options.shown_url)
+            return
         except BadRequestError as error:
+            if not is_compatibility_error(error):
+                raise
+            shown = self._options.shown_url
+            raise SearchBackendError(version_mismatch(shown, self._plain_version())) from None
+        client_major = _major(CLIENT_VERSION)
+        server_major = _major(number)
+        if client_major is not None and server_major is not None and server_major < client_major:
+            raise SearchBackendError(version_mismatch(self._options.shown_url, number))
+
+    def _plain_version(self) -> str | None:
+        """The server's version asked without the client's compatibility headers, which an older server
+        refuses."""
+        try:
+            plain_json = {"accept": "application/json"}
+            response = self._client.transport.perform_request("GET", "/", headers=plain_json)
+            return str(response.body["version"]["number"])
+        except Exception:  # only to name the version in a message already on its way
+            return None
+
+    def _adopt_outdated(self, why: str) -> None:
+        self.outdated = True
+        log.warning(
+            "Elasticsearch %s (this release writes schema version %d); it is used as it is until "
+            "`jcm reindex` rebuilds it into a new index behind the alias %s, while searches go on",
+            why, SCHEMA_VERSION, self.alias,
+        )
+        try:  # so that the passages this release writes fit until then
+            self._client.indices.put_mapping(index=self.alias, properties=_ADDED_FIELDS)
+        except BadRequestError as error:
+            log.warning("Elasticsearch index %s keeps its mapping: %s", self.alias, _reason(error))
+
+    def _aliased(self) -> list[str]:
+        """The concrete indices the alias points at (one, but for a moment during another's swap)."""
+        try:
+            found = self._client.indices.get_alias(name=self.alias)
+        except NotFoundError:
+            return []
+        return sorted(found.body)
+
+    def _schema_of(self, concrete: str) -> int | None:
+        mapping = self._client.indices.get_mapping(index=concrete)[concrete]["mappings"]
+        version = mapping.get("_meta", {}).get(SCHEMA_META)
+        return int(version) if version is not None else None
+
+    def _create(self, concrete: str, *, alias: bool, building: bool = False) -> bool:
+        """Create a concrete index (with the alias on it at once when ``alias``); False when it exists
+        already (another process created it meanwhile)."""
+        extra: dict[str, Any] = {"aliases": {self.alias: {}}} if alias else {}
+        try:
+            self._create_with(concrete, _NATIVE_FIELDS, extra, building)
+        except BadRequestError as error:
+            if error.error == "resource_already_exists_exception":
+                return False
             if "analyzer" not in str(error):
                 raise
             log.warning(
                 "Elasticsearch lacks the analysis-kuromoji or analysis-icu plugin; "
-                "index %s gets only the text.thai sub-field", self.index_name
+                "index %s gets only the text.thai sub-field", concrete
             )
-            self._client.indices.create(index=self.index_name, **index_body({"thai": _NATIVE_FIELDS["thai"]}))
-        self.created = True
+            try:
+                self._create_with(concrete, {"thai": _NATIVE_FIELDS["thai"]}, extra, building)
+            except BadRequestError as again:
+                if again.error == "resource_already_exists_exception":
+                    return False
+                raise
+        return True
 
+    def _create_with(self, concrete: str, native: Mapping[str, dict], extra: dict, building: bool) -> None:
+        body = index_body(native)
+        if building:  # refreshed once, at the swap: a bulk load runs faster without periodic refreshes
+            body["settings"]["index"]["refresh_interval"] = "-1"
+        self._client.indices.create(index=concrete, **body, **extra)
+
+    @_backend_errors
     def drop(self) -> None:
-        """Delete the whole Elasticsearch index (mapping included)."""
-        self._client.indices.delete(index=self.index_name, ignore_unavailable=True)
+        """Delete every index behind the alias (mappings included), even after close()."""
+        client = self._client if not self._closed or not self._owns_client else self._new_client()
+        try:
+            names = set(client.indices.get(index=f"{self.alias}-v*", allow_no_indices=True,
+                                           ignore_unavailable=True).body)
+            if client.indices.exists(index=self.alias) and not client.indices.exists_alias(name=self.alias):
+                names.add(self.alias)
+            if names:
+                client.indices.delete(index=sorted(names), ignore_unavailable=True)
+        finally:
+            if client is not self._client:
+                client.close()
+
+    def _new_client(self) -> Elasticsearch:
+        return Elasticsearch(self._options.url, **self._options.client_arguments())
 
     # ------------------------------------------------------------ writing
 
@@ -157,72 +428,193 @@ class ElasticsearchIndex:
         self._check_open()
         analysed = [(passage, analyze_streams(passage.text, passage.language)) for passage in passages]
         pages = [page_passage(blocks) for blocks in pages_needing_passage(analysed)]
-        self._pending.add([self._action(passage, streams) for passage, streams in analysed + pages])
+        self._pending.add(self._action(passage, streams) for passage, streams in analysed + pages)
+        if len(self._pending.actions) >= self._options.bulk_chunk:
+            self._flush()
 
     def delete_document(self, document_id: str) -> None:
         self._check_open()
         self._pending.delete(document_id)
+        if len(self._pending.deletes) >= DELETE_CHUNK:
+            self._flush()
 
-    def commit(self) -> None:
+    @_backend_errors
+    def begin_rebuild(self) -> None:
+        """Write into a new, empty index from now on; commit() puts it behind the alias in place of the
+        current one, which searches read meanwhile."""
         self._check_open()
-        steps, self._pending = self._pending.steps, _Pending()
-        for kind, payload in steps:
-            if kind == "index":
-                helpers.bulk(self._client, payload, chunk_size=BULK_CHUNK, refresh=False)
-            else:
-                self._refresh()
-                self._delete_by_query({"term": {"doc_id": payload}})
-        self._refresh()
+        self._abandon_rebuild()
+        self._pending = _Pending()
+        building = versioned_name(self.alias)
+        self._create(building, alias=False, building=True)
+        self._building, self._built, self._unrefreshed = building, set(), False
+        log.info("Elasticsearch: rebuilding %s into the new index %s", self.alias, building)
+
+    @_backend_errors
+    def commit(self) -> None:
+        """Send what is buffered and make it searchable; after a begin_rebuild(), swap the alias."""
+        self._check_open()
+        self._flush()
+        if self._building is not None:
+            self._swap()
+        elif self._unrefreshed:
+            self._refresh()
 
     def clear(self) -> None:
-        self._check_open()
-        self._pending = _Pending()
-        self._delete_by_query({"match_all": {}})
-        self._refresh()
+        """Remove every passage, at once: an empty new index takes the alias."""
+        self.begin_rebuild()
+        self.commit()
 
     def close(self) -> None:
         if self._closed:
             return
-        self.commit()
-        self._client.close()
-        self._closed = True
+        try:
+            if self._building is not None:  # a rebuild that never committed is not half put in place
+                self._abandon_rebuild()
+            else:
+                self.commit()
+        finally:
+            if self._owns_client:
+                self._client.close()
+            self._closed = True
+
+    def _flush(self) -> None:
+        """Send the buffered writes: deletes first (every passage buffered was added after them)."""
+        deletes, actions = self._pending.take()
+        if deletes:
+            self._delete_documents(deletes)
+        if actions:
+            self._bulk(actions)
+
+    def _delete_documents(self, document_ids: set[str]) -> None:
+        if self._building is not None:  # the new index holds only what this rebuild sent
+            document_ids = document_ids & self._built
+        if not document_ids:
+            return
+        if self._unrefreshed:  # delete_by_query finds refreshed passages only
+            self._refresh()
+        ordered = sorted(document_ids)
+        for start in range(0, len(ordered), DELETE_CHUNK):
+            self._client.delete_by_query(
+                index=self._target, query={"terms": {"doc_id": ordered[start:start + DELETE_CHUNK]}},
+                conflicts="proceed", refresh=False,
+            )
+        self._unrefreshed = True  # the deletes are seen after the commit's refresh
+
+    def _bulk(self, actions: list[dict]) -> None:
+        target = self._target
+        for action in actions:
+            action["_index"] = target
+        # Through the alias, a bulk request must not create a plain index when the alias is gone.
+        through_alias = {"require_alias": True} if target == self.alias and not self.legacy else {}
+        # raise_on_error would raise at the first refused passage, before the helper retries those the
+        # cluster was too busy to take (429): failures are collected once the retries are spent.
+        failed = [
+            info
+            for ok, info in helpers.streaming_bulk(
+                self._client, actions, chunk_size=self._options.bulk_chunk, max_chunk_bytes=MAX_CHUNK_BYTES,
+                max_retries=self._options.max_retries, initial_backoff=self._retry_backoff,
+                raise_on_error=False, yield_ok=False, **through_alias,
+            )
+            if not ok
+        ]
+        if failed:
+            raise BulkIndexError(f"{len(failed)} passage(s) failed to index", failed)
+        self._unrefreshed = True
+        if self._building is not None:
+            self._built.update(action["_source"]["doc_id"] for action in actions)
+
+    def _swap(self) -> None:
+        """Put the rebuilt index behind the alias and delete the indices it replaces."""
+        building = self._building
+        assert building is not None
+        self._client.indices.put_settings(index=building, settings={"index": {"refresh_interval": None}})
+        self._client.indices.refresh(index=building)
+        replaced = self._move_alias(building)
+        if replaced:
+            self._client.indices.delete(index=replaced, ignore_unavailable=True)
+        log.info("Elasticsearch: %s now points at %s (replaced: %s)", self.alias, building,
+                 ", ".join(replaced) or "nothing")
+        self._building, self._built, self._unrefreshed = None, set(), False
+        self.legacy = self.outdated = False
+
+    def _move_alias(self, concrete: str) -> list[str]:
+        """One atomic update_aliases: the alias leaves what it pointed at (a plain index of an older
+        release is deleted in the same request, its name being the alias's) and points at ``concrete``."""
+        for attempt in range(1, SWAP_ATTEMPTS + 1):
+            current = [name for name in self._aliased() if name != concrete]
+            plain = not current and self._client.indices.exists(index=self.alias)
+            actions: list[dict] = [{"remove_index": {"index": self.alias}}] if plain else [
+                {"remove": {"index": name, "alias": self.alias}} for name in current
+            ]
+            actions.append({"add": {"index": concrete, "alias": self.alias}})
+            try:
+                self._client.indices.update_aliases(actions=actions)
+            except NotFoundError:  # another process moved the alias meanwhile: read it again
+                if attempt == SWAP_ATTEMPTS:
+                    raise
+                continue
+            if plain:
+                log.warning("Elasticsearch: the plain index %s of an older release was replaced by %s",
+                            self.alias, concrete)
+            return current
+        return []
+
+    def _abandon_rebuild(self) -> None:
+        if self._building is None:
+            return
+        building, self._building, self._built = self._building, None, set()
+        self._pending = _Pending()
+        self._unrefreshed = False
+        log.warning("Elasticsearch: the rebuild of %s was abandoned; its index %s is deleted", self.alias,
+                    building)
+        self._client.indices.delete(index=building, ignore_unavailable=True)
+
+    @property
+    def _target(self) -> str:
+        """Where writes go: the new index during a rebuild, else the alias."""
+        return self._building or self.alias
 
     def _action(self, passage: Passage, streams: Streams) -> dict[str, Any]:
-        return {
-            "_index": self.index_name,
+        return {  # the index is set when sent: the alias, or the new index of a rebuild
             "_id": f"{passage.document.id}/{passage.page}/{passage.block}",
             "_source": _source(passage, streams),
         }
 
-    def _delete_by_query(self, query: dict) -> None:
-        self._client.delete_by_query(index=self.index_name, query=query, conflicts="proceed", refresh=True)
-
     def _refresh(self) -> None:
-        self._client.indices.refresh(index=self.index_name)
+        self._client.indices.refresh(index=self._target)
+        self._unrefreshed = False
 
     def _check_open(self) -> None:
         if self._closed:
-            raise RuntimeError(f"the Elasticsearch index {self.index_name} is closed")
+            raise RuntimeError(f"the Elasticsearch index {self.alias} is closed")
 
     # ------------------------------------------------------------ reading
 
+    @_backend_errors
     def count(self) -> int:
         self._check_open()
-        return self._client.count(index=self.index_name, query={"term": {"is_page": False}})["count"]
+        return self._client.count(index=self.alias, query={"term": {"is_page": False}})["count"]
 
+    @_backend_errors
     def holds_document(self, document_id: str) -> bool:
-        """Whether a commit made passages of the document searchable (writes since are not seen)."""
+        """Whether a commit made passages of the document searchable (writes since are not seen; during
+        a rebuild, the new index holds nothing a commit made searchable)."""
         self._check_open()
-        return self._client.count(index=self.index_name, query={"term": {"doc_id": document_id}})["count"] > 0
+        if self._building is not None:
+            return False
+        return self._client.count(index=self.alias, query={"term": {"doc_id": document_id}})["count"] > 0
 
+    @_backend_errors
     def passage_keys(self) -> list[tuple[str, int]]:
         self._check_open()
         found = helpers.scan(
-            self._client, index=self.index_name, query={"query": {"term": {"is_page": False}}},
+            self._client, index=self.alias, query={"query": {"term": {"is_page": False}}},
             _source=["doc_id", "block"],
         )
         return [(hit["_source"]["doc_id"], hit["_source"]["block"]) for hit in found]
 
+    @_backend_errors
     def search(
         self,
         query: str,
@@ -234,7 +626,7 @@ class ElasticsearchIndex:
     ) -> SearchResults:
         """The embedded index's answer (indices.algorithm over this cluster's engine)."""
         self._check_open()
-        begin = partial(_ElasticsearchSearch, self._client, self.index_name)
+        begin = partial(_ElasticsearchSearch, self._client, self.alias)
         return algorithm.answer(begin, query, as_filters(filters), limit=limit, offset=offset, expand=expand)
 
 
@@ -312,8 +704,9 @@ class _ElasticsearchSearch:
         return dict(zip(terms, counts, strict=False)), counts[-1]
 
     def ranked(self, query: dict, filters: SearchFilters, window: int) -> _Window:
+        fields = [*_KEY_FIELDS, *_FACET_SOURCE, warnings_field(filters.public_only)]
         response = self._client.search(
-            index=self._index, query=_filtered(query, filters), size=window, source=_SOURCE_FIELDS,
+            index=self._index, query=_filtered(query, filters), size=window, source=fields,
             track_total_hits=True,
         )
         return _Window(response["hits"]["hits"], response["hits"]["total"]["value"])
@@ -344,11 +737,13 @@ class _ElasticsearchSearch:
         return counted
 
     def stored(self, ranked: _Window, rows: Sequence[int], terms: frozenset[str]) -> list[StoredPassage]:
-        """Texts are fetched for the page shown only (the window carries none)."""
+        """Texts and file names are fetched for the page shown only (the window carries neither)."""
         hits = [ranked.hits[row] for row in rows]
-        fetched = self._client.mget(index=self._index, ids=[hit["_id"] for hit in hits], source=["text"])
-        texts = {doc["_id"]: doc["_source"]["text"] for doc in fetched["docs"] if doc.get("found")}
-        return [_passage(hit, texts.get(hit["_id"], "")) for hit in hits]
+        fetched = self._client.mget(
+            index=self._index, ids=[hit["_id"] for hit in hits], source=["text", "filename"]
+        )
+        shown = {doc["_id"]: doc["_source"] for doc in fetched["docs"] if doc.get("found")}
+        return [_passage(hit, shown.get(hit["_id"], {})) for hit in hits]
 
 
 # ---------------------------------------------------------------- documents
@@ -376,13 +771,15 @@ def _source(passage: Passage, streams: Streams) -> dict[str, Any]:
     }
 
 
-def _passage(hit: dict, text: str) -> StoredPassage:
+def _passage(hit: dict, shown: Mapping[str, Any]) -> StoredPassage:
+    """A ranked match with what only hits shown need (its text and file name; empty when the passage
+    was deleted after it was ranked)."""
     source = hit["_source"]
     return StoredPassage(
-        document=DocumentRef(id=source["doc_id"], filename=source["filename"]),
+        document=DocumentRef(id=source["doc_id"], filename=shown.get("filename", "")),
         page=source["page"],
         block=source["block"],
-        text=text,
+        text=shown.get("text", ""),
         language=source["language"],
         score=hit["_score"] or 0.0,
     )
@@ -419,4 +816,4 @@ def _filter_clauses(conditions: SearchFilters) -> list[dict]:
     return clauses
 
 
-__all__ = ["DEFAULT_INDEX", "ElasticsearchIndex", "index_body"]
+__all__ = ["DEFAULT_INDEX", "SCHEMA_VERSION", "ElasticsearchIndex", "index_body"]

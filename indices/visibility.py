@@ -27,6 +27,7 @@ from corpus.models import Passage, SearchResults
 from indices.analysis import reused_analyses
 from indices.base import IndexSchemaError, SearchFilters, SearchIndex, as_filters
 from indices.embedded import EmbeddedIndex
+from indices.es_options import ElasticsearchOptions
 
 log = logging.getLogger(__name__)
 
@@ -96,6 +97,13 @@ class PublicSplitIndex:
         self.public.clear()
         self._given.clear()
 
+    def begin_rebuild(self) -> None:
+        """Start a full rebuild of both: where the backend can, searches keep reading the current
+        passages until commit(); elsewhere it is a clear()."""
+        for index in (self.full, self.public):
+            getattr(index, "begin_rebuild", index.clear)()
+        self._given.clear()
+
     def close(self) -> None:
         try:
             self.full.close()
@@ -142,14 +150,18 @@ def _holds_index(path: Path) -> bool:
     return path.is_dir() and tantivy.Index.exists(str(path))
 
 
-def open_elasticsearch(url: str | None, index_name: str) -> PublicSplitIndex:
+def open_elasticsearch(options: ElasticsearchOptions | str | None, index_name: str) -> PublicSplitIndex:
     """The Elasticsearch index ``index_name`` and its public index ``index_name``-public. A public index
     created beside a full index that holds passages stays empty until `jcm reindex`: public callers find
     nothing until then, which is logged."""
     from indices.elasticsearch import ElasticsearchIndex  # the client loads only when used
 
-    full = ElasticsearchIndex(url, index_name=index_name)
-    public = ElasticsearchIndex(url, index_name=index_name + PUBLIC_SUFFIX)
+    full = ElasticsearchIndex(options, index_name=index_name)
+    try:
+        public = ElasticsearchIndex(options, index_name=index_name + PUBLIC_SUFFIX)
+    except BaseException:
+        full.close()
+        raise
     if public.created and not full.created and full.count():
         log.warning(
             "Elasticsearch index %s%s was created empty beside %s: public callers find nothing until "

@@ -6,6 +6,9 @@ Every route but /health and the OpenAPI pages needs a viewer (service.dependenci
 for it below HTTP by the front doors, writes need its role to allow them.
 """
 
+import gc
+import json
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -16,6 +19,10 @@ from application.settings import Settings
 from service import web
 from service.errors import ERROR_RESPONSES, install_error_handlers
 from service.routes import ROUTERS
+from service.serving import configure_deadlines, configure_logging
+
+# Where `jcm serve --workers N` puts the settings it resolved for its API processes (app_of_serve).
+SETTINGS_VARIABLE = "JCM_SERVE_SETTINGS"
 
 DESCRIPTION = (
     "Facts, consistency warnings and multilingual search over Joint Crediting Mechanism "
@@ -49,4 +56,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     web.install(app)
     for router in ROUTERS:
         app.include_router(router)
+    return app
+
+
+def app_of_serve() -> FastAPI:
+    """The app of one of the API processes of `jcm serve --workers N`, which uvicorn starts afresh and
+    which read the settings the command resolved from the environment."""
+    from indices import warm_up
+
+    settings = Settings(**json.loads(os.environ[SETTINGS_VARIABLE]))
+    configure_logging()
+    configure_deadlines(settings)
+    app = create_app(settings)
+    warm_up()  # dictionaries loaded now rather than in the first search
+    gc.freeze()  # what start-up built lives as long as the process (see service.cli.serve)
     return app

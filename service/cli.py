@@ -109,9 +109,33 @@ def _add_keys_and_serve(commands: Commands) -> None:
     revoke = key_commands.add_parser("revoke", help="revoke a key by its id")
     revoke.add_argument("key_id")
 
-    serve = commands.add_parser("serve", help="serve the REST API, search and web pages")
+    serve = commands.add_parser(
+        "serve", help="serve the REST API, search and web pages",
+        description="Serve the REST API, search and web pages. With one process (the default) it also "
+        "ingests the uploads, as long as no `jcm worker` writes the data folder's index (then it queues "
+        "them for that worker). With --workers N > 1, N processes share the port and only read and queue "
+        "uploads; one `jcm worker` process, started and stopped with the service, ingests them and is "
+        "the one process that writes the embedded index (the others see each of its commits). "
+        "--no-ingest starts no ingestion at all: run `jcm worker` yourself (on this machine with the "
+        "embedded index; with PostgreSQL and Elasticsearch, on any machine sharing the data folder).",
+    )
     serve.add_argument("--host", default=None)
     serve.add_argument("--port", type=int, default=None)
+    serve.add_argument("--workers", type=int, default=1, metavar="N",
+                       help="API processes sharing the port (default 1)")
+    serve.add_argument("--no-ingest", action="store_true",
+                       help="only queue uploads; a separately started `jcm worker` ingests them")
+
+    worker = commands.add_parser(
+        "worker", help="ingest the uploads the service queues, until stopped",
+        description="Ingest the uploads that `jcm serve` processes queue in the catalog, reporting each "
+        "job's progress there. Any number of workers may share a PostgreSQL catalog: each claims its "
+        "own jobs, and a job whose worker died (even by kill -9) is taken again once its lease "
+        f"(JCM_JOB_LEASE_SECONDS, default {Settings.model_fields['job_lease_seconds'].default:g} s) "
+        "runs out, never stored twice. With the embedded index, one worker per data folder writes it; "
+        "a second waits.",
+    )
+    _add_backend_arguments(worker)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -122,7 +146,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"jcm: {error}", file=sys.stderr)
         return 2
     if args.command == "serve":
+        if args.workers < 1:
+            print("jcm: --workers takes a number of processes, 1 or more", file=sys.stderr)
+            return 2
+        if args.workers > 1 or args.no_ingest:
+            return serve_processes(settings, args.workers, start_worker=not args.no_ingest)
         return serve(settings)
+    if args.command == "worker":
+        return work(settings)
     if args.command == "keys":
         return with_application(settings, keys, args)
     if args.command == "reindex":
@@ -364,6 +395,70 @@ def serve(settings: Settings) -> int:
         # would trust it from any local address.
         proxy_headers=False,
     )
+    return 0
+
+
+def serve_processes(settings: Settings, processes: int, *, start_worker: bool) -> int:
+    """`jcm serve --workers N` (or --no-ingest): N API processes sharing the port that only queue uploads,
+    and, with ``start_worker``, one `jcm worker` beside them, for as long as they serve."""
+    import json
+    import os
+    import subprocess
+
+    import uvicorn
+
+    from application.resources import prepare_index
+    from service.api import SETTINGS_VARIABLE
+    from service.serving import KEEP_ALIVE_SECONDS, configure_logging
+
+    configure_logging()
+    prepare_index(settings)
+    served = settings.model_copy(update={"serve_ingests": False})
+    # uvicorn starts each API process afresh: the settings this command resolved travel in the
+    # environment, to service.api.app_of_serve.
+    os.environ[SETTINGS_VARIABLE] = json.dumps(served.model_dump(mode="json"))
+    worker = subprocess.Popen(worker_command(settings)) if start_worker else None
+    try:
+        uvicorn.run(
+            "service.api:app_of_serve",
+            factory=True,
+            workers=processes,
+            host=settings.host,
+            port=settings.port,
+            http="service.serving:DeadlineProtocol",  # each process sets its deadlines (app_of_serve)
+            timeout_keep_alive=KEEP_ALIVE_SECONDS,
+            proxy_headers=False,  # as in serve()
+        )
+    finally:
+        if worker is not None:
+            worker.terminate()  # it finishes the batch it runs, then ends
+            worker.wait()
+    return 0
+
+
+def worker_command(settings: Settings) -> list[str]:
+    """`jcm worker` for the data folder and search backend of these settings; the rest of the settings
+    it reads from the same environment."""
+    command = [sys.executable, "-m", "service.cli", "--data-dir", str(settings.data_dir), "worker",
+               "--backend", settings.search_backend]
+    return command + (["--es-url", settings.es_url] if settings.es_url else [])
+
+
+def work(settings: Settings) -> int:
+    """`jcm worker`: ingest queued uploads until SIGTERM or Ctrl-C, then end after the batch it runs."""
+    import signal
+
+    from application.resources import prepare_index
+    from service.serving import configure_logging
+
+    configure_logging()
+    application = Application(settings)
+    for signal_number in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signal_number, lambda *_: application.request_stop())
+    try:
+        application.work(prepare=lambda: prepare_index(settings))
+    finally:
+        application.stop()
     return 0
 
 

@@ -94,6 +94,13 @@ def deadline_protocol(settings: Settings) -> type[DeadlineProtocol]:
     return type("ConfiguredDeadlineProtocol", (DeadlineProtocol,), deadlines)
 
 
+def configure_deadlines(settings: Settings) -> None:
+    """The settings' deadlines on DeadlineProtocol itself, for the processes uvicorn starts from its name
+    (`jcm serve --workers N`), where a class made by deadline_protocol cannot travel."""
+    DeadlineProtocol.header_seconds = settings.header_timeout
+    DeadlineProtocol.body_seconds = settings.body_timeout
+
+
 def configure_logging() -> None:
     """The service's own lines (an index rebuilt, a connection closed) beside uvicorn's, in its format;
     other libraries' loggers (the Elasticsearch client logs every request) are left as they are."""

@@ -111,7 +111,7 @@ def _cue_distance(scope: _Scope, cue: Cue, quantity: Quantity) -> int | None:
         gap, low, high = quantity.start - cue.end, cue.end, quantity.start
     elif cue.start >= quantity.end:
         if _source_link().fullmatch(scope.folded, quantity.end, cue.start):
-            return 0  # "$6 million from the Japan Fund for the JCM": the source names what it is
+            return 0  # "$6 million from the Japan Fund for the JCM", "50%の補助金": what is named after it
         if _names_base(scope, cue, quantity) or _labels_next(scope, cue, quantity):
             return None
         gap, low, high = 2 * (cue.start - quantity.end) + 10, quantity.end, cue.start
@@ -162,10 +162,22 @@ def _labels_next(scope: _Scope, cue: Cue, quantity: Quantity) -> bool:
     )
 
 
+_PLANT_KINDS = frozenset({"capacity", "energy"})
+_THRESHOLD = "threshold"  # the cue topic of eligibility criteria and thresholds
+
+
 # "replaces the existing 2 MW generators with a 3 MW solar plant": a word for what stands there already
 # names only the number next to it, never one past another number.
 _ADJACENT_ONLY = frozenset({"existing_plant"})
+
+
 def _nearest_cue_kind(scope: _Scope, quantity: Quantity) -> str | None:
+    nearest = nearest_cue(scope, quantity)
+    return nearest[1] if nearest else None
+
+
+def nearest_cue(scope: _Scope, quantity: Quantity) -> tuple[int, str] | None:
+    """How far the cue that names the quantity stands from it, and the kind it gives."""
     counts = _other_counts(scope, quantity)
     scored = [
         (distance, cue.start, kind)
@@ -180,7 +192,10 @@ def _nearest_cue_kind(scope: _Scope, quantity: Quantity) -> str | None:
         # what the words after it name, when they name anything, not the whole before "of which".
         own = [entry for entry in scored if not _names_the_whole(scope, entry[1], quantity)]
         scored = own or scored
-    return min(scored)[2] if scored else None
+    if not scored:
+        return None
+    distance, _, kind = min(scored)
+    return distance, kind
 
 
 def _names_the_whole(scope: _Scope, cue_start: int, quantity: Quantity) -> bool:
@@ -211,6 +226,8 @@ def _kind(scope: _Scope, quantity: Quantity) -> str | None:
         )
     if kind == "credits_issued" and _is_target(scope, quantity):
         return "emission_reduction"  # a goal of credits is reductions to reach, no credits issued
+    if kind in _PLANT_KINDS and quantity.qualifier != "exact" and _THRESHOLD in scope.all_topics:
+        return None  # "出力500kW以上であること" among eligibility criteria: a bound set, no plant's size
     # A counter of cases (件) near a word for countries counts projects per country, never countries:
     # "対象国の内訳は、モンゴル:3件".
     return "project_count" if kind == "partner_country_count" and not quantity.topic else kind
@@ -263,6 +280,27 @@ def _clause_kinds(scope: _Scope) -> list[str | None]:
             and not _naming_cue_between(scope, quantity, scope.quantities[following])
         ):
             kinds[index] = kinds[following]
+    return _with_equivalents(scope, kinds)
+
+
+# "6.9 billion JPY (approx. USD 69 million)", "USD 20 million (約20億円)": the same amount in another currency
+_EQUIVALENT_OPENS = re.compile(
+    r"\s*[(（]\s*(?:approx(?:imately|\.)?|about|around|equivalent\s+to|約|ประมาณ)?\s*", re.I
+)
+
+
+def _with_equivalents(scope: _Scope, kinds: list[str | None]) -> list[str | None]:
+    """An amount in brackets right after an amount of money in another currency is that amount again,
+    of its kind, whatever cue stands nearer the brackets."""
+    quantities = scope.quantities
+    for index in range(1, len(quantities)):
+        first, second = quantities[index - 1], quantities[index]
+        if (
+            first.unit_class == second.unit_class == "money"
+            and first.unit != second.unit
+            and _EQUIVALENT_OPENS.fullmatch(scope.folded, first.end, second.start)
+        ):
+            kinds[index] = kinds[index - 1]
     return kinds
 
 
@@ -293,7 +331,8 @@ def _per_year(scope: _Scope, quantity: Quantity, through_lists: bool = True) -> 
     if not markers:
         return False
     marked = _within(scope.quantities, markers[-1].end(), quantity.start)
-    between = [other for other in marked if other is not quantity]
+    # the lower bound of its own range is no other amount: "年間1,000～2,000トン" is per year at both ends
+    between = [other for other in marked if not _one_range(scope.folded, other, quantity)]
     cumulative = _cumulative().search(scope.folded, markers[-1].end(), quantity.start)
     return not cumulative and (not between or (through_lists and _one_list(scope, [*between, quantity])))
 

@@ -216,6 +216,32 @@ def _label_above(previous: Block | None, before: Block | None) -> Block | None:
     return before if _open_topics(before) else previous
 
 
+# A block that starts as an item of a list, by the kind of its marker: "(a) 1/2: ...", "b) ...",
+# "2. ...", "・...", "①...". Items are one list's when their markers are of one kind.
+_LIST_ITEM = re.compile(
+    r"\s*(?:(?P<bracketed>[(（]?(?:[a-zA-Zก-ฮア-ン]|[0-9]{1,2})[)）])|(?P<dotted>(?:[a-z]|[0-9]{1,2})\.\s)"
+    r"|(?P<bullet>[・•●▪■◆\-–])|(?P<circled>[①-⑳]))"
+)
+
+
+def _marker(block: Block | None) -> str | None:
+    item = _LIST_ITEM.match(block.text) if block is not None else None
+    return item.lastgroup if item else None
+
+
+def _list_label(
+    block: Block, previous: Block | None, before: Block | None, label: Block | None
+) -> Block | None:
+    """For an item after another item of one list, the label the first item took: every item of "Support
+    is capped as below:" / "(a) 1/2: ..." / "(b) 2/3: ..." is a subsidy share. None otherwise."""
+    marker = _marker(block)
+    if marker is None:
+        return None
+    if previous is not None and previous.page == block.page and _marker(previous) == marker:
+        return label
+    return _label_above(previous, before)
+
+
 def _last_credits(drafts: Sequence[_Draft]) -> _Draft | None:
     return next((draft for draft in reversed(drafts) if draft.kind == "credits_issued"), None)
 
@@ -244,18 +270,53 @@ def extract_facts(blocks: Sequence[Block], document: DocumentRef) -> list[Fact]:
     before: Block | None = None
     flat: _FlatHeader | None = None
     credits: _Draft | None = None  # the last credits issued, whose parts the block after may hand over
+    list_label: Block | None = None  # what introduced the list the current block is an item of
     for position, block in enumerate(blocks):
         heading = _heading_project(block)
         if heading is not None:
             headings[block.index] = heading
         flat = _flat_header(blocks, position) or _still_open(flat, block)
+        list_label = _list_label(block, previous, before, list_label)
         if _may_hold_number().search(block.text):  # a project's name may state its power
             just_before = credits and previous and credits.evidence.block == previous.index
             credits_before = credits if just_before else None
-            found = _block_drafts(block, _label_above(previous, before), flat, credits_before)
+            found = _block_drafts(block, list_label or _label_above(previous, before), flat, credits_before)
             credits = _last_credits(found) or credits
             drafts += found
         previous, before = block, previous
     drafts = _with_heading_subjects(_annualise_list_parts(drafts), headings)
     drafts = _with_dollars_resolved(_with_document_period(drafts, _document_period(blocks)), blocks)
-    return [_fact(draft, document) for draft in drafts]
+    return [_fact(draft, document) for draft in _one_kind_per_sum(drafts) if _plausible(draft)]
+
+
+_STATED_AT = 4  # a cue this near an amount states what it is: "予算規模は4.4億円", "budget: JPY 6.9 billion"
+
+
+def _one_kind_per_sum(drafts: list[_Draft]) -> list[_Draft]:
+    """A sum of money stated again (a headline, a caption) is the same sum: where one statement names it
+    outright and all such statements agree, the others take that kind."""
+    named: dict[tuple[float, str], set[str]] = {}
+    for draft in drafts:
+        if _names_outright(draft):
+            named.setdefault((draft.value, draft.unit), set()).add(draft.kind)
+    return [
+        replace(draft, kind=next(iter(kinds)))
+        if draft.unit_class == "money" and not _names_outright(draft)
+        and len(kinds := named.get((draft.value, draft.unit), set())) == 1
+        else draft
+        for draft in drafts
+    ]
+
+
+def _names_outright(draft: _Draft) -> bool:
+    return draft.unit_class == "money" and draft.named_at is not None and draft.named_at <= _STATED_AT
+
+
+# A project's cost, a subsidy or a budget is never a few hundred in any currency: such an amount lost its
+# scale word to a typo or a page's layout ("$6.0 from the Japan Fund", "USD 56 ... million").
+_PROGRAMME_MONEY = frozenset({"project_cost", "subsidy_amount", "budget"})
+_LEAST_PROGRAMME_MONEY = 1000
+
+
+def _plausible(draft: _Draft) -> bool:
+    return draft.kind not in _PROGRAMME_MONEY or draft.value >= _LEAST_PROGRAMME_MONEY

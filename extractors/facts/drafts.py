@@ -56,6 +56,7 @@ class _Draft:
     period: str | None = None
     is_total: bool = False
     in_list: bool = False
+    named_at: int | None = None  # how far the cue that gave the kind stands, for amounts of money
 
 
 def _evidence(block: Block, text: str, number: ParsedNumber, offset: int) -> Evidence:

@@ -24,6 +24,7 @@ from extractors.facts.clause import (
     _totals,
     _unit,
     _within,
+    nearest_cue,
 )
 from extractors.facts.drafts import _Draft, _evidence, _item_project, _nearest, _periods
 from extractors.facts.lexicon import (
@@ -345,6 +346,12 @@ def _back_reference() -> re.Pattern[str]:
 _CLAUSE_END = re.compile(r"[.。!?！？:：;；)）]\s*\Z")
 
 
+@cache
+def _list_lead() -> re.Pattern[str]:
+    """The end of a sentence that announces the list below it, whose items its cues still name."""
+    return re.compile(rf"(?:{_english_aware(_cues()['list_leads'])})\s*[.:：。]?\s*\Z", re.I)
+
+
 def _open_topics(block: Block) -> tuple[str, ...]:
     """Cue topics of the last clause of a block that stops mid-sentence, nearest first.
 
@@ -352,7 +359,7 @@ def _open_topics(block: Block) -> tuple[str, ...]:
     its cues then still tell what the next line's number is.
     """
     folded = fold(block.text)
-    if block.kind == "table_row" or _CLAUSE_END.search(folded):
+    if block.kind == "table_row" or (_CLAUSE_END.search(folded) and not _list_lead().search(folded)):
         return ()
     tail = _segments(folded)[-1]
     return tuple(cue.topic for cue in reversed(_within(find_cues(folded), tail.start, tail.end)))
@@ -580,6 +587,14 @@ def _credit_side(prose: _Prose, segment: _Segment, quantity: Quantity) -> str | 
     return None
 
 
+def _named_at(scope: _Scope, quantity: Quantity, kind: str) -> int | None:
+    """For money, how far the cue that gave its kind stands (document._one_kind_per_sum weighs it)."""
+    if quantity.unit_class != "money":
+        return None
+    nearest = nearest_cue(scope, quantity)
+    return nearest[0] if nearest and nearest[1] == kind else None
+
+
 def _prose_draft(
     prose: _Prose,
     segment: _Segment,
@@ -602,6 +617,7 @@ def _prose_draft(
         language=block.language,
         subject=_prose_subject(prose, segment, quantity, kind, project),
         period=_nearest(periods, quantity.number.start),
+        named_at=_named_at(scope, quantity, kind),
         is_total=is_total,
         in_list=segment.head is not None,
     )

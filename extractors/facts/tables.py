@@ -265,7 +265,7 @@ _FLAT_HEADER_MAX = 60  # characters of a header cell left on a line of its own
 _FLAT_HEADER_LINES = 5  # header lines up to the unit's whose cues tell what the column holds
 _FLAT_REACH = 40  # blocks a flattened table's rows may run below its header
 _BARE_LINE = re.compile(r"[ \t]*[0-9][0-9,.]*(?:[ \t]+[0-9][0-9,.]*)*[ \t]*")
-_SENTENCE_MARK = re.compile(r"[。！？!?]|\.(?:\s|\Z)")
+_SENTENCE_MARK = re.compile(r"[。！？!?]|(?<!\bNo)\.(?:\s|\Z)")  # "No." heads a column
 
 
 @dataclass(frozen=True)
@@ -277,6 +277,7 @@ class _FlatHeader:
     spec: UnitSpec
     kind: str
     block: int
+    cells: int = 1  # the header's cells, when it names the column last of a row split by _CELL_BREAK
 
 
 def _is_header_line(block: Block) -> bool:
@@ -296,7 +297,21 @@ def _flat_header(blocks: Sequence[Block], position: int) -> _FlatHeader | None:
     if kind is None or _as_fact_kind(kind) is None:
         return None
     label = " ".join(line.text.strip() for line in header)
-    return _FlatHeader(label, spec, kind, block.index)
+    return _FlatHeader(label, spec, kind, block.index, _cell_count(block.text))
+
+
+# Cells a page's table kept on one line, split by slashes or bars: "No. 国/事業者/案件名/削減量(tCO2/年)".
+_CELL_BREAK = re.compile(r"\s*[/|｜／\t]\s*")
+
+
+def _cell_count(line: str) -> int:
+    return len(_CELL_BREAK.split(BRACKETED.sub("", line.strip())))
+
+
+def _ends_in_column(line: str, cells: int) -> bool:
+    """Whether a row split like its header has a bare number for its last cell: "3.モンゴル/…/14,746"."""
+    parts = _CELL_BREAK.split(BRACKETED.sub("", line.strip()))
+    return cells > 1 and len(parts) == cells and bool(_BARE_LINE.fullmatch(parts[-1]))
 
 
 def _bracketed_unit(text: str) -> UnitSpec | None:
@@ -305,32 +320,41 @@ def _bracketed_unit(text: str) -> UnitSpec | None:
 
 
 def _flat_row_drafts(block: Block, header: _FlatHeader) -> list[_Draft]:
-    """Lines holding bare numbers only, below a flattened header: its column's values ("144 73")."""
+    """The values of a flattened header's column in the lines below it (see _column_numbers)."""
     spec = header.spec
     unit = RATE_UNITS[spec.unit_class] if spec.per_year and spec.unit_class in RATE_UNITS else spec.unit
     drafts = []
     offset = 0
     for line in block.text.splitlines(keepends=True):
-        if _BARE_LINE.fullmatch(line.rstrip("\r\n")):
-            for number in find_numbers(line):
-                if _YEAR.fullmatch(number.text):
-                    continue
-                value, precision = scaled(number, spec.factor)
-                drafts.append(
-                    _Draft(
-                        kind=header.kind,
-                        value=value,
-                        unit=unit,
-                        unit_class=spec.unit_class,
-                        qualifier="exact",
-                        precision=precision,
-                        evidence=_evidence(block, f"{header.label}: {line.strip()}", number, offset),
-                        language=block.language,
-                        in_list=True,
-                    )
+        for number in _column_numbers(line, header):
+            if _YEAR.fullmatch(number.text):
+                continue
+            value, precision = scaled(number, spec.factor)
+            drafts.append(
+                _Draft(
+                    kind=header.kind,
+                    value=value,
+                    unit=unit,
+                    unit_class=spec.unit_class,
+                    qualifier="exact",
+                    precision=precision,
+                    evidence=_evidence(block, f"{header.label}: {line.strip()}", number, offset),
+                    language=block.language,
+                    in_list=True,
                 )
+            )
         offset += len(line)
     return drafts
+
+
+def _column_numbers(line: str, header: _FlatHeader) -> list[ParsedNumber]:
+    """The numbers of a line that belong to the header's column: a line of bare numbers ("144 73"), or the
+    last cell of a row split like the header, whose other cells name the project ("3.モンゴル/…/14,746")."""
+    if _BARE_LINE.fullmatch(line.rstrip("\r\n")):
+        return find_numbers(line)
+    if not _ends_in_column(line, header.cells):
+        return []
+    return [number for number in find_numbers(line) if line.rstrip().endswith(number.text)]
 
 
 def _still_open(header: _FlatHeader | None, block: Block) -> _FlatHeader | None:

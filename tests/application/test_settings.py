@@ -9,8 +9,11 @@ from service.cli import build_parser, main, settings_of
 
 VARIABLES = (
     "JCM_DATA_DIR", "JCM_MAX_FILE_MB", "JCM_WORKERS", "JCM_PORT", "JCM_SEARCH_BACKEND", "JCM_ES_URL",
-    "JCM_ANONYMOUS_READ", "JCM_SESSION_HOURS", "JCM_WORKER_MEMORY_MB",
+    "JCM_ANONYMOUS_READ", "JCM_SESSION_HOURS", "JCM_WORKER_MEMORY_MB", "JCM_ES_API_KEY", "JCM_ES_USERNAME",
+    "JCM_ES_PASSWORD", "JCM_ES_CA_CERTS", "JCM_ES_CERT_FINGERPRINT", "JCM_ES_VERIFY_CERTS",
+    "JCM_ES_REQUEST_TIMEOUT", "JCM_ES_MAX_RETRIES", "JCM_ES_RETRY_ON_TIMEOUT", "JCM_ES_BULK_CHUNK",
 )
+FINGERPRINT = "A1:B2:" + "C3:" * 29 + "D4"  # as `openssl x509 -fingerprint -sha256` prints it
 
 
 @pytest.fixture(autouse=True)
@@ -95,3 +98,70 @@ def test_the_command_line_reports_a_bad_variable_in_one_line(
     assert main(["--data-dir", str(tmp_path), "documents"]) == 2
     error = capsys.readouterr().err
     assert error.startswith("jcm: JCM_WORKERS: ") and "Traceback" not in error
+
+
+# ---------------------------------------------------------------- reaching Elasticsearch
+
+
+def test_a_secured_cluster_is_reached_with_the_settings_of_the_environment(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("JCM_ES_URL", "https://es.example:9200")
+    monkeypatch.setenv("JCM_ES_USERNAME", "jcm")
+    monkeypatch.setenv("JCM_ES_PASSWORD", "pa55")
+    monkeypatch.setenv("JCM_ES_CA_CERTS", "/certs/http_ca.crt")
+    monkeypatch.setenv("JCM_ES_CERT_FINGERPRINT", FINGERPRINT)
+    monkeypatch.setenv("JCM_ES_REQUEST_TIMEOUT", "12.5")
+    monkeypatch.setenv("JCM_ES_MAX_RETRIES", "5")
+    monkeypatch.setenv("JCM_ES_RETRY_ON_TIMEOUT", "Yes")
+    arguments = Settings().elasticsearch.client_arguments()
+    assert arguments["basic_auth"] == ("jcm", "pa55") and arguments["ca_certs"] == "/certs/http_ca.crt"
+    assert arguments["ssl_assert_fingerprint"] == FINGERPRINT.replace(":", "").lower()
+    assert arguments["verify_certs"] is True and arguments["request_timeout"] == 12.5
+    assert arguments["max_retries"] == 5 and arguments["retry_on_timeout"] is True
+
+
+def test_an_api_key_is_taken_encoded_or_as_its_id_and_key(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("JCM_ES_URL", "https://es.example:9200")
+    monkeypatch.setenv("JCM_ES_API_KEY", "VnVhQ2ZHY0JDZGJrUW0tZTVhT3g6dWkybHAy")
+    assert Settings().elasticsearch.client_arguments()["api_key"] == "VnVhQ2ZHY0JDZGJrUW0tZTVhT3g6dWkybHAy"
+    monkeypatch.setenv("JCM_ES_API_KEY", "VuaCfGcBCdbkQm-e5aOx:ui2lp2axTNmsyakw9tvNnw")
+    key_id, key = "VuaCfGcBCdbkQm-e5aOx", "ui2lp2axTNmsyakw9tvNnw"
+    assert Settings().elasticsearch.client_arguments()["api_key"] == (key_id, key)
+
+
+def test_tls_options_go_only_to_an_https_cluster(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("JCM_ES_URL", "http://elasticsearch:9200")
+    monkeypatch.setenv("JCM_ES_VERIFY_CERTS", "false")
+    arguments = Settings().elasticsearch.client_arguments()
+    assert "verify_certs" not in arguments and "ca_certs" not in arguments
+    assert Settings(es_url=None).elasticsearch is None
+
+
+def test_secrets_are_never_printed(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("JCM_ES_URL", "https://jcm:url-pa55@es.example:9200")
+    monkeypatch.setenv("JCM_ES_API_KEY", "key-s3cret")
+    monkeypatch.setenv("JCM_ES_PASSWORD", "pa55-s3cret")
+    monkeypatch.setenv("JCM_ES_USERNAME", "jcm")  # with an API key too: refused
+    with pytest.raises(SettingsError) as raised:
+        Settings()
+    assert "JCM_ES_USERNAME" in str(raised.value) and "either an API key" in str(raised.value)
+    monkeypatch.delenv("JCM_ES_USERNAME")
+    options = Settings().elasticsearch
+    for shown in (repr(options), options.shown_url, options.redact("auth key-s3cret pa55-s3cret failed")):
+        assert "s3cret" not in shown and "url-pa55" not in shown
+
+
+def test_a_bad_url_is_named_with_its_credentials_replaced(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("JCM_ES_URL", "es://jcm:pa55@es.example:9200")
+    with pytest.raises(SettingsError, match="JCM_ES_URL") as raised:
+        Settings()
+    assert "pa55" not in str(raised.value) and "es://***@es.example:9200" in str(raised.value)
+
+
+@pytest.mark.parametrize("name, value", [
+    ("JCM_ES_CERT_FINGERPRINT", "not-hex"), ("JCM_ES_REQUEST_TIMEOUT", "0"), ("JCM_ES_MAX_RETRIES", "-1"),
+    ("JCM_ES_BULK_CHUNK", "0"), ("JCM_ES_VERIFY_CERTS", "perhaps"),
+])
+def test_a_bad_elasticsearch_setting_is_named(monkeypatch: pytest.MonkeyPatch, name: str, value: str):
+    monkeypatch.setenv(name, value)
+    with pytest.raises(SettingsError, match=name):
+        Settings()

@@ -79,3 +79,16 @@ def test_a_finished_list_that_names_too_few_still_warns():
     text = "Japan has signed the JCM with 5 countries, namely Mongolia, Bangladesh, Ethiopia and Kenya."
     [warning] = run_checks(facts_of(text))
     assert (warning.rule, warning.expected, warning.found) == ("count_vs_items", 5, 4)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The ministry selected 1 project under the Joint Crediting Mechanism (hereinafter, the JCM, the "
+        "scheme).",
+        "環境省は、二国間クレジット制度(以下、JCM、本制度)の案件を1件採択した。",
+        "โครงการภายใต้กลไกเครดิตร่วม (ต่อไปนี้เรียกว่า JCM, กลไก) ได้รับคัดเลือก 1 โครงการ",
+    ],
+)
+def test_brackets_that_give_a_short_name_are_no_list(sentence):
+    assert "count_vs_items" not in rules_of(run_checks(facts_of(sentence)))

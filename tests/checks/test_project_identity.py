@@ -133,3 +133,44 @@ def test_a_project_name_outweighs_a_different_capacity_which_is_then_an_inconsis
     assert found.same and found.reasons[0].startswith("same project name")
     [warning] = checked(first, second)
     assert (warning.expected, warning.found) == (12000, 15000)
+
+
+# Two solar plants in one country: one said to lie a distance from the capital, the other near it.
+FROM_THE_CAPITAL = {
+    "en": (["A 10 MW solar plant in Darkhan, which lies 220 km north of the capital city Ulaanbaatar, "
+            "will cut 12,000 tCO2e per year."],
+           ["A solar plant near Ulaanbaatar, built with JCM support, cuts 20,000 tCO2e per year."]),
+    "ja": (["ウランバートルから北へ約220km離れたダルハンの10MW太陽光発電所は年間12,000トンを削減する。"],
+           ["ウランバートル近郊の太陽光発電所はJCMの補助を受け、年間20,000トンを削減する。"]),
+    "th": (["โรงไฟฟ้าพลังงานแสงอาทิตย์ 10 เมกะวัตต์ ที่ดาร์ฮาน ห่างจากอูลานบาตอร์ 220 กิโลเมตร "
+            "ลดการปล่อยได้ 12,000 ตันต่อปี"],
+           ["โรงไฟฟ้าพลังงานแสงอาทิตย์ใกล้อูลานบาตอร์ ลดการปล่อยได้ 20,000 ตันต่อปี"]),
+}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_place_that_only_measures_the_distance_to_the_site_is_no_site(language):
+    far, near = (document(lines + ["Host country: Mongolia"], f"plant{i}")
+                 for i, lines in enumerate(FROM_THE_CAPITAL[language]))
+    assert not resolution(far, near).same
+    assert checked(far, near) == []
+
+
+# Two solar plants said to stand near the capital, one with its own town too: the capital tells no site.
+NEAR_THE_CAPITAL = {
+    "en": (["A 10 MW solar plant in Darkhan supplies the grid that also serves Ulaanbaatar; it cuts "
+            "12,000 tCO2e per year."],
+           ["A solar farm near Ulaanbaatar, built with JCM support, cuts 20,000 tCO2e per year."]),
+    "ja": (["ダルハンの10MW太陽光発電所はウランバートルにも電力を送り、年間12,000トンを削減する。"],
+           ["ウランバートル近郊の太陽光発電所はJCMの補助を受け、年間20,000トンを削減する。"]),
+    "th": (["โรงไฟฟ้าพลังงานแสงอาทิตย์ 10 เมกะวัตต์ ที่ดาร์ฮาน ส่งไฟฟ้าถึงอูลานบาตอร์ ลดการปล่อยได้ 12,000 ตันต่อปี"],
+           ["โรงไฟฟ้าพลังงานแสงอาทิตย์ใกล้อูลานบาตอร์ ลดการปล่อยได้ 20,000 ตันต่อปี"]),
+}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_capital_alone_tells_no_site(language):
+    town, capital = (document(lines + ["Host country: Mongolia"], f"plant{i}")
+                     for i, lines in enumerate(NEAR_THE_CAPITAL[language]))
+    assert not resolution(town, capital).same
+    assert checked(town, capital) == []

@@ -51,3 +51,11 @@ def test_a_subset_of_a_count_counts_the_same_things(text: str) -> None:
 )
 def test_the_power_of_what_stands_there_already_is_no_capacity(text: str, capacity: int) -> None:
     assert [(fact.kind, fact.value) for fact in facts_of(text)] == [("capacity", capacity)]
+
+
+def test_one_of_several_projects_points_at_an_item_and_counts_nothing() -> None:
+    assert _counts("The plant is one of six projects the province approved.") == [("project_count", 6)]
+
+
+def test_projects_counted_with_the_japanese_counter_tsu() -> None:
+    assert _counts("日本は再生可能エネルギー分野で4つの案件を実施する予定だ。") == [("project_count", 4)]

@@ -150,3 +150,23 @@ def test_a_subsidy_cap_after_a_subsidy_rate_is_a_subsidy_amount() -> None:
 def test_a_cue_after_and_names_the_next_amount_not_the_one_before(text: str, unit: str) -> None:
     money = [(kind, fact_unit) for kind, _, fact_unit in _facts(text) if fact_unit == unit]
     assert money == [("subsidy_amount", unit), ("project_cost", unit)]
+
+
+@pytest.mark.parametrize(
+    "paragraphs",
+    [
+        ("No. 国/代表事業者/案件名/想定削減量(tCO2/年)", "1.ケニア/A社/6MW小水力発電/16,528",
+         "2.チリ/B社/3MW太陽光発電/4,100"),
+        ("No. | Country | Project | Expected reductions (tCO2/year)", "1 | Kenya | 6 MW hydro | 16,528",
+         "2 | Chile | 3 MW solar | 4,100"),
+        ("ลำดับ/ประเทศ/โครงการ/ปริมาณการลดก๊าซ (tCO2/ปี)", "1/เคนยา/ไฟฟ้าพลังน้ำ 6 MW/16,528",
+         "2/ชิลี/โซลาร์ 3 MW/4,100"),
+    ],
+)
+def test_rows_split_by_slashes_or_bars_take_the_header_of_their_last_cell(paragraphs: tuple) -> None:
+    assert _reductions(*paragraphs) == [(16_528, "tCO2e/yr"), (4_100, "tCO2e/yr")]
+
+
+def test_a_row_split_otherwise_than_its_header_is_no_column_value() -> None:
+    paragraphs = ("No. 国/案件名/想定削減量(tCO2/年)", "詳細/2024")
+    assert _reductions(*paragraphs) == []

@@ -234,3 +234,18 @@ def test_highlight_from_stored_tokens_equals_highlight_from_the_text(text: str, 
     _, tokens = analyze_with_offsets(text)
     terms = set(parse_query(query).terms)
     assert highlight(text, terms, tokens=tokens) == highlight(text, terms)
+
+
+_JAPANESE = st.sampled_from(["空気熱源", "ヒートポンプ", "ﾋｰﾄﾎﾟﾝﾌﾟ", "太陽光発電所", "の", "を", "　", "ＬＥＤ",
+                             "街路灯", "、", "光", "発電", "ポ", "ﾎﾟ", "ン"])
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(_JAPANESE, max_size=20).map("".join), st.sampled_from(
+    ["ヒートポンプ", "ポンプ", "太陽光", "「太陽光発電」", "発電所 熱源", "ヒート", "光発", "街路灯"]))
+def test_a_japanese_term_inside_a_longer_word_is_marked_alike_from_stored_tokens(text: str, query: str):
+    from indices.analysis import analyze_with_offsets
+
+    _, tokens = analyze_with_offsets(text)
+    terms = set(parse_query(query).terms)
+    assert highlight(text, terms, tokens=tokens) == highlight(text, terms)

@@ -4,7 +4,6 @@ The embedded index always runs; Elasticsearch runs against the server at JCM_TES
 module gets indices of its own, deleted afterwards) and is skipped when that variable is not set.
 """
 
-import os
 import re
 import uuid
 from collections.abc import Callable, Iterator
@@ -14,14 +13,9 @@ import pytest
 
 from corpus.models import DocumentRef, Passage
 from indices import EmbeddedIndex, SearchIndex
+from tests.indices.real_es import cluster_options, needs_cluster
 
-ES_URL = os.environ.get("JCM_TEST_ES_URL")
-BACKENDS = [
-    "embedded",
-    pytest.param(
-        "elasticsearch", marks=pytest.mark.skipif(not ES_URL, reason="JCM_TEST_ES_URL not set")
-    ),
-]
+BACKENDS = ["embedded", pytest.param("elasticsearch", marks=needs_cluster)]
 
 TEXTILE = DocumentRef(id="th-textile", filename="th_textile_pdd.txt")
 BIOMASS = DocumentRef(id="th-biomass", filename="th_biomass_summary.txt")
@@ -83,7 +77,7 @@ def open_index(backend: str, directory: Path, **options: object) -> SearchIndex:
         return EmbeddedIndex(directory / "index", **options)
     from indices.elasticsearch import ElasticsearchIndex
 
-    return ElasticsearchIndex(ES_URL, index_name=f"jcm-test-{uuid.uuid4().hex}")
+    return ElasticsearchIndex(cluster_options(), index_name=f"jcm-test-{uuid.uuid4().hex}")
 
 
 def dispose(index: SearchIndex) -> None:

@@ -141,3 +141,25 @@ def test_search_on_an_unreachable_elasticsearch_is_a_503_without_its_address(tmp
         response = client.get("/search", params={"q": "boiler"}, headers={"Authorization": f"Bearer {key}"})
     assert response.status_code == 503
     assert response.json()["error"]["code"] == "unavailable" and url not in response.text
+
+
+def test_a_search_the_cluster_fails_midway_is_a_503_without_its_address(tmp_path):
+    """The index opened fine; then the cluster answers a search with a server error (the scripted
+    server of tests/indices/scripted_es.py, over real HTTP)."""
+    from application.access import Role, create_key
+    from tests.indices.scripted_es import scripted_elasticsearch, server_error
+    from tests.service.conftest import start_service
+
+    with scripted_elasticsearch() as (url, cluster):
+        cluster.script("POST", r"/[^/]+/_search", server_error(500))
+        cluster.script("POST", "/_msearch", server_error(500))
+        secret_url = url.replace("http://", "http://elastic:s3cret@")
+        client, _ = start_service(tmp_path / "data", search_backend="elasticsearch", es_url=secret_url)
+        with client:
+            key = create_key(client.app.state.application.archive.catalog, Role("public"))[1]
+            response = client.get("/search", params={"q": "kiln"}, headers={"Authorization": f"Bearer {key}"})
+        searched = cluster.sent("POST", r"/[^/]+/_search")
+    assert searched, "the index was opened and searched"
+    assert response.status_code == 503
+    assert response.json()["error"]["code"] == "unavailable"
+    assert "s3cret" not in response.text and url not in response.text
