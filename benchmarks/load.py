@@ -29,6 +29,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -93,12 +94,14 @@ def jcm(data_dir: Path, *args: str, env: dict[str, str]) -> str:
 class Tally:
     latencies: list[float] = field(default_factory=list)
     errors: int = 0
+    reasons: Counter[str] = field(default_factory=Counter)  # what the failed searches got
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def add(self, milliseconds: float | None) -> None:
+    def add(self, milliseconds: float | None, reason: str = "") -> None:
         with self.lock:
             if milliseconds is None:
                 self.errors += 1
+                self.reasons[reason] += 1
             else:
                 self.latencies.append(milliseconds)
 
@@ -109,9 +112,10 @@ class Tally:
         if len(self.latencies) < 2:
             return f"{name:<22} searches {len(self.latencies):>6}  errors {self.errors}"
         median, p99 = p50_p99(self.latencies)
+        reasons = "".join(f"\n    failed {count}x: {reason}" for reason, count in self.reasons.most_common())
         return (
             f"{name:<22} searches {len(self.latencies):>6} ({len(self.latencies) / seconds:6.1f}/s)  "
-            f"errors {self.errors:>3}  median {median:7.1f} ms  p99 {p99:7.1f} ms"
+            f"errors {self.errors:>3}  median {median:7.1f} ms  p99 {p99:7.1f} ms{reasons}"
         )
 
 
@@ -122,10 +126,11 @@ def search_client(base: str, key: str, stop: threading.Event, tally: Tally, seed
             started = time.perf_counter()
             try:
                 response = client.get("/search", params={"q": rng.choice(QUERIES)})
-                ok = response.status_code == 200
-            except httpx.HTTPError:
-                ok = False
-            tally.add((time.perf_counter() - started) * 1000 if ok else None)
+                failed = response.status_code != 200
+                reason = f"{response.status_code} {response.text[:120]}" if failed else ""
+            except httpx.HTTPError as error:
+                reason = f"{type(error).__name__}: {error}"
+            tally.add(None if reason else (time.perf_counter() - started) * 1000, reason)
 
 
 def searching(

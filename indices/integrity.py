@@ -34,6 +34,7 @@ FOOTER_TAIL = struct.Struct("<II")  # the footer JSON's length, then the magic n
 COMPONENTS = (".idx", ".pos", ".term", ".store", ".fast", ".fieldnorm")
 CHUNK_BYTES = 1 << 20
 META_FILE = "meta.json"
+ADMIT_ATTEMPTS = 5  # commits another process may make while a reader checks the files of one
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,10 +139,21 @@ class FileGuard:
 
     def admit(self) -> None:
         """Check the files of the segments meta.json names now and remember them: call before tantivy
-        (re)loads them. A file not seen before is read through; one already admitted is only stat'ed."""
+        (re)loads them. A file not seen before is read through; one already admitted is only stat'ed.
+
+        A writer in another process may commit meanwhile and remove files of the segments it merged away:
+        a file gone while meta.json changed under the check is no damage, and the new segments are
+        checked instead."""
         with self._lock:
-            meta = Stamp.of(self.path / META_FILE)
-            files = {name: self._checked(name) for name in segment_files(self.path)}
+            for attempt in range(ADMIT_ATTEMPTS):
+                meta = Stamp.of(self.path / META_FILE)
+                try:
+                    files = {name: self._checked(name) for name in segment_files(self.path)}
+                except IndexDamagedError:
+                    if attempt + 1 < ADMIT_ATTEMPTS and Stamp.of(self.path / META_FILE) != meta:
+                        continue
+                    raise
+                break
             self._files, self._meta = files, meta
             self._locations = [(name, str(self.path / name)) for name in files]
 

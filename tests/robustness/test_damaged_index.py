@@ -246,3 +246,42 @@ def test_a_search_waiting_while_the_index_is_reset_is_refused_not_answered_empty
     waiting.join(10)
     assert len(outcome) == 1 and isinstance(outcome[0], IndexRebuildingError), outcome
     index.close()
+
+
+WRITER = """
+import sys, time
+from corpus.models import DocumentRef, Passage
+from indices import EmbeddedIndex
+index = EmbeddedIndex(sys.argv[1])
+deadline = time.monotonic() + float(sys.argv[2])
+number = 0
+while time.monotonic() < deadline:
+    number += 1
+    ref = DocumentRef(id=f"d{number}", filename=f"d{number}.pdf")
+    index.add_passages([Passage(document=ref, block=0, page=1, language="en", text=f"boiler {number}")])
+    if number > 3:
+        index.delete_document(f"d{number - 3}")
+    index.commit()  # every commit makes a segment; merges then remove the files of the ones merged away
+index.close()
+"""
+
+
+def test_a_writer_in_another_process_merging_segments_away_is_no_damage_to_a_reader(tmp_path):
+    """The service's API processes read the index a `jcm worker` writes: files a commit removes while a
+    reader checks the segments it is about to map are not damage, and no search is refused."""
+    path = tmp_path / "index"
+    first = EmbeddedIndex(path)
+    first.add_passages(passages(3))
+    first.commit()
+    first.close()
+    writer = subprocess.Popen([sys.executable, "-c", WRITER, str(path), "8"], cwd=ROOT)
+    reader = EmbeddedIndex(path)
+    searched = 0
+    try:
+        while writer.poll() is None:
+            reader.search("boiler")
+            searched += 1
+    finally:
+        writer.wait(timeout=60)
+        reader.close()
+    assert writer.returncode == 0 and searched > 100
