@@ -148,13 +148,6 @@ FROM_THE_CAPITAL = {
 }
 
 
-@pytest.mark.parametrize("language", LANGUAGES)
-def test_a_place_that_only_measures_the_distance_to_the_site_is_no_site(language):
-    far, near = (document(lines + ["Host country: Mongolia"], f"plant{i}")
-                 for i, lines in enumerate(FROM_THE_CAPITAL[language]))
-    assert not resolution(far, near).same
-    assert checked(far, near) == []
-
 
 # Two solar plants said to stand near the capital, one with its own town too: the capital tells no site.
 NEAR_THE_CAPITAL = {
@@ -169,8 +162,9 @@ NEAR_THE_CAPITAL = {
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_the_capital_alone_tells_no_site(language):
+@pytest.mark.parametrize("plants", [FROM_THE_CAPITAL, NEAR_THE_CAPITAL], ids=["distance", "capital"])
+def test_a_capital_named_as_a_distance_or_a_neighbour_tells_no_site(plants, language):
     town, capital = (document(lines + ["Host country: Mongolia"], f"plant{i}")
-                     for i, lines in enumerate(NEAR_THE_CAPITAL[language]))
+                     for i, lines in enumerate(plants[language]))
     assert not resolution(town, capital).same
     assert checked(town, capital) == []
