@@ -167,8 +167,10 @@ _THRESHOLD = "threshold"  # the cue topic of eligibility criteria and thresholds
 
 
 # "replaces the existing 2 MW generators with a 3 MW solar plant": a word for what stands there already
-# names only the number next to it, never one past another number.
+# names only the number next to it, never one past another number nor one a clause away ("Dole's
+# existing operation ... to produce 5.7 megawatts").
 _ADJACENT_ONLY = frozenset({"existing_plant"})
+_ADJACENT_REACH = 12  # characters between such a word and its number
 
 
 def _nearest_cue_kind(scope: _Scope, quantity: Quantity) -> str | None:
@@ -185,7 +187,7 @@ def nearest_cue(scope: _Scope, quantity: Quantity) -> tuple[int, str] | None:
         if (kind := _kind_for(cue.topic, quantity.unit_class))
         and not (counts and any(start <= cue.start < end for start, end in counts))  # mostly no counts
         and (distance := _cue_distance(scope, cue, quantity)) is not None
-        and not (cue.topic in _ADJACENT_ONLY and distance >= _CROSSING)
+        and not (cue.topic in _ADJACENT_ONLY and distance > _ADJACENT_REACH)
     ]
     if scope.splits:
         # "a cost of JPY 500 million, of which JPY 200 million is covered by the subsidy": the part is

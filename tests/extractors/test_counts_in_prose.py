@@ -59,3 +59,8 @@ def test_one_of_several_projects_points_at_an_item_and_counts_nothing() -> None:
 
 def test_projects_counted_with_the_japanese_counter_tsu() -> None:
     assert _counts("日本は再生可能エネルギー分野で4つの案件を実施する予定だ。") == [("project_count", 4)]
+
+
+def test_a_word_for_what_stands_there_already_a_clause_away_names_nothing() -> None:
+    text = "The plant complements the firm's existing operation, using fruit waste to produce 4.2 megawatts."
+    assert [(fact.kind, fact.value) for fact in facts_of(text)] == [("capacity", 4200)]
