@@ -134,7 +134,8 @@ _DEFINITION = re.compile(
     r"(?<![\w.,])(?:one|an?|1)\s*(?:(?:JCM|carbon)\s+)?(?:credit|offset|CER|tonne|ton|クレジット|เครดิต)s?"
     r"[^\d.;。]{0,20}?\s*(?:is\s+|are\s+)?(?:"
     r"(?:equals?\s+to|equals|equivalent\s+to|corresponds?\s+to|=|＝|เท่ากับ)\s*(?:one|an?|1)(?![\d.,])"
-    r"|(?:issued\s+|awarded\s+|given\s+)?(?:for\s+(?:each|every)|per)\s)",
+    r"|(?:issued\s+|awarded\s+|given\s+)?(?:for\s+(?:each|every)|per)\s)"
+    r"|(?<![\w.,])1\s*[A-Za-z]{1,6}\s*[:：=＝]\s*[\d.,]+",  # a unit's conversion: "1USRt:3.5163kW"
     re.I,
 )
 

@@ -299,3 +299,28 @@ def test_tonnes_of_carbon_dioxide_with_its_formula_in_brackets_per_year() -> Non
 )
 def test_japanese_unit_signs_and_tonnes_over_co2(text: str, fact: tuple) -> None:
     assert _facts(text) == [fact]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The bank said $30.5m of the package will be from the Asian Development Fund and $400,000 is "
+        "from the Climate Change Fund grant.",
+        "The Asian Development Bank (ADB) has approved a $40.5m financing package to support solar projects.",
+        "Clean Technology Fund US$ 4.00 million",
+    ],
+)
+def test_the_development_banks_funds_and_packages_are_not_japans(text: str) -> None:
+    assert [fact for fact in _facts(text) if fact[0] == "subsidy_amount"] == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Note: RT is a refrigeration ton, 1RT=3.5169kW.",
+        "(※ USRtは米国冷凍トン。1USRt:3.5163kW)",
+        "JCM PDD Form 1 JCM Project Design Document for the chiller",
+    ],
+)
+def test_a_units_conversion_and_a_forms_title_are_no_facts(text: str) -> None:
+    assert _facts(text) == []
