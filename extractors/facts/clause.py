@@ -45,7 +45,7 @@ class _Segment:
 _ITEM_MARKER = re.compile(
     r"(?=[\d(①-⑳ \t•●▪■◆・\-–])"  # what a marker starts with: skips most positions in one test
     r"(?:(?:(?<=\s)|^)(?:\(?\d{1,2}\)|\d{1,2}\.(?=\s)|[①-⑳])\s*"  # numbered items may run on in a line
-    r"|(?:(?<=\n)|^)[ \t]*[•●▪■◆・\-–][ \t]+)"  # bullets start a line
+    r"|(?:(?<=\n)|^)[ \t]*(?:[•●▪■◆\-–][ \t]+|[・•][ \t]*))"  # bullets start a line; ・ needs no space
 )
 
 

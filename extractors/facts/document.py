@@ -55,6 +55,19 @@ def _annualise_list_parts(drafts: list[_Draft]) -> list[_Draft]:
     return result
 
 
+def _reductions_listed(drafts: list[_Draft]) -> list[_Draft]:
+    """In a document that states reductions, the yearly tonnes of CO2 each item of a list gives with no
+    word for them are reductions too: a selection notice lists its projects as "(A Ltd., 2,454 t-CO2/yr)"."""
+    if not any(draft.kind == "emission_reduction" for draft in drafts):
+        return drafts
+    return [
+        replace(draft, kind="emission_reduction")
+        if draft.kind == "other" and draft.unit == "tCO2e/yr" and draft.in_list
+        else draft
+        for draft in drafts
+    ]
+
+
 def fact_id(document_id: str, kind: str, unit: str, value: float, start: int) -> str:
     """A stable id from the document, kind, unit, value and the evidence's start."""
     key = f"{document_id}\x1f{kind}\x1f{unit}\x1f{value:.12g}\x1f{start}"
@@ -284,7 +297,7 @@ def extract_facts(blocks: Sequence[Block], document: DocumentRef) -> list[Fact]:
             credits = _last_credits(found) or credits
             drafts += found
         previous, before = block, previous
-    drafts = _with_heading_subjects(_annualise_list_parts(drafts), headings)
+    drafts = _with_heading_subjects(_annualise_list_parts(_reductions_listed(drafts)), headings)
     drafts = _with_dollars_resolved(_with_document_period(drafts, _document_period(blocks)), blocks)
     return [_fact(draft, document) for draft in _one_kind_per_sum(drafts) if _plausible(draft)]
 

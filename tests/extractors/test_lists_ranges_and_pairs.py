@@ -132,3 +132,25 @@ def test_an_amount_per_year_and_per_unit_is_no_project_amount(text: str) -> None
 )
 def test_a_bare_year_word_before_an_amount_makes_it_yearly(text: str, unit: str) -> None:
     assert [fact[2] for fact in _facts(text)] == [unit]
+
+
+@pytest.mark.parametrize(
+    "paragraphs",
+    [
+        ("The 12 projects selected are expected to reduce 90,000 tCO2e in total.", "The projects selected:",
+         "• 3 MW rooftop solar at a food plant (A Ltd., 2,310 tCO2/year)\n"
+         "• 9 MW hydro (B Ltd., 14,200 tCO2/year)"),
+        ("採択案件による累積削減量は約9万トンが見込まれる。", "採択された案件は以下のとおり。",
+         "・食品工場への3MW屋根置き太陽光発電(A社、2,310トンCO2/年)\n・9MW小水力発電(B社、14,200トンCO2/年)"),
+        ("โครงการที่ได้รับคัดเลือกคาดว่าจะลดการปล่อยรวม 90,000 ตัน", "รายชื่อโครงการ:",
+         "• โซลาร์บนหลังคา 3 MW (บริษัท A, 2,310 tCO2/ปี)\n• ไฟฟ้าพลังน้ำ 9 MW (บริษัท B, 14,200 tCO2/ปี)"),
+    ],
+)
+def test_yearly_tonnes_each_item_lists_are_reductions_in_a_document_on_reductions(paragraphs: tuple) -> None:
+    yearly = [fact for fact in _facts(*paragraphs) if fact[2] == "tCO2e/yr"]
+    assert yearly == [("emission_reduction", 2310, "tCO2e/yr"), ("emission_reduction", 14200, "tCO2e/yr")]
+
+
+def test_yearly_tonnes_listed_where_no_reduction_is_stated_stay_other() -> None:
+    paragraphs = ("Plants of the region:", "• coal plant (A Ltd., 2,310 tCO2/year)")
+    assert [fact[0] for fact in _facts(*paragraphs) if fact[2] == "tCO2e/yr"] == ["other"]
