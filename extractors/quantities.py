@@ -202,11 +202,6 @@ _FRACTION_AS_SHARE = UnitRule("percent", "%", Decimal(100), "")
 _AMOUNTS = ("emission", "money", "energy")  # classes whose "per <unit>" makes a rate
 # The unit per year of the amounts that have one: tonnes of CO2 and electricity.
 RATE_UNITS = {"emission": "tCO2e/yr", "energy": "MWh/yr"}
-# "12 million kilowatts annually": power stated over a year is the energy its writer meant (kWh, MWh).
-_POWER_OVER_A_YEAR = {
-    factor: UnitRule("energy", "MWh", factor / 1000, "")
-    for factor in (Decimal(1), Decimal(1000), Decimal(1000000))
-}
 
 
 def _rule_at(match: re.Match[str] | None, rules: list[UnitRule]) -> UnitRule | None:
@@ -336,9 +331,9 @@ def _quantity(folded: str, number: ParsedNumber) -> Quantity | None:
         return _quantity_from_spec(folded, number, spec) if spec else None
     rule, start, end = found
     per_year = False
-    if rule.unit_class == "power" and _per_year_after().match(folded, end):
-        rule = _POWER_OVER_A_YEAR[rule.factor]
-    if rule.unit_class in _AMOUNTS and (marker := _per_year_after().match(folded, end)):
+    if rule.unit_class in (*_AMOUNTS, "power") and (marker := _per_year_after().match(folded, end)):
+        if rule.unit_class == "power":  # "12 million kilowatts annually": the energy its writer meant
+            rule = UnitRule("energy", "MWh", rule.factor / 1000, "")
         per_year, end = rule.unit_class in RATE_UNITS, marker.end()
     if rule.unit_class in _AMOUNTS and _per_unit().match(folded, end):
         return None  # "12 USD per tCO2", and per year too: "4 tCO2/yr/project", "4tCO2/年/システム"

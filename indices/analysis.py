@@ -505,9 +505,11 @@ def _find_spans(text: str, terms: Set[str]) -> list[tuple[int, int, str]]:
 
 def _stored_spans(text: str, tokens: Sequence[Sequence[Any]], terms: Set[str]) -> list[tuple[int, int, str]]:
     exact = [(start, end, token) for token, start, end in tokens if token in terms]
-    longer = [term for term in terms if len(_gram_texts(term)) > 1]
-    kana_kanji = [term for term in longer if _GRAM_RUN.fullmatch(term)]
-    others = [term for term in longer if not _GRAM_RUN.fullmatch(term)]
+    kana_kanji: list[str] = []
+    others: list[str] = []
+    for term in terms:
+        if len(_gram_texts(term)) > 1:
+            (kana_kanji if _GRAM_RUN.fullmatch(term) else others).append(term)
     firsts = frozenset(_gram_texts(term)[0] for term in others)
     inner = _kana_kanji_spans(text, kana_kanji)
     inner += _gram_sequences(_raw_grams(text, firsts), others) if firsts else []

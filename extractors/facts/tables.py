@@ -297,20 +297,21 @@ def _flat_header(blocks: Sequence[Block], position: int) -> _FlatHeader | None:
     if kind is None or _as_fact_kind(kind) is None:
         return None
     label = " ".join(line.text.strip() for line in header)
-    return _FlatHeader(label, spec, kind, block.index, _cell_count(block.text))
+    return _FlatHeader(label, spec, kind, block.index, len(_cells(block.text)))
 
 
 # Cells a page's table kept on one line, split by slashes or bars: "No. 国/事業者/案件名/削減量(tCO2/年)".
 _CELL_BREAK = re.compile(r"\s*[/|｜／\t]\s*")
 
 
-def _cell_count(line: str) -> int:
-    return len(_CELL_BREAK.split(BRACKETED.sub("", line.strip())))
+def _cells(line: str) -> list[str]:
+    """The cells of a line split by slashes or bars, brackets left out ("tCO2/年" splits nothing)."""
+    return _CELL_BREAK.split(BRACKETED.sub("", line.strip()))
 
 
 def _ends_in_column(line: str, cells: int) -> bool:
     """Whether a row split like its header has a bare number for its last cell: "3.モンゴル/…/14,746"."""
-    parts = _CELL_BREAK.split(BRACKETED.sub("", line.strip()))
+    parts = _cells(line)
     return cells > 1 and len(parts) == cells and bool(_BARE_LINE.fullmatch(parts[-1]))
 
 
