@@ -437,6 +437,11 @@ def _scaled_atom() -> re.Pattern[str]:
     return re.compile(rf"{_ATOM}[{''.join(_scales()['kanji'])}]")
 
 
+# A reference number is no quantity: digit groups joined by hyphens, one after the first written with a
+# leading zero ("Project Number 55191-001", "TA 9999-002"). A range never writes its end so (10-20 MW).
+_CODE = re.compile(r"(?<![\w.,])\d+(?:-\d+)*-0\d+(?:-\d+)*(?![\w.,])")
+
+
 def find_numbers(text: str) -> list[ParsedNumber]:
     """Every number the text writes, in order, with its value resolved.
 
@@ -445,8 +450,12 @@ def find_numbers(text: str) -> list[ParsedNumber]:
     (4.2 million), English number words (three) and Japanese fractions (2分の1).
     """
     numbers = []
-    for match in _number_pattern().finditer(fold(text)):
+    folded = fold(text)
+    codes = [code.span() for code in _CODE.finditer(folded)]
+    for match in _number_pattern().finditer(folded):
         start, end = match.span()
+        if codes and any(low <= start < high for low, high in codes):
+            continue
         try:
             value, precision = _value_of(match)
         except ArithmeticError:  # hundreds of digits in a row, or a fraction over zero: not a quantity

@@ -168,8 +168,10 @@ _THRESHOLD = "threshold"  # the cue topic of eligibility criteria and thresholds
 
 # "replaces the existing 2 MW generators with a 3 MW solar plant": a word for what stands there already
 # names only the number next to it, never one past another number nor one a clause away ("Dole's
-# existing operation ... to produce 5.7 megawatts").
-_ADJACENT_ONLY = frozenset({"existing_plant"})
+# existing operation ... to produce 5.7 megawatts"). So does a word for storage: "a 15 MWh battery" is
+# what the battery holds, no electricity generated or saved, but "solar generation of 20,000 MWh a year
+# charges the battery" is.
+_ADJACENT_ONLY = frozenset({"existing_plant", "storage"})
 _ADJACENT_REACH = 12  # characters between such a word and its number
 
 
@@ -217,7 +219,7 @@ def _kind(scope: _Scope, quantity: Quantity) -> str | None:
     """Its count noun's or unit's kind, else its equation's or nearest compatible cue's, else the scope's
     topics', else the unit's default; then what a goal makes of it."""
     if quantity.topic:
-        kind = _kind_for(quantity.topic, quantity.unit_class)
+        kind = _as_fact_kind(_kind_for(quantity.topic, quantity.unit_class))
     else:
         from_topics = (kind for topic in scope.topics if (kind := _kind_for(topic, quantity.unit_class)))
         kind = _as_fact_kind(
@@ -230,9 +232,30 @@ def _kind(scope: _Scope, quantity: Quantity) -> str | None:
         return "emission_reduction"  # a goal of credits is reductions to reach, no credits issued
     if kind in _PLANT_KINDS and quantity.qualifier != "exact" and _THRESHOLD in scope.all_topics:
         return None  # "出力500kW以上であること" among eligibility criteria: a bound set, no plant's size
+    if quantity.unit_class == "money" and _is_condition(scope, quantity):
+        return None  # "when the subsidized expenses are 100 million yen or less": a case, not an amount
     # A counter of cases (件) near a word for countries counts projects per country, never countries:
     # "対象国の内訳は、モンゴル:3件".
     return "project_count" if kind == "partner_country_count" and not quantity.topic else kind
+
+
+@cache
+def _condition_words() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    conditions = _cues()["conditions"]
+    bound = re.compile(rf"\s*(?:{_alternation(conditions['bound_after'])})", re.I)
+    before = re.compile(_alternation(conditions["before"]), re.I)
+    return bound, before, re.compile(_alternation(conditions["after"]))
+
+
+def _is_condition(scope: _Scope, quantity: Quantity) -> bool:
+    """A bound written after the amount, in a clause opened by a condition word or followed by one: the
+    amount selects a case ("1億円以下は1/3", "when ... are 100 million yen or less")."""
+    bound, before, after = _condition_words()
+    written = bound.match(scope.folded, quantity.end) or bound.match(scope.folded, quantity.number.end)
+    if not written:
+        return False
+    opened = before.search(scope.folded, scope.start, quantity.start)
+    return bool(opened or after.match(scope.folded, written.end()))
 
 
 @cache

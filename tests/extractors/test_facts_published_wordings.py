@@ -152,8 +152,9 @@ def test_counts_name_what_they_count(sentence: str, language: str, expected: lis
 
 
 @pytest.mark.parametrize(("sentence", "language", "expected"), [
+    # what a battery holds is of energy's dimension, but no electricity generated or saved: other
     ("The hybrid system adds a 2-megawatt array and a 3.6 megawatt-hour battery.", "en",
-     [("capacity", 2000, "kW"), ("energy", 3.6, "MWh")]),
+     [("capacity", 2000, "kW"), ("other", 3.6, "MWh")]),
     ("It will generate about 8.8 million kWh of electricity per year.", "en", [("energy", 8800, "MWh/yr")]),
     ("発電量は年間1,250MWhを見込む。", "ja", [("energy", 1250, "MWh/yr")]),
     ("ผลิตไฟฟ้าได้ ๒,๐๐๐,๐๐๐ กิโลวัตต์ชั่วโมงต่อปี", "th", [("energy", 2000, "MWh/yr")]),
