@@ -10,7 +10,8 @@ are ingested with the `jcm` command line into a throw-away data folder, as a use
 Recall: labelled facts (not optional) that a fact of the same kind, value and unit matches. Precision:
 emitted facts that match a labelled fact (optional ones included) of the same kind, value and unit.
 Warnings: labelled inconsistencies found (both values named in one warning about their documents), and
-false ones: warnings of severity warning or error that match no labelled inconsistency. Labelled files
+false ones: warnings of severity warning or error that point at no labelled inconsistency (its documents
+and none of its values named). Labelled files
 missing from `--texts` are left out of every count.
 """
 
@@ -24,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 Key = tuple[str, str, float, str]  # document, kind, value, unit
+Record = dict[str, Any]
 
 
 def _jcm(jcm: str, data: Path, *args: str) -> Any:
@@ -48,20 +50,19 @@ def _emitted(fact: dict[str, Any]) -> Key:
     return (fact["document"]["filename"], fact["kind"], float(fact["value"]), fact["unit"])
 
 
-def _warning_found(label: dict[str, Any], warnings: list[dict[str, Any]]) -> bool:
+def _warning_found(label: Record, warnings: list[Record], *, every_value: bool = True) -> bool:
     """A warning finds a labelled inconsistency when it names the label's values and documents: all of
-    them, or, for one that spans three documents or more, two of them that disagree."""
+    them, or, for one that spans three documents or more, two of them that disagree. With
+    ``every_value`` false, one of the values is enough: the warning points at the labelled problem."""
     labelled = set(label["docs"])
     for warning in warnings:
         names = {document["filename"] for document in warning["documents"]}
         text = json.dumps(warning, ensure_ascii=False).replace(",", "")
         documents_named = labelled <= names or (len(labelled) > 2 and len(names) >= 2 and names <= labelled)
-        if documents_named and all(str(int(value)) in text for value in label["values"]):
+        named = [str(int(value)) in text for value in label["values"]]
+        if documents_named and (all(named) if every_value else any(named) or not named):
             return True
     return False
-
-
-Record = dict[str, Any]
 
 
 def measure(
@@ -77,7 +78,8 @@ def measure(
     serious = [w for w in warnings if w["severity"] in ("warning", "error")
                and {d["filename"] for d in w["documents"]} <= documents]
     labelled = [label for label in labels["warnings"] if set(label["docs"]) <= documents]
-    false = [w for w in serious if not any(_warning_found(label, [w]) for label in labelled)]
+    false = [w for w in serious
+             if not any(_warning_found(label, [w], every_value=False) for label in labelled)]
     true = [label for label in labelled if _warning_found(label, serious)]
     if verbose:
         for label in required:

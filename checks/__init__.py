@@ -4,7 +4,18 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Collection, Mapping, Sequence
 
-from checks import arithmetic, counts, credits, crossdoc, cumulative, currency, separators, shares, sums
+from checks import (
+    arithmetic,
+    counts,
+    credits,
+    crossdoc,
+    cumulative,
+    currency,
+    separators,
+    shares,
+    sums,
+    units,
+)
 from checks.base import Rule
 from checks.projects import Decisions, DocumentProfile, Signature
 from corpus.models import ConsistencyWarning, Fact
@@ -19,6 +30,7 @@ DOCUMENT_RULES: list[Rule] = [
     credits.RULE,
     currency.RULE,
     separators.RULE,
+    units.RULE,
 ]
 CROSS_DOCUMENT_RULE_NAMES: tuple[str, ...] = crossdoc.RULE_NAMES
 # The only facts the rules across documents read, besides the documents' signatures.

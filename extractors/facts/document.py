@@ -331,5 +331,12 @@ _PROGRAMME_MONEY = frozenset({"project_cost", "subsidy_amount", "budget"})
 _LEAST_PROGRAMME_MONEY = 1000
 
 
+# A gigawatt and more is a country's or a grid's power ("plans to build plants with a total capacity of
+# 103 GW"): the plants the JCM supports are of kilowatts to a few hundred megawatts.
+_MOST_PLANT_KW = 1_000_000
+
+
 def _plausible(draft: _Draft) -> bool:
+    if draft.kind == "capacity":
+        return draft.value < _MOST_PLANT_KW
     return draft.kind not in _PROGRAMME_MONEY or draft.value >= _LEAST_PROGRAMME_MONEY
