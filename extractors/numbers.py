@@ -300,7 +300,9 @@ def _number_pattern() -> re.Pattern[str]:
         rf"(?P<fraction>(?P<den>{_KANJI_ATOM})分の(?P<num>{_KANJI_ATOM}))"
         r"|(?<![/.])(?P<slash>(?P<sn>[1-9][0-9]?)/(?P<sd>[1-9][0-9]?))(?![0-9/.,])"
         rf"|(?P<fraction_word>{_fraction_word_pattern()})"
-        rf"|(?P<kanji>(?:{_KANJI_ATOM}[{kanji}]|[十百千](?=[{_KANJI_DIGITS}{kanji}]))(?:[{kanji}]|{_KANJI_ATOM})*)"
+        # a space a PDF's layout left before 万, 億 or 兆 does not part them from their digits ("30 万㌧")
+        rf"|(?P<kanji>(?:{_KANJI_ATOM}(?: (?=[万億兆]))?[{kanji}]|[十百千](?=[{_KANJI_DIGITS}{kanji}]))"
+        rf"(?:[{kanji}]|{_KANJI_ATOM})*)"
         rf"|(?P<plain>{_ATOM})(?:\s?(?P<thai>(?:{thai})+)|\s?(?P<english>(?i:{english}))(?![A-Za-z]))?"
         rf"|(?P<kanji_digits>[{_KANJI_DIGITS}]+)"
         rf"|(?P<word>(?i:\b(?:(?:{tens})-(?:{units})|{all_words})\b))"
@@ -335,7 +337,7 @@ def _kanji_number(text: str) -> tuple[Decimal, Decimal]:
     term_precisions: list[Decimal] = []
     section_precisions: list[Decimal] = []
     pending: tuple[Decimal, Decimal] | None = None
-    for token in _KANJI_TOKEN.findall(text):
+    for token in _KANJI_TOKEN.findall(text.replace(" ", "")):
         factor = kanji.get(token)
         if factor is None:
             pending = _atom(token)

@@ -161,7 +161,10 @@ _COUNT_LABEL_VERBS = ("to", "is", "was", "at", "reach", "reaches", "reached", "t
 def _count_label_before() -> re.Pattern[str]:
     verbs = "|".join(_COUNT_LABEL_VERBS)
     auxiliary = r"(?:(?:has|have|had|now)\s+)?"  # "the number of projects has reached 207"
-    return compile_guarded(rf"(?:{_count_label_groups()})(?:\s*[:：=]|\s+{auxiliary}(?:{verbs}))\s*\Z", re.I)
+    moved = r"(?:(?:increased|grown|grew|risen|rose|climbed|expanded|jumped)\s+)?"  # "has increased to 17"
+    return compile_guarded(
+        rf"(?:{_count_label_groups()})(?:\s*[:：=]|\s+{auxiliary}{moved}(?:{verbs}))\s*\Z", re.I
+    )
 
 
 @cache
@@ -170,6 +173,13 @@ def _per_year_after() -> re.Pattern[str]:
     filler = "|".join(markers["filler"])
     # "tonnes of carbon dioxide (CO2) emissions yearly": a few words may restate what the unit counts.
     return re.compile(rf"(?:\s*(?:{filler})){{0,3}}\s*(?:{'|'.join(markers['after'])})", re.I)
+
+
+@cache
+def _per_day_after() -> re.Pattern[str]:
+    cues = read_json("fact_cues.json")
+    filler = "|".join(cues["per_year"]["filler"])
+    return re.compile(rf"(?:\s*(?:{filler})){{0,3}}\s*(?:of\s+)?(?:{'|'.join(cues['per_day_after'])})", re.I)
 
 
 @cache
@@ -238,16 +248,27 @@ def _unit_of(folded: str, number: ParsedNumber) -> tuple[UnitRule, int, int] | N
             return replace(prefix_rule, factor=factor), prefix.start(), abbreviated.end()
         return prefix_rule, prefix.start(), number.end
     after_pattern, after_rules = _after_units()
-    suffix = after_pattern.match(folded, number.end)
+    unit_at = _past_plus(folded, number.end)
+    suffix = after_pattern.match(folded, unit_at)
     if suffix_rule := _rule_at(suffix, after_rules):
         return (suffix_rule, number.start, suffix.end()) if _plausible(folded, number, suffix_rule) else None
     count_pattern, count_rules = _count_nouns()
-    noun = count_pattern.match(folded, _after_spaces(folded, number.end))
+    noun = count_pattern.match(folded, _after_spaces(folded, unit_at))
     if (count_rule := _rule_at(noun, count_rules)) and _plausible(folded, number, count_rule):
         return count_rule, number.start, noun.end()
     if number.fraction:  # 2分の1, 1/2, one half state a share
         return _FRACTION_AS_SHARE, number.start, number.end
     return None
+
+
+# "18,000-plus tonnes", "50 plus projects": a bound between the number and its unit (qualifiers.after
+# reads it as at_least).
+_PLUS = re.compile(r"(?:-|\s)plus\s+", re.I)
+
+
+def _past_plus(folded: str, position: int) -> int:
+    plus = _PLUS.match(folded, position)
+    return plus.end() if plus else position
 
 
 def _plausible(folded: str, number: ParsedNumber, rule: UnitRule) -> bool:
@@ -331,6 +352,8 @@ def _quantity(folded: str, number: ParsedNumber) -> Quantity | None:
         return _quantity_from_spec(folded, number, spec) if spec else None
     rule, start, end = found
     per_year = False
+    if rule.unit_class == "power" and _per_day_after().match(folded, end):
+        return None  # "38,760 kilowatts of its energy a day": a day's energy, no plant's power
     if rule.unit_class in (*_AMOUNTS, "power") and (marker := _per_year_after().match(folded, end)):
         if rule.unit_class == "power":  # "12 million kilowatts annually": the energy its writer meant
             rule = UnitRule("energy", "MWh", rule.factor / 1000, "")

@@ -154,7 +154,10 @@ _AND_BEFORE = re.compile(r"[\s,、]*(?:and|as\s+well\s+as|และ|รวมถ
 def _labels_next(scope: _Scope, cue: Cue, quantity: Quantity) -> bool:
     """A cue after the quantity that stands closer to the next quantity, or opens the next item after
     "and", names that one instead."""
-    following = [other.start for other in scope.quantities if other.start >= cue.end]
+    following = [  # only a quantity the cue can name: "a ¥2 billion grant to a 100 MW plant" keeps the grant
+        other.start for other in scope.quantities
+        if other.start >= cue.end and _kind_for(cue.topic, other.unit_class)
+    ]
     if not following:
         return False
     return min(following) - cue.end <= cue.start - quantity.end or bool(
@@ -173,6 +176,7 @@ _THRESHOLD = "threshold"  # the cue topic of eligibility criteria and thresholds
 # charges the battery" is.
 _ADJACENT_ONLY = frozenset({"existing_plant", "storage"})
 _ADJACENT_REACH = 12  # characters between such a word and its number
+_PER_DAY = "per_day"  # the cue topic of amounts a day, which are no facts; a yearly amount beside one is
 
 
 def _nearest_cue_kind(scope: _Scope, quantity: Quantity) -> str | None:
@@ -190,6 +194,7 @@ def nearest_cue(scope: _Scope, quantity: Quantity) -> tuple[int, str] | None:
         and not (counts and any(start <= cue.start < end for start, end in counts))  # mostly no counts
         and (distance := _cue_distance(scope, cue, quantity)) is not None
         and not (cue.topic in _ADJACENT_ONLY and distance > _ADJACENT_REACH)
+        and not (cue.topic == _PER_DAY and quantity.per_year)  # "38,760 kW a day, 12,700 MWh a year"
     ]
     if scope.splits:
         # "a cost of JPY 500 million, of which JPY 200 million is covered by the subsidy": the part is

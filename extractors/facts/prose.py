@@ -179,8 +179,13 @@ def _prose_drafts(block: Block, previous: Block | None) -> list[_Draft]:
         return []
     drafts: list[_Draft] = []
     lead = 0  # where the text that introduces the current items starts
+    before: _Segment | None = None
     for segment in prose.segments:
-        carried = _carried_topics(prose, segment, previous) if segment.start == 0 else ()
+        if before is None:
+            carried = _carried_topics(prose, segment, previous)
+        else:
+            carried = _referred(prose, before, segment)
+        before = segment
         if segment.head is None:
             lead = segment.start
         else:  # an item goes on with what introduced the list: "削減量は (1) 36,597t (2) 815"
@@ -337,6 +342,14 @@ def _carried_topics(prose: _Prose, segment: _Segment, previous: Block | None) ->
     if _back_reference().match(prose.folded, segment.start):
         return tuple(cue.topic for cue in reversed(find_cues(fold(previous.text))))
     return _open_topics(previous)
+
+
+def _referred(prose: _Prose, before: _Segment, segment: _Segment) -> tuple[str, ...]:
+    """The cue topics of the sentence before, nearest first, for a sentence that refers back to it:
+    "クレジットは40㌧。このうち31㌧を日本政府が取得した"."""
+    if not _back_reference().match(prose.folded, segment.start):
+        return ()
+    return tuple(cue.topic for cue in reversed(_within(prose.cues, before.start, before.end)))
 
 
 @cache
