@@ -242,8 +242,11 @@ class ParsedNumber:
 _KANJI_DIGITS = "〇一二三四五六七八九"
 _ATOM = r"(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?"  # text is folded: ASCII digits only
 _KANJI_ATOM = rf"(?:{_ATOM}|[{_KANJI_DIGITS}]+)"
+# Thousands set apart by spaces, as some English and French-style texts write them: "1 200 tons", "24 000
+# litres". Only before a word: the cells of a table row flattened into a line are numbers apart ("260 130").
+_SPACED_ATOM = r"[0-9]{1,3}(?: [0-9]{3})+(?![0-9.,])(?= ?[a-z])"
 # A number starts where no letter, digit or decimal point runs into it; currency codes may touch it.
-_BOUNDARY = r"(?:(?<![A-Za-z0-9_])|(?<=USD|JPY|THB|EUR))(?<![0-9][.,])"
+_BOUNDARY = r"(?:(?<![A-Za-z0-9_])|(?<=USD|JPY|THB|EUR|IDR|VND|PHP|MNT)|(?<=Rp))(?<![0-9][.,])"
 
 
 @cache
@@ -303,7 +306,7 @@ def _number_pattern() -> re.Pattern[str]:
         # a space a PDF's layout left before 万, 億 or 兆 does not part them from their digits ("30 万㌧")
         rf"|(?P<kanji>(?:{_KANJI_ATOM}(?: (?=[万億兆]))?[{kanji}]|[十百千](?=[{_KANJI_DIGITS}{kanji}]))"
         rf"(?:[{kanji}]|{_KANJI_ATOM})*)"
-        rf"|(?P<plain>{_ATOM})(?:\s?(?P<thai>(?:{thai})+)|\s?(?P<english>(?i:{english}))(?![A-Za-z]))?"
+        rf"|(?P<plain>{_SPACED_ATOM}|{_ATOM})(?:\s?(?P<thai>(?:{thai})+)|\s?(?P<english>(?i:{english}))(?![A-Za-z]))?"
         rf"|(?P<kanji_digits>[{_KANJI_DIGITS}]+)"
         rf"|(?P<word>(?i:\b(?:(?:{tens})-(?:{units})|{all_words})\b))"
         rf"(?:\s+(?P<word_scale>(?i:{english}))(?![A-Za-z]))?"
@@ -321,7 +324,7 @@ def _atom(text: str) -> tuple[Decimal, Decimal]:
     Precision is the place of the last significant digit: trailing zeros of a whole number are
     taken as rounding, as XBRL does.
     """
-    digits = text.translate(_KANJI_DIGIT_TABLE).replace(",", "")
+    digits = text.translate(_KANJI_DIGIT_TABLE).replace(",", "").replace(" ", "")
     value = Decimal(digits)
     if "." in digits:
         return value, Decimal(1).scaleb(-len(digits.split(".")[1]))
@@ -400,7 +403,7 @@ def _resolve(match: re.Match[str]) -> tuple[Decimal, Decimal]:
 
 def _whole_number(digits: str) -> tuple[float, float]:
     """Value and precision of an integer such as "8,200": the common case, without Decimal."""
-    digits = digits.replace(",", "")
+    digits = digits.replace(",", "").replace(" ", "")
     significant = digits.rstrip("0")
     return float(int(digits)), float(10 ** (len(digits) - len(significant))) if significant else 1.0
 

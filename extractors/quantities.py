@@ -182,6 +182,12 @@ def _per_day_after() -> re.Pattern[str]:
     return re.compile(rf"(?:\s*(?:{filler})){{0,3}}\s*(?:of\s+)?(?:{'|'.join(cues['per_day_after'])})", re.I)
 
 
+def stated_yearly(folded: str, quantity: Quantity) -> bool:
+    """A per-year marker within the quantity's span: for money, whose unit has no per-year form, the only
+    trace of "Rp1 trillion per year" (the span runs over the marker)."""
+    return quantity.per_year or bool(_per_year_after().search(folded, quantity.number.end, quantity.end))
+
+
 @cache
 def _per_unit() -> re.Pattern[str]:
     """ "tCO2/MWh", "円/t-CO2", "USD 10 per tonne": a rate, not an amount."""

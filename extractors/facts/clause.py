@@ -28,9 +28,11 @@ from extractors.quantities import (
     list_gap,
     per_year_before,
     split_words,
+    stated_yearly,
 )
 
 _WINDOW = 80  # characters a per-year or total word may stand before its number
+_LOOKBEHIND = 24  # characters before an amount searched for a word that makes it a remainder
 
 
 @dataclass(slots=True)  # not frozen: a frozen one costs several times as much to build
@@ -44,7 +46,8 @@ class _Segment:
 
 _ITEM_MARKER = re.compile(
     r"(?=[\d(①-⑳ \t•●▪■◆・\-–])"  # what a marker starts with: skips most positions in one test
-    r"(?:(?:(?<=\s)|^)(?:\(?\d{1,2}\)|\d{1,2}\.(?=\s)|[①-⑳])\s*"  # numbered items may run on in a line
+    # numbered items may run on in a line, and start after a Japanese full stop: "採択した。1)…"
+    r"(?:(?:(?<=[\s。])|^)(?:\(?\d{1,2}\)|\d{1,2}\.(?=\s)|[①-⑳])\s*"
     r"|(?:(?<=\n)|^)[ \t]*(?:[•●▪■◆\-–][ \t]+|[・•][ \t]*))"  # bullets start a line; ・ needs no space
 )
 
@@ -139,9 +142,29 @@ def _other_counts(scope: _Scope, quantity: Quantity) -> list[tuple[int, int]]:
     ]
 
 
+# "the rest or Rp510.4 billion", 残りの3億円: the part of a whole left after the parts named before it
+_REMAINDER = re.compile(
+    r"(?:(?<![a-z])(?:the\s+)?(?:rest|remainder|balance)(?:\s*,)?\s*(?:or|of|at|:)?|残(?:り|額)(?:の|は)?"
+    r"|ส่วนที่เหลือ)\s*(?:[A-Z]{3}|Rp|\$|US\$|¥)?\s*\Z",
+    re.I,
+)
+
+
+def _is_remainder(scope: _Scope, quantity: Quantity) -> bool:
+    low = max(scope.start, quantity.start - _LOOKBEHIND)
+    return bool(_REMAINDER.search(scope.folded, low, quantity.start))
+
+
+# "Rp127.6 billion of the cost": an amount that is a part of the whole named after it
+_PART_OF_THE = re.compile(r"\s*of\s+(?:the|its|their)\s+(?:total\s+)?", re.I)
+
+
 def _names_base(scope: _Scope, cue: Cue, quantity: Quantity) -> bool:
-    """ "40% of the project cost" names the base of a share; but an amount's "of" and の name what it is:
-    "1,200 tCO2 of emission reductions", "3億円の補助金", "500トンのクレジット"."""
+    """ "40% of the project cost" names the base of a share, and "Rp127.6 billion of the cost" the whole
+    an amount is part of; but an amount's bare "of" and の name what it is: "1,200 tCO2 of emission
+    reductions", "$5 million of funding", "3億円の補助金", "500トンのクレジット"."""
+    if quantity.unit_class == "money":
+        return bool(_PART_OF_THE.fullmatch(scope.folded, quantity.end, cue.start))
     return quantity.unit_class == "percent" and bool(
         _base_of_relation().fullmatch(scope.folded, quantity.end, cue.start)
     )
@@ -176,6 +199,9 @@ _THRESHOLD = "threshold"  # the cue topic of eligibility criteria and thresholds
 # charges the battery" is.
 _ADJACENT_ONLY = frozenset({"existing_plant", "storage"})
 _ADJACENT_REACH = 12  # characters between such a word and its number
+# "four factories, which need an electricity supply of around 130 megawatts", 電力需要は約50MW: what is
+# used, no plant's size; only the number it stands just before (or right after) is a demand.
+_DEMAND, _DEMAND_REACH = "demand", 40
 _PER_DAY = "per_day"  # the cue topic of amounts a day, which are no facts; a yearly amount beside one is
 
 
@@ -194,6 +220,7 @@ def nearest_cue(scope: _Scope, quantity: Quantity) -> tuple[int, str] | None:
         and not (counts and any(start <= cue.start < end for start, end in counts))  # mostly no counts
         and (distance := _cue_distance(scope, cue, quantity)) is not None
         and not (cue.topic in _ADJACENT_ONLY and distance > _ADJACENT_REACH)
+        and not (cue.topic == _DEMAND and distance > _DEMAND_REACH)
         and not (cue.topic == _PER_DAY and quantity.per_year)  # "38,760 kW a day, 12,700 MWh a year"
     ]
     if scope.splits:
@@ -239,6 +266,10 @@ def _kind(scope: _Scope, quantity: Quantity) -> str | None:
         return None  # "出力500kW以上であること" among eligibility criteria: a bound set, no plant's size
     if quantity.unit_class == "money" and _is_condition(scope, quantity):
         return None  # "when the subsidized expenses are 100 million yen or less": a case, not an amount
+    if quantity.unit_class == "money" and _is_remainder(scope, quantity):
+        return None  # "Semen Indonesia putting up the rest or Rp510.4 billion": a part, no project's amount
+    if kind == "project_cost" and stated_yearly(scope.folded, quantity):
+        return None  # "at the cost of Rp1 trillion per year": a running cost, a bill, no project's cost
     # A counter of cases (件) near a word for countries counts projects per country, never countries:
     # "対象国の内訳は、モンゴル:3件".
     return "project_count" if kind == "partner_country_count" and not quantity.topic else kind
@@ -319,9 +350,15 @@ _EQUIVALENT_OPENS = re.compile(
 )
 
 
+# "20 percent or Rp127.6 billion of the cost", "50%（1億円）": a share and the amount it comes to
+_SHARE_THEN_AMOUNT = re.compile(r"\s*(?:,\s*)?(?:or|i\.e\.|that\s+is)\s+|\s*[(（]\s*", re.I)
+_AMOUNT_OF_SHARE = {"subsidy_share": "subsidy_amount"}
+
+
 def _with_equivalents(scope: _Scope, kinds: list[str | None]) -> list[str | None]:
     """An amount in brackets right after an amount of money in another currency is that amount again,
-    of its kind, whatever cue stands nearer the brackets."""
+    of its kind, whatever cue stands nearer the brackets; an amount after a share it restates is what
+    that share is of: a subsidy's share and its amount."""
     quantities = scope.quantities
     for index in range(1, len(quantities)):
         first, second = quantities[index - 1], quantities[index]
@@ -331,6 +368,13 @@ def _with_equivalents(scope: _Scope, kinds: list[str | None]) -> list[str | None
             and _EQUIVALENT_OPENS.fullmatch(scope.folded, first.end, second.start)
         ):
             kinds[index] = kinds[index - 1]
+        elif (
+            first.unit_class == "percent"
+            and second.unit_class == "money"
+            and kinds[index - 1] in _AMOUNT_OF_SHARE
+            and _SHARE_THEN_AMOUNT.fullmatch(scope.folded, first.end, second.start)
+        ):
+            kinds[index] = _AMOUNT_OF_SHARE[kinds[index - 1]]
     return kinds
 
 

@@ -50,3 +50,16 @@ def test_counts_of_other_sentences_are_no_parts_of_a_total():
     paragraph = ("12 projects were selected in 2023 and 15 projects in 2024. "
                  "Since 2013, a total of 250 projects have been implemented.")
     assert run_checks(facts_of(paragraph)) == []
+
+
+def test_a_count_that_sets_the_scene_is_no_item_of_the_sum() -> None:
+    sentence = ("64件の応募があり、審査の結果、1)実証調査:4件、2)実現可能性調査:15件、3)REDD+調査:2件、"
+                "合計21件を採択した。")
+    assert [w for w in run_checks(facts_of(sentence)) if w.rule == "sum_of_parts"] == []
+
+
+def test_items_that_miss_the_total_are_still_an_error_after_a_scene_setting_count() -> None:
+    sentence = ("64件の応募があり、審査の結果、1)実証調査:4件、2)実現可能性調査:15件、3)REDD+調査:2件、"
+                "合計25件を採択した。")
+    [warning] = [w for w in run_checks(facts_of(sentence)) if w.rule == "sum_of_parts"]
+    assert warning.expected == 25

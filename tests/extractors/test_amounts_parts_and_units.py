@@ -1,0 +1,63 @@
+"""Amounts that are parts, bills or demands rather than a project's figures, and units written in the
+ways real JCM publications write them (rupiah touching its digits, thousands apart by spaces, square
+katakana units), in our own words with the structures such documents use."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.extractors.test_facts import facts_of, triples
+
+Triple = tuple[str, float, str]
+
+
+@pytest.mark.parametrize(("sentence", "language", "expected"), [
+    ("The cement maker will build the power plant at a cost of Rp712 billion in East Java.", "en",
+     [("project_cost", 7.12e11, "IDR")]),
+    ("The waste heat plant represents an investment of IDR712bn.", "en",
+     [("project_cost", 7.12e11, "IDR")]),
+    ("It will also offset more than 1 500 tons of CO2 a year.", "en",
+     [("emission_reduction", 1500, "tCO2e/yr")]),
+    ("The solar farm supplies clean power to about 180 000 people.", "en", []),
+    ("日本政府の支援と同社の1500万米㌦の投資により建設された。", "ja", [("project_cost", 1.5e7, "USD")]),
+    ("発電能力は約2万㌔㍗である。", "ja", [("capacity", 20000, "kW")]),
+    ("It will cut an additional 75 tons of carbon emissions.", "en", [("emission_reduction", 75, "tCO2e")]),
+    ("The forest stores 5,000 tonnes of carbon.", "en", []),
+])
+def test_units_as_publications_write_them(sentence: str, language: str, expected: list[Triple]) -> None:
+    assert triples(facts_of([sentence], language)) == expected
+
+
+def test_a_flattened_table_row_keeps_its_cells_apart() -> None:
+    lines = ["Credits to be issued (tCO2)", "Heat pumps at a dairy plant", "318 159"]
+    assert [fact.value for fact in facts_of(lines, "en")] == [318, 159]
+
+
+@pytest.mark.parametrize(("sentence", "language", "expected"), [
+    ("The government of Japan will cover 20 percent or Rp142.4 billion of the cost, the company the rest "
+     "or Rp569.6 billion.", "en", [("subsidy_share", 20, "%"), ("subsidy_amount", 1.424e11, "IDR")]),
+    ("総事業費3億円のうち1億2,000万円を補助金で賄い、残りの1億8,000万円は事業者が負担する。", "ja",
+     [("project_cost", 3e8, "JPY"), ("subsidy_amount", 1.2e8, "JPY")]),
+    ("JPY 200 million of the total cost is covered by the subsidy.", "en", [("subsidy_amount", 2e8, "JPY")]),
+    ("The factories need an electricity supply of around 150 megawatts at a cost of Rp1.2 trillion per year; "
+     "the new 28 MW plant covers a fifth.", "en", [("capacity", 28000, "kW")]),
+    ("The company will save IDR95bn in power costs annually.", "en", []),
+    ("工場の電力需要は約60MWで、本事業では12MWの太陽光発電を導入する。", "ja", [("capacity", 12000, "kW")]),
+    ("商業・産業需要家への15MW屋根置き太陽光発電システムの導入", "ja", [("capacity", 15000, "kW")]),
+])
+def test_parts_bills_and_demands_are_no_project_figures(
+    sentence: str, language: str, expected: list[Triple]
+) -> None:
+    assert triples(facts_of([sentence], language)) == expected
+
+
+def test_tonnes_of_coal_or_water_are_no_co2() -> None:
+    sentence = "これにより年間1万2000㌧の石炭と8万㌧の水を節減し、1万8000㌧の二酸化炭素排出量を削減できる。"
+    assert triples(facts_of([sentence], "ja")) == [("emission_reduction", 18000, "tCO2e/yr")]
+
+
+def test_numbered_items_after_a_japanese_full_stop_take_the_sentence_before() -> None:
+    sentence = ("以下の5件を採択した。1)A研究所:インド1件、2)B機関:インドネシア2件、ベトナム1件の合計3件、"
+                "3)C社:ラオス1件。")
+    counts = [fact.value for fact in facts_of([sentence], "ja") if fact.kind == "project_count"]
+    assert counts == [5, 1, 2, 1, 3, 1]
