@@ -192,17 +192,15 @@ _PLANT_KINDS = frozenset({"capacity", "energy"})
 _THRESHOLD = "threshold"  # the cue topic of eligibility criteria and thresholds
 
 
-# "replaces the existing 2 MW generators with a 3 MW solar plant": a word for what stands there already
-# names only the number next to it, never one past another number nor one a clause away ("Dole's
-# existing operation ... to produce 5.7 megawatts"). So does a word for storage: "a 15 MWh battery" is
-# what the battery holds, no electricity generated or saved, but "solar generation of 20,000 MWh a year
-# charges the battery" is.
-_ADJACENT_ONLY = frozenset({"existing_plant", "storage"})
-_ADJACENT_REACH = 12  # characters between such a word and its number
-# "four factories, which need an electricity supply of around 130 megawatts", 電力需要は約50MW: what is
-# used, no plant's size; only the number it stands just before (or right after) is a demand.
-_DEMAND, _DEMAND_REACH = "demand", 40
-_PER_DAY = "per_day"  # the cue topic of amounts a day, which are no facts; a yearly amount beside one is
+# Words that name only a number near them, as far as _cue_distance counts: one for what stands there
+# already names the number next to it, never one past another number nor a clause away ("replaces the
+# existing 2 MW generators with a 3 MW plant", but not "Dole's existing operation ... to produce 5.7
+# megawatts"); a storage word what a battery holds ("5.6MWh of battery storage"), not the yearly
+# generation a clause away; a demand what is used ("need an electricity supply of around 130 megawatts",
+# 電力需要は約50MW), not the plant that meets it.
+_REACH = {"existing_plant": 12, "storage": 20, "demand": 40}
+# The cue topic of amounts a day, which are no facts; a yearly amount beside one still is one.
+_PER_DAY = "per_day"
 
 
 def _nearest_cue_kind(scope: _Scope, quantity: Quantity) -> str | None:
@@ -219,8 +217,7 @@ def nearest_cue(scope: _Scope, quantity: Quantity) -> tuple[int, str] | None:
         if (kind := _kind_for(cue.topic, quantity.unit_class))
         and not (counts and any(start <= cue.start < end for start, end in counts))  # mostly no counts
         and (distance := _cue_distance(scope, cue, quantity)) is not None
-        and not (cue.topic in _ADJACENT_ONLY and distance > _ADJACENT_REACH)
-        and not (cue.topic == _DEMAND and distance > _DEMAND_REACH)
+        and distance <= _REACH.get(cue.topic, distance)
         and not (cue.topic == _PER_DAY and quantity.per_year)  # "38,760 kW a day, 12,700 MWh a year"
     ]
     if scope.splits:

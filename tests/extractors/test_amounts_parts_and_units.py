@@ -61,3 +61,25 @@ def test_numbered_items_after_a_japanese_full_stop_take_the_sentence_before() ->
                 "3)C社:ラオス1件。")
     counts = [fact.value for fact in facts_of([sentence], "ja") if fact.kind == "project_count"]
     assert counts == [5, 1, 2, 1, 3, 1]
+
+
+@pytest.mark.parametrize(("sentence", "language", "expected"), [
+    ("The incinerator will cost US$14 million, half of which will be paid for by Japan's Ministry of "
+     "Environment.", "en", [("project_cost", 1.4e7, "USD"), ("subsidy_share", 50, "%")]),
+    ("The programme also has $45 million co-financing from the European Investment Bank.", "en", []),
+    ("It receives $4 million co-financing from the Japan Fund for the JCM.", "en",
+     [("subsidy_amount", 4e6, "USD")]),
+    ("温室効果ガス約5,200tの排出抑制効果となる。", "ja", [("emission_reduction", 5200, "tCO2e")]),
+])
+def test_who_pays_and_what_curbs(sentence: str, language: str, expected: list[Triple]) -> None:
+    assert triples(facts_of([sentence], language)) == expected
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    ("The islands now have 4.8MWh of battery storage.", [("other", 4.8, "MWh")]),
+    ("A 0.4MWh lithium-ion battery energy storage system was installed.", [("other", 0.4, "MWh")]),
+    ("The system pairs a 2.4 megawatt-hour battery energy storage system that will provide about 6.1 million "
+     "kilowatt-hours of solar electricity a year.", [("other", 2.4, "MWh"), ("energy", 6100, "MWh/yr")]),
+])
+def test_a_storage_word_names_only_the_battery_next_to_it(sentence: str, expected: list[Triple]) -> None:
+    assert triples(facts_of([sentence], "en")) == expected
