@@ -245,8 +245,11 @@ _KANJI_ATOM = rf"(?:{_ATOM}|[{_KANJI_DIGITS}]+)"
 # Thousands set apart by spaces, as some English and French-style texts write them: "1 200 tons", "24 000
 # litres". Only before a word: the cells of a table row flattened into a line are numbers apart ("260 130").
 _SPACED_ATOM = r"[0-9]{1,3}(?: [0-9]{3})+(?![0-9.,])(?= ?[a-z])"
+# A Japanese newspaper's decimal point written as a middle dot, before a unit: "6・6MW級", "2・5%" (not
+# "1・2号機", units one and two).
+_DOT_DECIMAL = r"[0-9]+・[0-9]+(?=\s?(?:[kMG]W|㎾|㎿|%|％|t(?![a-z])|トン|キロ|メガ|ギガ))"
 # A number starts where no letter, digit or decimal point runs into it; currency codes may touch it.
-_BOUNDARY = r"(?:(?<![A-Za-z0-9_])|(?<=USD|JPY|THB|EUR|IDR|VND|PHP|MNT)|(?<=Rp))(?<![0-9][.,])"
+_BOUNDARY = r"(?:(?<![A-Za-z0-9_])|(?<=USD|JPY|THB|EUR|IDR|VND|PHP|Php|MNT)|(?<=Rp))(?<![0-9][.,])"
 
 
 @cache
@@ -306,7 +309,7 @@ def _number_pattern() -> re.Pattern[str]:
         # a space a PDF's layout left before 万, 億 or 兆 does not part them from their digits ("30 万㌧")
         rf"|(?P<kanji>(?:{_KANJI_ATOM}(?: (?=[万億兆]))?[{kanji}]|[十百千](?=[{_KANJI_DIGITS}{kanji}]))"
         rf"(?:[{kanji}]|{_KANJI_ATOM})*)"
-        rf"|(?P<plain>{_SPACED_ATOM}|{_ATOM})(?:\s?(?P<thai>(?:{thai})+)|\s?(?P<english>(?i:{english}))(?![A-Za-z]))?"
+        rf"|(?P<plain>{_SPACED_ATOM}|{_DOT_DECIMAL}|{_ATOM})(?:\s?(?P<thai>(?:{thai})+)|\s?(?P<english>(?i:{english}))(?![A-Za-z]))?"
         rf"|(?P<kanji_digits>[{_KANJI_DIGITS}]+)"
         rf"|(?P<word>(?i:\b(?:(?:{tens})-(?:{units})|{all_words})\b))"
         rf"(?:\s+(?P<word_scale>(?i:{english}))(?![A-Za-z]))?"
@@ -324,7 +327,7 @@ def _atom(text: str) -> tuple[Decimal, Decimal]:
     Precision is the place of the last significant digit: trailing zeros of a whole number are
     taken as rounding, as XBRL does.
     """
-    digits = text.translate(_KANJI_DIGIT_TABLE).replace(",", "").replace(" ", "")
+    digits = text.translate(_KANJI_DIGIT_TABLE).replace(",", "").replace(" ", "").replace("・", ".")
     value = Decimal(digits)
     if "." in digits:
         return value, Decimal(1).scaleb(-len(digits.split(".")[1]))
@@ -411,7 +414,9 @@ def _whole_number(digits: str) -> tuple[float, float]:
 def _is_whole_number(match: re.Match[str]) -> bool:
     """Digits alone (8,200): the common case, its value read without the general resolution."""
     plain = match["plain"]
-    return bool(plain) and "." not in plain and not match["thai"] and not match["english"]
+    if not plain or match["thai"] or match["english"]:
+        return False
+    return "." not in plain and "・" not in plain
 
 
 def _value_of(match: re.Match[str]) -> tuple[float, float]:

@@ -354,7 +354,7 @@ def _quantity(folded: str, number: ParsedNumber) -> Quantity | None:
         return None
     found = _unit_of(folded, number)
     if found is None:
-        spec = _labelled_unit(folded, number)
+        spec = _bracketed_unit(folded, number) or _labelled_unit(folded, number)
         return _quantity_from_spec(folded, number, spec) if spec else None
     rule, start, end = found
     per_year = False
@@ -381,6 +381,18 @@ def _quantity(folded: str, number: ParsedNumber) -> Quantity | None:
         topic=rule.topic,
         factor=rule.factor,
     )
+
+
+_BRACKET_AFTER = re.compile(r"[ \t]*[(（]([^()（）\n]{1,16})[)）]")
+
+
+def _bracketed_unit(folded: str, number: ParsedNumber) -> UnitSpec | None:
+    """A unit in brackets right after a bare number, as a form's cell writes it: "800,000 (千円)"."""
+    bracket = _BRACKET_AFTER.match(folded, number.end)
+    if bracket is None or _looks_like_year(number):
+        return None
+    spec = _label_spec(bracket.group(1))
+    return spec if spec and spec.unit_class != "count" else None
 
 
 def _quantity_from_spec(folded: str, number: ParsedNumber, spec: UnitSpec) -> Quantity | None:

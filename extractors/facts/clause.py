@@ -235,11 +235,30 @@ def _names_the_whole(scope: _Scope, cue_start: int, quantity: Quantity) -> bool:
     return any(cue_start < start and end <= quantity.start for start, end in scope.splits)
 
 
+_EQUALS_AFTER = re.compile(r"\s*(?:[(（][^()（）]{0,20}[)）])?\s*=")
+
+
+def _is_operand(folded: str, position: int) -> bool:
+    """A cue right after an operator is a term of the right-hand side ("= RE - PE"), no left-hand side."""
+    index = position - 1
+    while index >= 0 and folded[index].isspace():
+        index -= 1
+    return index >= 0 and folded[index] in "=+-−×*/("
+
+
 def _equation_kind(scope: _Scope, quantity: Quantity) -> str | None:
-    """ "ER = RE - PE = 3,120 tCO2": the result of an equation is what its left-hand side names."""
-    equals = scope.folded.find("=", scope.start, quantity.start)
-    if equals < 0:
+    """ "ER = RE - PE = 3,120 tCO2": the result of an equation is what its left-hand side names, the last
+    one before it when a line holds several ("RE = ... = 15,034 PE = ... = 288 ER = RE-PE = 14,746")."""
+    if scope.folded.find("=", scope.start, quantity.start) < 0:
         return None
+    sides = [
+        cue for cue in _within(scope.cues, scope.start, quantity.start)
+        if _EQUALS_AFTER.match(scope.folded, cue.end) and not _is_operand(scope.folded, cue.start)
+        and _kind_for(cue.topic, quantity.unit_class)
+    ]
+    if sides:
+        return _kind_for(sides[-1].topic, quantity.unit_class)
+    equals = scope.folded.find("=", scope.start, quantity.start)
     left = _within(scope.cues, scope.start, equals)
     return next((kind for cue in left if (kind := _kind_for(cue.topic, quantity.unit_class))), None)
 
@@ -255,6 +274,7 @@ def _kind(scope: _Scope, quantity: Quantity) -> str | None:
             _equation_kind(scope, quantity)
             or _nearest_cue_kind(scope, quantity)
             or next(from_topics, None)
+            or _sized_noun_kind(scope, quantity)
             or _fallback_kind(quantity.unit_class)
         )
     if kind == "credits_issued" and _is_target(scope, quantity):
@@ -270,6 +290,20 @@ def _kind(scope: _Scope, quantity: Quantity) -> str | None:
     # A counter of cases (件) near a word for countries counts projects per country, never countries:
     # "対象国の内訳は、モンゴル:3件".
     return "project_count" if kind == "partner_country_count" and not quantity.topic else kind
+
+
+# "MetPower's Php1 billion waste-to-energy project", "a $30 million solar plant": an amount right before
+# the project or plant it sizes, when no word names its role, is what that project costs.
+_SIZED_NOUN = re.compile(
+    r"\s+(?:(?!(?:to|for|of|in|on|at|by|from|with|the|an?|its|their)\b)[\w-]+\s+){0,3}?"
+    r"(?:project|plant|facility|factory|station)s?(?![a-z])",
+    re.I,
+)
+
+
+def _sized_noun_kind(scope: _Scope, quantity: Quantity) -> str | None:
+    sized = quantity.unit_class == "money" and _SIZED_NOUN.match(scope.folded, quantity.end)
+    return "project_cost" if sized and sized.end() <= scope.end else None
 
 
 @cache

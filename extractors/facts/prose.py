@@ -16,6 +16,7 @@ from extractors.facts.clause import (
     _cumulative,
     _has_context,
     _index_of,
+    _is_operand,
     _per_year,
     _Scope,
     _Segment,
@@ -376,7 +377,9 @@ def _open_topics(block: Block) -> tuple[str, ...]:
     if block.kind == "table_row" or (_CLAUSE_END.search(folded) and not _list_lead().search(folded)):
         return ()
     tail = _segments(folded)[-1]
-    return tuple(cue.topic for cue in reversed(_within(find_cues(folded), tail.start, tail.end)))
+    cues = _within(find_cues(folded), tail.start, tail.end)
+    # "... Emission Reduction = RE-PE" / "= 15,034-288 = 14,746": the terms after an operator name no result
+    return tuple(cue.topic for cue in reversed(cues) if not _is_operand(folded, cue.start))
 
 
 def _segment_drafts(prose: _Prose, segment: _Segment, carried: tuple[str, ...]) -> list[_Draft]:

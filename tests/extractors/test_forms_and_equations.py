@@ -1,0 +1,44 @@
+"""Figures as project forms, press articles and calculation lines write them, found on held-out real
+publications and written here in our own words: a unit in brackets after a form's number, running costs
+beside the investment, an amount sizing the project it stands before, a newspaper's middle-dot decimal,
+and lines holding several equations."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.extractors.test_facts import facts_of, triples
+
+Triple = tuple[str, float, str]
+
+
+@pytest.mark.parametrize(("lines", "language", "expected"), [
+    (["実施主体 A株式会社 初期投資額 650,000 (千円) 着工予定 2016 年間維持管理費 40,000 (千円)"], "ja",
+     [("project_cost", 6.5e8, "JPY")]),
+    (["GHG emission reductions 2,150 (tCO2/year)"], "en", [("emission_reduction", 2150, "tCO2e/yr")]),
+    (["The site opened in 2015 (Heisei 27)."], "en", []),
+    (["The plant cuts operating costs by $2 million a year; its total cost is $30 million."], "en",
+     [("project_cost", 3e7, "USD")]),
+    (["The deal is part of the company's Php2 billion waste-to-energy project."], "en",
+     [("project_cost", 2e9, "PHP")]),
+    (["The city government will contribute $4.2m to the project."], "en", []),
+    (["屋根置き太陽光(出力約18MW)とガスコージェネレーション(5・5MW級×2台)を設置する。"], "ja",
+     [("capacity", 18000, "kW"), ("capacity", 5500, "kW")]),
+    (["1・2号機の出力はそれぞれ500kWである。"], "ja", [("capacity", 500, "kW")]),
+])
+def test_forms_and_press_figures(lines: list[str], language: str, expected: list[Triple]) -> None:
+    assert triples(facts_of(lines, language)) == expected
+
+
+def test_each_result_of_a_line_of_equations_is_what_its_own_left_side_names() -> None:
+    line = ("Reference Emissions = EG×EF = 12,040 tCO2/y Project Emissions = EGaux×EF = 310 tCO2/y "
+            "Emission Reductions = RE-PE = 12,040-310 = 11,730 tCO2/y")
+    assert triples(facts_of([line], "en")) == [
+        ("reference_emissions", 12040, "tCO2e/yr"), ("project_emissions", 310, "tCO2e/yr"),
+        ("emission_reduction", 11730, "tCO2e/yr")]
+
+
+def test_an_equation_wrapped_onto_the_next_line_keeps_its_left_side() -> None:
+    lines = ["Reference Emissions = EG×EF Project Emissions = EGaux×EF Emission Reductions = RE-PE",
+             "= 12,040-310 = 11,730 (tCO2/y)"]
+    assert triples(facts_of(lines, "en")) == [("emission_reduction", 11730, "tCO2e/yr")]
