@@ -239,8 +239,11 @@ def _counts_words(rule: UnitRule) -> bool:
 # The scales money is abbreviated with after a currency ("$6m", "EUR 10.7m", "$1.2bn"): only there,
 # where "m" cannot be metres.
 _MONEY_SCALES = {"k": Decimal(10**3), "m": Decimal(10**6), "mn": Decimal(10**6), "mln": Decimal(10**6),
-                 "b": Decimal(10**9), "bn": Decimal(10**9)}
+                 "b": Decimal(10**9), "bn": Decimal(10**9), "thousand": Decimal(10**3), "千": Decimal(10**3),
+                 "million": Decimal(10**6), "百万": Decimal(10**6)}
 _MONEY_SCALE = re.compile(r"\s?(k|m|mn|mln|b|bn)(?![A-Za-z0-9])", re.I)
+# A form's scale in brackets after the amount: "JPY 393,000 (K)", "USD 1,200 (thousand)".
+_BRACKET_SCALE = re.compile(r"[ \t]*[(（](k|thousand|千|m|million|百万)[)）]", re.I)
 
 
 def _unit_of(folded: str, number: ParsedNumber) -> tuple[UnitRule, int, int] | None:
@@ -248,7 +251,9 @@ def _unit_of(folded: str, number: ParsedNumber) -> tuple[UnitRule, int, int] | N
     before_pattern, before_rules = _before_units()
     prefix = before_pattern.search(folded, max(0, number.start - _LOOKBEHIND), number.start)
     if prefix_rule := _rule_at(prefix, before_rules):
-        abbreviated = _MONEY_SCALE.match(folded, number.end) if prefix_rule.unit_class == "money" else None
+        money = prefix_rule.unit_class == "money"
+        abbreviated = (_MONEY_SCALE.match(folded, number.end) or _BRACKET_SCALE.match(folded, number.end)
+                       if money else None)
         if abbreviated and number.scale == 1:
             factor = prefix_rule.factor * _MONEY_SCALES[abbreviated.group(1).lower()]
             return replace(prefix_rule, factor=factor), prefix.start(), abbreviated.end()
@@ -286,6 +291,8 @@ def _plausible(folded: str, number: ParsedNumber, rule: UnitRule) -> bool:
         return False
     if rule.unit_class != "count":
         return True
+    if number.text.lower() == "one":
+        return False  # "by which one country can trade", "one of the projects": a single thing, no tally
     low = max(0, number.start - _LOOKBEHIND)
     if number.value == 2 and _THE_BEFORE.search(folded, low, number.start):
         return False  # "the two countries will set up a committee": the pair a text is about, no count

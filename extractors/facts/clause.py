@@ -115,6 +115,10 @@ def _cue_distance(scope: _Scope, cue: Cue, quantity: Quantity) -> int | None:
     elif cue.start >= quantity.end:
         if _source_link().fullmatch(scope.folded, quantity.end, cue.start):
             return 0  # "$6 million from the Japan Fund for the JCM", "50%の補助金": what is named after it
+        if _MODIFIERS.fullmatch(scope.folded, quantity.end, cue.start) and _HEAD_NOUN.fullmatch(
+            scope.folded, cue.start, cue.end
+        ):
+            return 0  # "a $15 million concessional loan", "a $10 million JCM grant": what the amount is
         if _names_base(scope, cue, quantity) or _labels_next(scope, cue, quantity):
             return None
         gap, low, high = 2 * (cue.start - quantity.end) + 10, quantity.end, cue.start
@@ -126,6 +130,15 @@ def _cue_distance(scope: _Scope, cue: Cue, quantity: Quantity) -> int | None:
         if low <= other.start and other.end <= high and other is not quantity
     ]
     return gap + _CROSSING * len(crossed)
+
+
+# One or two words that qualify the noun after an amount, and the nouns an amount is of.
+_MODIFIERS = re.compile(
+    r"\s+(?:(?!(?:and|or|of|for|to|from|with|by|in|on|at|as|the|an?|which|that|is|are|was|were|will|per)"
+    r"(?![a-z]))[a-z][a-z-]*\s+){1,2}",
+    re.I,
+)
+_HEAD_NOUN = re.compile(r"loans?|grants?|subsid(?:y|ies)", re.I)
 
 
 @cache
@@ -235,6 +248,12 @@ def _names_the_whole(scope: _Scope, cue_start: int, quantity: Quantity) -> bool:
     return any(cue_start < start and end <= quantity.start for start, end in scope.splits)
 
 
+_NEAR = 8  # characters after a count searched for a word that makes its countries members
+_MEMBERS = re.compile(r"加盟|(?<![a-z])member(?:s|ship)?(?![a-z])|ประเทศสมาชิก", re.I)
+def _counts_members(scope: _Scope, quantity: Quantity) -> bool:
+    return bool(_MEMBERS.search(scope.folded, quantity.start, quantity.end + _NEAR))
+
+
 _EQUALS_AFTER = re.compile(r"\s*(?:[(（][^()（）]{0,20}[)）])?\s*=")
 
 
@@ -287,6 +306,8 @@ def _kind(scope: _Scope, quantity: Quantity) -> str | None:
         return None  # "Semen Indonesia putting up the rest or Rp510.4 billion": a part, no project's amount
     if kind == "project_cost" and stated_yearly(scope.folded, quantity):
         return None  # "at the cost of Rp1 trillion per year": a running cost, a bill, no project's cost
+    if kind == "partner_country_count" and _counts_members(scope, quantity):
+        return None  # "67か国/地域が加盟", "68 member countries": an organisation's members, no partners
     # A counter of cases (件) near a word for countries counts projects per country, never countries:
     # "対象国の内訳は、モンゴル:3件".
     return "project_count" if kind == "partner_country_count" and not quantity.topic else kind
@@ -436,8 +457,13 @@ def _per_year(scope: _Scope, quantity: Quantity, through_lists: bool = True) -> 
     if not markers:
         return False
     marked = _within(scope.quantities, markers[-1].end(), quantity.start)
-    # the lower bound of its own range is no other amount: "年間1,000～2,000トン" is per year at both ends
-    between = [other for other in marked if not _one_range(scope.folded, other, quantity)]
+    # the lower bound of its own range is no other amount: "年間1,000～2,000トン" is per year at both ends;
+    # nor is a quantity of another kind the word may govern too ("Every year, the plant will use 18,216t of
+    # rice hulls and sell 12,790,800kWh")
+    between = [
+        other for other in marked
+        if other.unit_class == quantity.unit_class and not _one_range(scope.folded, other, quantity)
+    ]
     cumulative = _cumulative().search(scope.folded, markers[-1].end(), quantity.start)
     return not cumulative and (not between or (through_lists and _one_list(scope, [*between, quantity])))
 

@@ -42,3 +42,21 @@ def test_an_equation_wrapped_onto_the_next_line_keeps_its_left_side() -> None:
     lines = ["Reference Emissions = EG×EF Project Emissions = EGaux×EF Emission Reductions = RE-PE",
              "= 12,040-310 = 11,730 (tCO2/y)"]
     assert triples(facts_of(lines, "en")) == [("emission_reduction", 11730, "tCO2e/yr")]
+
+
+@pytest.mark.parametrize(("lines", "expected"), [
+    (["Initial investment JPY 415,000 (K) Annual maintenance cost JPY 1,800 (K)"],
+     [("project_cost", 4.15e8, "JPY")]),
+    (["The support includes a $12 million concessional loan from a blended finance programme."], []),
+    (["Japan provides a $9 million JCM grant to the plant."], [("subsidy_amount", 9e6, "USD")]),
+    (["The plant is expected to generate about 88,000MWh of clean energy a year, preventing about 540,000 "
+      "tons of greenhouse-gas emissions over 15 years."],
+     [("energy", 88000, "MWh/yr"), ("emission_reduction", 540000, "tCO2e")]),
+    (["Every year, the plant will use 17,500t of rice husk and sell 11,900,000kWh of electricity."],
+     [("energy", 11900, "MWh/yr")]),
+    (["ADB has 68 member countries; Japan has JCM partnerships with 29 countries."],
+     [("partner_country_count", 29, "count")]),
+    (["Article 6 sets out a mechanism by which one country can transfer reductions to another."], []),
+])
+def test_scales_loans_and_counts_as_written(lines: list[str], expected: list[Triple]) -> None:
+    assert triples(facts_of(lines, "en")) == expected
