@@ -307,8 +307,9 @@ def _number_pattern() -> re.Pattern[str]:
         r"|(?<![/.])(?P<slash>(?P<sn>[1-9][0-9]?)/(?P<sd>[1-9][0-9]?))(?![0-9/.,])"
         rf"|(?P<fraction_word>{_fraction_word_pattern()})"
         # a space a PDF's layout left before 万, 億 or 兆 does not part them from their digits ("30 万㌧")
-        rf"|(?P<kanji>(?:{_KANJI_ATOM}(?: (?=[万億兆]))?[{kanji}]|[十百千](?=[{_KANJI_DIGITS}{kanji}]))"
-        rf"(?:[{kanji}]|{_KANJI_ATOM})*)"
+        # after 数 (数千万, 数百万: "several"), no figure
+        rf"|(?<!数)(?P<kanji>(?:{_KANJI_ATOM}(?: (?=[万億兆]))?[{kanji}]"
+        rf"|[十百千](?=[{_KANJI_DIGITS}{kanji}]))(?:[{kanji}]|{_KANJI_ATOM})*)"
         rf"|(?P<plain>{_SPACED_ATOM}|{_DOT_DECIMAL}|{_ATOM})(?:\s?(?P<thai>(?:{thai})+)|\s?(?P<english>(?i:{english}))(?![A-Za-z]))?"
         rf"|(?P<kanji_digits>[{_KANJI_DIGITS}]+)"
         rf"|(?P<word>(?i:\b(?:(?:{tens})-(?:{units})|{all_words})\b))"

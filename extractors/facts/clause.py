@@ -248,8 +248,10 @@ def _names_the_whole(scope: _Scope, cue_start: int, quantity: Quantity) -> bool:
     return any(cue_start < start and end <= quantity.start for start, end in scope.splits)
 
 
-_NEAR = 8  # characters after a count searched for a word that makes its countries members
-_MEMBERS = re.compile(r"加盟|(?<![a-z])member(?:s|ship)?(?![a-z])|ประเทศสมาชิก", re.I)
+_NEAR = 12  # characters after a count searched for a word that makes its countries no partners
+_MEMBERS = re.compile(
+    r"加盟|(?<![a-z])member(?:s|ship)?(?![a-z])|ประเทศสมาชิก|(?:and|&)\s+regions|[・/／]\s*地域", re.I
+)
 def _counts_members(scope: _Scope, quantity: Quantity) -> bool:
     return bool(_MEMBERS.search(scope.folded, quantity.start, quantity.end + _NEAR))
 
@@ -307,7 +309,7 @@ def _kind(scope: _Scope, quantity: Quantity) -> str | None:
     if kind == "project_cost" and stated_yearly(scope.folded, quantity):
         return None  # "at the cost of Rp1 trillion per year": a running cost, a bill, no project's cost
     if kind == "partner_country_count" and _counts_members(scope, quantity):
-        return None  # "67か国/地域が加盟", "68 member countries": an organisation's members, no partners
+        return None  # "67か国/地域が加盟", "68 member countries", "200 countries and regions": no partners
     # A counter of cases (件) near a word for countries counts projects per country, never countries:
     # "対象国の内訳は、モンゴル:3件".
     return "project_count" if kind == "partner_country_count" and not quantity.topic else kind

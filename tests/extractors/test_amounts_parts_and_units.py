@@ -83,3 +83,17 @@ def test_who_pays_and_what_curbs(sentence: str, language: str, expected: list[Tr
 ])
 def test_a_storage_word_names_only_the_battery_next_to_it(sentence: str, expected: list[Triple]) -> None:
     assert triples(facts_of([sentence], "en")) == expected
+
+
+@pytest.mark.parametrize(("sentence", "language", "expected"), [
+    ("2025年3月末時点のJ-クレジットの累積認証量は約1,200万トン、JCMクレジットの累積発行量は約80万トン。",
+     "ja",
+     [("credits_issued", 800000, "tCO2e")]),
+    ("年間数千万トンの需要に対し、国内の創出は数百万トンにとどまる。", "ja", []),
+    ("Delegates from about 190 countries and regions gathered for the summit, where Japan marked JCM "
+     "partnerships with 31 countries.", "en", [("partner_country_count", 31, "count")]),
+])
+def test_other_schemes_vague_numbers_and_regions_are_no_jcm_figures(
+    sentence: str, language: str, expected: list[Triple]
+) -> None:
+    assert triples(facts_of([sentence], language)) == expected
