@@ -121,7 +121,7 @@ class Fact(BaseModel):
         "project_cost, subsidy_amount, subsidy_share, budget, credits_issued, project_count, "
         "partner_country_count, capacity (power), energy (electricity generated or saved), "
         "crediting_period, exchange_rate, or other: a number of a known dimension whose role the text "
-        "does not state",
+        "does not state or that no kind holds (what a battery stores)",
         examples=["emission_reduction"],
     )
     value: float = Field(
