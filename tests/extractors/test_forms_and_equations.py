@@ -60,3 +60,19 @@ def test_an_equation_wrapped_onto_the_next_line_keeps_its_left_side() -> None:
 ])
 def test_scales_loans_and_counts_as_written(lines: list[str], expected: list[Triple]) -> None:
     assert triples(facts_of(lines, "en")) == expected
+
+
+@pytest.mark.parametrize(("lines", "language", "expected"), [
+    (["The project is expected to reduce 31 tco 2e of greenhouse gas emissions annually."], "en",
+     [("emission_reduction", 31, "tCO2e/yr")]),
+    (["レファレンス排出量 1,420tCO2/年、排出削減量 1,350tCO2/年と算出した。"], "ja",
+     [("reference_emissions", 1420, "tCO2e/yr"), ("emission_reduction", 1350, "tCO2e/yr")]),
+    (["2 Project site: Vietnam, Hanoi. Category of project: energy saving."], "en", []),
+    (["(1) 調査の概要 1 プロジェクト計画 < プロジェクト実施体制 >"], "ja", []),
+    (["Japan selected 12 projects this year; 今年度は8プロジェクトを採択した。"], "en",
+     [("project_count", 12, "count"), ("project_count", 8, "count")]),
+])
+def test_formulas_parted_by_a_pdf_and_section_numbers(
+    lines: list[str], language: str, expected: list[Triple]
+) -> None:
+    assert triples(facts_of(lines, language)) == expected
