@@ -347,7 +347,7 @@ def _labelled_unit(folded: str, number: ParsedNumber) -> UnitSpec | None:
 
 # An ordinal numbers one thing rather than counting or measuring: "the 17th country", 第3回, 16カ国目,
 # ประเทศที่ 17. A Thai ที่ is an ordinal only after what it numbers: "อยู่ที่ 1,000 ตัน" is "stands at".
-_ORDINAL_AFTER = re.compile(r"(?:st|nd|rd|th)(?![A-Za-z])|番目|(?:件|カ国|か国|ヶ国|ケ国|国)目", re.I)
+_ORDINAL_AFTER = re.compile(r"(?:st|nd|rd|th)(?![A-Za-z])|番目|(?:件|[カかヶケヵ箇]国|国)目", re.I)
 _ORDINAL_BEFORE = re.compile(r"(?:第|(?:ประเทศ|โครงการ|ลำดับ|อันดับ|ครั้ง)\s?ที่\s?)\Z")
 
 

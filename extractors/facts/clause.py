@@ -119,6 +119,8 @@ def _cue_distance(scope: _Scope, cue: Cue, quantity: Quantity) -> int | None:
             scope.folded, cue.start, cue.end
         ):
             return 0  # "a $15 million concessional loan", "a $10 million JCM grant": what the amount is
+        if cue.topic == _STORAGE and _ADJOINING.fullmatch(scope.folded, quantity.end, cue.start):
+            return 0  # "太陽光発電・80MWh蓄電池", "5.6MWh of battery storage": what the battery holds
         if _names_base(scope, cue, quantity) or _labels_next(scope, cue, quantity):
             return None
         gap, low, high = 2 * (cue.start - quantity.end) + 10, quantity.end, cue.start
@@ -139,6 +141,8 @@ _MODIFIERS = re.compile(
     re.I,
 )
 _HEAD_NOUN = re.compile(r"loans?|grants?|subsid(?:y|ies)", re.I)
+_STORAGE = "storage"
+_ADJOINING = re.compile(r"\s*(?:の|of\s+)?", re.I)
 
 
 @cache

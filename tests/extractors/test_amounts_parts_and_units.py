@@ -97,3 +97,17 @@ def test_other_schemes_vague_numbers_and_regions_are_no_jcm_figures(
     sentence: str, language: str, expected: list[Triple]
 ) -> None:
     assert triples(facts_of([sentence], language)) == expected
+
+
+@pytest.mark.parametrize(("sentence", "language", "expected"), [
+    ("採択案件には「12MW太陽光発電・60MWh蓄電池導入プロジェクト」がある。", "ja",
+     [("capacity", 12000, "kW"), ("other", 60, "MWh")]),
+    ("日本はすでに26ヵ国と連携しており、同国は27ヵ国目となる。", "ja",
+     [("partner_country_count", 26, "count")]),
+    ("The country's renewable capacity nearly doubled last year, reaching 160 MW; the new plant adds "
+     "20 MW.", "en", [("capacity", 20000, "kW")]),
+])
+def test_batteries_ordinals_and_a_country_s_capacity(
+    sentence: str, language: str, expected: list[Triple]
+) -> None:
+    assert triples(facts_of([sentence], language)) == expected
