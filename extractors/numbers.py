@@ -462,7 +462,7 @@ def find_numbers(text: str) -> list[ParsedNumber]:
     """
     numbers = []
     folded = fold(text)
-    codes = [code.span() for code in _CODE.finditer(folded)]
+    codes = [code.span() for code in _CODE.finditer(folded)] if "-0" in folded else []
     for match in _number_pattern().finditer(folded):
         start, end = match.span()
         if codes and any(low <= start < high for low, high in codes):

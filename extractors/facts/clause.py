@@ -96,10 +96,14 @@ class _Scope:
     topics: tuple[str, ...] = ()
     all_topics: frozenset[str] = field(init=False)
     splits: list[tuple[int, int]] = field(init=False)  # where "of which", うち... stand
+    equals: int = field(init=False)  # where the clause's first "=" stands, -1 when it has none
+    left_sides: list[Cue] | None = field(init=False)  # cues before an "=", found when first asked for
 
     def __post_init__(self) -> None:
         self.all_topics = frozenset([cue.topic for cue in self.cues] + list(self.topics))
         self.splits = [m.span() for m in split_words().finditer(self.folded, self.start, self.end)]
+        self.equals = self.folded.find("=", self.start, self.end)
+        self.left_sides = None
 
 
 _CROSSING = 1000  # what a cue's distance gains for each other quantity between it and its number
@@ -274,17 +278,18 @@ def _is_operand(folded: str, position: int) -> bool:
 def _equation_kind(scope: _Scope, quantity: Quantity) -> str | None:
     """ "ER = RE - PE = 3,120 tCO2": the result of an equation is what its left-hand side names, the last
     one before it when a line holds several ("RE = ... = 15,034 PE = ... = 288 ER = RE-PE = 14,746")."""
-    if scope.folded.find("=", scope.start, quantity.start) < 0:
+    if scope.equals < 0 or scope.equals >= quantity.start:
         return None
-    sides = [
-        cue for cue in _within(scope.cues, scope.start, quantity.start)
-        if _EQUALS_AFTER.match(scope.folded, cue.end) and not _is_operand(scope.folded, cue.start)
-        and _kind_for(cue.topic, quantity.unit_class)
-    ]
+    if scope.left_sides is None:
+        scope.left_sides = [
+            cue for cue in scope.cues
+            if _EQUALS_AFTER.match(scope.folded, cue.end) and not _is_operand(scope.folded, cue.start)
+        ]
+    sides = [cue for cue in scope.left_sides
+             if cue.end <= quantity.start and _kind_for(cue.topic, quantity.unit_class)]
     if sides:
         return _kind_for(sides[-1].topic, quantity.unit_class)
-    equals = scope.folded.find("=", scope.start, quantity.start)
-    left = _within(scope.cues, scope.start, equals)
+    left = _within(scope.cues, scope.start, scope.equals)
     return next((kind for cue in left if (kind := _kind_for(cue.topic, quantity.unit_class))), None)
 
 
