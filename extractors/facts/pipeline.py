@@ -59,6 +59,19 @@ def create_script_run_tokenizer() -> Callable[[Language], ScriptRunTokenizer]:
     return make
 
 
+class _TextKeeping:
+    """spaCy's own tokenizer, keeping the text it was given: Doc.text would join every token again, and
+    spaCy's tokenization is lossless, so the two are the same string."""
+
+    def __init__(self, tokenizer: Callable[[str], Doc]) -> None:
+        self.tokenizer = tokenizer
+
+    def __call__(self, text: str) -> Doc:
+        doc = self.tokenizer(text)
+        doc.user_data["jcm_text"] = text
+        return doc
+
+
 if not Doc.has_extension("jcm_quantities"):
     Doc.set_extension("jcm_quantities", default=None)
 
@@ -121,6 +134,8 @@ def fact_pipeline(language: str) -> Language:
     """
     config = {} if language == "en" else {"nlp": {"tokenizer": {"@tokenizers": "jcm_script_runs.v1"}}}
     nlp = spacy.blank(language, config=config)
+    if language == "en":
+        nlp.tokenizer = _TextKeeping(nlp.tokenizer)
     nlp.add_pipe("jcm_quantities")
     nlp.add_pipe("jcm_cues")
     return nlp
