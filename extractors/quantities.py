@@ -167,19 +167,21 @@ def _count_label_before() -> re.Pattern[str]:
     )
 
 
+def _after_filler(markers: Sequence[str]) -> re.Pattern[str]:
+    """One of the markers after a unit, past a few words that restate what the unit counts: "tonnes of
+    carbon dioxide (CO2) emissions yearly", "38,760 kilowatts of its energy a day"."""
+    filler = "|".join(read_json("fact_cues.json")["per_year"]["filler"])
+    return re.compile(rf"(?:\s*(?:{filler})){{0,3}}\s*(?:{'|'.join(markers)})", re.I)
+
+
 @cache
 def _per_year_after() -> re.Pattern[str]:
-    markers = read_json("fact_cues.json")["per_year"]
-    filler = "|".join(markers["filler"])
-    # "tonnes of carbon dioxide (CO2) emissions yearly": a few words may restate what the unit counts.
-    return re.compile(rf"(?:\s*(?:{filler})){{0,3}}\s*(?:{'|'.join(markers['after'])})", re.I)
+    return _after_filler(read_json("fact_cues.json")["per_year"]["after"])
 
 
 @cache
 def _per_day_after() -> re.Pattern[str]:
-    cues = read_json("fact_cues.json")
-    filler = "|".join(cues["per_year"]["filler"])
-    return re.compile(rf"(?:\s*(?:{filler})){{0,3}}\s*(?:of\s+)?(?:{'|'.join(cues['per_day_after'])})", re.I)
+    return _after_filler([rf"(?:of\s+)?(?:{'|'.join(read_json('fact_cues.json')['per_day_after'])})"])
 
 
 def stated_yearly(folded: str, quantity: Quantity) -> bool:

@@ -23,6 +23,7 @@ from extractors.facts.lexicon import (
 )
 from extractors.numbers import compile_guarded
 from extractors.quantities import (
+    _LOOKBEHIND,
     RATE_UNITS,
     Quantity,
     list_gap,
@@ -32,7 +33,6 @@ from extractors.quantities import (
 )
 
 _WINDOW = 80  # characters a per-year or total word may stand before its number
-_LOOKBEHIND = 24  # characters before an amount searched for a word that makes it a remainder
 
 
 @dataclass(slots=True)  # not frozen: a frozen one costs several times as much to build
@@ -138,12 +138,13 @@ def _cue_distance(scope: _Scope, cue: Cue, quantity: Quantity) -> int | None:
     return gap + _CROSSING * len(crossed)
 
 
-# One or two words that qualify the noun after an amount, and the nouns an amount is of.
-_MODIFIERS = re.compile(
-    r"\s+(?:(?!(?:and|or|of|for|to|from|with|by|in|on|at|as|the|an?|which|that|is|are|was|were|will|per)"
-    r"(?![a-z]))[a-z][a-z-]*\s+){1,2}",
-    re.I,
+# Words between an amount and a noun after it that qualify no noun: the amount is not of that noun.
+_NO_MODIFIER = (
+    r"(?!(?:and|or|of|for|to|from|with|by|in|on|at|as|the|an?|its|their|which|that|is|are|was|were|will|per)"
+    r"(?![a-z]))"
 )
+# One or two words that qualify the noun after an amount, and the nouns an amount is of.
+_MODIFIERS = re.compile(rf"\s+(?:{_NO_MODIFIER}[a-z][a-z-]*\s+){{1,2}}", re.I)
 _HEAD_NOUN = re.compile(r"loans?|grants?|subsid(?:y|ies)", re.I)
 _STORAGE = "storage"
 _ADJOINING = re.compile(r"\s*(?:の|of\s+)?", re.I)
@@ -260,6 +261,8 @@ _NEAR = 12  # characters after a count searched for a word that makes its countr
 _MEMBERS = re.compile(
     r"加盟|(?<![a-z])member(?:s|ship)?(?![a-z])|ประเทศสมาชิก|(?:and|&)\s+regions|[・/／]\s*地域", re.I
 )
+
+
 def _counts_members(scope: _Scope, quantity: Quantity) -> bool:
     return bool(_MEMBERS.search(scope.folded, quantity.start, quantity.end + _NEAR))
 
@@ -327,9 +330,7 @@ def _kind(scope: _Scope, quantity: Quantity) -> str | None:
 # "MetPower's Php1 billion waste-to-energy project", "a $30 million solar plant": an amount right before
 # the project or plant it sizes, when no word names its role, is what that project costs.
 _SIZED_NOUN = re.compile(
-    r"\s+(?:(?!(?:to|for|of|in|on|at|by|from|with|the|an?|its|their)\b)[\w-]+\s+){0,3}?"
-    r"(?:project|plant|facility|factory|station)s?(?![a-z])",
-    re.I,
+    rf"\s+(?:{_NO_MODIFIER}[\w-]+\s+){{0,3}}?(?:project|plant|facility|factory|station)s?(?![a-z])", re.I
 )
 
 
