@@ -22,13 +22,13 @@ import json
 import re
 import threading
 import unicodedata
-from collections.abc import Iterator, Sequence, Set
+from collections.abc import Callable, Hashable, Iterator, Sequence, Set
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from html import escape
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 TokenKind = Literal["word", "part", "gram"]
 
@@ -93,7 +93,12 @@ def analyze_streams(text: str, language: str | None = None) -> Streams:
 
 def analyze_with_offsets(text: str) -> tuple[Streams, list[_Raw]]:
     """analyze_streams() and the word and part tokens with their offsets, which an index may store
-    so that highlight() need not segment the text again (see ``tokens`` there)."""
+    so that highlight() need not segment the text again (see ``tokens`` there). Callers never change
+    them: inside reused_analyses() they are shared."""
+    return kept(("offsets", text), lambda: _streams_with_offsets(text))
+
+
+def _streams_with_offsets(text: str) -> tuple[Streams, list[_Raw]]:
     words, parts, grams = _raw_streams(text)
     streams = Streams([raw[0] for raw in words], [raw[0] for raw in parts], [raw[0] for raw in grams])
     return streams, words + parts
@@ -119,7 +124,9 @@ def _holds_any(run: str, grams: frozenset[str]) -> bool:
     return any(gram in folded for gram in grams)
 
 
-# The analyses this thread keeps while inside reused_analyses(), by text; None outside.
+_Kept = TypeVar("_Kept")
+
+# What this thread keeps while inside reused_analyses(), by key; None outside.
 _reused = threading.local()
 
 
@@ -136,15 +143,20 @@ def reused_analyses() -> Iterator[None]:
         _reused.table = outer
 
 
+def kept(key: Hashable, make: Callable[[], _Kept]) -> _Kept:
+    """make(), kept by ``key`` while inside reused_analyses(): what an index derives from a passage
+    alone (its analysis, its stored form) is derived once for both indices. Callers never change it."""
+    table: dict[Hashable, Any] | None = getattr(_reused, "table", None)
+    if table is None:
+        return make()
+    if key not in table:
+        table[key] = make()
+    return table[key]
+
+
 def _raw_streams(text: str) -> tuple[list[_Raw], list[_Raw], list[_Raw]]:
     """The three streams of ``text``; callers copy them, never change them, so a kept one is shared."""
-    table: dict[str, tuple[list[_Raw], list[_Raw], list[_Raw]]] | None = getattr(_reused, "table", None)
-    if table is None:
-        return _analysed(text)
-    found = table.get(text)
-    if found is None:
-        found = table[text] = _analysed(text)
-    return found
+    return kept(text, lambda: _analysed(text))
 
 
 def _analysed(text: str) -> tuple[list[_Raw], list[_Raw], list[_Raw]]:

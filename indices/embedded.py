@@ -32,6 +32,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import tantivy
 from tantivy import Occur, Query
@@ -39,7 +40,7 @@ from tantivy import Occur, Query
 from corpus.models import DocumentRef, Passage, SearchResults
 from indices import algorithm
 from indices.algorithm import STREAM_BOOSTS
-from indices.analysis import Streams, analyze_with_offsets
+from indices.analysis import Streams, analyze_with_offsets, kept
 from indices.base import (
     PAGE_BLOCK,
     IndexDamagedError,
@@ -633,19 +634,28 @@ class EmbeddedIndex:
         return f"the search index in {self.path} is incomplete: its rebuild from the catalog was interrupted"
 
 
-
-
-
 def _stored(searcher: tantivy.Searcher, address: tantivy.DocAddress) -> dict:
     return json.loads(searcher.doc(address).get_first("stored"))
 
 
+class _Fields(NamedTuple):
+    """A passage's field values that its public copy shares: all but the warnings flags."""
+
+    words: str
+    parts: str
+    grams: str
+    doc_key: int
+    text_key: int
+    meta_key: int
+    stored: bytes
+
+
 def _document(passage: Passage, streams: Streams, tokens: list | None = None) -> tantivy.Document:
-    block, text = passage.block, passage.text
+    fields = _shared_fields(passage, streams, tokens)
     document = tantivy.Document()
-    document.add_text("words", " ".join(streams.words))
-    document.add_text("parts", " ".join(streams.parts))
-    document.add_text("grams", " ".join(streams.grams))
+    document.add_text("words", fields.words)
+    document.add_text("parts", fields.parts)
+    document.add_text("grams", fields.grams)
     document.add_text("doc_id", passage.document.id)
     document.add_text("language", passage.language)
     if passage.doc_type:
@@ -655,17 +665,34 @@ def _document(passage: Passage, streams: Streams, tokens: list | None = None) ->
     if passage.year is not None:
         document.add_integer("year", passage.year)
     document.add_integer("page", passage.page)
-    document.add_integer("block", block)
+    document.add_integer("block", passage.block)
     document.add_boolean("has_warnings", passage.has_warnings)
     document.add_boolean("public_warnings", passage.public_warnings)
     document.add_boolean("confidential", passage.confidential)
-    document.add_boolean("is_page", block == PAGE_BLOCK)
-    document.add_unsigned("doc_key", stable_key(passage.document.id))
-    document.add_unsigned("text_key", text_key(text))
-    document.add_unsigned("meta_key", stable_key(json.dumps([passage.doc_type, passage.countries])))
+    document.add_boolean("is_page", passage.block == PAGE_BLOCK)
+    document.add_unsigned("doc_key", fields.doc_key)
+    document.add_unsigned("text_key", fields.text_key)
+    document.add_unsigned("meta_key", fields.meta_key)
     document.add_unsigned("language_code", LANGUAGE_CODES.get(passage.language, 0))
-    document.add_bytes("stored", _stored_bytes(passage, block, text, tokens))
+    document.add_bytes("stored", fields.stored)
     return document
+
+
+def _shared_fields(passage: Passage, streams: Streams, tokens: list | None) -> _Fields:
+    """Made once for a passage and its public copy, which differ only in the warnings flags."""
+    key = (
+        "fields", passage.document.id, passage.document.filename, passage.page, passage.block, passage.text,
+        passage.language, passage.doc_type, tuple(passage.countries), tokens is None,
+    )
+    return kept(key, lambda: _Fields(
+        " ".join(streams.words),
+        " ".join(streams.parts),
+        " ".join(streams.grams),
+        stable_key(passage.document.id),
+        text_key(passage.text),
+        stable_key(json.dumps([passage.doc_type, passage.countries])),
+        _stored_bytes(passage, tokens),
+    ))
 
 
 def _page_tokens(blocks: list[Passage], tokens_of: dict[tuple[str, int], list]) -> list:
@@ -681,8 +708,11 @@ def _page_tokens(blocks: list[Passage], tokens_of: dict[tuple[str, int], list]) 
 
 def _packed(text: str, tokens: list) -> list[list]:
     """Tokens as [start, end], with the token text only where it is not the lower-cased text there."""
+    lowered = _lowered(text)
     return [
-        [start, end] if text[start:end].lower() == token else [start, end, token]
+        [start, end]
+        if (lowered[start:end] if lowered is not None else text[start:end].lower()) == token
+        else [start, end, token]
         for token, start, end in tokens
     ]
 
@@ -693,26 +723,37 @@ def _unpacked(stored: dict, terms: frozenset[str]) -> list[tuple[str, int, int]]
     text, packed = stored["text"], stored.get("tokens")
     if packed is None:
         return None
+    lowered = _lowered(text)
     found = []
     for token in packed:
         start, end = token[0], token[1]
-        token_text = token[2] if len(token) > 2 else text[start:end].lower()
+        if len(token) > 2:
+            token_text = token[2]
+        else:
+            token_text = lowered[start:end] if lowered is not None else text[start:end].lower()
         if token_text in terms:
             found.append((token_text, start, end))
     return found
 
 
-def _stored_bytes(passage: Passage, block: int, text: str, tokens: list | None) -> bytes:
+def _lowered(text: str) -> str | None:
+    """The text lower-cased at once, when its offsets still hold ("İ" lowers to two characters): one
+    lower() per text instead of one per token, for packing and unpacking alike."""
+    lowered = text.lower()
+    return lowered if len(lowered) == len(text) else None
+
+
+def _stored_bytes(passage: Passage, tokens: list | None) -> bytes:
     stored = {
         "id": passage.document.id,
         "filename": passage.document.filename,
         "page": passage.page,
-        "block": block,
-        "text": text,
+        "block": passage.block,
+        "text": passage.text,
         "language": passage.language,
         "doc_type": passage.doc_type,
         "countries": passage.countries,
     }
     if tokens is not None:  # highlighting a hit then needs no segmentation
-        stored["tokens"] = _packed(text, tokens)
+        stored["tokens"] = _packed(passage.text, tokens)
     return json.dumps(stored, ensure_ascii=False, separators=(",", ":")).encode()

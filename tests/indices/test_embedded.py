@@ -89,3 +89,12 @@ def test_page_snippets_from_stored_tokens_mark_words_of_every_block(fresh: Embed
     hit = fresh.search("โรงงานทอผ้า ก๊าซเรือนกระจก").hits[0]
     assert hit.block == -1
     assert "<mark>ก๊าซเรือนกระจก</mark>" in hit.snippet
+
+
+def test_snippets_from_stored_tokens_mark_words_around_a_letter_that_lowers_to_two(fresh: EmbeddedIndex):
+    # "İ" lowers to two characters: offsets into the lowered text drift by one after it.
+    passage = passages_of(CEMENT)[0]
+    fresh.add_passages([passage.model_copy(update={"text": "Kiln line İ: waste heat recovery at the kiln."})])
+    fresh.commit()
+    assert fresh.search("kiln").hits[0].snippet.count("<mark>") == 2
+    assert "<mark>İ</mark>" in fresh.search("İ").hits[0].snippet
