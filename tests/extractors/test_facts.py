@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import pytest
+import spacy
 
 from corpus.models import Block, DocumentRef, Fact
 from extractors.facts import extract_facts
@@ -380,9 +381,18 @@ def test_a_wrapped_line_keeps_the_cue_of_the_line_before() -> None:
 
 
 def test_pipeline_marks_quantities_and_cues_as_spans() -> None:
-    doc = fact_pipeline("th")("ลดได้ ๑,๒๐๐ ตันคาร์บอนไดออกไซด์เทียบเท่า")
+    nlp = spacy.blank("th", config={"nlp": {"tokenizer": {"@tokenizers": "jcm_script_runs.v1"}}})
+    nlp.add_pipe("jcm_quantities")
+    nlp.add_pipe("jcm_cues")
+    doc = nlp("ลดได้ ๑,๒๐๐ ตันคาร์บอนไดออกไซด์เทียบเท่า")
     assert [span.label_ for span in doc.spans["jcm_quantities"]] == ["tCO2e"]
     assert "reduction" in [span.label_ for span in doc.spans["jcm_cues"]]
+
+
+def test_the_fact_pipeline_gives_the_lists_its_readers_use() -> None:
+    doc = fact_pipeline("th")("ลดได้ ๑,๒๐๐ ตันคาร์บอนไดออกไซด์เทียบเท่า")
+    assert [quantity.unit for quantity in doc._.jcm_quantities] == ["tCO2e"]
+    assert "reduction" in [cue.topic for cue in doc._.jcm_cues]
     assert fact_pipeline("th") is fact_pipeline("th")
 
 
