@@ -337,16 +337,14 @@ def _enough(first: Signature, second: Signature) -> bool:
     return len(shared) >= MIN_SHARED_CONCEPTS and len(shared) / len(union) >= MIN_CONCEPT_OVERLAP
 
 
-# A partner country's capital is named as its grid, its market or a point to measure from ("near
-# Ulaanbaatar"), by many projects at once: no site to tell one of them by.
-_CAPITALS = frozenset({
-    "ulaanbaatar", "bangkok", "hanoi", "jakarta", "manila", "vientiane", "phnom_penh", "dhaka", "nairobi",
-    "santiago", "koror",
-})
-
-
 def _sites(found: Signature) -> frozenset[str]:
-    return found.places - _CAPITALS
+    """The places that may tell a project apart: a capital does not (extractors/data/places.tsv)."""
+    return found.places - _capitals()
+
+
+@cache
+def _capitals() -> frozenset[str]:
+    return frozenset(place.name for place in places() if place.capital)
 
 
 def _technologies(concepts: Iterable[str]) -> set[str]:

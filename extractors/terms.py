@@ -28,6 +28,7 @@ class Term:
     # The case-folded literal start of each of its names: a text holding none of them cannot name the
     # term, and is told so by a substring test far cheaper than the pattern's scan.
     starts: tuple[str, ...]
+    capital: bool = False  # a place that is its country's capital
 
     def named_in(self, text: str, folded: str) -> bool:
         """Whether the text names the term; ``folded`` is text.casefold()."""
@@ -51,7 +52,8 @@ def term(row: dict[str, str], kind: str | None = None) -> Term:
     others = [name for language in ("ja", "th") for name in alternatives(row[language]) if name]
     pattern = compile_guarded("|".join(english + others), re.I)  # the guard skips text no name starts
     starts = tuple(literal_start(name).casefold() for name in names + others)
-    return Term(row["concept"], kind or row["kind"], pattern, row.get("country") or None, starts)
+    capital = row.get("capital") == "yes"
+    return Term(row["concept"], kind or row["kind"], pattern, row.get("country") or None, starts, capital)
 
 
 @cache
