@@ -26,7 +26,18 @@ def parts_of(total: Fact, facts: Sequence[Fact]) -> list[Fact]:
     earlier_totals = [f.evidence.start for f in same if f.is_total]
     since = max(earlier_totals, default=-1)
     parts = [f for f in same if not f.is_total and f.evidence.start > since]
-    return _distinct(parts)
+    return _distinct(_listed_before(total, parts))
+
+
+def _listed_before(total: Fact, parts: list[Fact]) -> list[Fact]:
+    """The parts in the run of blocks that ends at the total's, each holding one: a list stands together,
+    so a figure a paragraph without one before it (a plant already running, the country's potential)
+    is no item of the total."""
+    blocks = {part.evidence.block for part in parts}
+    first = total.evidence.block
+    while first - 1 in blocks:
+        first -= 1
+    return [part for part in parts if part.evidence.block >= first]
 
 
 def _same_sentence(fact: Fact, other: Fact) -> bool:

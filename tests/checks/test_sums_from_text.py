@@ -1,3 +1,5 @@
+import pytest
+
 from checks import run_checks
 from tests.checks.text import facts_of
 
@@ -63,3 +65,34 @@ def test_items_that_miss_the_total_are_still_an_error_after_a_scene_setting_coun
                 "合計25件を採択した。")
     [warning] = [w for w in run_checks(facts_of(sentence)) if w.rule == "sum_of_parts"]
     assert warning.expected == 25
+
+
+# Figures paragraphs apart from a total, with a paragraph between that states none: the plants already
+# running, one turbine's size, then the country's potential and the programme's total.
+SCENE_BEFORE_A_TOTAL = {
+    "en": ["Geothermal plants of 150 MW already run in the country.",
+           "The new project brings two turbines (45 MW x 2 units).",
+           "The country's geothermal potential is put at 5,000 MW.",
+           "Total capacity of 400 MW will be built under the programme."],
+    "ja": ["同国では既に150MWの地熱発電所が稼働している。",
+           "新事業では45MWのタービンを2基導入する。",
+           "同国の地熱発電の潜在量は5,000MWとされる。",
+           "計画全体で合計400MWの発電設備を建設する。"],
+    "th": ["ประเทศนี้มีโรงไฟฟ้าพลังงานความร้อนใต้พิภพ 150 เมกะวัตต์ที่เดินเครื่องอยู่แล้ว",
+           "โครงการใหม่ติดตั้งกังหัน 45 เมกะวัตต์ จำนวน 2 ชุด",
+           "ศักยภาพพลังงานความร้อนใต้พิภพของประเทศอยู่ที่ 5,000 เมกะวัตต์",
+           "รวมกำลังการผลิตทั้งโครงการ 400 เมกะวัตต์"],
+}
+
+
+@pytest.mark.parametrize("language", ["en", "ja", "th"])
+def test_figures_a_paragraph_apart_from_a_total_are_no_items_of_it(language: str) -> None:
+    warnings = run_checks(facts_of(*SCENE_BEFORE_A_TOTAL[language]))
+    assert [w for w in warnings if w.rule == "sum_of_parts"] == []
+
+
+@pytest.mark.parametrize("language", ["en", "ja", "th"])
+def test_items_listed_right_before_a_total_are_still_summed(language: str) -> None:
+    listed = SCENE_BEFORE_A_TOTAL[language][:2] + SCENE_BEFORE_A_TOTAL[language][3:]
+    [warning] = [w for w in run_checks(facts_of(*listed)) if w.rule == "sum_of_parts"]
+    assert (warning.expected, warning.found) == (400_000, 195_000)

@@ -23,6 +23,12 @@ Triple = tuple[str, float, str]
     ("発電能力は約2万㌔㍗である。", "ja", [("capacity", 20000, "kW")]),
     ("It will cut an additional 75 tons of carbon emissions.", "en", [("emission_reduction", 75, "tCO2e")]),
     ("The forest stores 5,000 tonnes of carbon.", "en", []),
+    ("Applied to every school, the boilers would reduce 87 thousands tonCO2/year.", "en",
+     [("emission_reduction", 87000, "tCO2e/yr")]),
+    ("The plant saves 3 millions tons of CO2 over its lifetime.", "en",
+     [("emission_reduction", 3e6, "tCO2e")]),
+    ("Its chillers cut 2,400 tons-CO2 a year.", "en", [("emission_reduction", 2400, "tCO2e/yr")]),
+    ("Thousands of tonnes of CO2 could be avoided.", "en", []),
 ])
 def test_units_as_publications_write_them(sentence: str, language: str, expected: list[Triple]) -> None:
     assert triples(facts_of([sentence], language)) == expected

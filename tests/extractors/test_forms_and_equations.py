@@ -76,3 +76,17 @@ def test_formulas_parted_by_a_pdf_and_section_numbers(
     lines: list[str], language: str, expected: list[Triple]
 ) -> None:
     assert triples(facts_of(lines, language)) == expected
+
+
+@pytest.mark.parametrize(("lines", "language", "expected"), [
+    (["リファレンス 排出量: 2,300tCO2/年 プロジェクト 排出量: 0tCO2/年"], "ja",
+     [("reference_emissions", 2300, "tCO2e/yr"), ("project_emissions", 0, "tCO2e/yr")]),
+    (["ベースライン 排出量は年間1,250トン、プロジェクト排出量は年間40トンである。"], "ja",
+     [("reference_emissions", 1250, "tCO2e/yr"), ("project_emissions", 40, "tCO2e/yr")]),
+    (["ปริมาณ ก๊าซเรือนกระจก อ้างอิง 2,300 ตันต่อปี การปล่อย ก๊าซ จาก โครงการ 150 ตันต่อปี"], "th",
+     [("reference_emissions", 2300, "tCO2e/yr"), ("project_emissions", 150, "tCO2e/yr")]),
+])
+def test_an_emission_term_a_pdf_split_with_a_space_still_names_its_figure(
+    lines: list[str], language: str, expected: list[Triple]
+) -> None:
+    assert triples(facts_of(lines, language)) == expected
