@@ -117,3 +117,13 @@ def test_batteries_ordinals_and_a_country_s_capacity(
     sentence: str, language: str, expected: list[Triple]
 ) -> None:
     assert triples(facts_of([sentence], language)) == expected
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    ("The financing granted covers up to half of the initial investment, with a ceiling of 1.5 billion yen "
+     "per project.", [("subsidy_share", 50, "%"), ("subsidy_amount", 1.5e9, "JPY")]),
+    ("The financing provided by the ministry amounts to USD 2 million.", [("subsidy_amount", 2e6, "USD")]),
+    ("The bank said financing provided to the port totals USD 30 million in loans.", []),
+])
+def test_financing_granted_or_provided_is_the_support(sentence: str, expected: list[Triple]) -> None:
+    assert triples(facts_of([sentence], "en")) == expected
