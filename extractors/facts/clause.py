@@ -115,6 +115,8 @@ def _cue_distance(scope: _Scope, cue: Cue, quantity: Quantity) -> int | None:
     None for a cue after the quantity that names its base: "40% of the project cost", "จากมูลค่าโครงการ".
     """
     if cue.end <= quantity.start:
+        if _names_the_one_before(scope, cue, quantity):
+            return None
         gap, low, high = quantity.start - cue.end, cue.end, quantity.start
     elif cue.start >= quantity.end:
         if _source_link().fullmatch(scope.folded, quantity.end, cue.start):
@@ -136,6 +138,19 @@ def _cue_distance(scope: _Scope, cue: Cue, quantity: Quantity) -> int | None:
         if low <= other.start and other.end <= high and other is not quantity
     ]
     return gap + _CROSSING * len(crossed)
+
+
+_COORDINATOR = re.compile(r"(?<![a-z])and(?![a-z])", re.I)
+_PASSIVE_GAP = re.compile(r"\s+(?:will\s+be|is|are|was|were|ha(?:s|ve)\s+been)\s+", re.I)
+
+
+def _names_the_one_before(scope: _Scope, cue: Cue, quantity: Quantity) -> bool:
+    """ "201kW will be consumed in house and 1.615MW will be sold": the verb after one quantity, with an
+    "and" between it and the next, says what the first one is, not the next."""
+    if not _COORDINATOR.search(scope.folded, cue.end, quantity.start):
+        return False
+    return any(_PASSIVE_GAP.fullmatch(scope.folded, other.end, cue.start) for other in scope.quantities
+               if other.end <= cue.start)
 
 
 # Words between an amount and a noun after it that qualify no noun: the amount is not of that noun.

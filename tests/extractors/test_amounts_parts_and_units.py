@@ -127,3 +127,24 @@ def test_batteries_ordinals_and_a_country_s_capacity(
 ])
 def test_financing_granted_or_provided_is_the_support(sentence: str, expected: list[Triple]) -> None:
     assert triples(facts_of([sentence], "en")) == expected
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    ("Last year the clinic consumed over 6.2 million kWh and paid its bills on time.", []),
+    ("The annual electricity consumption of the new freezer is 120 MWh.", []),
+    ("Its compressor draws an electricity consumption of 38kW at full load.", []),
+    ("The new chillers reduce the factory's electricity consumption by 1,100 MWh a year.",
+     [("energy", 1100, "MWh/yr")]),
+    ("Electricity consumption will be reduced by 700 MWh per year.", [("energy", 700, "MWh/yr")]),
+    ("The looms cut power use by 420 MWh annually.", [("energy", 420, "MWh/yr")]),
+    ("The plant generates 9,000 MWh a year.", [("energy", 9000, "MWh/yr")]),
+])
+def test_electricity_consumed_is_no_energy_but_consumption_saved_is(
+    sentence: str, expected: list[Triple]
+) -> None:
+    assert triples(facts_of([sentence], "en")) == expected
+
+
+def test_a_verb_after_one_quantity_says_what_it_is_not_what_the_next_one_is() -> None:
+    sentence = "The plant's output is 2.4MW, of which 300kW will be consumed on site and 2.1MW will be sold."
+    assert triples(facts_of([sentence], "en")) == [("capacity", 2400, "kW"), ("capacity", 2100, "kW")]
