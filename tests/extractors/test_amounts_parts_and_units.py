@@ -148,3 +148,12 @@ def test_electricity_consumed_is_no_energy_but_consumption_saved_is(
 def test_a_verb_after_one_quantity_says_what_it_is_not_what_the_next_one_is() -> None:
     sentence = "The plant's output is 2.4MW, of which 300kW will be consumed on site and 2.1MW will be sold."
     assert triples(facts_of([sentence], "en")) == [("capacity", 2400, "kW"), ("capacity", 2100, "kW")]
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    ("The steel works currently requires some 90MW of power, bought from the grid.", []),
+    ("The island needs about 12 MW of electricity at its evening peak.", []),
+    ("The project requires 5 MW of solar panels on the roofs.", [("capacity", 5000, "kW")]),
+])
+def test_power_a_site_requires_is_a_demand(sentence: str, expected: list[Triple]) -> None:
+    assert triples(facts_of([sentence], "en")) == expected
