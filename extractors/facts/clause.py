@@ -240,11 +240,6 @@ _REACH = {"existing_plant": 12, "storage": 20, "demand": 40}
 _PER_DAY = "per_day"
 
 
-def _nearest_cue_kind(scope: _Scope, quantity: Quantity) -> str | None:
-    nearest = nearest_cue(scope, quantity)
-    return nearest[1] if nearest else None
-
-
 def nearest_cue(scope: _Scope, quantity: Quantity) -> tuple[int, str] | None:
     """How far the cue that names the quantity stands from it, and the kind it gives."""
     counts = _other_counts(scope, quantity)
@@ -320,9 +315,8 @@ def _kind(scope: _Scope, quantity: Quantity) -> str | None:
         from_topics = (kind for topic in scope.topics if (kind := _kind_for(topic, quantity.unit_class)))
         kind = _as_fact_kind(
             _equation_kind(scope, quantity)
-            or _nearest_cue_kind(scope, quantity)
+            or _cue_or_sized_kind(scope, quantity)
             or next(from_topics, None)
-            or _sized_noun_kind(scope, quantity)
             or _fallback_kind(quantity.unit_class)
         )
     if kind == "credits_issued" and _is_target(scope, quantity):
@@ -345,8 +339,22 @@ def _kind(scope: _Scope, quantity: Quantity) -> str | None:
 # "MetPower's Php1 billion waste-to-energy project", "a $30 million solar plant": an amount right before
 # the project or plant it sizes, when no word names its role, is what that project costs.
 _SIZED_NOUN = re.compile(
-    rf"\s+(?:{_NO_MODIFIER}[\w-]+\s+){{0,3}}?(?:project|plant|facility|factory|station)s?(?![a-z])", re.I
+    rf"\s+(?:(?:{_NO_MODIFIER}[\w-]+|\((?-i:[A-Z]{{2,6}})\))\s+){{0,3}}?(?:project|plant|facility|factory|station)s?(?![a-z])",
+    re.I
 )
+
+
+def _cue_or_sized_kind(scope: _Scope, quantity: Quantity) -> str | None:
+    """The nearest cue's kind; an amount right before the project or plant it sizes is that project's cost
+    unless a cue stands next to it ("a grant to fund a $151m waste-to-energy (WTE) facility")."""
+    nearest = nearest_cue(scope, quantity)
+    sized = _sized_noun_kind(scope, quantity)
+    if sized and (nearest is None or nearest[0] > _NEXT_TO):
+        return sized
+    return nearest[1] if nearest else None
+
+
+_NEXT_TO = 12  # characters between a cue and the amount it names outright
 
 
 def _sized_noun_kind(scope: _Scope, quantity: Quantity) -> str | None:

@@ -157,3 +157,16 @@ def test_a_verb_after_one_quantity_says_what_it_is_not_what_the_next_one_is() ->
 ])
 def test_power_a_site_requires_is_a_demand(sentence: str, expected: list[Triple]) -> None:
     assert triples(facts_of([sentence], "en")) == expected
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    ("The bank approved a grant to fund the building of a $88.5m waste-to-energy (WTE) plant.",
+     [("project_cost", 8.85e7, "USD")]),
+    ("The utility will set aside 2 billion pesos to build the biogas facility.",
+     [("project_cost", 2e9, "PHP")]),
+    ("The town paid USD 4 million for the construction of the station.", [("project_cost", 4e6, "USD")]),
+    ("MOEJ grants $3 million to the plant.", [("subsidy_amount", 3e6, "USD")]),
+    ("Farmers will need 200 tonnes of rice husk to build the stock.", []),
+])
+def test_what_an_amount_builds_is_its_cost(sentence: str, expected: list[Triple]) -> None:
+    assert triples(facts_of([sentence], "en")) == expected
