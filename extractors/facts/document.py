@@ -34,7 +34,7 @@ from extractors.facts.tables import (
     _table_row_drafts,
 )
 from extractors.numbers import find_numbers, find_periods, fold
-from extractors.quantities import find_quantities
+from extractors.quantities import RATE_UNITS, find_quantities
 
 
 def _annualise_list_parts(drafts: list[_Draft]) -> list[_Draft]:
@@ -298,8 +298,27 @@ def extract_facts(blocks: Sequence[Block], document: DocumentRef) -> list[Fact]:
             drafts += found
         previous, before = block, previous
     drafts = _with_heading_subjects(_annualise_list_parts(_reductions_listed(drafts)), headings)
+    drafts = _annual_when_restated(drafts)
     drafts = _with_dollars_resolved(_with_document_period(drafts, _document_period(blocks)), blocks)
     return [_fact(draft, document) for draft in _one_kind_per_sum(drafts) if _plausible(draft)]
+
+
+def _annual_when_restated(drafts: list[_Draft]) -> list[_Draft]:
+    """ "reductions of 1,518 tCO2/year" ... "ER = 2,265 MWh x 0.67 tCO2/MWh = 1,518 tCO2": an amount the
+    document states per year, restated with no period, is the same yearly amount."""
+    yearly = {(draft.kind, draft.value, draft.unit) for draft in drafts if draft.unit in _YEARLY_UNITS}
+    return [
+        replace(draft, unit=annual)
+        if draft.unit_class in RATE_UNITS
+        and (annual := RATE_UNITS[draft.unit_class]) != draft.unit
+        and not (draft.period or draft.is_total)
+        and (draft.kind, draft.value, annual) in yearly
+        else draft
+        for draft in drafts
+    ]
+
+
+_YEARLY_UNITS = frozenset(RATE_UNITS.values())
 
 
 _STATED_AT = 4  # a cue this near an amount states what it is: "予算規模は4.4億円", "budget: JPY 6.9 billion"

@@ -192,7 +192,7 @@ def _prose_drafts(block: Block, previous: Block | None) -> list[_Draft]:
         else:  # an item goes on with what introduced the list: "削減量は (1) 36,597t (2) 815"
             carried += tuple(cue.topic for cue in reversed(_within(prose.cues, lead, segment.start)))
         drafts += _segment_drafts(prose, segment, carried)
-    drafts = _annualise_like_the_first(prose, drafts)
+    drafts = _periods_closing_sentences(prose, _annualise_like_the_first(prose, drafts))
     if not prose.totals:  # most blocks state no total
         return drafts
     return _annualise_sentence_parts(prose, _totals_named_by_parts(drafts))
@@ -239,6 +239,46 @@ def _annualise_like_the_first(prose: _Prose, drafts: list[_Draft]) -> list[_Draf
                 result[index] = replace(later, unit="tCO2e/yr")
         return result  # the first per-year amount decides for the block
     return result
+
+
+@cache
+def _sentence_end_periods() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """A per-year and a per-day word closing a sentence."""
+    words = _cues()["sentence_end_periods"]
+    return tuple(  # type: ignore[return-value]
+        re.compile(rf"(?<![A-Za-z])(?:{'|'.join(words[period])})\s*[.。!]?\s*\Z", re.I)
+        for period in ("per_year", "per_day")
+    )
+
+
+def _periods_closing_sentences(prose: _Prose, drafts: list[_Draft]) -> list[_Draft]:
+    """ "...will reduce emissions by around 25,000 tons and save 355 million liters of water annually": a
+    period word closing a sentence states the period of its last emission or energy amount when that has
+    none of its own, unless a cumulative word stands between; a day's amount ("generate 38,760kWh ... per
+    day") is no fact."""
+    per_year, per_day = _sentence_end_periods()
+    offset, result, dropped = prose.block.start, list(drafts), set()
+    for segment in prose.segments:
+        yearly = per_year.search(prose.folded, segment.start, segment.end)
+        daily = None if yearly else per_day.search(prose.folded, segment.start, segment.end)
+        if not (yearly or daily):
+            continue
+        amounts = [
+            index
+            for index, draft in enumerate(result)
+            if segment.start <= draft.evidence.start - offset < segment.end and draft.unit_class in RATE_UNITS
+        ]
+        if not amounts:
+            continue
+        last = result[amounts[-1]]  # a later amount with a period of its own ends with the word itself
+        if last.unit == RATE_UNITS[last.unit_class] or last.period or last.is_total:
+            continue
+        if not _cumulative_in(prose, last.evidence.end, segment.end + offset):
+            if yearly:
+                result[amounts[-1]] = replace(last, unit=RATE_UNITS[last.unit_class])
+            else:
+                dropped.add(amounts[-1])
+    return [draft for index, draft in enumerate(result) if index not in dropped]
 
 
 def _totals_named_by_parts(drafts: list[_Draft]) -> list[_Draft]:

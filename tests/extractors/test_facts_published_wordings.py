@@ -325,3 +325,58 @@ def test_a_unit_in_brackets_after_the_number(sentence: str, language: str) -> No
     assert triples(facts_of([sentence], language)) == [
         ("credits_issued", 264, "tCO2e"), ("credits_issued", 132, "tCO2e"),
     ]
+
+
+# --- a period word closing the sentence, an amount restated without its period -----------------
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [
+    ("The plant is expected to cut CO2 emissions by about 18,000 tonnes and save 2 million cubic metres "
+     "of water annually.", [("emission_reduction", 18000, "tCO2e/yr")]),
+    ("The new chillers will reduce emissions by 640 tonnes of CO2 and lower the hospital's bills every "
+     "year.", [("emission_reduction", 640, "tCO2e/yr")]),
+    ("Over ten years the project will reduce 90,000 tonnes of CO2 in total and train local staff "
+     "annually.", [("emission_reduction", 90000, "tCO2e")]),
+    ("The reductions reach 75,000 tonnes of CO2 over the crediting period, or 7,500 tonnes a year.",
+     [("emission_reduction", 75000, "tCO2e"), ("emission_reduction", 7500, "tCO2e/yr")]),
+])
+def test_a_period_word_closing_the_sentence_states_the_period_of_its_last_amount(
+    sentence: str, expected: list[Triple]
+) -> None:
+    assert triples(facts_of([sentence])) == expected
+
+
+def test_an_amount_of_a_day_is_no_fact_when_the_sentence_ends_per_day() -> None:
+    facts = facts_of([
+        "The boiler will generate 24,000 kWh of electricity from 40 t of husks per day.",
+        "Each year the plant will sell 7,900 MWh of electricity to the grid.",
+    ])
+    assert triples(facts) == [("energy", 7900, "MWh/yr")]
+
+
+def test_an_amount_restated_without_its_period_is_the_same_yearly_amount() -> None:
+    facts = facts_of([
+        "The project is expected to reduce GHG emissions by 2,430 tCO2 per year.",
+        "Thus the emission reduction is: 3,600 MWh x 0.675 tCO2/MWh = 2,430 tCO2.",
+        "The reduction over the first monitoring period was 1,980 tCO2.",
+    ])
+    assert [(fact.value, fact.unit) for fact in facts if fact.kind == "emission_reduction"] == [
+        (2430, "tCO2e/yr"), (2430, "tCO2e/yr"), (1980, "tCO2e"),
+    ]
+
+
+# --- money and power that are not the JCM's -----------------------------------------------------
+
+
+@pytest.mark.parametrize("sentence", [
+    "In 2014 the country received a grant of EUR 12 million from Germany under the NAMA Facility.",
+    "The programme drew a further grant of USD 9 million from the United Kingdom and Norway.",
+])
+def test_a_grant_from_another_donor_country_is_no_jcm_subsidy(sentence: str) -> None:
+    assert [fact for fact in facts_of([sentence]) if fact.kind == "subsidy_amount"] == []
+
+
+def test_a_country_s_installed_capacity_is_a_national_statistic() -> None:
+    facts = facts_of(["Kenya's installed geothermal capacity stood at 950 MW at the end of 2022, while the "
+                      "JCM plant has a capacity of 2 MW."])
+    assert triples(facts) == [("capacity", 2000, "kW")]
