@@ -167,7 +167,9 @@ def _names_a_project(text: str, start: int) -> bool:
     quantities = [q for q in find_quantities(text) if q.start >= start]
     if not all(q.unit_class == "power" for q in quantities):
         return False
-    return not (quantities and any(cue.topic not in _NAME_TOPICS for cue in find_cues(fold(text)[start:])))
+    if not quantities:
+        return True
+    return all(cue.topic in _NAME_TOPICS for cue in find_cues(fold(text)) if cue.start >= start)
 
 
 def _with_heading_subjects(drafts: list[_Draft], headings: dict[int, str]) -> list[_Draft]:

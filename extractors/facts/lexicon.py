@@ -207,13 +207,18 @@ _KIND_NAMING_TOPICS = frozenset({"subsidy", "subsidy_rate", "budget", "cost"})
 
 
 # Between an amount's name and a cue that only says what it is for: "budget for the JCM Financing
-# Programme", "cost of the project".
-_MODIFIER_GAP = re.compile(r"\s+(?:for|of)\s+(?:the\s+)?(?:JCM\s+)?", re.I)
+# Programme", "cost of the project", "งบประมาณของโครงการสนับสนุน…".
+_MODIFIER_GAP = re.compile(r"\s+(?:for|of)\s+(?:the\s+)?(?:JCM\s+)?|\s*(?:ของ|สำหรับ)\s*(?:โครงการ)?\s*", re.I)
 
 
 def find_cues(folded: str) -> list[Cue]:
     """Cue words of a folded text with their topic: reduction, cost, subsidy, projects, ...; a cue that
     only modifies the cue before it ("budget for the financing programme") is left out."""
+    return list(_cues_of(folded))
+
+
+@lru_cache(maxsize=4096)  # a block's cues are asked for by its heading test, its prose and the block after
+def _cues_of(folded: str) -> tuple[Cue, ...]:
     cues: list[Cue] = []
     for match in _cue_pattern().finditer(folded):
         head = cues[-1] if cues else None
@@ -225,7 +230,7 @@ def find_cues(folded: str) -> list[Cue]:
         ):
             continue
         cues.append(Cue(match.lastgroup or "", match.start(), match.end()))
-    return cues
+    return tuple(cues)
 
 
 _THAI = re.compile(r"[\u0E00-\u0E7F]")

@@ -241,6 +241,9 @@ def _annualise_like_the_first(prose: _Prose, drafts: list[_Draft]) -> list[_Draf
     return result
 
 
+_CLOSING_WORD = 16  # characters at a sentence's end that hold its closing period word
+
+
 @cache
 def _sentence_end_periods() -> tuple[re.Pattern[str], re.Pattern[str]]:
     """A per-year and a per-day word closing a sentence."""
@@ -259,10 +262,6 @@ def _periods_closing_sentences(prose: _Prose, drafts: list[_Draft]) -> list[_Dra
     per_year, per_day = _sentence_end_periods()
     offset, result, dropped = prose.block.start, list(drafts), set()
     for segment in prose.segments:
-        yearly = per_year.search(prose.folded, segment.start, segment.end)
-        daily = None if yearly else per_day.search(prose.folded, segment.start, segment.end)
-        if not (yearly or daily):
-            continue
         amounts = [
             index
             for index, draft in enumerate(result)
@@ -272,6 +271,10 @@ def _periods_closing_sentences(prose: _Prose, drafts: list[_Draft]) -> list[_Dra
             continue
         last = result[amounts[-1]]  # a later amount with a period of its own ends with the word itself
         if last.unit == RATE_UNITS[last.unit_class] or last.period or last.is_total:
+            continue
+        tail = max(last.evidence.end - offset, segment.end - _CLOSING_WORD)
+        yearly = per_year.search(prose.folded, tail, segment.end)
+        if not (yearly or per_day.search(prose.folded, tail, segment.end)):
             continue
         if not _cumulative_in(prose, last.evidence.end, segment.end + offset):
             if yearly:

@@ -380,3 +380,11 @@ def test_a_country_s_installed_capacity_is_a_national_statistic() -> None:
     facts = facts_of(["Kenya's installed geothermal capacity stood at 950 MW at the end of 2022, while the "
                       "JCM plant has a capacity of 2 MW."])
     assert triples(facts) == [("capacity", 2000, "kW")]
+
+
+@pytest.mark.parametrize(("sentence", "language"), [
+    ("งบประมาณของโครงการสนับสนุนทางการเงินสำหรับปีงบประมาณ 2568 อยู่ที่ 11,500 ล้านเยน", "th"),
+    ("The budget for the JCM Financing Programme in fiscal 2025 is 11,500 million yen.", "en"),
+])
+def test_a_budget_named_for_the_financing_programme_is_a_budget(sentence: str, language: str) -> None:
+    assert triples(facts_of([sentence], language)) == [("budget", 1.15e10, "JPY")]
