@@ -150,6 +150,9 @@ def fact_pipeline(language: str) -> Language:
     """
     config = {} if language == "en" else {"nlp": {"tokenizer": {"@tokenizers": "jcm_script_runs.v1"}}}
     nlp = spacy.blank(language, config=config)
+    # The components read characters, not lexical attributes: working out two dozen of them for each word
+    # the vocabulary meets first (every new number is one) was half of what making a doc cost.
+    nlp.vocab.lex_attr_getters = {}
     if language == "en":
         nlp.tokenizer = _TextKeeping(nlp.tokenizer)
     nlp.add_pipe("jcm_quantities", config={"spans": False})
