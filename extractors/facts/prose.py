@@ -437,7 +437,8 @@ def _segment_drafts(prose: _Prose, segment: _Segment, carried: tuple[str, ...]) 
     item_project = _item_project(prose.block.text, prose.folded, segment)
     drafts = [_rate_draft(prose, segment, rate) for rate in _within(prose.rates, segment.start, segment.end)]
     spanned = _spanned_amounts(scope, _total_starts(prose)) if _states_amounts(scope) else {}
-    for quantity, kind in zip(scope.quantities, _clause_kinds(scope), strict=True):
+    kinds = _without_shared_grants(scope.quantities, _clause_kinds(scope))
+    for quantity, kind in zip(scope.quantities, kinds, strict=True):
         if kind is None or not _has_context(quantity.context, scope.all_topics):
             continue
         # most blocks state no total: no search for the quantity's index
@@ -455,6 +456,28 @@ def _segment_drafts(prose: _Prose, segment: _Segment, carried: tuple[str, ...]) 
         drafts.append(draft)
     drafts += _side_share_drafts(prose, segment, drafts)
     return sorted(drafts, key=lambda draft: draft.evidence.start)
+
+
+def _without_shared_grants(quantities: Sequence[Quantity], kinds: list[str | None]) -> list[str | None]:
+    """ "$55 million in grants: $38 million from the Asian Development Fund, $12 million from the Strategic
+    Climate Fund and $5 million from the Japan Fund for the JCM": grants that the amounts after them add
+    up to, some of those from other funders, are no JCM subsidy; the JCM's part is."""
+    result = list(kinds)
+    for index, (total, kind) in enumerate(zip(quantities, kinds, strict=True)):
+        if kind != "subsidy_amount":
+            continue
+        running, parts = 0.0, []
+        for part, part_kind in zip(quantities[index + 1 :], kinds[index + 1 :], strict=True):
+            if part.unit != total.unit:
+                break
+            running += part.value
+            parts.append(part_kind)
+            if running >= total.value - total.precision / 2:
+                break
+        added_up = len(parts) >= 2 and abs(running - total.value) <= total.precision / 2
+        if added_up and any(part_kind != "subsidy_amount" for part_kind in parts):
+            result[index] = None
+    return result
 
 
 def _states_amounts(scope: _Scope) -> bool:

@@ -388,3 +388,18 @@ def test_a_country_s_installed_capacity_is_a_national_statistic() -> None:
 ])
 def test_a_budget_named_for_the_financing_programme_is_a_budget(sentence: str, language: str) -> None:
     assert triples(facts_of([sentence], language)) == [("budget", 1.15e10, "JPY")]
+
+
+def test_grants_that_other_funders_share_are_no_jcm_subsidy_but_the_jcm_part_is() -> None:
+    facts = facts_of([
+        "The water supply project receives $42 million in grants: $30 million from the Asian Development "
+        "Fund, $8 million from the Green Climate Fund and $4 million from the Japan Fund for the Joint "
+        "Crediting Mechanism."
+    ])
+    assert [(fact.kind, fact.value) for fact in facts if fact.unit == "USD"] == [("subsidy_amount", 4e6)]
+
+
+def test_a_jcm_subsidy_split_between_its_own_plants_stays_a_subsidy() -> None:
+    facts = facts_of(["The JCM subsidy of JPY 900 million covers two plants: JPY 500 million for the solar "
+                      "plant and JPY 400 million for the battery."])
+    assert [fact.value for fact in facts if fact.kind == "subsidy_amount"] == [9e8, 5e8, 4e8]
