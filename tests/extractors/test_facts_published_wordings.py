@@ -403,3 +403,22 @@ def test_a_jcm_subsidy_split_between_its_own_plants_stays_a_subsidy() -> None:
     facts = facts_of(["The JCM subsidy of JPY 900 million covers two plants: JPY 500 million for the solar "
                       "plant and JPY 400 million for the battery."])
     assert [fact.value for fact in facts if fact.kind == "subsidy_amount"] == [9e8, 5e8, 4e8]
+
+
+def test_money_coming_from_another_fund_is_not_the_jcm_s() -> None:
+    facts = facts_of([
+        "ADB's loan is backed by grant co-financing, with $9.5 million coming from the Strategic Climate "
+        "Fund. A further $3 million will come from the Japan Fund for the Joint Crediting Mechanism."
+    ])
+    assert [(fact.kind, fact.value) for fact in facts if fact.unit == "USD"] == [("subsidy_amount", 3e6)]
+
+
+def test_japanese_grants_from_the_jcm_japan_fund() -> None:
+    facts = facts_of([
+        "アジア開発銀行がJCM日本基金を活用する案件を承認した。基金から410万ドルを拠出する。",
+        "アジア開発基金から2,000万ドル、JCM日本基金から300万ドルが供与される。",
+        "環境省はアジア開発銀行に15億円の拠出金を出して、JCM日本基金を設置した。",
+    ], "ja")
+    assert [(fact.kind, fact.value, fact.unit) for fact in facts] == [
+        ("subsidy_amount", 4.1e6, "USD"), ("subsidy_amount", 3e6, "USD"), ("budget", 1.5e9, "JPY"),
+    ]
