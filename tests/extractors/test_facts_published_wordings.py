@@ -422,3 +422,9 @@ def test_japanese_grants_from_the_jcm_japan_fund() -> None:
     assert [(fact.kind, fact.value, fact.unit) for fact in facts] == [
         ("subsidy_amount", 4.1e6, "USD"), ("subsidy_amount", 3e6, "USD"), ("budget", 1.5e9, "JPY"),
     ]
+
+
+def test_tonnes_of_coal_wrapped_onto_the_next_line_are_no_co2() -> None:
+    sentence = "年間1万2000㌧の 石炭と8万㌧の水を節減し、1万7500㌧の二酸化炭素排出量を削減できる。"
+    facts = facts_of([sentence], "ja")
+    assert triples(facts) == [("emission_reduction", 17500, "tCO2e/yr")]
