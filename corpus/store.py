@@ -197,9 +197,11 @@ CONFIDENTIAL_WARNINGS = (
     "WHERE d.confidential = 1"
 )
 
-# A fact as the catalog stores it: id, kind, unit, value and the whole fact as JSON. Made where the facts
-# are extracted, it crosses from a worker to the catalog as strings, far cheaper to pickle than models.
-FactRow = tuple[str, str, str, float, str]
+# A fact as the catalog stores it: id, kind, unit, value, the whole fact as JSON and the columns queries
+# read (FactKeys). Made where the facts are extracted, it crosses from a worker to the catalog as strings,
+# far cheaper to pickle than models, and the catalog need not parse the JSON again.
+FactKeys = tuple[int | None, str, str | None, str | None]
+FactRow = tuple[str, str, str, float, str, int | None, str, str | None, str | None]
 
 
 class WarningFlags(NamedTuple):
@@ -439,7 +441,7 @@ class Catalog:
                 ((document.id, b.index, b.page, b.model_dump_json(exclude_defaults=True)) for b in blocks),
             )
             db.executemany(UPSERT_FACT, (
-                (document.id, *row, *fact_columns(position, row[4])) for position, row in enumerate(facts)
+                (document.id, *row[:5], position, *row[5:]) for position, row in enumerate(facts)
             ))
             if profile is not None:
                 _insert_profile(db, document.id, profile)
@@ -963,14 +965,19 @@ UPSERT_JOB = upsert("jobs", ("id",), ("status", "created_at", "data"))
 
 
 def fact_columns(position: int, data: str) -> tuple[int, int | None, str, str | None, str | None]:
-    """What the facts table keeps of a fact (as JSON) besides its JSON, for queries: its position in its
-    document, its page, its subject case-folded (Python's casefold: SQL's lower() folds less, and
-    differently on each database) and its period's first and last day."""
+    """What the facts table keeps of a fact stored as JSON besides its JSON: its position in its document
+    and its FactKeys (for rows written before the table had them)."""
     fact = json.loads(data)
-    bounds = period_bounds(fact.get("period"))
-    start, end = (bounds[0].isoformat(), bounds[1].isoformat()) if bounds else (None, None)
     page = (fact.get("evidence") or {}).get("page")
-    return position, page, (fact.get("subject") or "").casefold(), start, end
+    return position, *fact_keys(page, fact.get("subject"), fact.get("period"))
+
+
+def fact_keys(page: int | None, subject: str | None, period: str | None) -> FactKeys:
+    """The columns queries read: the fact's page, its subject case-folded (Python's casefold: SQL's lower()
+    folds less, and differently on each database) and its period's first and last day."""
+    bounds = period_bounds(period)
+    start, end = (bounds[0].isoformat(), bounds[1].isoformat()) if bounds else (None, None)
+    return page, (subject or "").casefold(), start, end
 
 
 SUBJECT_HOLDS = "instr(subject_key, ?) > 0"
@@ -1279,7 +1286,11 @@ def _insert_warnings(db: Connection, warnings: Iterable[ConsistencyWarning]) -> 
 
 
 def fact_rows(facts: Iterable[Fact]) -> list[FactRow]:
-    return [(fact.id, fact.kind, fact.unit, fact.value, fact.model_dump_json()) for fact in facts]
+    return [
+        (fact.id, fact.kind, fact.unit, fact.value, fact.model_dump_json(),
+         *fact_keys(fact.evidence.page, fact.subject, fact.period))
+        for fact in facts
+    ]
 
 
 def document_ref(document: Document) -> DocumentRef:

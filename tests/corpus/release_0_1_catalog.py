@@ -358,7 +358,8 @@ class Catalog:
                 "INSERT INTO blocks VALUES (?, ?, ?, ?)",
                 ((document.id, b.index, b.page, b.model_dump_json(exclude_defaults=True)) for b in blocks),
             )
-            rows = ((document.id, *row) for row in facts)
+            # The sample is given as today's rows, which carry query columns release 0.1 did not store.
+            rows = ((document.id, *row[:5]) for row in facts)
             db.executemany("INSERT OR REPLACE INTO facts VALUES (?, ?, ?, ?, ?, ?)", rows)
             if profile is not None:
                 _insert_profile(db, document.id, profile)
