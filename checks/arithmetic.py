@@ -21,20 +21,42 @@ def check_reductions(facts: Sequence[Fact]) -> list[ConsistencyWarning]:
             projects[unit] = candidates(facts, "project_emissions", unit)
         reference = references[unit].partner(reduction)
         project = projects[unit].partner(reduction)
-        if reference is None or project is None:
-            continue
-        computed = reference.value - project.value
-        allowed = max(tolerance(reduction), tolerance(reference), tolerance(project))
-        if abs(computed - reduction.value) <= allowed:
-            continue
-        message = (
-            f"Reference emissions of {fmt(reference.value)} minus project emissions of {fmt(project.value)} "
-            f"give {fmt(computed)} {reduction.unit}, but the emission reductions stated are "
-            f"{fmt(reduction.value)}."
-        )
-        involved = [reference, project, reduction]
-        warnings.append(make_warning(NAME, "error", involved, reduction.value, computed, allowed, message))
-    return warnings
+        if reference is not None and project is not None:
+            warnings += _checked(reference, project, reduction)
+    return warnings + [
+        warning for reference, project, reduction in _total_rows(facts)
+        for warning in _checked(reference, project, reduction)
+    ]
+
+
+def _total_rows(facts: Sequence[Fact]) -> list[tuple[Fact, Fact, Fact]]:
+    """The totals of reference emissions, project emissions and reductions one block (a table's total
+    row) states together, in one unit: the sums hold the same arithmetic as each year's row."""
+    totals: dict[tuple[int, str, str], Fact] = {}
+    for fact in facts:
+        if fact.is_total:
+            totals.setdefault((fact.evidence.block, fact.unit, fact.kind), fact)
+    rows = []
+    for (block, unit, kind), reduction in totals.items():
+        reference = totals.get((block, unit, "reference_emissions"))
+        project = totals.get((block, unit, "project_emissions"))
+        if kind == "emission_reduction" and reference is not None and project is not None:
+            rows.append((reference, project, reduction))
+    return rows
+
+
+def _checked(reference: Fact, project: Fact, reduction: Fact) -> list[ConsistencyWarning]:
+    computed = reference.value - project.value
+    allowed = max(tolerance(reduction), tolerance(reference), tolerance(project))
+    if abs(computed - reduction.value) <= allowed:
+        return []
+    message = (
+        f"Reference emissions of {fmt(reference.value)} minus project emissions of {fmt(project.value)} "
+        f"give {fmt(computed)} {reduction.unit}, but the emission reductions stated are "
+        f"{fmt(reduction.value)}."
+    )
+    involved = [reference, project, reduction]
+    return [make_warning(NAME, "error", involved, reduction.value, computed, allowed, message)]
 
 
 RULE = Rule(NAME, "Reference minus project emissions equal the stated reductions.", check_reductions)

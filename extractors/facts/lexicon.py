@@ -65,7 +65,9 @@ def _total_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]
     totals = _cues()["totals"]
     before = compile_guarded(rf"(?<![A-Za-z])(?:{_alternation(totals['before'])})", re.I)
     after = re.compile(rf"\s*(?:{_alternation(totals['after'])})(?![A-Za-z])", re.I)
-    row_label = re.compile(rf"\s*(?:{_alternation(totals['row_labels'])})\s*[:：.]?\s*", re.I)
+    # a unit may follow the label: "Total (tCO2e)", "合計（tCO2/年）"
+    unit = r"(?:[(（][^()（）]{1,20}[)）]\s*)?"
+    row_label = re.compile(rf"\s*(?:{_alternation(totals['row_labels'])})\s*{unit}[:：.]?\s*", re.I)
     return before, after, row_label
 
 

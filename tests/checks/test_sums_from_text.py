@@ -1,6 +1,10 @@
 import pytest
 
 from checks import run_checks
+from corpus.models import DocumentRef
+from extractors.blocks import place_blocks
+from extractors.facts import extract_facts
+from extractors.readers.text import read_text
 from tests.checks.text import facts_of
 
 ITEMS = [
@@ -96,3 +100,32 @@ def test_items_listed_right_before_a_total_are_still_summed(language: str) -> No
     listed = SCENE_BEFORE_A_TOTAL[language][:2] + SCENE_BEFORE_A_TOTAL[language][3:]
     [warning] = [w for w in run_checks(facts_of(*listed)) if w.rule == "sum_of_parts"]
     assert (warning.expected, warning.found) == (400_000, 195_000)
+
+
+PDD_TABLE = (
+    "Year | Estimated Reference emissions (tCO2e) | Estimated Project Emissions (tCO2e) "
+    "| Estimated Emission Reductions (tCO2e)\n"
+    """---|---|---|---
+2021 | 1,250 | 310 | 940
+2022 | 1,250 | 310 | 940
+Total (tCO2e) | 2,500 | 620 | {total}
+"""
+)
+
+
+def table_facts(text: str) -> list:
+    reading = read_text(text.encode("utf-8"))
+    return extract_facts(place_blocks(reading.blocks), DocumentRef(id="d1", filename="pdd.txt"))
+
+
+def test_a_total_row_labelled_with_its_unit_is_a_total_that_adds_up():
+    facts = table_facts(PDD_TABLE.format(total="1,880"))
+    assert [(f.kind, f.value) for f in facts if f.is_total] == [
+        ("reference_emissions", 2500), ("project_emissions", 620), ("emission_reduction", 1880),
+    ]
+    assert run_checks(facts) == []
+
+
+def test_a_total_row_off_by_a_hundred_breaks_its_sum_and_its_arithmetic():
+    warnings = run_checks(table_facts(PDD_TABLE.format(total="1,980")))
+    assert sorted(w.rule for w in warnings) == ["reference_minus_project", "sum_of_parts"]
