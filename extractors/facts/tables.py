@@ -104,11 +104,16 @@ class _Row:
 
 
 def _row_labels(cells: Sequence[str], columns: Sequence[_Column]) -> list[str]:
+    """The cells that say what the row's numbers are: under no role, or words under an "Item" column
+    (an "Item | Value" sheet lists labels there, not row numbers)."""
     return [
         cell
         for cell, column in zip(cells, columns, strict=False)
-        if not column.role and not _bare_number(cell)
+        if (not column.role or (column.role == "index" and _LETTER.search(cell))) and not _bare_number(cell)
     ]
+
+
+_LETTER = re.compile(r"[^\W\d_]{2,}")
 
 
 def _read_row(block: Block) -> _Row:
@@ -178,8 +183,12 @@ def _row_subject(cells: Sequence[str], columns: Sequence[_Column]) -> str | None
 
 
 def _is_header_row(block: Block) -> bool:
+    """The first row, unless a cell after its first states an amount with its unit (a sheet of labels and
+    values has no header: "Total project cost | JPY 1,200 million"), or a row repeating the header."""
     cells = [cell.strip() for cell in block.cells or []]
-    return block.row == 0 or bool(block.header and cells == [label.strip() for label in block.header])
+    if block.row == 0:
+        return not any(find_quantities(cell) for cell in cells[1:])
+    return bool(block.header and cells == [label.strip() for label in block.header])
 
 
 def _table_row_drafts(block: Block) -> list[_Draft]:

@@ -428,3 +428,38 @@ def test_tonnes_of_coal_wrapped_onto_the_next_line_are_no_co2() -> None:
     sentence = "年間1万2000㌧の 石炭と8万㌧の水を節減し、1万7500㌧の二酸化炭素排出量を削減できる。"
     facts = facts_of([sentence], "ja")
     assert triples(facts) == [("emission_reduction", 17500, "tCO2e/yr")]
+
+
+# --- sheets of labels and values ----------------------------------------------------------------
+
+
+SUMMARY_ROWS = (
+    "Total project cost | JPY 950 million\n"
+    "JCM financing support | JPY 380 million (40%)\n"
+    "Expected GHG emission reductions | 1,730 tCO2/year\n"
+    "Capacity | 2.2 MW\n"
+)
+EXPECTED_SUMMARY = [
+    ("project_cost", 9.5e8, "JPY"), ("subsidy_amount", 3.8e8, "JPY"), ("subsidy_share", 40, "%"),
+    ("emission_reduction", 1730, "tCO2e/yr"), ("capacity", 2200, "kW"),
+]
+
+
+def test_a_sheet_of_labels_and_values_has_no_header_row() -> None:
+    assert triples(text_facts(SUMMARY_ROWS)) == EXPECTED_SUMMARY
+
+
+@pytest.mark.parametrize("header", ["Item | Value", "Item | Details"])
+def test_an_item_column_holds_the_labels_of_the_values(header: str) -> None:
+    assert triples(text_facts(f"{header}\n---|---\n{SUMMARY_ROWS}")) == EXPECTED_SUMMARY
+
+
+def test_a_numbered_item_column_is_still_no_label() -> None:
+    facts = text_facts(
+        "No. | Project | Expected GHG emission reductions (tCO2/year)\n---|---|---\n"
+        "1 | Chillers at a textile factory | 1,021\n2 | Rooftop solar at food factories | 2,454\n"
+    )
+    assert [(fact.kind, fact.value, fact.subject) for fact in facts] == [
+        ("emission_reduction", 1021, "Chillers at a textile factory"),
+        ("emission_reduction", 2454, "Rooftop solar at food factories"),
+    ]
