@@ -592,7 +592,7 @@ def _prose_subject(
         return project
     if kind == "partner_country_count":  # the countries listed are what is counted, not the subject
         return None
-    if kind == "credits_issued" and _split_after(prose, quantity):
+    if kind == "credits_issued" and (_split_after(prose, quantity) or _shared_out(prose, segment, quantity)):
         return None  # the amount split between the sides belongs to neither
     return _nearest(_subject_countries(prose, segment, quantity), quantity.number.start)
 
@@ -622,6 +622,20 @@ def _subject_countries(prose: _Prose, segment: _Segment, quantity: Quantity) -> 
         for index, mention in enumerate(mentions)
         if index not in listed and not (marker and mention.start >= marker.end())
     ]
+
+
+def _shared_out(prose: _Prose, segment: _Segment, quantity: Quantity) -> bool:
+    """Whether the amounts right after it in its clause add up to it: "1,245 tCO2e (Japan: 623 tCO2e,
+    Indonesia: 622 tCO2e)" states the whole and its shares."""
+    later = [other for other in _within(prose.quantities, quantity.end, segment.end) if other is not quantity]
+    running = 0.0
+    for count, other in enumerate(later, start=1):
+        if other.unit != quantity.unit:
+            return False
+        running += other.value
+        if running >= quantity.value - quantity.precision / 2:
+            return count >= 2 and abs(running - quantity.value) <= quantity.precision / 2
+    return False
 
 
 def _split_after(prose: _Prose, quantity: Quantity) -> bool:
@@ -662,12 +676,17 @@ def _credit_side(prose: _Prose, segment: _Segment, quantity: Quantity) -> str | 
     ]
     after_end = min([other.start for other in others if other.start >= quantity.end] + [segment.end])
     before_start = max([other.end for other in others if other.end <= quantity.start] + [segment.start])
+    before = _side_mentions(prose.folded, prose.countries, before_start, quantity.start)
+    if before and _SIDE_LABEL.fullmatch(prose.folded, before[-1].end, quantity.start):
+        return before[-1].value  # "(Japan: 623 tCO2e, Indonesia: 622 tCO2e)": the side labels its share
     if side := _side_after(prose.folded, prose.countries, quantity.end, after_end):
         return side
-    before = _side_mentions(prose.folded, prose.countries, before_start, quantity.start)
     if before and quantity.start - before[-1].end <= _SIDE_BEFORE_GAP:
         return before[-1].value
     return None
+
+
+_SIDE_LABEL = re.compile(r"\s*[:：]\s*")
 
 
 def _named_at(scope: _Scope, quantity: Quantity, kind: str) -> int | None:

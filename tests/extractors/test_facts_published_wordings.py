@@ -463,3 +463,23 @@ def test_a_numbered_item_column_is_still_no_label() -> None:
         ("emission_reduction", 1021, "Chillers at a textile factory"),
         ("emission_reduction", 2454, "Rooftop solar at food factories"),
     ]
+
+
+# --- credits shared out, shares the JCM finances ------------------------------------------------
+
+
+@pytest.mark.parametrize(("sentence", "language"), [
+    ("Credits issued: 2,468 tCO2e (Japan: 1,234 tCO2e, Viet Nam: 1,234 tCO2e)", "en"),
+    ("Credits issued were 2,468 tCO2e: 1,234 tCO2e to Japan and 1,234 tCO2e to Viet Nam.", "en"),
+    ("発行クレジット量：2,468 tCO2（日本側：1,234 tCO2、ベトナム側：1,234 tCO2）", "ja"),
+])
+def test_credits_shared_out_by_side_labels(sentence: str, language: str) -> None:
+    facts = facts_of([sentence], language)
+    assert [(fact.value, fact.subject) for fact in facts] == [
+        (2468, None), (1234, "Japan"), (1234, "Viet Nam"),
+    ]
+
+
+def test_a_share_the_jcm_finances_is_a_subsidy_share() -> None:
+    facts = facts_of(["The project cost is about US$4 million, of which about 45% is financed by the JCM."])
+    assert triples(facts) == [("project_cost", 4e6, "USD"), ("subsidy_share", 45, "%")]
