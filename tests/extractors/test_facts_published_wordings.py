@@ -483,3 +483,11 @@ def test_credits_shared_out_by_side_labels(sentence: str, language: str) -> None
 def test_a_share_the_jcm_finances_is_a_subsidy_share() -> None:
     facts = facts_of(["The project cost is about US$4 million, of which about 45% is financed by the JCM."])
     assert triples(facts) == [("project_cost", 4e6, "USD"), ("subsidy_share", 45, "%")]
+
+
+@pytest.mark.parametrize("sentence", [
+    "Japan has contributed $98.2 million to the JFJCM as of June 2024.",
+    "The Government of Japan has provided $40 million to the Japan Fund for the Joint Crediting Mechanism.",
+])
+def test_money_given_to_the_fund_is_its_budget(sentence: str) -> None:
+    assert [fact.kind for fact in facts_of([sentence])] == ["budget"]
