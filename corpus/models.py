@@ -28,8 +28,10 @@ FactKind = Literal[
     "energy", "crediting_period", "exchange_rate", "other",
 ]
 FactUnit = Literal[
-    "tCO2e", "tCO2e/yr", "JPY", "THB", "USD", "EUR", "IDR", "VND", "MNT", "PHP", "AUD", "NZD", "SGD", "HKD",
-    "CAD", "FJD", "TWD", "BND", "%", "count", "kW", "MWh", "MWh/yr", "year",
+    "tCO2e", "tCO2e/yr", "JPY", "THB", "USD", "EUR", "IDR", "VND", "MNT", "PHP", "LKR", "KES", "BDT", "MMK",
+    "LAK", "KHR", "ETB", "MXN", "CLP", "CRC", "SAR", "MVR", "TND", "XOF", "KZT", "UZS", "KGS", "AZN", "GEL",
+    "MDL", "UAH", "PGK", "AUD", "NZD", "SGD", "HKD", "CAD", "FJD", "TWD", "BND", "%", "count", "kW", "MWh",
+    "MWh/yr", "year",
 ]
 # An exchange rate's unit: the quote currency per base currency, "JPY/USD".
 RATE_UNIT = r"^[A-Z]{3}/[A-Z]{3}$"

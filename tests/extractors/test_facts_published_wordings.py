@@ -491,3 +491,17 @@ def test_a_share_the_jcm_finances_is_a_subsidy_share() -> None:
 ])
 def test_money_given_to_the_fund_is_its_budget(sentence: str) -> None:
     assert [fact.kind for fact in facts_of([sentence])] == ["budget"]
+
+
+@pytest.mark.parametrize(("sentence", "language", "unit"), [
+    ("The total project cost is 640 million Sri Lankan rupees.", "en", "LKR"),
+    ("The total project cost is KES 640 million.", "en", "KES"),
+    ("The total project cost is 640 million taka.", "en", "BDT"),
+    ("The total project cost is 640 million kyats.", "en", "MMK"),
+    ("The total project cost is 640 million Chilean pesos.", "en", "CLP"),
+    ("The total project cost is 640 million Mexican pesos.", "en", "MXN"),
+    ("The total project cost is 640 million Saudi riyals.", "en", "SAR"),
+    ("総事業費は6億4,000万タカである。", "ja", "BDT"),
+])
+def test_partner_country_currencies(sentence: str, language: str, unit: str) -> None:
+    assert triples(facts_of([sentence], language)) == [("project_cost", 6.4e8, unit)]
