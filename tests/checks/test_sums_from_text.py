@@ -129,3 +129,11 @@ def test_a_total_row_labelled_with_its_unit_is_a_total_that_adds_up():
 def test_a_total_row_off_by_a_hundred_breaks_its_sum_and_its_arithmetic():
     warnings = run_checks(table_facts(PDD_TABLE.format(total="1,980")))
     assert sorted(w.rule for w in warnings) == ["reference_minus_project", "sum_of_parts"]
+
+
+@pytest.mark.parametrize(("rupiah", "rules"), [("155", []), ("175", ["currency_conversion"])])
+def test_a_rupiah_cost_is_read_against_its_dollars_at_the_stated_rate(rupiah: str, rules: list[str]):
+    facts = facts_of(f"The project cost is Rp {rupiah} billion (US$10 million) at an exchange rate of "
+                     "US$1 = Rp 15,500.")
+    assert ("exchange_rate", 15500, "IDR/USD") in [(f.kind, f.value, f.unit) for f in facts]
+    assert [w.rule for w in run_checks(facts)] == rules
