@@ -505,3 +505,13 @@ def test_money_given_to_the_fund_is_its_budget(sentence: str) -> None:
 ])
 def test_partner_country_currencies(sentence: str, language: str, unit: str) -> None:
     assert triples(facts_of([sentence], language)) == [("project_cost", 6.4e8, unit)]
+
+
+@pytest.mark.parametrize(("sentence", "kind"), [
+    ("環境省はアジア開発銀行に12億円を拠出して、JCM日本基金を設置した。", "budget"),
+    ("この施設には日本の環境省と市当局が500万米ドルずつ拠出した。", "subsidy_amount"),
+])
+def test_japanese_contributions_to_a_bank_or_fund_are_its_budget_to_a_plant_a_subsidy(
+    sentence: str, kind: str
+) -> None:
+    assert [fact.kind for fact in facts_of([sentence], "ja")] == [kind]
