@@ -466,18 +466,22 @@ def _without_shared_grants(quantities: Sequence[Quantity], kinds: list[str | Non
     for index, (total, kind) in enumerate(zip(quantities, kinds, strict=True)):
         if kind != "subsidy_amount":
             continue
-        running, parts = 0.0, []
-        for part, part_kind in zip(quantities[index + 1 :], kinds[index + 1 :], strict=True):
-            if part.unit != total.unit:
-                break
-            running += part.value
-            parts.append(part_kind)
-            if running >= total.value - total.precision / 2:
-                break
-        added_up = len(parts) >= 2 and abs(running - total.value) <= total.precision / 2
-        if added_up and any(part_kind != "subsidy_amount" for part_kind in parts):
+        parts = _parts_adding_up(total, quantities[index + 1 :])
+        if any(part_kind != "subsidy_amount" for part_kind in kinds[index + 1 : index + 1 + parts]):
             result[index] = None
     return result
+
+
+def _parts_adding_up(total: Quantity, later: Sequence[Quantity]) -> int:
+    """How many of the amounts right after a total, in its unit, add up to it: two or more, else 0."""
+    running = 0.0
+    for count, part in enumerate(later, start=1):
+        if part.unit != total.unit:
+            return 0
+        running += part.value
+        if running >= total.value - total.precision / 2:
+            return count if count >= 2 and abs(running - total.value) <= total.precision / 2 else 0
+    return 0
 
 
 def _states_amounts(scope: _Scope) -> bool:
@@ -628,14 +632,7 @@ def _shared_out(prose: _Prose, segment: _Segment, quantity: Quantity) -> bool:
     """Whether the amounts right after it in its clause add up to it: "1,245 tCO2e (Japan: 623 tCO2e,
     Indonesia: 622 tCO2e)" states the whole and its shares."""
     later = [other for other in _within(prose.quantities, quantity.end, segment.end) if other is not quantity]
-    running = 0.0
-    for count, other in enumerate(later, start=1):
-        if other.unit != quantity.unit:
-            return False
-        running += other.value
-        if running >= quantity.value - quantity.precision / 2:
-            return count >= 2 and abs(running - quantity.value) <= quantity.precision / 2
-    return False
+    return _parts_adding_up(quantity, later) > 0
 
 
 def _split_after(prose: _Prose, quantity: Quantity) -> bool:
