@@ -1,11 +1,8 @@
 import pytest
 
 from checks import run_checks
-from corpus.models import DocumentRef
-from extractors.blocks import place_blocks
-from extractors.facts import extract_facts
-from extractors.readers.text import read_text
 from tests.checks.text import facts_of
+from tests.extractors.test_facts_published_wordings import text_facts
 
 ITEMS = [
     "โครงการที่ได้รับการคัดเลือกมีดังนี้",
@@ -113,13 +110,8 @@ Total (tCO2e) | 2,500 | 620 | {total}
 )
 
 
-def table_facts(text: str) -> list:
-    reading = read_text(text.encode("utf-8"))
-    return extract_facts(place_blocks(reading.blocks), DocumentRef(id="d1", filename="pdd.txt"))
-
-
 def test_a_total_row_labelled_with_its_unit_is_a_total_that_adds_up():
-    facts = table_facts(PDD_TABLE.format(total="1,880"))
+    facts = text_facts(PDD_TABLE.format(total="1,880"))
     assert [(f.kind, f.value) for f in facts if f.is_total] == [
         ("reference_emissions", 2500), ("project_emissions", 620), ("emission_reduction", 1880),
     ]
@@ -127,7 +119,7 @@ def test_a_total_row_labelled_with_its_unit_is_a_total_that_adds_up():
 
 
 def test_a_total_row_off_by_a_hundred_breaks_its_sum_and_its_arithmetic():
-    warnings = run_checks(table_facts(PDD_TABLE.format(total="1,980")))
+    warnings = run_checks(text_facts(PDD_TABLE.format(total="1,980")))
     assert sorted(w.rule for w in warnings) == ["reference_minus_project", "sum_of_parts"]
 
 
