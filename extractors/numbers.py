@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -210,6 +211,68 @@ def compile_guarded(pattern: str, flags: int = 0) -> re.Pattern[str]:
     if not chars:
         return re.compile(pattern, flags)
     return re.compile(f"(?={_char_class(chars)})(?:{pattern})", flags)
+
+
+class LabelledAlternation:
+    """Alternatives, each with a label, searched as their one alternation would be: leftmost match
+    first, and at a position the first alternative listed that matches. Each position tries only the
+    alternatives that can start with its first two characters, where one alternation would try all of
+    them (hundreds, for the cue words) wherever the guard lets a position pass.
+    """
+
+    def __init__(self, alternatives: Sequence[tuple[str, str]], flags: int = 0) -> None:
+        ignore_case = bool(flags & re.I)
+        starts = [_starts(sre_parser.parse(pattern, flags), ignore_case) for _, pattern in alternatives]
+        if any(start is None for start in starts):
+            raise ValueError("every alternative must start with characters that can be listed")
+        by_char, by_pair = _by_first_characters(starts)
+        patterns: dict[frozenset[int], re.Pattern[str]] = {}
+
+        def tried(indices: set[int]) -> re.Pattern[str]:
+            key = frozenset(indices)
+            if key not in patterns:
+                patterns[key] = re.compile(
+                    "|".join(f"(?P<_{index}>{alternatives[index][1]})" for index in sorted(key)), flags
+                )
+            return patterns[key]
+
+        self._by_pair = {
+            pair: tried(indices | by_char.get(pair[0], set())) for pair, indices in by_pair.items()
+        }
+        self._by_char = {char: tried(indices) for char, indices in by_char.items()}
+        self._labels = {f"_{index}": label for index, (label, _) in enumerate(alternatives)}
+        every_start = [start for alternative_starts in starts for start in alternative_starts or []]
+        self._candidates = re.compile(f"(?={_first_char_guard(every_start)})", flags)
+
+    def finditer(self, text: str) -> Iterator[tuple[str, re.Match[str]]]:
+        """Each match and the label of its alternative, as finditer over the alternation gives them."""
+        end = 0
+        by_pair, by_char, labels = self._by_pair, self._by_char, self._labels
+        for candidate in self._candidates.finditer(text):
+            position = candidate.start()
+            if position < end:
+                continue
+            tried = by_pair.get(text[position : position + 2]) or by_char.get(text[position])
+            if tried is not None and (match := tried.match(text, position)) is not None:
+                end = match.end()  # never empty: every alternative starts with a character
+                yield labels[match.lastgroup or ""], match
+
+
+def _by_first_characters(
+    starts: Sequence[list[_Start] | None],
+) -> tuple[dict[str, set[int]], dict[str, set[int]]]:
+    """The alternatives (by index) that can start with each first character when their second is not
+    known, and with each pair of first characters."""
+    by_char: dict[str, set[int]] = {}
+    by_pair: dict[str, set[int]] = {}
+    for index, alternative_starts in enumerate(starts):
+        for start in alternative_starts or []:
+            for char in start.first:
+                if start.second is None:
+                    by_char.setdefault(char, set()).add(index)
+                for second in start.second or ():
+                    by_pair.setdefault(char + second, set()).add(index)
+    return by_char, by_pair
 
 
 # --- folding -----------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from functools import cache, lru_cache
 from typing import Any, NamedTuple
 
 from extractors.numbers import (
+    LabelledAlternation,
     compile_guarded,
     read_json,
     read_tsv,
@@ -54,9 +55,18 @@ def _english_aware(patterns_by_language: dict[str, Any]) -> str:
 
 
 @cache
-def _cue_pattern() -> re.Pattern[str]:
-    groups = [f"(?P<{entry['topic']}>{_english_aware(entry['patterns'])})" for entry in _cues()["topics"]]
-    return compile_guarded("|".join(groups), re.I)
+def _cue_alternation() -> LabelledAlternation:
+    """Every cue pattern labelled by its topic, in the order of the topics and their patterns."""
+    return LabelledAlternation(
+        [
+            (entry["topic"], rf"\b(?:{pattern})" if language == "en" else pattern)
+            for entry in _cues()["topics"]
+            for language, patterns in entry["patterns"].items()
+            if language in LANGUAGES
+            for pattern in patterns
+        ],
+        re.I,
+    )
 
 
 @cache
@@ -222,16 +232,16 @@ def find_cues(folded: str) -> list[Cue]:
 @lru_cache(maxsize=4096)  # a block's cues are asked for by its heading test, its prose and the block after
 def _cues_of(folded: str) -> tuple[Cue, ...]:
     cues: list[Cue] = []
-    for match in _cue_pattern().finditer(folded):
+    for topic, match in _cue_alternation().finditer(folded):
         head = cues[-1] if cues else None
         if (
             head
             and head.topic in _KIND_NAMING_TOPICS
-            and head.topic != match.lastgroup
+            and head.topic != topic
             and _MODIFIER_GAP.fullmatch(folded, head.end, match.start())
         ):
             continue
-        cues.append(Cue(match.lastgroup or "", match.start(), match.end()))
+        cues.append(Cue(topic, match.start(), match.end()))
     return tuple(cues)
 
 

@@ -9,7 +9,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from extractors.numbers import compile_guarded, find_numbers, find_periods, first_chars, fold
+from extractors.numbers import (
+    LabelledAlternation,
+    compile_guarded,
+    find_numbers,
+    find_periods,
+    first_chars,
+    fold,
+)
 from extractors.quantities import find_quantities, parse_unit_label
 
 THAI_DIGITS = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
@@ -223,6 +230,48 @@ def test_long_alternation_is_guarded_on_word_starts_and_two_characters() -> None
     plain = re.compile(pattern, re.I)
     assert [m.span() for m in guarded.finditer(text)] == [m.span() for m in plain.finditer(text)]
     assert [m.group() for m in guarded.finditer(text)] == ["Bax", "事業費", "費", "削減", "CO2", "cox", "hux"]
+
+
+_LABELLED = [
+    ("cost", r"\bcosts?\b"),
+    ("reduction", r"\breduc(?:e|tion)s?"),
+    ("cost", r"\bcost of"),  # listed after "costs?": never wins where that matches
+    ("subsidy", r"(?:事業)?費補助"),
+    ("cost", r"(?:総)?事業費"),
+    ("reduction", r"削減"),
+    ("reduction", r"ลด"),
+    ("credits", r"c\w+its"),  # its second character is not known
+    ("reduction", r"CO2 reduction"),  # overlaps the "CO2" one below and is listed first
+    ("other", r"CO2"),
+]
+
+
+def _one_alternation(text: str) -> list[tuple[str, int, int]]:
+    labels = {f"g{index}": label for index, (label, _) in enumerate(_LABELLED)}
+    pattern = re.compile("|".join(f"(?P<g{index}>{p})" for index, (_, p) in enumerate(_LABELLED)), re.I)
+    return [(labels[m.lastgroup or ""], *m.span()) for m in pattern.finditer(text)]
+
+
+def _labelled(text: str) -> list[tuple[str, int, int]]:
+    return [(label, *m.span()) for label, m in LabelledAlternation(_LABELLED, re.I).finditer(text)]
+
+
+def test_labelled_alternation_finds_what_one_alternation_finds() -> None:
+    text = "Costs of the CO2 reduction; cost of CO2; 事業費補助 and 総事業費; ลดลง; Credits, costly, produce"
+    assert _labelled(text) == _one_alternation(text)
+    assert [label for label, _, _ in _labelled(text)] == [
+        "cost", "reduction", "cost", "other", "subsidy", "cost", "reduction", "credits",
+    ]
+
+
+@given(st.text(alphabet=list("costreduinCO2 事業費補助総削減ลดx,"), max_size=60))
+def test_labelled_alternation_agrees_on_any_text(text: str) -> None:
+    assert _labelled(text) == _one_alternation(text)
+
+
+def test_labelled_alternation_refuses_an_alternative_of_any_start() -> None:
+    with pytest.raises(ValueError, match="start"):
+        LabelledAlternation([("any", r"\w+ credits")])
 
 
 # --- units on numbers and labels ----------------------------------------------------------------
