@@ -382,10 +382,7 @@ class EmbeddedIndex:
             analysed.append((passage, streams))
             tokens_of[passage.document.id, passage.block] = tokens
             documents.append(_document(passage, streams, tokens))
-        for blocks in pages_needing_passage(analysed):
-            page, streams = page_passage(blocks)
-            page_tokens = _page_tokens([passage for passage, _ in blocks], tokens_of)
-            documents.append(_document(page, streams, page_tokens))
+        documents += [_page_document(blocks, tokens_of) for blocks in pages_needing_passage(analysed)]
         with self._write_lock:
             writer = self._open_writer()
             for document in documents:
@@ -651,6 +648,33 @@ class _Fields(NamedTuple):
 
 
 def _document(passage: Passage, streams: Streams, tokens: list | None = None) -> tantivy.Document:
+    """The passage's document; the public index is given the very same one when the passage's public
+    view is the passage itself (a writer copies what it adds)."""
+    key = ("document", *_document_key(passage, tokens))
+    return kept(key, lambda: _new_document(passage, streams, tokens))
+
+
+def _page_document(
+    blocks: list[tuple[Passage, Streams]], tokens_of: dict[tuple[str, int], list]
+) -> tantivy.Document:
+    """The page passage's document, made once for the full index and the public one when the public view
+    of each of the page's blocks is the block itself."""
+
+    def make() -> tantivy.Document:
+        page, streams = page_passage(blocks)
+        return _new_document(page, streams, _page_tokens([passage for passage, _ in blocks], tokens_of))
+
+    keys = [_document_key(passage, tokens_of[passage.document.id, passage.block]) for passage, _ in blocks]
+    return kept(("page", *keys), make)
+
+
+def _document_key(passage: Passage, tokens: list | None) -> tuple:
+    """Everything a passage's document is made of: equal keys, equal documents."""
+    return (*_fields_key(passage, tokens), passage.year, passage.has_warnings, passage.public_warnings,
+            passage.confidential)
+
+
+def _new_document(passage: Passage, streams: Streams, tokens: list | None) -> tantivy.Document:
     fields = _shared_fields(passage, streams, tokens)
     document = tantivy.Document()
     document.add_text("words", fields.words)
@@ -680,11 +704,7 @@ def _document(passage: Passage, streams: Streams, tokens: list | None = None) ->
 
 def _shared_fields(passage: Passage, streams: Streams, tokens: list | None) -> _Fields:
     """Made once for a passage and its public copy, which differ only in the warnings flags."""
-    key = (
-        "fields", passage.document.id, passage.document.filename, passage.page, passage.block, passage.text,
-        passage.language, passage.doc_type, tuple(passage.countries), tokens is None,
-    )
-    return kept(key, lambda: _Fields(
+    return kept(("fields", *_fields_key(passage, tokens)), lambda: _Fields(
         " ".join(streams.words),
         " ".join(streams.parts),
         " ".join(streams.grams),
@@ -693,6 +713,14 @@ def _shared_fields(passage: Passage, streams: Streams, tokens: list | None) -> _
         stable_key(json.dumps([passage.doc_type, passage.countries])),
         _stored_bytes(passage, tokens),
     ))
+
+
+def _fields_key(passage: Passage, tokens: list | None) -> tuple:
+    """What the shared fields are made of: equal keys, equal fields."""
+    return (
+        passage.document.id, passage.document.filename, passage.page, passage.block, passage.text,
+        passage.language, passage.doc_type, tuple(passage.countries), tokens is None,
+    )
 
 
 def _page_tokens(blocks: list[Passage], tokens_of: dict[tuple[str, int], list]) -> list:

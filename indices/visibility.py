@@ -126,6 +126,8 @@ def insiders_of(index: SearchIndex) -> SearchIndex:
 def _public_view(passage: Passage) -> Passage:
     """The passage as a public viewer may know it: its warnings flag counts only warnings it may see, so
     a warning involving a confidential document never reaches the public index."""
+    if passage.has_warnings == passage.public_warnings:
+        return passage
     return passage.model_copy(update={"has_warnings": passage.public_warnings})
 
 

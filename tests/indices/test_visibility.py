@@ -149,3 +149,25 @@ def test_an_index_built_without_the_public_index_must_be_rebuilt(tmp_path: Path)
     with pytest.raises(IndexSchemaError, match="rebuild"):
         open_embedded(tmp_path / "index")
     assert not (tmp_path / "index" / PUBLIC_DIRECTORY).exists()
+
+
+def test_a_page_flagged_for_insiders_only_is_not_flagged_for_the_public(split: PublicSplitIndex):
+    """A page passage keeps its blocks' two flags: an insider's warnings filter finds the page of blocks
+    flagged for insiders only, a public viewer's does not, and both find a page flagged for everyone."""
+    flagged = DocumentRef(id="flagged-page", filename="flagged.txt")
+    agreed = DocumentRef(id="agreed-page", filename="agreed.txt")
+    texts = ["Biomass boilers replace coal at the mill.", "Their steam also dries the timber."]
+    for document, public_warnings in ((flagged, False), (agreed, True)):
+        split.add_passages([
+            Passage(document=document, block=block, page=1, text=text, language="en",
+                    has_warnings=True, public_warnings=public_warnings)
+            for block, text in enumerate(texts)
+        ])
+    split.commit()
+
+    def pages(filters: dict) -> set[str]:
+        hits = split.search("mill steam timber", filters={**filters, "has_warnings": True}).hits
+        return {hit.document.id for hit in hits if hit.block == -1}
+
+    assert pages({}) == {"flagged-page", "agreed-page"}
+    assert pages({"public_only": True}) == {"agreed-page"}
