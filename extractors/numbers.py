@@ -244,6 +244,13 @@ class LabelledAlternation:
         every_start = [start for alternative_starts in starts for start in alternative_starts or []]
         self._candidates = re.compile(f"(?={_first_char_guard(every_start)})", flags)
 
+    def match(self, text: str, position: int) -> tuple[str, re.Match[str]] | None:
+        """The match starting at the position and its label, as the alternation's match() gives it."""
+        pair, char = text[position : position + 2], text[position : position + 1]
+        tried = self._by_pair.get(pair) or self._by_char.get(char)
+        match = tried.match(text, position) if tried is not None else None
+        return (self._labels[match.lastgroup or ""], match) if match is not None else None
+
     def finditer(self, text: str) -> Iterator[tuple[str, re.Match[str]]]:
         """Each match and the label of its alternative, as finditer over the alternation gives them."""
         end = 0

@@ -13,6 +13,7 @@ from decimal import Decimal
 from functools import cache, lru_cache
 
 from extractors.numbers import (
+    LabelledAlternation,
     ParsedNumber,
     compile_guarded,
     find_numbers,
@@ -85,14 +86,30 @@ def _named_alternation(patterns: Iterable[str]) -> str:
 
 
 @cache
-def _after_units() -> tuple[re.Pattern[str], list[UnitRule]]:
+def _after_units() -> tuple[LabelledAlternation, list[UnitRule]]:
+    """The units written after a number, labelled by their index in the rules."""
     rules = _rules("after")
-    # The JCM monitoring spreadsheets put units in brackets: "1,225 [tCO2]"; a compound adjective
-    # hyphenates a spelled-out unit: "a 5-megawatt plant", "a 10-year period".
-    pattern = re.compile(
-        r"(?:\s{0,3}\[\s?|\s{0,3}|-(?=[A-Za-z]))(?:" + _named_alternation(p for _, p in rules) + ")", re.I
-    )
-    return pattern, [rule for rule, _ in rules]
+    labelled = [(str(index), pattern) for index, (_, pattern) in enumerate(rules)]
+    alternation = LabelledAlternation(labelled, re.I)
+    return alternation, [rule for rule, _ in rules]
+
+
+# Where a unit after a number may start: past up to three spaces, inside the brackets JCM monitoring
+# spreadsheets put units in ("1,225 [tCO2]"), or past the hyphen of a compound adjective ("a 5-megawatt
+# plant", "a 10-year period"). No unit starts with a space or a bracket, so these are the only starts.
+_UNIT_BRACKET = re.compile(r"\s{0,3}\[\s?")
+_UNIT_SPACES = re.compile(r"\s{0,3}")
+_UNIT_HYPHEN = re.compile(r"-(?=[A-Za-z])")
+
+
+def _unit_after(folded: str, position: int) -> tuple[UnitRule, re.Match[str]] | None:
+    """The unit written after the position, and its match."""
+    alternation, rules = _after_units()
+    for start in (_UNIT_BRACKET, _UNIT_SPACES, _UNIT_HYPHEN):
+        if (before := start.match(folded, position)) and (found := alternation.match(folded, before.end())):
+            label, match = found
+            return rules[int(label)], match
+    return None
 
 
 @cache
@@ -260,11 +277,10 @@ def _unit_of(folded: str, number: ParsedNumber) -> tuple[UnitRule, int, int] | N
             factor = prefix_rule.factor * _MONEY_SCALES[abbreviated.group(1).lower()]
             return replace(prefix_rule, factor=factor), prefix.start(), abbreviated.end()
         return prefix_rule, prefix.start(), number.end
-    after_pattern, after_rules = _after_units()
     unit_at = _past_plus(folded, number.end)
-    suffix = after_pattern.match(folded, unit_at)
-    if suffix_rule := _rule_at(suffix, after_rules):
-        return (suffix_rule, number.start, suffix.end()) if _plausible(folded, number, suffix_rule) else None
+    if suffix := _unit_after(folded, unit_at):
+        suffix_rule, match = suffix
+        return (suffix_rule, number.start, match.end()) if _plausible(folded, number, suffix_rule) else None
     count_pattern, count_rules = _count_nouns()
     noun = count_pattern.match(folded, _after_spaces(folded, unit_at))
     if (count_rule := _rule_at(noun, count_rules)) and _plausible(folded, number, count_rule):

@@ -17,7 +17,7 @@ from extractors.numbers import (
     first_chars,
     fold,
 )
-from extractors.quantities import find_quantities, parse_unit_label
+from extractors.quantities import _rules, find_quantities, parse_unit_label
 
 THAI_DIGITS = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
 FULL_WIDTH = str.maketrans("0123456789,.", "０１２３４５６７８９，．")
@@ -275,6 +275,24 @@ def test_labelled_alternation_refuses_an_alternative_of_any_start() -> None:
 
 
 # --- units on numbers and labels ----------------------------------------------------------------
+
+
+def test_no_unit_after_a_number_starts_with_a_space_or_a_bracket() -> None:
+    """The spaces and the bracket before a unit are read once, before the units are tried: a unit that
+    began with one would never be found."""
+    for _, pattern in _rules("after"):
+        chars = first_chars(pattern, re.I)
+        assert chars and not any(char.isspace() or char == "[" for char in chars), pattern
+
+
+@pytest.mark.parametrize(
+    ("text", "unit_end"),
+    [("1,225 [tCO2]", 11), ("1,225 [ tCO2 ]", 12), ("189(tCO2)", 9), ("189 （tCO2e）", 11),
+     ("a 5-megawatt plant", 12), ("40   MWh", 8)],
+)
+def test_units_after_spaces_brackets_and_hyphens(text: str, unit_end: int) -> None:
+    (quantity,) = find_quantities(text)
+    assert quantity.end == unit_end
 
 
 @pytest.mark.parametrize(
