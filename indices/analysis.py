@@ -342,24 +342,39 @@ def _morpheme_raw(morpheme: Any, base: int) -> _Raw:
 
 
 def _analyze_japanese(run: str, base: int, words: list[_Raw], parts: list[_Raw], grams: list[_Raw]) -> None:
+    run_words, run_parts = _japanese_morphemes(run)
+    if base:
+        words.extend((text, base + start, base + end) for text, start, end in run_words)
+        parts.extend((text, base + start, base + end) for text, start, end in run_parts)
+    else:
+        words.extend(run_words)
+        parts.extend(run_parts)
+    grams.extend(_japanese_grams(run, base))
+
+
+@lru_cache(maxsize=16384)
+def _japanese_morphemes(run: str) -> tuple[tuple[_Raw, ...], tuple[_Raw, ...]]:
+    """The words and parts of a Japanese run, offsets from its start. Runs end at digits and Latin letters,
+    so the same ones ("億円", "排出削減量は") come back across passages; Sudachi reads each once."""
     from sudachipy import SplitMode
 
+    words: list[_Raw] = []
+    parts: list[_Raw] = []
     for piece_start, piece in _sudachi_pieces(run):
-        offset = base + piece_start
         for morpheme in _sudachi().tokenize(piece):
             if _is_skipped(morpheme):
                 continue
-            word = _morpheme_raw(morpheme, offset)
+            word = _morpheme_raw(morpheme, piece_start)
             if len(word[0]) > MAX_TOKEN_CHARS:
                 continue
             words.append(word)
             # split(add_single=True) crashes in SudachiPy 0.7, so a word that does not split is its own part
             subs = morpheme.split(SplitMode.A)
             if subs:
-                parts.extend(_morpheme_raw(sub, offset) for sub in subs)
+                parts.extend(_morpheme_raw(sub, piece_start) for sub in subs)
             else:
                 parts.append(word)
-    grams.extend(_japanese_grams(run, base))
+    return tuple(words), tuple(parts)
 
 
 def _japanese_grams(run: str, base: int) -> list[_Raw]:
