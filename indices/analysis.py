@@ -253,16 +253,29 @@ def _thai_normalize(run: str) -> _Mapped:
     return _rebuild(iter(pieces))
 
 
-@lru_cache(maxsize=32768)
 def _thai_words(text: str) -> tuple[str, ...]:
-    """newmm segmentation of a Thai run; runs (text between spaces) repeat a lot across passages."""
+    """newmm segmentation of a Thai run."""
     from pythainlp.tokenize import word_tokenize
 
     return tuple(word_tokenize(text, engine="newmm", keep_whitespace=False))
 
 
 def _analyze_thai(run: str, base: int, words: list[_Raw], grams: list[_Raw]) -> None:
+    run_words, run_grams = _thai_tokens(run)
+    if base:
+        words.extend((text, base + start, base + end) for text, start, end in run_words)
+        grams.extend((text, base + start, base + end) for text, start, end in run_grams)
+    else:
+        words.extend(run_words)
+        grams.extend(run_grams)
+
+
+@lru_cache(maxsize=32768)
+def _thai_tokens(run: str) -> tuple[tuple[_Raw, ...], tuple[_Raw, ...]]:
+    """The words and grams of a Thai run, offsets from its start; runs (text between spaces and digits)
+    come back a lot across passages, and each is segmented once."""
     mapped = _thai_normalize(run)
+    words: list[_Raw] = []
     offset = 0
     for piece in _thai_words(mapped.text):
         start = mapped.text.find(piece, offset)
@@ -270,8 +283,8 @@ def _analyze_thai(run: str, base: int, words: list[_Raw], grams: list[_Raw]) -> 
             continue
         offset = start + len(piece)
         if len(piece) <= MAX_TOKEN_CHARS and _THAI_LETTER.search(piece):
-            words.append((piece, *mapped.span(start, offset, base)))
-    grams.extend(_thai_grams(mapped, base))
+            words.append((piece, *mapped.span(start, offset, 0)))
+    return tuple(words), tuple(_thai_grams(mapped, 0))
 
 
 def _thai_grams(mapped: _Mapped, base: int) -> list[_Raw]:
