@@ -22,7 +22,7 @@ import json
 import re
 import threading
 import unicodedata
-from collections.abc import Callable, Hashable, Iterator, Sequence, Set
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence, Set
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
@@ -262,12 +262,8 @@ def _thai_words(text: str) -> tuple[str, ...]:
 
 def _analyze_thai(run: str, base: int, words: list[_Raw], grams: list[_Raw]) -> None:
     run_words, run_grams = _thai_tokens(run)
-    if base:
-        words.extend((text, base + start, base + end) for text, start, end in run_words)
-        grams.extend((text, base + start, base + end) for text, start, end in run_grams)
-    else:
-        words.extend(run_words)
-        grams.extend(run_grams)
+    words.extend(_moved(run_words, base))
+    grams.extend(_moved(run_grams, base))
 
 
 @lru_cache(maxsize=32768)
@@ -355,20 +351,19 @@ def _morpheme_raw(morpheme: Any, base: int) -> _Raw:
 
 
 def _analyze_japanese(run: str, base: int, words: list[_Raw], parts: list[_Raw], grams: list[_Raw]) -> None:
-    run_words, run_parts = _japanese_morphemes(run)
-    if base:
-        words.extend((text, base + start, base + end) for text, start, end in run_words)
-        parts.extend((text, base + start, base + end) for text, start, end in run_parts)
-    else:
-        words.extend(run_words)
-        parts.extend(run_parts)
-    grams.extend(_japanese_grams(run, base))
+    for stream, kept_tokens in zip((words, parts, grams), _japanese_tokens(run), strict=True):
+        stream.extend(_moved(kept_tokens, base))
+
+
+def _moved(tokens: tuple[_Raw, ...], base: int) -> Iterable[_Raw]:
+    """Tokens with offsets from a run's start, as offsets from the text's."""
+    return ((text, base + start, base + end) for text, start, end in tokens) if base else tokens
 
 
 @lru_cache(maxsize=16384)
-def _japanese_morphemes(run: str) -> tuple[tuple[_Raw, ...], tuple[_Raw, ...]]:
-    """The words and parts of a Japanese run, offsets from its start. Runs end at digits and Latin letters,
-    so the same ones ("億円", "排出削減量は") come back across passages; Sudachi reads each once."""
+def _japanese_tokens(run: str) -> tuple[tuple[_Raw, ...], tuple[_Raw, ...], tuple[_Raw, ...]]:
+    """The words, parts and grams of a Japanese run, offsets from its start. Runs end at digits and Latin
+    letters, so the same ones ("億円", "排出削減量は") come back across passages; Sudachi reads each once."""
     from sudachipy import SplitMode
 
     words: list[_Raw] = []
@@ -387,7 +382,7 @@ def _japanese_morphemes(run: str) -> tuple[tuple[_Raw, ...], tuple[_Raw, ...]]:
                 parts.extend(_morpheme_raw(sub, piece_start) for sub in subs)
             else:
                 parts.append(word)
-    return tuple(words), tuple(parts)
+    return tuple(words), tuple(parts), tuple(_japanese_grams(run, 0))
 
 
 def _japanese_grams(run: str, base: int) -> list[_Raw]:
