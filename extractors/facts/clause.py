@@ -98,12 +98,15 @@ class _Scope:
     splits: list[tuple[int, int]] = field(init=False)  # where "of which", うち... stand
     equals: int = field(init=False)  # where the clause's first "=" stands, -1 when it has none
     left_sides: list[Cue] | None = field(init=False)  # cues before an "=", found when first asked for
+    # nearest_cue() of each quantity: a kind is chosen with it, then a money draft weighs its cue
+    nearest: dict[tuple[int, int, str, bool], tuple[int, str] | None] = field(init=False)
 
     def __post_init__(self) -> None:
         self.all_topics = frozenset([cue.topic for cue in self.cues] + list(self.topics))
         self.splits = [m.span() for m in split_words().finditer(self.folded, self.start, self.end)]
         self.equals = self.folded.find("=", self.start, self.end)
         self.left_sides = None
+        self.nearest = {}
 
 
 _CROSSING = 1000  # what a cue's distance gains for each other quantity between it and its number
@@ -242,6 +245,13 @@ _PER_DAY = "per_day"
 
 def nearest_cue(scope: _Scope, quantity: Quantity) -> tuple[int, str] | None:
     """How far the cue that names the quantity stands from it, and the kind it gives."""
+    key = (quantity.start, quantity.end, quantity.unit, quantity.per_year)
+    if key not in scope.nearest:
+        scope.nearest[key] = _nearest_cue(scope, quantity)
+    return scope.nearest[key]
+
+
+def _nearest_cue(scope: _Scope, quantity: Quantity) -> tuple[int, str] | None:
     counts = _other_counts(scope, quantity)
     scored = [
         (distance, cue.start, kind)
