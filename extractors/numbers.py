@@ -214,13 +214,14 @@ def compile_guarded(pattern: str, flags: int = 0) -> re.Pattern[str]:
 
 
 class LabelledAlternation:
-    """Alternatives, each with a label, searched as their one alternation would be: leftmost match
+    r"""Alternatives, each with a label, searched as their one alternation would be: leftmost match
     first, and at a position the first alternative listed that matches. Each position tries only the
     alternatives that can start with its first two characters, where one alternation would try all of
-    them (hundreds, for the cue words) wherever the guard lets a position pass.
+    them (hundreds, for the cue words) wherever the guard lets a position pass. A ``suffix`` (a pattern
+    without groups) must follow whichever alternative matches: r"\s*\Z" for a word right before a number.
     """
 
-    def __init__(self, alternatives: Sequence[tuple[str, str]], flags: int = 0) -> None:
+    def __init__(self, alternatives: Sequence[tuple[str, str]], flags: int = 0, suffix: str = "") -> None:
         ignore_case = bool(flags & re.I)
         starts = [_starts(sre_parser.parse(pattern, flags), ignore_case) for _, pattern in alternatives]
         if any(start is None for start in starts):
@@ -231,9 +232,8 @@ class LabelledAlternation:
         def tried(indices: set[int]) -> re.Pattern[str]:
             key = frozenset(indices)
             if key not in patterns:
-                patterns[key] = re.compile(
-                    "|".join(f"(?P<_{index}>{alternatives[index][1]})" for index in sorted(key)), flags
-                )
+                either = "|".join(f"(?P<_{index}>{alternatives[index][1]})" for index in sorted(key))
+                patterns[key] = re.compile(f"(?:{either}){suffix}", flags)
             return patterns[key]
 
         self._by_pair = {
@@ -244,12 +244,20 @@ class LabelledAlternation:
         every_start = [start for alternative_starts in starts for start in alternative_starts or []]
         self._candidates = re.compile(f"(?={_first_char_guard(every_start)})", flags)
 
-    def match(self, text: str, position: int) -> tuple[str, re.Match[str]] | None:
-        """The match starting at the position and its label, as the alternation's match() gives it."""
+    def match(self, text: str, position: int, end: int | None = None) -> tuple[str, re.Match[str]] | None:
+        """The match starting at the position (and ending by ``end``) and its label, as the alternation's
+        match() gives it."""
         pair, char = text[position : position + 2], text[position : position + 1]
         tried = self._by_pair.get(pair) or self._by_char.get(char)
-        match = tried.match(text, position) if tried is not None else None
+        match = tried.match(text, position, len(text) if end is None else end) if tried is not None else None
         return (self._labels[match.lastgroup or ""], match) if match is not None else None
+
+    def search(self, text: str, start: int, end: int) -> tuple[str, re.Match[str]] | None:
+        """The leftmost match within text[start:end] and its label, as the alternation's search() gives it."""
+        for candidate in self._candidates.finditer(text, start, end):
+            if found := self.match(text, candidate.start(), end):
+                return found
+        return None
 
     def finditer(self, text: str) -> Iterator[tuple[str, re.Match[str]]]:
         """Each match and the label of its alternative, as finditer over the alternation gives them."""

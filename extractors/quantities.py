@@ -113,10 +113,11 @@ def _unit_after(folded: str, position: int) -> tuple[UnitRule, re.Match[str]] | 
 
 
 @cache
-def _before_units() -> tuple[re.Pattern[str], list[UnitRule]]:
+def _before_units() -> tuple[LabelledAlternation, list[UnitRule]]:
+    """The units written right before a number (up to three spaces between), labelled by their index."""
     rules = _rules("before")
-    pattern = compile_guarded("(?:" + _named_alternation(p for _, p in rules) + r")\s{0,3}\Z", re.I)
-    return pattern, [rule for rule, _ in rules]
+    labelled = [(str(index), pattern) for index, (_, pattern) in enumerate(rules)]
+    return LabelledAlternation(labelled, re.I, suffix=r"\s{0,3}\Z"), [rule for rule, _ in rules]
 
 
 def _count_noun_rules() -> list[tuple[UnitRule, str]]:
@@ -267,9 +268,10 @@ _BRACKET_SCALE = re.compile(r"[ \t]*[(（](k|thousand|千|m|million|百万)[)）
 
 def _unit_of(folded: str, number: ParsedNumber) -> tuple[UnitRule, int, int] | None:
     """The unit written around the number: (rule, quantity start, unit end)."""
-    before_pattern, before_rules = _before_units()
-    prefix = before_pattern.search(folded, max(0, number.start - _LOOKBEHIND), number.start)
-    if prefix_rule := _rule_at(prefix, before_rules):
+    before_units, before_rules = _before_units()
+    if found := before_units.search(folded, max(0, number.start - _LOOKBEHIND), number.start):
+        label, prefix = found
+        prefix_rule = before_rules[int(label)]
         money = prefix_rule.unit_class == "money"
         abbreviated = (_MONEY_SCALE.match(folded, number.end) or _BRACKET_SCALE.match(folded, number.end)
                        if money else None)
