@@ -269,6 +269,18 @@ def test_labelled_alternation_agrees_on_any_text(text: str) -> None:
     assert _labelled(text) == _one_alternation(text)
 
 
+@given(st.text(alphabet=list("costreduinCO2 事業費補助総削減ลดx,"), max_size=40), st.integers(0, 40))
+def test_labelled_alternation_searches_a_window_as_one_pattern_does(text: str, start: int) -> None:
+    """With a suffix every match must end with: the last cue word right before the window's end."""
+    suffix = r"\s{0,3}\Z"
+    labels = {f"g{index}": label for index, (label, _) in enumerate(_LABELLED)}
+    either = "|".join(f"(?P<g{index}>{p})" for index, (_, p) in enumerate(_LABELLED))
+    plain = re.compile(f"(?:{either}){suffix}", re.I).search(text, min(start, len(text)), len(text))
+    found = LabelledAlternation(_LABELLED, re.I, suffix=suffix).search(text, min(start, len(text)), len(text))
+    expected = (labels[plain.lastgroup or ""], plain.span()) if plain else None
+    assert ((found[0], found[1].span()) if found else None) == expected
+
+
 def test_labelled_alternation_refuses_an_alternative_of_any_start() -> None:
     with pytest.raises(ValueError, match="start"):
         LabelledAlternation([("any", r"\w+ credits")])
