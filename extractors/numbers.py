@@ -75,32 +75,34 @@ def _scoped_case(subpattern: Any, ignore_case: bool) -> bool:
     return (ignore_case or bool(add_flags & re.I)) and not del_flags & re.I
 
 
-def _item_firsts(op: Any, value: Any, ignore_case: bool) -> tuple[set[str] | None, bool]:
-    """Characters one parsed item can start with, and whether it can match empty."""
+def _item_firsts(
+    op: Any, value: Any, ignore_case: bool, from_end: bool = False
+) -> tuple[set[str] | None, bool]:
+    """Characters one parsed item can start (or, from its end, end) with, and whether it can match empty."""
     if op is sre_constants.LITERAL:
         return _with_case({chr(value)}, ignore_case), False
     if op is sre_constants.IN:
         chars = _class_firsts(value)
         return (_with_case(chars, ignore_case) if chars is not None else None), False
     if op is sre_constants.BRANCH:
-        results = [_sequence_firsts(branch, ignore_case) for branch in value[1]]
+        results = [_sequence_firsts(branch, ignore_case, from_end) for branch in value[1]]
         if any(chars is None for chars, _ in results):
             return None, False
         return set().union(*(chars for chars, _ in results)), any(empty for _, empty in results)
     if op is sre_constants.SUBPATTERN:
-        return _sequence_firsts(value[3], _scoped_case(value, ignore_case))
+        return _sequence_firsts(value[3], _scoped_case(value, ignore_case), from_end)
     if op in _REPEATS:
-        chars, empty = _sequence_firsts(value[2], ignore_case)
+        chars, empty = _sequence_firsts(value[2], ignore_case, from_end)
         return chars, empty or value[0] == 0
     return None, False
 
 
-def _sequence_firsts(items: Any, ignore_case: bool) -> tuple[set[str] | None, bool]:
+def _sequence_firsts(items: Any, ignore_case: bool, from_end: bool = False) -> tuple[set[str] | None, bool]:
     chars: set[str] = set()
-    for op, value in items:
+    for op, value in reversed(list(items)) if from_end else items:
         if op in _ZERO_WIDTH:
             continue
-        item_chars, empty = _item_firsts(op, value, ignore_case)
+        item_chars, empty = _item_firsts(op, value, ignore_case, from_end)
         if item_chars is None:
             return None, False
         chars |= item_chars
@@ -112,6 +114,13 @@ def _sequence_firsts(items: Any, ignore_case: bool) -> tuple[set[str] | None, bo
 def first_chars(pattern: str, flags: int = 0) -> set[str] | None:
     """The characters a match of the pattern can start with; None when that cannot be bounded."""
     chars, can_be_empty = _sequence_firsts(sre_parser.parse(pattern, flags), bool(flags & re.I))
+    return None if can_be_empty else chars
+
+
+def last_chars(pattern: str, flags: int = 0) -> set[str] | None:
+    """The characters a match of the pattern can end with; None when that cannot be bounded."""
+    parsed = sre_parser.parse(pattern, flags)
+    chars, can_be_empty = _sequence_firsts(parsed, bool(flags & re.I), from_end=True)
     return None if can_be_empty else chars
 
 

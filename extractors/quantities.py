@@ -19,6 +19,7 @@ from extractors.numbers import (
     find_numbers,
     fold,
     gregorian_year,
+    last_chars,
     read_json,
     read_tsv,
 )
@@ -113,11 +114,27 @@ def _unit_after(folded: str, position: int) -> tuple[UnitRule, re.Match[str]] | 
 
 
 @cache
-def _before_units() -> tuple[LabelledAlternation, list[UnitRule]]:
-    """The units written right before a number (up to three spaces between), labelled by their index."""
+def _before_units() -> tuple[LabelledAlternation, list[UnitRule], frozenset[str] | None]:
+    """The units written right before a number (up to three spaces between), labelled by their index,
+    and the characters they can end with (None: any)."""
     rules = _rules("before")
     labelled = [(str(index), pattern) for index, (_, pattern) in enumerate(rules)]
-    return LabelledAlternation(labelled, re.I, suffix=r"\s{0,3}\Z"), [rule for rule, _ in rules]
+    ends = [last_chars(pattern, re.I) for _, pattern in rules]
+    either_end = None if any(chars is None for chars in ends) else frozenset().union(*ends)
+    return LabelledAlternation(labelled, re.I, suffix=r"\s{0,3}\Z"), [rule for rule, _ in rules], either_end
+
+
+def _may_end_before(folded: str, position: int, ends: frozenset[str] | None) -> bool:
+    """Whether a unit can end right before the position or up to three spaces before it: most numbers
+    have none of the characters a unit before them ends with there, and the search costs more."""
+    if ends is None:
+        return True
+    for at in range(position - 1, max(-1, position - 5), -1):
+        if folded[at] in ends:
+            return True
+        if not folded[at].isspace():
+            return False
+    return False
 
 
 def _count_noun_rules() -> list[tuple[UnitRule, str]]:
@@ -268,8 +285,10 @@ _BRACKET_SCALE = re.compile(r"[ \t]*[(（](k|thousand|千|m|million|百万)[)）
 
 def _unit_of(folded: str, number: ParsedNumber) -> tuple[UnitRule, int, int] | None:
     """The unit written around the number: (rule, quantity start, unit end)."""
-    before_units, before_rules = _before_units()
-    if found := before_units.search(folded, max(0, number.start - _LOOKBEHIND), number.start):
+    before_units, before_rules, before_ends = _before_units()
+    if _may_end_before(folded, number.start, before_ends) and (
+        found := before_units.search(folded, max(0, number.start - _LOOKBEHIND), number.start)
+    ):
         label, prefix = found
         prefix_rule = before_rules[int(label)]
         money = prefix_rule.unit_class == "money"

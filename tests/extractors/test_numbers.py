@@ -16,6 +16,7 @@ from extractors.numbers import (
     find_periods,
     first_chars,
     fold,
+    last_chars,
 )
 from extractors.quantities import _rules, find_quantities, parse_unit_label
 
@@ -211,6 +212,27 @@ def test_first_chars_cover_cases_and_optional_parts() -> None:
     assert first_chars(r"x?y") == {"x", "y"}
     assert first_chars(r"\w+") is None
     assert first_chars(r"x?") is None
+
+
+def test_last_chars_cover_cases_and_optional_parts() -> None:
+    assert last_chars(r"(?:USD|US\s?\$)", re.I) == {"D", "d", "$"}
+    assert last_chars(r"(?:IDR|Rp\.?)") == {"R", "p", "."}
+    assert last_chars(r"ab(?=c)") == {"b"}
+    assert last_chars(r"x\w+") is None
+    assert last_chars(r"x?") is None
+
+
+@given(st.text(alphabet="USDRp$. \t\n¥12", max_size=12))
+def test_every_currency_before_a_number_is_read_past_its_spaces(prefix: str) -> None:
+    """A currency up to three spaces (of any width) before a number is its unit, however the text before
+    it ends: the characters a unit can end with are looked for first, and must not miss one."""
+    text = f"{prefix}500"
+    plain = re.compile(rf"(?:{'|'.join(pattern for _, pattern in _rules('before'))})\s{{0,3}}\Z", re.I)
+    expected = plain.search(text, max(0, len(prefix) - 24), len(prefix)) is not None
+    if not any(number.start == len(prefix) for number in find_numbers(text)):
+        return  # the prefix's digits joined the number
+    quantities = [quantity for quantity in find_quantities(text) if quantity.number.start == len(prefix)]
+    assert bool(quantities and quantities[0].start < len(prefix)) == expected, text
 
 
 def test_guarded_pattern_finds_what_the_plain_one_finds() -> None:
