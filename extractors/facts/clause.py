@@ -98,6 +98,7 @@ class _Scope:
     splits: list[tuple[int, int]] = field(init=False)  # where "of which", うち... stand
     equals: int = field(init=False)  # where the clause's first "=" stands, -1 when it has none
     left_sides: list[Cue] | None = field(init=False)  # cues before an "=", found when first asked for
+    coordinators: list[int] = field(init=False)  # where an "and" may stand: most clauses have none
     # nearest_cue() of each quantity: a kind is chosen with it, then a money draft weighs its cue
     nearest: dict[tuple[int, int, str, bool], tuple[int, str] | None] = field(init=False)
 
@@ -105,6 +106,7 @@ class _Scope:
         self.all_topics = frozenset([cue.topic for cue in self.cues] + list(self.topics))
         self.splits = [m.span() for m in split_words().finditer(self.folded, self.start, self.end)]
         self.equals = self.folded.find("=", self.start, self.end)
+        self.coordinators = [match.start() for match in _AND.finditer(self.folded, self.start, self.end)]
         self.left_sides = None
         self.nearest = {}
 
@@ -118,7 +120,7 @@ def _cue_distance(scope: _Scope, cue: Cue, quantity: Quantity) -> int | None:
     None for a cue after the quantity that names its base: "40% of the project cost", "จากมูลค่าโครงการ".
     """
     if cue.end <= quantity.start:
-        if _names_the_one_before(scope, cue, quantity):
+        if scope.coordinators and _names_the_one_before(scope, cue, quantity):
             return None
         gap, low, high = quantity.start - cue.end, cue.end, quantity.start
     elif cue.start >= quantity.end:
@@ -144,13 +146,15 @@ def _cue_distance(scope: _Scope, cue: Cue, quantity: Quantity) -> int | None:
 
 
 _COORDINATOR = re.compile(r"(?<![a-z])and(?![a-z])", re.I)
+_AND = re.compile(r"(?<![a-z])and", re.I)  # where a coordinator may stand, whatever follows
 _PASSIVE_GAP = re.compile(r"\s+(?:will\s+be|is|are|was|were|ha(?:s|ve)\s+been)\s+", re.I)
 
 
 def _names_the_one_before(scope: _Scope, cue: Cue, quantity: Quantity) -> bool:
     """ "201kW will be consumed in house and 1.615MW will be sold": the verb after one quantity, with an
     "and" between it and the next, says what the first one is, not the next."""
-    if not _COORDINATOR.search(scope.folded, cue.end, quantity.start):
+    between = [at for at in scope.coordinators if cue.end <= at]
+    if not any(_COORDINATOR.match(scope.folded, at, quantity.start) for at in between):
         return False
     return any(_PASSIVE_GAP.fullmatch(scope.folded, other.end, cue.start) for other in scope.quantities
                if other.end <= cue.start)
