@@ -151,12 +151,14 @@ def _read_prose(block: Block) -> _Prose | None:
     folded = fold(block.text)
     rates = _exchange_rates(block.text, folded)
     definitions = [match.span() for match in _DEFINITION.finditer(folded)]
-    quantities: list[Quantity] = [
-        quantity
-        for quantity in marks.jcm_quantities
-        if not _inside_rate(quantity.number, rates)
-        and not any(start <= quantity.number.start < end for start, end in definitions)
-    ]
+    quantities: list[Quantity] = marks.jcm_quantities
+    if rates or definitions:  # mostly neither: every quantity is kept
+        quantities = [
+            quantity
+            for quantity in quantities
+            if not _inside_rate(quantity.number, rates)
+            and not any(start <= quantity.number.start < end for start, end in definitions)
+        ]
     if not quantities and not rates:
         return None
     segments = _segments(folded)
@@ -614,6 +616,8 @@ def _subject_countries(prose: _Prose, segment: _Segment, quantity: Quantity) -> 
     """The countries that may be a number's subject: not one of a list of countries (the number is about
     them all), nor one named after it as an example or a part ("6 projects, including one in Kenya")."""
     mentions = _within(prose.countries, segment.start, segment.end)
+    if not mentions:
+        return []
     listed = {
         index
         for index, (first, second) in enumerate(zip(mentions, mentions[1:], strict=False))
