@@ -131,7 +131,7 @@ class _Prose:
 
 # "one carbon credit equal to one ton of CO2", "1 เครดิต เท่ากับ 1 ตัน", "one credit is issued for each
 # tonne": a unit defined, no amount stated.
-_DEFINITION = re.compile(
+_DEFINITION = compile_guarded(  # scanned over every block with a number: the guard skips most positions
     r"(?<![\w.,])(?:one|an?|1)\s*(?:(?:JCM|carbon)\s+)?(?:credit|offset|CER|tonne|ton|クレジット|เครดิต)s?"
     r"[^\d.;。]{0,20}?\s*(?:is\s+|are\s+)?(?:"
     r"(?:equals?\s+to|equals|equivalent\s+to|corresponds?\s+to|=|＝|เท่ากับ)\s*(?:one|an?|1)(?![\d.,])"
