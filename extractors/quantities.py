@@ -121,7 +121,11 @@ def _before_units() -> tuple[LabelledAlternation, list[UnitRule], frozenset[str]
     labelled = [(str(index), pattern) for index, (_, pattern) in enumerate(rules)]
     ends = [last_chars(pattern, re.I) for _, pattern in rules]
     either_end = None if any(chars is None for chars in ends) else frozenset().union(*ends)
-    return LabelledAlternation(labelled, re.I, suffix=r"\s{0,3}\Z"), [rule for rule, _ in rules], either_end
+    suffix = rf"\s{{0,{_SPACES_BEFORE_NUMBER}}}\Z"
+    return LabelledAlternation(labelled, re.I, suffix=suffix), [rule for rule, _ in rules], either_end
+
+
+_SPACES_BEFORE_NUMBER = 3  # most spaces a unit written before a number may stand apart from it
 
 
 def _may_end_before(folded: str, position: int, ends: frozenset[str] | None) -> bool:
@@ -129,7 +133,7 @@ def _may_end_before(folded: str, position: int, ends: frozenset[str] | None) -> 
     have none of the characters a unit before them ends with there, and the search costs more."""
     if ends is None:
         return True
-    for at in range(position - 1, max(-1, position - 5), -1):
+    for at in range(position - 1, max(-1, position - _SPACES_BEFORE_NUMBER - 2), -1):
         if folded[at] in ends:
             return True
         if not folded[at].isspace():
